@@ -1,0 +1,108 @@
+/**
+ * Opening the warehouse: one DuckDB file (default data/uptake.duckdb, or --db / UPTAKE_DB).
+ *
+ * DuckDB allows one writing process per file (DESIGN.md "Processes and the database"). When another process holds it,
+ * we raise DatabaseInUseError naming that process, never DuckDB's raw lock error.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { LANDED_DDL, MEASURES, SCHEMA_VERSION } from './schema.ts';
+import { METRIC_VIEWS_SQL } from '../metrics/views.ts';
+
+export const DEFAULT_DB = 'data/uptake.duckdb';
+
+export function databasePath(explicit?: string): string {
+  return resolve(explicit ?? process.env.UPTAKE_DB ?? DEFAULT_DB);
+}
+
+export class DatabaseInUseError extends Error {
+  constructor(
+    readonly path: string,
+    readonly pid: number | undefined,
+    readonly holder: string | undefined
+  ) {
+    super(
+      `The database ${path} is in use by another process` +
+        (pid ? ` (PID ${pid}${holder ? `: ${holder}` : ''})` : '') +
+        '. If that is the Uptake dashboard, load files through its Data → Upload page, or stop it and run this command again.'
+    );
+    this.name = 'DatabaseInUseError';
+  }
+}
+
+/** The command line of a process, for telling the user who holds the database. */
+function describeProcess(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').slice(0, 200);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Warehouse {
+  path: string;
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+export interface OpenOptions {
+  readOnly?: boolean;
+}
+
+/** Options every instance gets: fail fast instead of trying to download extensions (TOOLCHAIN.md gotcha 4). */
+const INSTANCE_OPTIONS = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+
+export async function openWarehouse(path: string = databasePath(), options: OpenOptions = {}): Promise<Warehouse> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, {
+      ...INSTANCE_OPTIONS,
+      ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {})
+    });
+  } catch (error) {
+    const message = (error as Error).message ?? '';
+    const lock = /Conflicting lock is held in .*?\(PID (\d+)\)/.exec(message);
+    if (lock || /Could not set lock/.test(message)) {
+      const pid = lock ? Number(lock[1]) : undefined;
+      throw new DatabaseInUseError(path, pid, pid ? describeProcess(pid) : undefined);
+    }
+    throw error;
+  }
+  const connection = await instance.connect();
+  if (!options.readOnly) await ensureSchema(connection);
+  return {
+    path,
+    instance,
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  };
+}
+
+/** Creates the tables and (re)creates the metric views. Views are code, so they are always replaced. */
+export async function ensureSchema(connection: DuckDBConnection): Promise<void> {
+  await connection.run(LANDED_DDL);
+  await connection.run(
+    `INSERT OR REPLACE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}')`
+  );
+  await connection.run('DELETE FROM measure_catalogue');
+  for (const m of MEASURES) {
+    await connection.run('INSERT INTO measure_catalogue VALUES ($1, $2, $3, $4)', [m.measure, m.label, m.patient_count, m.required]);
+  }
+  await connection.run(METRIC_VIEWS_SQL);
+}
+
+/** Runs SQL and returns plain JSON-safe rows (BIGINT → string per DuckDB's JSON getters; cast counts in SQL). */
+export async function queryRows<T = Record<string, unknown>>(
+  connection: DuckDBConnection,
+  sql: string,
+  params?: Record<string, unknown> | unknown[]
+): Promise<T[]> {
+  const reader = await connection.runAndReadAll(sql, params as never);
+  return reader.getRowObjectsJson() as T[];
+}
