@@ -1,7 +1,21 @@
-/** Metric views over the landed tables (domain/evaluation-metrics.md). Filled in by the metrics work. */
-export const METRIC_VIEWS_SQL = `
-CREATE OR REPLACE VIEW service_latest AS
-  SELECT * EXCLUDE (rn) FROM (
-    SELECT *, row_number() OVER (PARTITION BY service_id ORDER BY loaded_at DESC) AS rn FROM service
-  ) WHERE rn = 1;
-`;
+/**
+ * Metric views over the landed tables (domain/evaluation-metrics.md), run by ensureSchema on every read-write open.
+ * Order matters: each family reads the views created before it. Definitions: pipeline/metrics/README.md.
+ */
+import { LATEST_VIEWS_SQL } from './latest.ts';
+import { SETUP_VIEWS_SQL } from './setup.ts';
+import { UPTAKE_VIEWS_SQL } from './uptake.ts';
+import { FEATURE_VIEWS_SQL } from './features.ts';
+import { ADOPTION_VIEWS_SQL } from './adoption.ts';
+import { HEADLINE_VIEWS_SQL } from './headline.ts';
+import { REAIM_VIEWS_SQL } from './reaim.ts';
+
+export const METRIC_VIEWS_SQL = [
+  LATEST_VIEWS_SQL,
+  SETUP_VIEWS_SQL,
+  UPTAKE_VIEWS_SQL,
+  FEATURE_VIEWS_SQL,
+  ADOPTION_VIEWS_SQL,
+  HEADLINE_VIEWS_SQL,
+  REAIM_VIEWS_SQL
+].join('\n');

@@ -1,0 +1,33 @@
+/**
+ * The uptake funnel (seed report Tables 4 and 5): per service and as-of date, patients eligible → approached →
+ * consented → registered, and how many share their record. Counts are INTEGER; rates are DOUBLE fractions computed
+ * here from their numerator and denominator, never stored.
+ */
+import { rate } from './arithmetic.ts';
+
+export const UPTAKE_VIEWS_SQL = `
+CREATE OR REPLACE VIEW uptake_funnel AS
+  SELECT
+    n.as_of, n.service_id, s.service_name, s.organisation, s.setting,
+    n.eligible::INTEGER AS eligible,
+    n.approached::INTEGER AS approached,
+    n.consented::INTEGER AS consented,
+    n.registered::INTEGER AS registered,
+    n.activated::INTEGER AS activated,
+    n.active_90d::INTEGER AS active_90d,
+    n.shared_with_carer::INTEGER AS shared_with_carer,
+    n.shared_with_professional::INTEGER AS shared_with_professional,
+    -- Exports count carer and professional sharing separately and a patient may do both, so the number sharing with
+    -- anyone is unknown: at most carer + professional (nobody does both), never more than the registered patients.
+    -- (least() skips NULLs, so the guard keeps an unreported sharing count from turning into "registered".)
+    CASE WHEN n.shared_with_carer + n.shared_with_professional IS NOT NULL
+      THEN least(n.shared_with_carer + n.shared_with_professional, n.registered) END::INTEGER AS shared_with_anyone_max,
+    ${rate('n.consented', 'n.approached')} AS consent_rate,
+    ${rate('n.registered', 'n.consented')} AS registration_rate,
+    ${rate('n.shared_with_carer', 'n.registered')} AS carer_sharing_rate,
+    ${rate('n.shared_with_professional', 'n.registered')} AS professional_sharing_rate,
+    -- RE-AIM reach for a service that reports its eligible population.
+    ${rate('n.registered', 'n.eligible')} AS reach_rate
+  FROM snapshot_latest n
+  JOIN service_latest s USING (service_id);
+`;
