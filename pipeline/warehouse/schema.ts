@@ -51,6 +51,14 @@ CREATE TABLE IF NOT EXISTS load_file (
   bytes         BIGINT NOT NULL
 );
 
+-- One row per loaded batch, with the record data/raw/batches/<batch_id>.json holds (so a record lost to a crash
+-- between commit and write can be written again from here).
+CREATE TABLE IF NOT EXISTS load_batch (
+  batch_id  VARCHAR PRIMARY KEY,
+  loaded_at TIMESTAMP NOT NULL,
+  record    VARCHAR NOT NULL
+);
+
 -- Problems found by the checks, kept for rejected loads too, so the Data page can show them.
 CREATE TABLE IF NOT EXISTS load_problem (
   batch_id   VARCHAR NOT NULL,
@@ -117,7 +125,7 @@ CREATE TABLE IF NOT EXISTS measure_catalogue (
 `;
 
 /** Tables rebuilt from data/raw/ by `rebuild`. */
-export const LANDED_TABLES = ['load_file', 'load_problem', 'programme', 'service', 'feature', 'snapshot'] as const;
+export const LANDED_TABLES = ['load_batch', 'load_file', 'load_problem', 'programme', 'service', 'feature', 'snapshot'] as const;
 
 /** Tables written by people (codings, summaries, accounts, audit): `rebuild` copies them across untouched. */
 export const USER_AUTHORED_TABLES: string[] = [];

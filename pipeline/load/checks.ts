@@ -1,0 +1,160 @@
+/**
+ * The checks (issue 2, item 5), run on staged tables before anything is written. Each check is a SQL query that
+ * returns the offending rows; a problem names file, row, column, value and rule. Row-level checks list at most
+ * PROBLEMS_PER_RULE rows per rule and file, then one line saying how many more there are.
+ *
+ * Rules, in the words of the problems they raise:
+ *  - missing-column, empty-file, file-too-large, unknown-file, unknown-sheet, malformed-* (before staging: stage.ts, load.ts)
+ *  - required-value, unparseable-date, not-a-count, not-a-flag, unknown-setting, unknown-category (a cell that does not parse)
+ *  - negative-count; consented-over-approached; registered-over-consented; shared-over-registered; activated/active-over-registered
+ *  - live-before-approached; date-after-as-of (an actual date later than the as-of date; an as-of date later than today)
+ *  - duplicate-key (within a file, and across the files of one batch); unknown-service
+ *  - back-fill (warning): an uptake snapshot older than one already loaded for the same service — allowed, reported
+ *  - supersedes (warning): figures for an as-of date and service that were loaded before; the newer load wins
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { COUNT_ORDER, FIELDS, KEYS, type Kind } from './fields.ts';
+import { PARSE_RULE } from './parse.ts';
+import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
+import { ident, literal } from './readers/types.ts';
+import type { StagedTable } from './stage.ts';
+
+interface Offence {
+  __row: number | null;
+  value: string | null;
+  message: string;
+  total: number;
+}
+
+/** Runs one check: `where` selects offending rows of the staged table; message is a SQL expression. */
+async function offences(connection: DuckDBConnection, from: string, where: string, value: string, message: string): Promise<Offence[]> {
+  const sql = `SELECT __row, (${value})::VARCHAR AS value, (${message})::VARCHAR AS message, count(*) OVER ()::INTEGER AS total
+    FROM ${from} WHERE ${where} ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`;
+  return (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as Offence[];
+}
+
+function collect(out: Problem[], file: string, rule: string, column: string | null, found: Offence[], severity: Problem['severity'] = 'error') {
+  for (const o of found) out.push(problem(file, rule, o.message, { row: o.__row, column, value: o.value, severity }));
+  const more = (found[0]?.total ?? 0) - found.length;
+  if (more > 0) out.push(problem(file, rule, `…and ${more} more rows break the same rule.`, { column, severity }));
+}
+
+export interface CheckContext {
+  connection: DuckDBConnection;
+  /** The as-of date actual dates are judged against (the batch's latest snapshot, else today), ISO. */
+  asOf: string;
+  /** Today, ISO: no snapshot may be dated after it. */
+  today: string;
+  /** A temp table of every service id known: already loaded, or in this batch's services files or units. */
+  knownServices: string;
+}
+
+export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Problem[]> {
+  const { connection } = ctx;
+  const out: Problem[] = [];
+  const t = ident(s.table);
+  const col = (name: string) => ident(name);
+  const raw = (name: string) => ident(`${name}__raw`);
+  const blank = (name: string) => `(${raw(name)} IS NULL OR trim(${raw(name)}) = '')`;
+
+  if (s.rows === 0) {
+    out.push(problem(s.label, 'empty-file', 'The file has a header but no rows: there is nothing to load.'));
+    return out;
+  }
+
+  for (const field of FIELDS[s.kind]) {
+    if (!s.present.has(field.name)) continue;
+    if (field.valueRequired) {
+      collect(out, s.label, 'required-value', field.name, await offences(connection, t, blank(field.name), 'NULL', `'${field.name} must not be blank.'`));
+    }
+    if (field.type !== 'text') {
+      const { rule, expected } = PARSE_RULE[field.type];
+      collect(out, s.label, rule, field.name,
+        await offences(connection, t, `NOT ${blank(field.name)} AND ${col(field.name)} IS NULL`, raw(field.name), literal(`${field.name} must be ${expected}.`)));
+    }
+    if (field.type === 'count') {
+      collect(out, s.label, 'negative-count', field.name,
+        await offences(connection, t, `${col(field.name)} < 0`, raw(field.name), literal(`${field.name} is a count of patients and cannot be negative.`)));
+    }
+    if (field.actualDate) {
+      collect(out, s.label, 'date-after-as-of', field.name,
+        await offences(connection, t, `${col(field.name)} > DATE ${literal(ctx.asOf)}`, raw(field.name),
+          `'${field.name} (' || strftime(${col(field.name)}, '%d/%m/%Y') || ') is after the as-of date of this load (' || strftime(DATE ${literal(ctx.asOf)}, '%d/%m/%Y') || '): it cannot have happened yet.'`));
+    }
+  }
+
+  if (s.kind === 'uptake') {
+    for (const [small, large] of COUNT_ORDER) {
+      if (!s.present.has(small) || !s.present.has(large)) continue;
+      const rule = small.startsWith('shared') ? 'shared-over-registered' : `${small}-over-${large}`;
+      collect(out, s.label, rule, small,
+        await offences(connection, t, `${col(small)} > ${col(large)}`, raw(small),
+          `'${small} (' || ${col(small)} || ') is more than ${large} (' || ${col(large)} || '): ${small} patients must be among the ${large}.'`));
+    }
+    collect(out, s.label, 'date-after-as-of', 'as_of',
+      await offences(connection, t, `as_of > DATE ${literal(ctx.today)}`, raw('as_of'),
+        `'The as-of date ' || strftime(as_of, '%d/%m/%Y') || ' is in the future (today is ' || strftime(DATE ${literal(ctx.today)}, '%d/%m/%Y') || ').'`));
+  }
+  if (s.kind === 'services') {
+    collect(out, s.label, 'live-before-approached', 'live_on',
+      await offences(connection, t, 'live_on < approached_on', raw('live_on'),
+        `'live_on (' || strftime(live_on, '%d/%m/%Y') || ') is before approached_on (' || strftime(approached_on, '%d/%m/%Y') || '): a service goes live after it is approached.'`));
+  }
+  if (s.kind === 'features' || s.kind === 'uptake') {
+    collect(out, s.label, 'unknown-service', 'service_id',
+      await offences(connection, t, `service_id IS NOT NULL AND service_id NOT IN (SELECT service_id FROM ${ident(ctx.knownServices)})`, raw('service_id'),
+        `'No service has the id "' || service_id || '": load it in a services file first (or in the same batch).'`));
+  }
+
+  // Duplicate keys within the file: every row after the first with the same key.
+  const key = KEYS[s.kind];
+  const keyCols = key.map(col).join(', ');
+  const keyText = key.map((k) => `coalesce(${raw(k)}, '')`).join(` || ', ' || `);
+  collect(out, s.label, 'duplicate-key', key.join(', '),
+    await offences(connection, `(SELECT *, min(__row) OVER (PARTITION BY ${keyCols}) AS first_row FROM ${t} WHERE ${key.map((k) => `${col(k)} IS NOT NULL`).join(' AND ')})`,
+      '__row > first_row', keyText, `'The same ${key.join(' and ')} (' || ${keyText} || ') is already on row ' || first_row || '.'`));
+  return out;
+}
+
+/** Checks across the files of one batch: the same key in two files is a duplicate too. */
+export async function checkBatch(connection: DuckDBConnection, staged: StagedTable[]): Promise<Problem[]> {
+  const out: Problem[] = [];
+  for (const kind of Object.keys(KEYS) as Kind[]) {
+    const ofKind = staged.filter((s) => s.kind === kind);
+    if (ofKind.length < 2) continue;
+    const key = KEYS[kind].map(ident).join(', ');
+    const union = ofKind.map((s, i) => `SELECT ${i} AS file_index, __row, ${key} FROM ${ident(s.table)}`).join(' UNION ALL ');
+    const sql = `SELECT file_index, __row, first_file FROM (
+        SELECT *, first_value(file_index) OVER (PARTITION BY ${key} ORDER BY file_index, __row) AS first_file FROM (${union}))
+      WHERE file_index <> first_file ORDER BY file_index, __row LIMIT ${PROBLEMS_PER_RULE}`;
+    for (const r of (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as { file_index: number; __row: number; first_file: number }[]) {
+      out.push(problem(ofKind[r.file_index].label, 'duplicate-key',
+        `The same ${KEYS[kind].join(' and ')} is also in ${ofKind[r.first_file].label}: one batch may hold it once.`, { row: r.__row, column: KEYS[kind].join(', ') }));
+    }
+  }
+  return out;
+}
+
+/** Warnings against what is already loaded: back-fills and superseded figures. They never block a load. */
+export async function checkHistory(connection: DuckDBConnection, s: StagedTable): Promise<Problem[]> {
+  if (s.kind !== 'uptake') return [];
+  const out: Problem[] = [];
+  const t = ident(s.table);
+  const backfills = (await connection.runAndReadAll(`
+    SELECT min(u.__row)::INTEGER AS __row, u.service_id, strftime(min(u.as_of), '%d/%m/%Y') AS as_of, strftime(any_value(l.latest), '%d/%m/%Y') AS latest, count(*)::INTEGER AS n
+    FROM ${t} u JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot_latest GROUP BY service_id) l USING (service_id)
+    WHERE u.as_of < l.latest GROUP BY u.service_id ORDER BY 1`)).getRowObjectsJson() as unknown as { __row: number; service_id: string; as_of: string; latest: string; n: number }[];
+  for (const b of backfills) {
+    out.push(problem(s.label, 'back-fill',
+      `A back-fill: ${b.service_id} already has a snapshot at ${b.latest}; this file adds ${b.n} older one${b.n > 1 ? 's' : ''} (from ${b.as_of}). Loaded, and the history keeps both.`,
+      { row: b.__row, column: 'as_of', value: b.as_of, severity: 'warning' }));
+  }
+  const superseded = (await connection.runAndReadAll(`
+    SELECT min(u.__row)::INTEGER AS __row, count(*)::INTEGER AS n FROM ${t} u JOIN snapshot_latest s USING (as_of, service_id)`)).getRowObjectsJson()[0] as unknown as { __row: number | null; n: number };
+  if (superseded.n > 0) {
+    out.push(problem(s.label, 'supersedes',
+      `${superseded.n} row${superseded.n > 1 ? 's' : ''} give figures for an as-of date and service loaded before: the newer figures are used, and the earlier load stays in the history.`,
+      { row: superseded.__row, severity: 'warning' }));
+  }
+  return out;
+}

@@ -1,0 +1,298 @@
+/**
+ * `uptake load`: check a batch of files, then load all of it in one transaction, or nothing (DESIGN.md "Loading exports").
+ *
+ *   read (readers/) → stage (typed temp tables) → check (checks.ts) → land raw bytes → one transaction → batch record
+ *
+ * A file whose bytes were loaded before is skipped (same SHA-256 → nothing changes). A batch with any error loads
+ * nothing; its files and problems are recorded as a rejected load so the Data page can show them. Warnings (back-fills,
+ * superseded figures) are recorded and do not block.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import type { Warehouse } from '../warehouse/open.ts';
+import { checkBatch, checkHistory, checkStaged } from './checks.ts';
+import { KINDS, type Kind } from './fields.ts';
+import { resolveProfile, tableFor, type Profile } from './profile.ts';
+import { problem, type Problem } from './problems.ts';
+import { defaultRawDir, hasBatchRecord, landRawFile, sha256File, writeBatchRecord, type BatchRecord } from './raw-store.ts';
+import { READERS, readerFor, ReadError, type SourceTable } from './readers/index.ts';
+import { ident, literal } from './readers/types.ts';
+import { stage, type StagedTable } from './stage.ts';
+import { writeStaged } from './write.ts';
+
+export type { Problem } from './problems.ts';
+export { formatProblem } from './problems.ts';
+
+export interface FileSummary {
+  file: string;
+  sha256: string;
+  /** The kinds of table the file held: one for a CSV, one per sheet for a workbook. */
+  kind: string;
+  rows: number;
+  asOf: string | null;
+  bytes: number;
+}
+
+export interface LoadReport {
+  batchId: string;
+  outcome: 'loaded' | 'already-loaded' | 'rejected';
+  loaded: FileSummary[];
+  skipped: FileSummary[];
+  problems: Problem[];
+}
+
+export interface ProgressEvent {
+  file: string;
+  phase: 'read' | 'check' | 'write';
+  done: number;
+  total: number;
+}
+
+export interface LoadOptions {
+  /** A built-in profile name or a profile file (default: Uptake's own templates). */
+  profile?: string;
+  /** An already parsed profile (rebuild passes the one recorded with the batch). */
+  profileObject?: Profile;
+  rawDir?: string;
+  onProgress?: (event: ProgressEvent) => void;
+  /** The clock: "today" for the future-date checks and the load time. Tests and rebuild set it. */
+  now?: Date;
+  /** Largest file accepted, in bytes (default UPTAKE_MAX_FILE_MB or 512 MiB). */
+  maxBytes?: number;
+  /** Display names for the paths (rebuild loads raw files under their original names). */
+  names?: string[];
+  batchId?: string;
+  /** Land raw files and write the batch record (rebuild turns this off: the store already holds them). */
+  land?: boolean;
+}
+
+export class LoadUsageError extends Error {}
+
+/** Extensions taken from a folder; anything else in a folder (READMEs, transcripts) is left alone. */
+const DATA_EXTENSIONS = new Set(Object.keys(READERS));
+
+export function expandPaths(paths: string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new LoadUsageError(`No such file or folder: ${path}`);
+    if (statSync(path).isDirectory()) {
+      const inFolder = readdirSync(path)
+        .filter((f) => !f.startsWith('.') && DATA_EXTENSIONS.has(extname(f).toLowerCase()))
+        .sort()
+        .map((f) => join(path, f))
+        .filter((f) => statSync(f).isFile());
+      if (!inFolder.length) throw new LoadUsageError(`The folder ${path} holds no CSV, XLSX or JSON files.`);
+      files.push(...inFolder);
+    } else files.push(path);
+  }
+  return files;
+}
+
+export function defaultMaxBytes(): number {
+  const mb = Number(process.env.UPTAKE_MAX_FILE_MB);
+  return (Number.isFinite(mb) && mb > 0 ? mb : 512) * 1024 * 1024;
+}
+
+const KIND_ORDER = (k: Kind) => KINDS.indexOf(k);
+
+interface Candidate {
+  path: string;
+  name: string;
+  sha256: string;
+  bytes: number;
+  sources: SourceTable[];
+  staged: StagedTable[];
+}
+
+export async function loadPaths(warehouse: Warehouse, paths: string[], options: LoadOptions = {}): Promise<LoadReport> {
+  const connection = warehouse.connection;
+  const files = expandPaths(paths);
+  const profile = options.profileObject ?? resolveProfile(options.profile);
+  const rawDir = options.rawDir ?? defaultRawDir(warehouse.path);
+  const now = options.now ?? new Date();
+  const today = now.toISOString().slice(0, 10);
+  const loadedAt = now.toISOString().replace('T', ' ').replace('Z', '');
+  const batchId = options.batchId ?? `${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+  const maxBytes = options.maxBytes ?? defaultMaxBytes();
+  const land = options.land ?? true;
+  const prefix = `stg_${batchId.replace(/[^a-zA-Z0-9]/g, '_')}`;
+  const progress = (file: string, phase: ProgressEvent['phase'], done: number) =>
+    options.onProgress?.({ file, phase, done, total: files.length });
+
+  if (land) await reconcileBatchRecords(warehouse, rawDir);
+
+  const problems: Problem[] = [];
+  const skipped: FileSummary[] = [];
+  const candidates: Candidate[] = [];
+  const loadedBefore = new Set(
+    ((await connection.runAndReadAll(`SELECT DISTINCT sha256 FROM load_file WHERE outcome = 'loaded'`)).getRowObjectsJson()).map((r) => String(r.sha256))
+  );
+  const tempTables: string[] = [];
+
+  try {
+    // 1. Read: size, hash, format, and which table each file or sheet is.
+    for (const [i, path] of files.entries()) {
+      const name = options.names?.[i] ?? basename(path);
+      progress(name, 'read', i);
+      const bytes = statSync(path).size;
+      if (bytes > maxBytes) {
+        problems.push(problem(name, 'file-too-large', `The file is ${(bytes / 1048576).toFixed(1)} MB; the limit is ${(maxBytes / 1048576).toFixed(0)} MB (set UPTAKE_MAX_FILE_MB to change it).`));
+        continue;
+      }
+      const sha256 = await sha256File(path);
+      if (loadedBefore.has(sha256) || candidates.some((c) => c.sha256 === sha256)) {
+        skipped.push({ file: name, sha256, kind: '', rows: 0, asOf: null, bytes });
+        continue;
+      }
+      const reader = readerFor(path);
+      if (!reader) {
+        problems.push(problem(name, 'unknown-file', `Uptake reads ${[...DATA_EXTENSIONS].join(', ')} files; "${extname(path) || 'no extension'}" is not one of them.`));
+        continue;
+      }
+      if (bytes === 0) {
+        problems.push(problem(name, 'empty-file', 'The file is empty: it has no header and no rows.'));
+        continue;
+      }
+      try {
+        const sources = await reader({ connection, tempPrefix: `${prefix}_${i}` }, path, name);
+        tempTables.push(...sources.filter((s) => s.relation.startsWith('"')).map((s) => s.relation.slice(1, -1)));
+        candidates.push({ path, name, sha256, bytes, sources, staged: [] });
+      } catch (error) {
+        if (error instanceof ReadError) problems.push(problem(error.label, error.rule, error.message, { row: error.row }));
+        else throw error;
+      }
+    }
+
+    // 2. Stage every source table under the profile entry that takes it, kinds in model order.
+    const names = profile.tables.map((t) => t.match.join('/')).join(', ');
+    const work: { candidate: Candidate; source: SourceTable; spec: ReturnType<typeof tableFor> & object }[] = [];
+    for (const candidate of candidates) {
+      for (const source of candidate.sources) {
+        const spec = tableFor(profile, source.name);
+        const isSheet = source.label.includes('#');
+        if (!spec) {
+          problems.push(problem(source.label, isSheet ? 'unknown-sheet' : 'unknown-file',
+            `Profile "${profile.name}" has no table called "${source.name}": ${isSheet ? 'sheet' : 'file'} names must start with one of ${names}.`));
+        } else if (!source.headers.length) {
+          problems.push(problem(source.label, 'empty-file', 'The sheet is empty: it has no header and no rows.'));
+        } else work.push({ candidate, source, spec });
+      }
+    }
+    work.sort((a, b) => KIND_ORDER(a.spec.kind) - KIND_ORDER(b.spec.kind));
+    for (const [j, { candidate, source, spec }] of work.entries()) {
+      progress(candidate.name, 'check', files.indexOf(candidate.path));
+      const table = `${prefix}_stage_${j}`;
+      const result = await stage(connection, source, spec, table);
+      tempTables.push(table, `${table}_long`);
+      problems.push(...result.problems);
+      if (result.staged) candidate.staged.push(result.staged);
+    }
+    const staged = candidates.flatMap((c) => c.staged);
+
+    // 3. Check. Actual dates are judged against the batch's latest snapshot, or today when it has none.
+    const known = `${prefix}_known_services`;
+    tempTables.push(known);
+    await connection.run(`CREATE TEMP TABLE ${ident(known)} AS SELECT service_id FROM service_latest
+      ${staged.filter((s) => s.kind === 'services' || s.units).map((s) => `UNION SELECT service_id FROM ${ident(s.table)} WHERE service_id IS NOT NULL`).join(' ')}`);
+    const uptakeTables = staged.filter((s) => s.kind === 'uptake');
+    const batchAsOf = uptakeTables.length
+      ? String((await connection.runAndReadAll(`SELECT coalesce(max(as_of), DATE ${literal(today)})::VARCHAR AS d FROM (${uptakeTables.map((s) => `SELECT max(as_of) AS as_of FROM ${ident(s.table)}`).join(' UNION ALL ')})`)).getRowObjectsJson()[0].d)
+      : today;
+    const asOf = batchAsOf > today ? today : batchAsOf;
+    for (const s of staged) problems.push(...(await checkStaged({ connection, asOf, today, knownServices: known }, s)));
+    problems.push(...(await checkBatch(connection, staged)));
+    for (const s of staged) problems.push(...(await checkHistory(connection, s)));
+
+    const summaries = await Promise.all(candidates.map((c) => summarise(connection, c)));
+    if (problems.some((p) => p.severity === 'error')) {
+      await recordRejection(warehouse, batchId, loadedAt, profile.name, summaries, problems);
+      return { batchId, outcome: 'rejected', loaded: [], skipped, problems };
+    }
+    if (!candidates.length) return { batchId, outcome: 'already-loaded', loaded: [], skipped, problems };
+
+    // 4. Land the raw bytes (harmless if we die after this), then write everything in one transaction.
+    if (land) for (const c of candidates) landRawFile(rawDir, c.path, c.sha256);
+    const record: BatchRecord = {
+      batchId, loadedAt, today, profile,
+      files: candidates.map((c) => ({ name: c.name, sha256: c.sha256, ext: extname(c.path).toLowerCase() }))
+    };
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      for (const c of candidates) {
+        progress(c.name, 'write', files.indexOf(c.path));
+        for (const s of c.staged) await writeStaged(connection, s, c.sha256, loadedAt);
+      }
+      await insertManifest(warehouse, batchId, loadedAt, profile.name, summaries, 'loaded', problems);
+      await connection.run('INSERT INTO load_batch VALUES ($1, $2::TIMESTAMP, $3)', [batchId, loadedAt, JSON.stringify(record)]);
+      await pauseBeforeCommit();
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    if (land) writeBatchRecord(rawDir, record);
+    return { batchId, outcome: 'loaded', loaded: summaries, skipped, problems };
+  } finally {
+    for (const t of tempTables) await connection.run(`DROP TABLE IF EXISTS temp.${ident(t)}`).catch(() => undefined);
+  }
+}
+
+async function summarise(connection: Warehouse['connection'], c: Candidate): Promise<FileSummary> {
+  const uptake = c.staged.filter((s) => s.kind === 'uptake');
+  const asOf = uptake.length
+    ? ((await connection.runAndReadAll(`SELECT max(as_of)::VARCHAR AS d FROM (${uptake.map((s) => `SELECT as_of FROM ${ident(s.table)}`).join(' UNION ALL ')})`)).getRowObjectsJson()[0].d as string | null)
+    : null;
+  const kinds = [...new Set(c.staged.map((s) => s.kind))].sort((a, b) => KIND_ORDER(a) - KIND_ORDER(b));
+  const rows = c.staged.length ? c.staged.reduce((n, s) => n + s.rows, 0) : c.sources.reduce((n, s) => n + (s.rowCount ?? 0), 0);
+  return { file: c.name, sha256: c.sha256, kind: kinds.join(', '), rows, asOf, bytes: c.bytes };
+}
+
+async function insertManifest(warehouse: Warehouse, batchId: string, loadedAt: string, profileName: string, files: FileSummary[], outcome: string, problems: Problem[]) {
+  const { connection } = warehouse;
+  for (const f of files) {
+    await connection.run('INSERT INTO load_file VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMP, $7, $8::DATE, $9, $10)',
+      [batchId, f.file, f.sha256, f.kind || null, profileName, loadedAt, f.rows, f.asOf, outcome, f.bytes]);
+  }
+  for (const p of problems) {
+    await connection.run('INSERT INTO load_problem VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [batchId, p.file, p.row, p.column, p.value, p.rule, p.message, p.severity]);
+  }
+}
+
+/** A rejected batch leaves a record of what was tried and why it failed, and nothing else. */
+async function recordRejection(warehouse: Warehouse, batchId: string, loadedAt: string, profileName: string, files: FileSummary[], problems: Problem[]) {
+  await warehouse.connection.run('BEGIN TRANSACTION');
+  try {
+    const listed = files.length ? files : [...new Set(problems.map((p) => p.file.split('#')[0]))].map((file) => ({ file, sha256: '', kind: '', rows: 0, asOf: null, bytes: 0 }));
+    await insertManifest(warehouse, batchId, loadedAt, profileName, listed, 'rejected', problems);
+    await warehouse.connection.run('COMMIT');
+  } catch (error) {
+    await warehouse.connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * A fault-injection point for the kill -9 test (tests/atomicity.test.ts): with UPTAKE_PAUSE_BEFORE_COMMIT_MS set, the
+ * load says so on stderr and waits inside its transaction, so the test can kill it at exactly that moment.
+ */
+async function pauseBeforeCommit(): Promise<void> {
+  const ms = Number(process.env.UPTAKE_PAUSE_BEFORE_COMMIT_MS);
+  if (!ms) return;
+  process.stderr.write('uptake: paused before commit\n');
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Writes batch records lost to a crash between a commit and the record (see raw-store.ts). */
+export async function reconcileBatchRecords(warehouse: Warehouse, rawDir: string): Promise<number> {
+  const batches = (await warehouse.connection.runAndReadAll('SELECT batch_id, record FROM load_batch')).getRowObjectsJson();
+  let written = 0;
+  for (const b of batches) {
+    if (!hasBatchRecord(rawDir, String(b.batch_id))) {
+      writeBatchRecord(rawDir, JSON.parse(String(b.record)) as BatchRecord);
+      written++;
+    }
+  }
+  return written;
+}

@@ -1,0 +1,90 @@
+/**
+ * SQL that turns a text cell into a typed value, or NULL when it cannot (the checks then report the cell as written).
+ * Rules (issue 2, item 3): dates are ISO, dd/mm/yyyy (never guessed as mm/dd), a profile's own formats, or Excel
+ * serials (five digits: 10000–99999 is 1927–2173, so a four-digit year is never mistaken for a serial); flags are
+ * yes/no/y/n/true/false/1/0/✓/✗; counts are whole numbers, optionally with thousands commas ("1,234"), nothing else
+ * (DuckDB's TRY_CAST would accept "3.5" as 4 and "0x10" as 16, so it is gated by a pattern first).
+ */
+import { SETTINGS } from '../warehouse/schema.ts';
+import type { FieldType } from './fields.ts';
+import { literal } from './readers/types.ts';
+
+export const BASE_DATE_FORMATS = ['%Y-%m-%d', '%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S'];
+export const YES = ['yes', 'y', 'true', '1', '✓', '✔', 'x'];
+export const NO = ['no', 'n', 'false', '0', '✗', '✘'];
+
+const blank = (x: string) => `(${x} IS NULL OR trim(${x}) = '')`;
+const list = (values: readonly string[]) => values.map(literal).join(', ');
+
+export function dateSql(x: string, extraFormats: string[] = []): string {
+  const formats = `[${[...BASE_DATE_FORMATS, ...extraFormats].map(literal).join(', ')}]`;
+  return `CASE WHEN ${blank(x)} THEN NULL
+    WHEN regexp_full_match(trim(${x}), '[0-9]{5}(\\.0+)?') THEN DATE '1899-12-30' + CAST(split_part(trim(${x}), '.', 1) AS INTEGER)
+    ELSE CAST(try_strptime(trim(${x}), ${formats}) AS DATE) END`;
+}
+
+export function countSql(x: string): string {
+  return `CASE WHEN regexp_full_match(trim(${x}), '-?[0-9]+(,[0-9]{3})*') THEN TRY_CAST(replace(trim(${x}), ',', '') AS BIGINT) END`;
+}
+
+export function flagSql(x: string, blankMeans: boolean | undefined): string {
+  return `CASE WHEN lower(trim(${x})) IN (${list(YES)}) THEN true WHEN lower(trim(${x})) IN (${list(NO)}) THEN false
+    WHEN ${blank(x)} THEN ${blankMeans === undefined ? 'NULL' : String(blankMeans)} END`;
+}
+
+/** "Mental Health", "mental_health" and "MENTAL-HEALTH" are one setting. */
+export function settingSql(x: string): string {
+  const normal = `lower(regexp_replace(trim(${x}), '[\\s_-]+', ' ', 'g'))`;
+  return `CASE WHEN ${normal} IN (${list(SETTINGS)}) THEN ${normal} END`;
+}
+
+export function categorySql(x: string): string {
+  return `CASE WHEN lower(trim(${x})) IN ('core', 'additional') THEN lower(trim(${x})) END`;
+}
+
+export function textSql(x: string): string {
+  return `NULLIF(trim(${x}), '')`;
+}
+
+/** A profile's value map, applied to the cell before it is parsed (matched case-insensitively, trimmed). */
+export function mapValuesSql(x: string, map: Record<string, string> | undefined): string {
+  if (!map || !Object.keys(map).length) return x;
+  const arms = Object.entries(map).map(([from, to]) => `WHEN ${literal(from.trim().toLowerCase())} THEN ${literal(to)}`).join(' ');
+  return `(CASE lower(trim(${x})) ${arms} ELSE ${x} END)`;
+}
+
+export function parseSql(type: FieldType, x: string, options: { dateFormats?: string[]; blankFlag?: boolean } = {}): string {
+  switch (type) {
+    case 'date':
+      return dateSql(x, options.dateFormats);
+    case 'count':
+      return countSql(x);
+    case 'flag':
+      return flagSql(x, options.blankFlag);
+    case 'setting':
+      return settingSql(x);
+    case 'category':
+      return categorySql(x);
+    case 'text':
+      return textSql(x);
+  }
+}
+
+export const SQL_TYPE: Record<FieldType, string> = {
+  date: 'DATE',
+  count: 'BIGINT',
+  flag: 'BOOLEAN',
+  setting: 'VARCHAR',
+  category: 'VARCHAR',
+  text: 'VARCHAR'
+};
+
+/** What the problem says when a cell does not parse, per type. */
+export const PARSE_RULE: Record<FieldType, { rule: string; expected: string }> = {
+  date: { rule: 'unparseable-date', expected: 'a date as YYYY-MM-DD, DD/MM/YYYY or an Excel date' },
+  count: { rule: 'not-a-count', expected: 'a whole number' },
+  flag: { rule: 'not-a-flag', expected: 'yes or no (y/n, true/false, 1/0, ✓)' },
+  setting: { rule: 'unknown-setting', expected: `one of: ${SETTINGS.join(', ')}` },
+  category: { rule: 'unknown-category', expected: 'core or additional' },
+  text: { rule: 'required-value', expected: 'some text' }
+};

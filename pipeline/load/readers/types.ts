@@ -1,0 +1,78 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * What a reader hands to the loader: one table of text cells per file (CSV, JSON array) or per sheet (XLSX),
+ * exposed as a SQL relation whose columns are the file's headers as VARCHAR plus `__row`, the row number a person
+ * sees in a spreadsheet (header = row 1). Everything is text at this point: parsing belongs to the checks, so a bad
+ * value can be reported as it was written.
+ */
+export interface SourceTable {
+  /** File name, or `book.xlsx#sheet` for a sheet: what problems name. */
+  label: string;
+  /** What decides the kind: the file stem or the sheet name. */
+  name: string;
+  headers: string[];
+  /** A parenthesised SELECT or a table name, usable after FROM. */
+  relation: string;
+  /** Rows, when the reader knows them cheaply (null for CSV until staged). */
+  rowCount: number | null;
+}
+
+export interface ReadContext {
+  connection: DuckDBConnection;
+  /** A unique prefix for temp tables this batch creates. */
+  tempPrefix: string;
+}
+
+export class ReadError extends Error {
+  constructor(
+    readonly label: string,
+    readonly rule: string,
+    message: string,
+    readonly row: number | null = null
+  ) {
+    super(message);
+  }
+}
+
+/** Quotes an identifier for DuckDB SQL. */
+export const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** Quotes a string literal for DuckDB SQL. */
+export const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * Lands rows of text cells into a temp table through the appender (XLSX and JSON; CSV is read by DuckDB itself).
+ * Column names are the headers as written, deduplicated the way DuckDB's read_csv does (`a`, `a_1`).
+ */
+export async function textTable(
+  ctx: ReadContext,
+  table: string,
+  headers: string[],
+  rows: { row: number; cells: (string | null)[] }[]
+): Promise<void> {
+  const cols = headers.map((h) => `${ident(h)} VARCHAR`).join(', ');
+  await ctx.connection.run(`CREATE TEMP TABLE ${ident(table)} (__row INTEGER, ${cols})`);
+  const appender = await ctx.connection.createAppender(table, 'temp');
+  for (const { row, cells } of rows) {
+    appender.appendInteger(row);
+    for (let i = 0; i < headers.length; i++) {
+      const v = cells[i];
+      if (v === null || v === undefined) appender.appendNull();
+      else appender.appendVarchar(v);
+    }
+    appender.endRow();
+  }
+  appender.flushSync();
+  appender.closeSync();
+}
+
+export function uniqueHeaders(raw: string[]): string[] {
+  const seen = new Map<string, number>();
+  return raw.map((h, i) => {
+    let name = h.replace(/^\uFEFF/, '').trim() || `column${i}`;
+    const n = seen.get(name.toLowerCase()) ?? 0;
+    seen.set(name.toLowerCase(), n + 1);
+    if (n > 0) name = `${name}_${n}`;
+    return name;
+  });
+}

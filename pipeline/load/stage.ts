@@ -1,0 +1,148 @@
+/**
+ * Staging: one typed temp table per source table, holding for every model field the cell as written (`<field>__raw`)
+ * and its parsed value (`<field>`), plus `__row`. Checks read only the staged tables; writes copy from them. Long
+ * layouts (`measure,value` rows) are pivoted to one row per key first, and their values are checked on the original
+ * rows so that a problem points at the line a person can find.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { FIELDS, type FieldSpec, type Kind } from './fields.ts';
+import { countSql, mapValuesSql, parseSql, SQL_TYPE } from './parse.ts';
+import { matchColumns, type ProfileTable } from './profile.ts';
+import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
+import { ident, literal, type SourceTable } from './readers/types.ts';
+
+export interface StagedTable {
+  label: string;
+  kind: Kind;
+  table: string;
+  rows: number;
+  /** Fields whose column was present in the file. */
+  present: Set<string>;
+  /** Unit hierarchy columns staged alongside (uptake files that carry their own units). */
+  units?: { defaults: Record<string, string>; present: Set<string> };
+  profileTable: ProfileTable;
+}
+
+const UNIT_FIELDS = ['service_name', 'organisation', 'parent_unit'];
+
+async function rows<T>(connection: DuckDBConnection, sql: string): Promise<T[]> {
+  return (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[];
+}
+
+export async function stage(
+  connection: DuckDBConnection,
+  source: SourceTable,
+  spec: ProfileTable,
+  table: string
+): Promise<{ staged?: StagedTable; problems: Problem[] }> {
+  const fields = FIELDS[spec.kind];
+  let relation = source.relation;
+  let headers = source.headers;
+  let columns = spec.columns;
+  const problems: Problem[] = [];
+
+  if (spec.layout === 'long' && spec.long) {
+    const pivot = await pivotLong(connection, source, spec, `${table}_long`);
+    problems.push(...pivot.problems);
+    if (!pivot.relation) return { problems };
+    relation = pivot.relation;
+    headers = pivot.headers;
+    columns = {}; // the pivot already names its columns by field
+  }
+
+  const found = matchColumns(headers, columns, fields.map((f) => f.name));
+  for (const field of fields) {
+    if (field.column === 'required' && !found.has(field.name)) {
+      const accepted = [field.name, ...(columns[field.name] ?? [])].map((n) => `"${n}"`).join(', ');
+      problems.push(problem(source.label, 'missing-column', `The required column "${field.name}" is missing (accepted names: ${accepted}).`, { column: field.name }));
+    }
+  }
+  if (problems.some((p) => p.severity === 'error')) return { problems };
+
+  const select: string[] = ['__row'];
+  for (const field of fields) {
+    const header = found.get(field.name);
+    if (header === undefined) {
+      select.push(`NULL::VARCHAR AS ${ident(`${field.name}__raw`)}`, `NULL::${SQL_TYPE[field.type]} AS ${ident(field.name)}`);
+      continue;
+    }
+    const raw = mapValuesSql(ident(header), spec.valueMaps[field.name]);
+    select.push(`${ident(header)} AS ${ident(`${field.name}__raw`)}`);
+    select.push(`${parseSql(field.type, raw, { dateFormats: spec.dateFormats, blankFlag: field.blankFlag })} AS ${ident(field.name)}`);
+  }
+  let units: StagedTable['units'];
+  if (spec.units) {
+    const unitFound = spec.layout === 'long' ? new Map(UNIT_FIELDS.filter((u) => headers.includes(u)).map((u) => [u, u] as const)) : matchColumns(headers, spec.units.columns, UNIT_FIELDS);
+    for (const u of UNIT_FIELDS) {
+      const header = unitFound.get(u);
+      select.push(header ? `NULLIF(trim(${ident(header)}), '') AS ${ident(`unit_${u}`)}` : `NULL::VARCHAR AS ${ident(`unit_${u}`)}`);
+    }
+    units = { defaults: spec.units.defaults, present: new Set(unitFound.keys()) };
+  }
+  await connection.run(`CREATE TEMP TABLE ${ident(table)} AS SELECT ${select.join(', ')} FROM ${relation}`);
+  const [{ n }] = await rows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM ${ident(table)}`);
+  return {
+    staged: { label: source.label, kind: spec.kind, table, rows: n, present: new Set(found.keys()), units, profileTable: spec },
+    problems
+  };
+}
+
+/**
+ * Pivots `key…, measure, value` rows into one row per key with a column per measure. Problems on the long rows:
+ * a missing measure/value column, an unknown measure (unless the profile ignores others), a value that is not a
+ * count, the same measure twice for one key.
+ */
+async function pivotLong(
+  connection: DuckDBConnection,
+  source: SourceTable,
+  spec: ProfileTable,
+  table: string
+): Promise<{ relation?: string; headers: string[]; problems: Problem[] }> {
+  const long = spec.long!;
+  const problems: Problem[] = [];
+  const keyFields = ['as_of', 'service_id'];
+  const wanted = matchColumns(source.headers, { ...spec.columns, __measure: long.measureColumn, __value: long.valueColumn }, [...keyFields, '__measure', '__value']);
+  for (const [field, label] of [['as_of', 'as_of'], ['service_id', 'service_id'], ['__measure', 'measure'], ['__value', 'value']]) {
+    if (!wanted.has(field)) {
+      const names = field === '__measure' ? long.measureColumn : field === '__value' ? long.valueColumn : spec.columns[field] ?? [];
+      problems.push(problem(source.label, 'missing-column', `The required column "${label}" is missing (accepted names: ${[...names].map((n) => `"${n}"`).join(', ')}).`, { column: label }));
+    }
+  }
+  if (problems.length) return { headers: [], problems };
+  const unitFound = spec.units ? matchColumns(source.headers, spec.units.columns, UNIT_FIELDS) : new Map<string, string>();
+  const measureHeader = wanted.get('__measure')!;
+  const valueHeader = wanted.get('__value')!;
+  const arms = Object.entries(long.measures)
+    .flatMap(([measure, names]) => names.map((n) => `WHEN ${literal(n.trim().toLowerCase())} THEN ${literal(measure)}`))
+    .join(' ');
+  const keyCols = keyFields.map((k) => `${ident(wanted.get(k)!)} AS ${ident(k)}`);
+  const unitCols = [...unitFound].map(([u, h]) => `${ident(h)} AS ${ident(u)}`);
+  await connection.run(`CREATE TEMP TABLE ${ident(table)} AS SELECT __row, ${[...keyCols, ...unitCols].join(', ')},
+      ${ident(measureHeader)} AS measure_raw, CASE lower(trim(${ident(measureHeader)})) ${arms} END AS measure,
+      ${ident(valueHeader)} AS value_raw FROM ${source.relation}`);
+
+  const found = async (sql: string) => rows<{ __row: number; v: string | null; m: string | null; n?: number }>(connection, sql);
+  if (!long.ignoreOtherMeasures) {
+    for (const r of await found(`SELECT __row, measure_raw AS v FROM ${ident(table)} WHERE measure IS NULL ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`)) {
+      problems.push(problem(source.label, 'unknown-measure', `"${r.v}" is not a measure this profile knows (${Object.values(long.measures).flat().join(', ')}).`, { row: r.__row, column: measureHeader, value: r.v }));
+    }
+  }
+  for (const r of await found(`SELECT __row, value_raw AS v, measure AS m FROM ${ident(table)} WHERE measure IS NOT NULL AND NOT (value_raw IS NULL OR trim(value_raw) = '') AND ${countSql('value_raw')} IS NULL ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`)) {
+    problems.push(problem(source.label, 'not-a-count', `The value for ${r.m} must be a whole number.`, { row: r.__row, column: valueHeader, value: r.v }));
+  }
+  for (const r of await found(`SELECT max(__row) AS __row, any_value(measure_raw) AS v, measure AS m, count(*)::INTEGER AS n FROM ${ident(table)} WHERE measure IS NOT NULL
+      GROUP BY as_of, service_id, measure HAVING count(*) > 1 ORDER BY 1 LIMIT ${PROBLEMS_PER_RULE}`)) {
+    problems.push(problem(source.label, 'duplicate-key', `${r.m} is given ${r.n} times for the same period and unit.`, { row: r.__row, column: measureHeader, value: r.v }));
+  }
+  if (problems.length) return { headers: [], problems };
+
+  const measures = Object.keys(long.measures);
+  const pivot = `(SELECT min(__row)::INTEGER AS __row, as_of, service_id,
+      ${[...unitFound.keys()].map((u) => `any_value(${ident(u)}) AS ${ident(u)}`).concat(
+        measures.map((m) => `max(CASE WHEN measure = ${literal(m)} THEN value_raw END) AS ${ident(m)}`)
+      ).join(', ')}
+    FROM ${ident(table)} WHERE measure IS NOT NULL GROUP BY as_of, service_id)`;
+  return { relation: pivot, headers: [...keyFields, ...unitFound.keys(), ...measures], problems };
+}
+
+export type { FieldSpec };

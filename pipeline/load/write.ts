@@ -1,0 +1,40 @@
+/**
+ * Writing staged tables into the model tables. Called inside the batch's one transaction, after every check passed.
+ * Each row keeps the SHA-256 of its file and the batch's load time, so later loads supersede without overwriting.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { FIELDS } from './fields.ts';
+import { flagSql, settingSql } from './parse.ts';
+import { ident, literal } from './readers/types.ts';
+import type { StagedTable } from './stage.ts';
+
+const TARGET = { programme: 'programme', services: 'service', features: 'feature', uptake: 'snapshot' } as const;
+
+export async function writeStaged(connection: DuckDBConnection, s: StagedTable, sha256: string, loadedAt: string): Promise<void> {
+  const t = ident(s.table);
+  const stamp = `${literal(sha256)} AS source_sha256, TIMESTAMP ${literal(loadedAt)} AS loaded_at`;
+  const fields = FIELDS[s.kind].map((f) => f.name);
+  if (s.kind === 'programme') {
+    await connection.run(`INSERT INTO programme (programme, launched_on, source_sha256) SELECT programme, launched_on, ${literal(sha256)} FROM ${t}`);
+    return;
+  }
+  if (s.kind === 'uptake' && s.units) await writeUnits(connection, s, stamp);
+  const columns = fields.join(', ');
+  await connection.run(`INSERT INTO ${TARGET[s.kind]} (${columns}, source_sha256, loaded_at)
+    SELECT ${fields.map((f) => (s.kind === 'uptake' && f !== 'as_of' && f !== 'service_id' ? `CAST(${ident(f)} AS INTEGER)` : ident(f))).join(', ')}, ${stamp} FROM ${t} ORDER BY __row`);
+}
+
+/**
+ * Units carried on uptake rows (a practice with its parent organisation and region) become services the first time
+ * they are seen; a unit already known keeps its details (a services file is the place to change them).
+ */
+async function writeUnits(connection: DuckDBConnection, s: StagedTable, stamp: string): Promise<void> {
+  const d = s.units!.defaults;
+  const def = (name: string) => (d[name] === undefined ? 'NULL' : literal(d[name]));
+  await connection.run(`INSERT INTO service (service_id, service_name, organisation, setting, specialty, sensitive, in_original_bid,
+      approached_on, planned_live_on, live_on, parent_unit, source_sha256, loaded_at)
+    SELECT service_id, coalesce(any_value(unit_service_name), service_id), coalesce(any_value(unit_organisation), ${def('organisation')}, 'Unknown'),
+      coalesce(${settingSql(def('setting'))}, 'primary care'), ${def('specialty')}, coalesce(${flagSql(def('sensitive'), false)}, false),
+      coalesce(${flagSql(def('in_original_bid'), false)}, false), NULL, NULL, NULL, any_value(unit_parent_unit), ${stamp}
+    FROM ${ident(s.table)} WHERE service_id NOT IN (SELECT service_id FROM service) GROUP BY service_id ORDER BY service_id`);
+}
