@@ -52,7 +52,7 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
   }
   // The row number as a spreadsheet shows it: the header is row 1. read_csv keeps file order (insertion order is preserved).
   const relation = `(SELECT (row_number() OVER ())::INTEGER + 1 AS __row, ${headers.map(ident).join(', ')} FROM ${source})`;
-  return [{ label, name: basename(path, extname(path)), headers, relation, rowCount: null }];
+  return [{ label, name: basename(label, extname(label)), headers, relation, rowCount: null }];
 }
 
 export function firstLine(message: string): string {

@@ -21,7 +21,7 @@ export async function readJson(ctx: ReadContext, path: string, label = basename(
     throw new ReadError(label, 'malformed-json', `The file is not valid JSON: ${(error as Error).message}`);
   }
   const groups: [string, string, unknown][] = Array.isArray(data)
-    ? [[label, basename(path, extname(path)), data]]
+    ? [[label, basename(label, extname(label)), data]]
     : data && typeof data === 'object'
       ? Object.entries(data).map(([k, v]) => [`${label}#${k}`, k, v] as [string, string, unknown])
       : [];
