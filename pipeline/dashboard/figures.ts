@@ -1,0 +1,49 @@
+/**
+ * Every downloadable figure by id, so that the CSV download re-runs the very function the page ran, with the same URL
+ * parameters: the CSV holds exactly what the page showed.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ResolvedFilters } from './filters.ts';
+import type { Figure } from './table.ts';
+import { adoptionFigure } from './adoption.ts';
+import { reaimFigure } from './overview.ts';
+import { parseServicesQuery, servicesTable } from './services.ts';
+import { servicePage } from './service.ts';
+import { setupTimeline } from './timeline.ts';
+import { registrationTrend, uptakeFunnel } from './uptake.ts';
+import { functionality } from './functionality.ts';
+import { settings } from './settings.ts';
+
+export class UnknownFigureError extends Error {
+  constructor(what: string) {
+    super(what);
+    this.name = 'UnknownFigureError';
+  }
+}
+
+type FigureSource = (connection: DuckDBConnection, filters: ResolvedFilters, params: URLSearchParams) => Promise<Figure>;
+
+const FIGURES: Record<string, FigureSource> = {
+  'adoption-curve': (c, f) => adoptionFigure(c, f),
+  reaim: (c, f) => reaimFigure(c, f),
+  services: async (c, f, p) => (await servicesTable(c, f, parseServicesQuery(p))).figure,
+  'service-history': async (c, f, p) => {
+    const id = p.get('service') ?? '';
+    const page = await servicePage(c, id, f);
+    if (!page) throw new UnknownFigureError(`There is no service with the id "${id.slice(0, 60)}".`);
+    return page.history;
+  },
+  'setup-timeline': (c, f) => setupTimeline(c, f),
+  'uptake-funnel': (c, f) => uptakeFunnel(c, f),
+  'registration-trend': (c, f) => registrationTrend(c, f),
+  'feature-matrix': (c, f) => functionality(c, f),
+  'adoption-by-setting': async (c, f) => (await settings(c, f)).figure
+};
+
+export const FIGURE_IDS = Object.keys(FIGURES);
+
+export async function figureById(connection: DuckDBConnection, id: string, filters: ResolvedFilters, params: URLSearchParams): Promise<Figure> {
+  const source = Object.hasOwn(FIGURES, id) ? FIGURES[id] : undefined;
+  if (!source) throw new UnknownFigureError(`There is no figure called "${id.slice(0, 60)}".`);
+  return source(connection, filters, params);
+}

@@ -1,0 +1,98 @@
+/**
+ * Uptake & trends: the funnel per service at the as-of date (approached → consented → registered → sharing) and the
+ * registration trend across every snapshot up to the as-of date.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
+import { formatDate, formatPercent } from './format.ts';
+import { select, serviceFilter } from './sql.ts';
+import type { Figure, Row } from './table.ts';
+import { registrationTrendChart, uptakeFunnelChart } from './charts.ts';
+
+export interface UptakeTrends {
+  funnel: Figure;
+  trend: Figure;
+}
+
+export async function uptakeTrends(connection: DuckDBConnection, filters: ResolvedFilters): Promise<UptakeTrends> {
+  return { funnel: await uptakeFunnel(connection, filters), trend: await registrationTrend(connection, filters) };
+}
+
+export async function uptakeFunnel(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
+  const rows = filters.asOf
+    ? await select<Row>(
+        connection,
+        `SELECT u.service_id, u.service_name, u.organisation, u.setting, u.approached, u.consented, u.registered,
+                u.shared_with_carer, u.shared_with_professional,
+                CAST(u.consent_rate AS DOUBLE) AS consent_rate, CAST(u.registration_rate AS DOUBLE) AS registration_rate
+           FROM uptake_funnel u
+          WHERE u.as_of = CAST($asOf AS DATE) AND ${serviceFilter('u')}
+          ORDER BY u.approached DESC NULLS LAST, u.service_name`,
+        filterParams(filters)
+      )
+    : [];
+  const chart = rows.length ? uptakeFunnelChart(rows) : null;
+  const top = rows[0];
+  return {
+    id: 'uptake-funnel',
+    title: top ? `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})` : 'No uptake reported yet',
+    subtitle: `Patients approached, consented, registered and sharing, per service, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+    svg: chart?.svg ?? null,
+    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    table: {
+      caption: `Uptake funnel per service, ${formatDate(filters.asOf)}`,
+      columns: [
+        { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
+        { key: 'approached', label: 'Approached', kind: 'integer' },
+        { key: 'consented', label: 'Consented', kind: 'integer' },
+        { key: 'registered', label: 'Registered', kind: 'integer' },
+        { key: 'shared_with_carer', label: 'Sharing with a carer', kind: 'integer' },
+        { key: 'shared_with_professional', label: 'Sharing with a professional', kind: 'integer' },
+        { key: 'consent_rate', label: 'Consented of approached', kind: 'percent' },
+        { key: 'registration_rate', label: 'Registered of consented', kind: 'percent' }
+      ],
+      rows
+    }
+  };
+}
+
+export async function registrationTrend(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
+  const rows = filters.asOf
+    ? await select<Row>(
+        connection,
+        `SELECT CAST(u.as_of AS VARCHAR) AS as_of, u.service_id, u.service_name, u.consented, u.registered,
+                CAST(u.registration_rate AS DOUBLE) AS registration_rate
+           FROM uptake_funnel u
+          WHERE u.as_of <= CAST($asOf AS DATE) AND ${serviceFilter('u')}
+          ORDER BY u.service_name, u.as_of`,
+        filterParams(filters)
+      )
+    : [];
+  const dates = [...new Set(rows.map((r) => String(r.as_of)))].sort();
+  const total = (date: string | undefined) => rows.filter((r) => r.as_of === date).reduce((n, r) => n + Number(r.registered ?? 0), 0);
+  const first = dates[0];
+  const last = dates.at(-1);
+  const chart = rows.length ? registrationTrendChart(rows) : null;
+  const consentedNow = rows.filter((r) => r.as_of === last).reduce((n, r) => n + Number(r.consented ?? 0), 0);
+  return {
+    id: 'registration-trend',
+    title:
+      first && last && first !== last
+        ? `Registered patients rose from ${total(first).toLocaleString('en-GB')} to ${total(last).toLocaleString('en-GB')} between ${formatDate(first)} and ${formatDate(last)}`
+        : `${total(last).toLocaleString('en-GB')} patients registered`,
+    subtitle: `Patients registered per service at each snapshot (${formatPercent(consentedNow ? total(last) / consentedNow : null) || 'no'} of consented patients registered at the latest), ${populationText(filters)}, ${dates.length} snapshots to ${formatDate(filters.asOf)}`,
+    svg: chart?.svg ?? null,
+    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    table: {
+      caption: `Registrations per service at each snapshot up to ${formatDate(filters.asOf)}`,
+      columns: [
+        { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
+        { key: 'as_of', label: 'As of', kind: 'date' },
+        { key: 'consented', label: 'Consented', kind: 'integer' },
+        { key: 'registered', label: 'Registered', kind: 'integer' },
+        { key: 'registration_rate', label: 'Registered of consented', kind: 'percent' }
+      ],
+      rows
+    }
+  };
+}

@@ -1,0 +1,9 @@
+import type { PageServerLoad } from './$types';
+import { withReader } from '$lib/server/warehouse.ts';
+import { pageFilters } from '$lib/server/filters.ts';
+import { overview } from '$pipeline/dashboard/overview.ts';
+
+export const load: PageServerLoad = async ({ parent }) => {
+  const filters = await pageFilters(parent);
+  return { filters, overview: await withReader((connection) => overview(connection, filters)) };
+};
