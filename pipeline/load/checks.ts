@@ -49,6 +49,17 @@ export interface CheckContext {
   knownServices: string;
 }
 
+/** One row-level rule: `where` selects offending rows of the staged table; `value` and `message` are SQL expressions. */
+interface RowRule {
+  rule: string;
+  column: string;
+  where: string;
+  value: string;
+  message: string;
+  /** FROM another relation than the staged table itself (duplicate keys need a window). */
+  from?: string;
+}
+
 export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Problem[]> {
   const { connection } = ctx;
   const out: Problem[] = [];
@@ -62,57 +73,80 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
     return out;
   }
 
+  const rules: RowRule[] = [];
   for (const field of FIELDS[s.kind]) {
     if (!s.present.has(field.name)) continue;
     if (field.valueRequired) {
-      collect(out, s.label, 'required-value', field.name, await offences(connection, t, blank(field.name), 'NULL', `'${field.name} must not be blank.'`));
+      rules.push({ rule: 'required-value', column: field.name, where: blank(field.name), value: 'NULL', message: `'${field.name} must not be blank.'` });
     }
     if (field.type !== 'text') {
       const { rule, expected } = PARSE_RULE[field.type];
-      collect(out, s.label, rule, field.name,
-        await offences(connection, t, `NOT ${blank(field.name)} AND ${col(field.name)} IS NULL`, raw(field.name), literal(`${field.name} must be ${expected}.`)));
+      rules.push({ rule, column: field.name, where: `NOT ${blank(field.name)} AND ${col(field.name)} IS NULL`, value: raw(field.name), message: literal(`${field.name} must be ${expected}.`) });
     }
     if (field.type === 'count') {
-      collect(out, s.label, 'negative-count', field.name,
-        await offences(connection, t, `${col(field.name)} < 0`, raw(field.name), literal(`${field.name} is a count of patients and cannot be negative.`)));
+      rules.push({ rule: 'negative-count', column: field.name, where: `${col(field.name)} < 0`, value: raw(field.name), message: literal(`${field.name} is a count of patients and cannot be negative.`) });
     }
     if (field.actualDate) {
-      collect(out, s.label, 'date-after-as-of', field.name,
-        await offences(connection, t, `${col(field.name)} > DATE ${literal(ctx.asOf)}`, raw(field.name),
-          `'${field.name} (' || strftime(${col(field.name)}, '%d/%m/%Y') || ') is after the as-of date of this load (' || strftime(DATE ${literal(ctx.asOf)}, '%d/%m/%Y') || '): it cannot have happened yet.'`));
+      rules.push({
+        rule: 'date-after-as-of', column: field.name, where: `${col(field.name)} > DATE ${literal(ctx.asOf)}`, value: raw(field.name),
+        message: `'${field.name} (' || strftime(${col(field.name)}, '%d/%m/%Y') || ') is after the as-of date of this load (' || strftime(DATE ${literal(ctx.asOf)}, '%d/%m/%Y') || '): it cannot have happened yet.'`
+      });
     }
   }
 
   if (s.kind === 'uptake') {
     for (const [small, large] of COUNT_ORDER) {
       if (!s.present.has(small) || !s.present.has(large)) continue;
-      const rule = small.startsWith('shared') ? 'shared-over-registered' : `${small}-over-${large}`;
-      collect(out, s.label, rule, small,
-        await offences(connection, t, `${col(small)} > ${col(large)}`, raw(small),
-          `'${small} (' || ${col(small)} || ') is more than ${large} (' || ${col(large)} || '): ${small} patients must be among the ${large}.'`));
+      rules.push({
+        rule: small.startsWith('shared') ? 'shared-over-registered' : `${small}-over-${large}`, column: small, where: `${col(small)} > ${col(large)}`, value: raw(small),
+        message: `'${small} (' || ${col(small)} || ') is more than ${large} (' || ${col(large)} || '): ${small} patients must be among the ${large}.'`
+      });
     }
-    collect(out, s.label, 'date-after-as-of', 'as_of',
-      await offences(connection, t, `as_of > DATE ${literal(ctx.today)}`, raw('as_of'),
-        `'The as-of date ' || strftime(as_of, '%d/%m/%Y') || ' is in the future (today is ' || strftime(DATE ${literal(ctx.today)}, '%d/%m/%Y') || ').'`));
+    rules.push({
+      rule: 'date-after-as-of', column: 'as_of', where: `as_of > DATE ${literal(ctx.today)}`, value: raw('as_of'),
+      message: `'The as-of date ' || strftime(as_of, '%d/%m/%Y') || ' is in the future (today is ' || strftime(DATE ${literal(ctx.today)}, '%d/%m/%Y') || ').'`
+    });
   }
   if (s.kind === 'services') {
-    collect(out, s.label, 'live-before-approached', 'live_on',
-      await offences(connection, t, 'live_on < approached_on', raw('live_on'),
-        `'live_on (' || strftime(live_on, '%d/%m/%Y') || ') is before approached_on (' || strftime(approached_on, '%d/%m/%Y') || '): a service goes live after it is approached.'`));
-  }
-  if (s.kind === 'features' || s.kind === 'uptake') {
-    collect(out, s.label, 'unknown-service', 'service_id',
-      await offences(connection, t, `service_id IS NOT NULL AND service_id NOT IN (SELECT service_id FROM ${ident(ctx.knownServices)})`, raw('service_id'),
-        `'No service has the id "' || service_id || '": load it in a services file first (or in the same batch).'`));
+    rules.push({
+      rule: 'live-before-approached', column: 'live_on', where: 'live_on < approached_on', value: raw('live_on'),
+      message: `'live_on (' || strftime(live_on, '%d/%m/%Y') || ') is before approached_on (' || strftime(approached_on, '%d/%m/%Y') || '): a service goes live after it is approached.'`
+    });
   }
 
-  // Duplicate keys within the file: every row after the first with the same key.
+  // One scan counts the offenders of every rule; only the rules that have any are listed row by row.
+  const counts = rules.length
+    ? ((await connection.runAndReadAll(`SELECT ${rules.map((r, i) => `count_if(${r.where})::INTEGER AS c${i}`).join(', ')} FROM ${t}`)).getRowObjectsJson()[0] as Record<string, number>)
+    : {};
   const key = KEYS[s.kind];
   const keyCols = key.map(col).join(', ');
   const keyText = key.map((k) => `coalesce(${raw(k)}, '')`).join(` || ', ' || `);
-  collect(out, s.label, 'duplicate-key', key.join(', '),
-    await offences(connection, `(SELECT *, min(__row) OVER (PARTITION BY ${keyCols}) AS first_row FROM ${t} WHERE ${key.map((k) => `${col(k)} IS NOT NULL`).join(' AND ')})`,
-      '__row > first_row', keyText, `'The same ${key.join(' and ')} (' || ${keyText} || ') is already on row ' || first_row || '.'`));
+  const [extra] = (await connection.runAndReadAll(`SELECT
+      (SELECT coalesce(sum(n - 1), 0)::INTEGER FROM (SELECT count(*) AS n FROM ${t} WHERE ${key.map((k) => `${col(k)} IS NOT NULL`).join(' AND ')} GROUP BY ${keyCols} HAVING count(*) > 1)) AS duplicates,
+      ${s.kind === 'features' || s.kind === 'uptake'
+        ? `(SELECT count(*)::INTEGER FROM ${t} x ANTI JOIN ${ident(ctx.knownServices)} k USING (service_id) WHERE x.service_id IS NOT NULL)`
+        : '0'} AS unknown
+    FROM ${t}`)).getRowObjectsJson() as unknown as { duplicates: number; unknown: number }[];
+  if (extra.unknown > 0) {
+    rules.push({
+      rule: 'unknown-service', column: 'service_id', where: `service_id IS NOT NULL AND service_id NOT IN (SELECT service_id FROM ${ident(ctx.knownServices)})`, value: raw('service_id'),
+      message: `'No service has the id "' || service_id || '": load it in a services file first (or in the same batch).'`
+    });
+    counts[`c${rules.length - 1}`] = extra.unknown;
+  }
+  if (extra.duplicates > 0) {
+    // Every row after the first with the same key.
+    rules.push({
+      rule: 'duplicate-key', column: key.join(', '), where: '__row > first_row', value: keyText,
+      message: `'The same ${key.join(' and ')} (' || ${keyText} || ') is already on row ' || first_row || '.'`,
+      from: `(SELECT *, min(__row) OVER (PARTITION BY ${keyCols}) AS first_row FROM ${t} WHERE ${key.map((k) => `${col(k)} IS NOT NULL`).join(' AND ')})`
+    });
+    counts[`c${rules.length - 1}`] = extra.duplicates;
+  }
+  for (const [i, r] of rules.entries()) {
+    if (!counts[`c${i}`]) continue;
+    collect(out, s.label, r.rule, r.column, await offences(connection, r.from ?? t, r.where, r.value, r.message));
+  }
   return out;
 }
 

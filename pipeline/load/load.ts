@@ -18,7 +18,7 @@ import { problem, type Problem } from './problems.ts';
 import { defaultRawDir, hasBatchRecord, landRawFile, sha256File, writeBatchRecord, type BatchRecord } from './raw-store.ts';
 import { READERS, readerFor, ReadError, type SourceTable } from './readers/index.ts';
 import { ident, literal } from './readers/types.ts';
-import { stage, type StagedTable } from './stage.ts';
+import { stage, stagedRelations, type StagedTable } from './stage.ts';
 import { writeStaged } from './write.ts';
 
 export type { Problem } from './problems.ts';
@@ -184,7 +184,7 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
       progress(candidate.name, 'check', files.indexOf(candidate.path));
       const table = `${prefix}_stage_${j}`;
       const result = await stage(connection, source, spec, table);
-      tempTables.push(table, `${table}_long`);
+      tempTables.push(...stagedRelations(table));
       problems.push(...result.problems);
       if (result.staged) candidate.staged.push(result.staged);
     }
@@ -234,6 +234,8 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
     if (land) writeBatchRecord(rawDir, record);
     return { batchId, outcome: 'loaded', loaded: summaries, skipped, problems };
   } finally {
+    // Views first: they depend on their _data tables.
+    for (const t of tempTables) await connection.run(`DROP VIEW IF EXISTS temp.${ident(t)}`).catch(() => undefined);
     for (const t of tempTables) await connection.run(`DROP TABLE IF EXISTS temp.${ident(t)}`).catch(() => undefined);
   }
 }

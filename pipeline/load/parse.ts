@@ -16,15 +16,24 @@ export const NO = ['no', 'n', 'false', '0', '✗', '✘'];
 const blank = (x: string) => `(${x} IS NULL OR trim(${x}) = '')`;
 const list = (values: readonly string[]) => values.map(literal).join(', ');
 
+/**
+ * Dates are dispatched on their shape, so the common cases cost one cheap parse each (a list of strptime formats
+ * tried on every cell made a million-row load 4× slower): a '/' means dd/mm/yyyy; otherwise ISO by cast; otherwise
+ * a five-digit Excel serial; otherwise the remaining formats in order.
+ */
 export function dateSql(x: string, extraFormats: string[] = []): string {
-  const formats = `[${[...BASE_DATE_FORMATS, ...extraFormats].map(literal).join(', ')}]`;
+  const others = `[${[...BASE_DATE_FORMATS.filter((f) => f !== '%d/%m/%Y'), ...extraFormats].map(literal).join(', ')}]`;
   return `CASE WHEN ${blank(x)} THEN NULL
+    WHEN contains(${x}, '/') THEN CAST(try_strptime(trim(${x}), ${literal('%d/%m/%Y')}) AS DATE)
+    WHEN trim(${x}) LIKE '____-__-__' THEN TRY_CAST(trim(${x}) AS DATE)
     WHEN regexp_full_match(trim(${x}), '[0-9]{5}(\\.0+)?') THEN DATE '1899-12-30' + CAST(split_part(trim(${x}), '.', 1) AS INTEGER)
-    ELSE CAST(try_strptime(trim(${x}), ${formats}) AS DATE) END`;
+    ELSE CAST(try_strptime(trim(${x}), ${others}) AS DATE) END`;
 }
 
+/** A count written canonically ("12") is taken by a cast; anything else must match the pattern first. */
 export function countSql(x: string): string {
-  return `CASE WHEN regexp_full_match(trim(${x}), '-?[0-9]+(,[0-9]{3})*') THEN TRY_CAST(replace(trim(${x}), ',', '') AS BIGINT) END`;
+  return `CASE WHEN TRY_CAST(${x} AS BIGINT)::VARCHAR = ${x} THEN TRY_CAST(${x} AS BIGINT)
+    WHEN regexp_full_match(trim(${x}), '-?[0-9]+(,[0-9]{3})*') THEN TRY_CAST(replace(trim(${x}), ',', '') AS BIGINT) END`;
 }
 
 export function flagSql(x: string, blankMeans: boolean | undefined): string {

@@ -25,6 +25,24 @@ export interface StagedTable {
 
 const UNIT_FIELDS = ['service_name', 'organisation', 'parent_unit'];
 
+/**
+ * Creates temp relation `name` = SELECT __row, <columns> FROM <from>. With position-based row numbers the data goes into
+ * `<name>_data` and `name` is a view adding `rowid + 2` (see SourceTable.rowNumbers).
+ */
+async function materialise(connection: DuckDBConnection, name: string, columns: string[], from: string, rowNumbers: SourceTable['rowNumbers']): Promise<void> {
+  if (rowNumbers === 'column') {
+    await connection.run(`CREATE TEMP TABLE ${ident(name)} AS SELECT __row, ${columns.join(', ')} FROM ${from}`);
+    return;
+  }
+  await connection.run(`CREATE TEMP TABLE ${ident(`${name}_data`)} AS SELECT ${columns.join(', ')} FROM ${from}`);
+  await connection.run(`CREATE TEMP VIEW ${ident(name)} AS SELECT (rowid + 2)::INTEGER AS __row, * FROM ${ident(`${name}_data`)}`);
+}
+
+/** Every temp relation stage() may create for a table name, for the loader to drop. */
+export function stagedRelations(table: string): string[] {
+  return [table, `${table}_data`, `${table}_long`, `${table}_long_data`];
+}
+
 async function rows<T>(connection: DuckDBConnection, sql: string): Promise<T[]> {
   return (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[];
 }
@@ -37,6 +55,7 @@ export async function stage(
 ): Promise<{ staged?: StagedTable; problems: Problem[] }> {
   const fields = FIELDS[spec.kind];
   let relation = source.relation;
+  let rowNumbers = source.rowNumbers;
   let headers = source.headers;
   let columns = spec.columns;
   const problems: Problem[] = [];
@@ -46,6 +65,7 @@ export async function stage(
     problems.push(...pivot.problems);
     if (!pivot.relation) return { problems };
     relation = pivot.relation;
+    rowNumbers = 'column'; // the pivot carries each key's first row
     headers = pivot.headers;
     columns = {}; // the pivot already names its columns by field
   }
@@ -59,7 +79,7 @@ export async function stage(
   }
   if (problems.some((p) => p.severity === 'error')) return { problems };
 
-  const select: string[] = ['__row'];
+  const select: string[] = [];
   for (const field of fields) {
     const header = found.get(field.name);
     if (header === undefined) {
@@ -79,7 +99,7 @@ export async function stage(
     }
     units = { defaults: spec.units.defaults, present: new Set(unitFound.keys()) };
   }
-  await connection.run(`CREATE TEMP TABLE ${ident(table)} AS SELECT ${select.join(', ')} FROM ${relation}`);
+  await materialise(connection, table, select, relation, rowNumbers);
   const [{ n }] = await rows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM ${ident(table)}`);
   return {
     staged: { label: source.label, kind: spec.kind, table, rows: n, present: new Set(found.keys()), units, profileTable: spec },
@@ -117,9 +137,9 @@ async function pivotLong(
     .join(' ');
   const keyCols = keyFields.map((k) => `${ident(wanted.get(k)!)} AS ${ident(k)}`);
   const unitCols = [...unitFound].map(([u, h]) => `${ident(h)} AS ${ident(u)}`);
-  await connection.run(`CREATE TEMP TABLE ${ident(table)} AS SELECT __row, ${[...keyCols, ...unitCols].join(', ')},
-      ${ident(measureHeader)} AS measure_raw, CASE lower(trim(${ident(measureHeader)})) ${arms} END AS measure,
-      ${ident(valueHeader)} AS value_raw FROM ${source.relation}`);
+  await materialise(connection, table, [...keyCols, ...unitCols,
+    `${ident(measureHeader)} AS measure_raw`, `CASE lower(trim(${ident(measureHeader)})) ${arms} END AS measure`, `${ident(valueHeader)} AS value_raw`],
+    source.relation, source.rowNumbers);
 
   const found = async (sql: string) => rows<{ __row: number; v: string | null; m: string | null; n?: number }>(connection, sql);
   if (!long.ignoreOtherMeasures) {

@@ -21,7 +21,7 @@ export async function writeStaged(connection: DuckDBConnection, s: StagedTable, 
   if (s.kind === 'uptake' && s.units) await writeUnits(connection, s, stamp);
   const columns = fields.join(', ');
   await connection.run(`INSERT INTO ${TARGET[s.kind]} (${columns}, source_sha256, loaded_at)
-    SELECT ${fields.map((f) => (s.kind === 'uptake' && f !== 'as_of' && f !== 'service_id' ? `CAST(${ident(f)} AS INTEGER)` : ident(f))).join(', ')}, ${stamp} FROM ${t} ORDER BY __row`);
+    SELECT ${fields.map((f) => (s.kind === 'uptake' && f !== 'as_of' && f !== 'service_id' ? `CAST(${ident(f)} AS INTEGER)` : ident(f))).join(', ')}, ${stamp} FROM ${t}`);
 }
 
 /**

@@ -50,9 +50,9 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
   } catch (error) {
     throw new ReadError(label, 'malformed-csv', `The file could not be read as CSV: ${firstLine((error as Error).message)}`);
   }
-  // The row number as a spreadsheet shows it: the header is row 1. read_csv keeps file order (insertion order is preserved).
-  const relation = `(SELECT (row_number() OVER ())::INTEGER + 1 AS __row, ${headers.map(ident).join(', ')} FROM ${source})`;
-  return [{ label, name: basename(label, extname(label)), headers, relation, rowCount: null }];
+  // Row numbers come from position (see SourceTable.rowNumbers): the header is row 1, so the first row is rowid 0 → row 2.
+  const relation = `(SELECT ${headers.map(ident).join(', ')} FROM ${source})`;
+  return [{ label, name: basename(label, extname(label)), headers, relation, rowCount: null, rowNumbers: 'position' }];
 }
 
 export function firstLine(message: string): string {

@@ -37,7 +37,7 @@ export async function readJson(ctx: ReadContext, path: string, label = basename(
     const rows = records.map((r, i) => ({ row: i + 2, cells: keys.map((k) => text((r as Record<string, unknown>)[k])) }));
     const table = `${ctx.tempPrefix}_json_${n++}`;
     if (headers.length) await textTable(ctx, table, headers, rows);
-    tables.push({ label: tableLabel, name, headers, relation: headers.length ? `"${table}"` : '', rowCount: rows.length });
+    tables.push({ label: tableLabel, name, headers, relation: headers.length ? `"${table}"` : '', rowCount: rows.length, rowNumbers: 'column' });
   }
   return tables;
 }

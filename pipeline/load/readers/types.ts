@@ -16,6 +16,12 @@ export interface SourceTable {
   relation: string;
   /** Rows, when the reader knows them cheaply (null for CSV until staged). */
   rowCount: number | null;
+  /**
+   * Where row numbers come from: a `__row` column in the relation, or the row's position (CSV: read_csv keeps file order
+   * and a table made from it keeps insertion order, so rowid + 2 is the spreadsheet row; computing row_number() over a
+   * million rows instead doubled the read time).
+   */
+  rowNumbers: 'column' | 'position';
 }
 
 export interface ReadContext {

@@ -48,7 +48,7 @@ export async function readXlsx(ctx: ReadContext, path: string, label = basename(
     });
     const table = `${ctx.tempPrefix}_xlsx_${n++}`;
     if (headers.length) await textTable(ctx, table, headers, rows);
-    tables.push({ label: `${label}#${sheet.name}`, name: sheet.name, headers, relation: headers.length ? `"${table}"` : '', rowCount: rows.length });
+    tables.push({ label: `${label}#${sheet.name}`, name: sheet.name, headers, relation: headers.length ? `"${table}"` : '', rowCount: rows.length, rowNumbers: 'column' });
   }
   return tables;
 }
