@@ -147,7 +147,7 @@ describe('uptake_funnel', () => {
         service_id, eligible, approached, consented, registered,
         shared_with_carer: carer,
         shared_with_professional: professional,
-        shared_with_anyone_max: carer + professional,
+        shared_with_anyone_max: Math.max(carer, professional),
         consent_rate: consented / approached,
         registration_rate: registered / consented,
         carer_sharing_rate: carer / registered,
@@ -172,13 +172,19 @@ describe('uptake_funnel', () => {
     expect(diabetes).toEqual({ approached: 0, consent_rate: null, registration_rate: null, carer_sharing_rate: null, reach_rate: null });
   });
 
-  it('caps shared_with_anyone_max at the registered patients', async () => {
-    // Hand-made row: 3 registered, 2 sharing with a carer and 2 with a professional — at most 3 can be sharing.
+  it('takes the larger sharing count as shared_with_anyone_max, still a lower bound when one count is missing', async () => {
+    // Hand-made rows: 2 with a carer and 3 with a professional (so at least 3 sharing); and a carer count not reported,
+    // where the 1 sharing with a professional is still the fewest sharing with anyone.
     await withOwnDemo(async (run, rows) => {
       await run(`INSERT INTO snapshot VALUES
-        (DATE '2017-03-31', 'IMP-HEP', NULL, 5, 4, 3, NULL, NULL, 2, 2, 'extra', TIMESTAMP '2017-04-01 09:00:00')`);
-      const [row] = await rows(`SELECT shared_with_anyone_max FROM uptake_funnel WHERE as_of = '2017-03-31'`);
-      expect(row.shared_with_anyone_max).toBe(3);
+        (DATE '2017-03-31', 'IMP-HEP', NULL, 5, 4, 3, NULL, NULL, 2, 3, 'extra', TIMESTAMP '2017-04-01 09:00:00'),
+        (DATE '2017-03-31', 'IMP-HAEM', NULL, 5, 4, 3, NULL, NULL, NULL, 1, 'extra', TIMESTAMP '2017-04-01 09:00:00')`);
+      const sharing = await rows(`SELECT service_id, shared_with_anyone_max, carer_sharing_rate, professional_sharing_rate
+        FROM uptake_funnel WHERE as_of = '2017-03-31' ORDER BY service_id`);
+      expect(sharing).toEqual([
+        { service_id: 'IMP-HAEM', shared_with_anyone_max: 1, carer_sharing_rate: null, professional_sharing_rate: 1 / 3 },
+        { service_id: 'IMP-HEP', shared_with_anyone_max: 3, carer_sharing_rate: 2 / 3, professional_sharing_rate: 1 }
+      ]);
     });
   });
 });

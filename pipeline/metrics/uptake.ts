@@ -18,10 +18,8 @@ CREATE OR REPLACE VIEW uptake_funnel AS
     n.shared_with_carer::INTEGER AS shared_with_carer,
     n.shared_with_professional::INTEGER AS shared_with_professional,
     -- Exports count carer and professional sharing separately and a patient may do both, so the number sharing with
-    -- anyone is unknown: at most carer + professional (nobody does both), never more than the registered patients.
-    -- (least() skips NULLs, so the guard keeps an unreported sharing count from turning into "registered".)
-    CASE WHEN n.shared_with_carer + n.shared_with_professional IS NOT NULL
-      THEN least(n.shared_with_carer + n.shared_with_professional, n.registered) END::INTEGER AS shared_with_anyone_max,
+    -- anyone is unknown; the larger of the two is the fewest it can be (a lower bound; headline sharing_rate adds them).
+    greatest(n.shared_with_carer, n.shared_with_professional)::INTEGER AS shared_with_anyone_max,
     ${rate('n.consented', 'n.approached')} AS consent_rate,
     ${rate('n.registered', 'n.consented')} AS registration_rate,
     ${rate('n.shared_with_carer', 'n.registered')} AS carer_sharing_rate,
