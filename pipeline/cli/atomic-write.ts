@@ -1,0 +1,21 @@
+/**
+ * Atomic writes: output goes to a temporary name beside its destination and is renamed into place, so a reader never
+ * sees a half-written file and a failure leaves nothing behind (rename is atomic within one file system).
+ */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export function temporarySibling(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+}
+
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const temporary = temporarySibling(path);
+  try {
+    writeFileSync(temporary, data);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
