@@ -150,6 +150,9 @@ describe('nhs-digital: tables', () => {
     expect(() =>
       controlTable({ columns: [label, { key: 'consented', kind: 'service-count' }], rows: [{ group: 'A', consented: 3 }] })
     ).toThrow(/counts patients/);
+    expect(() => controlTable({ columns: [{ key: 'registered', kind: 'label' }], rows: [{ registered: 3 }] })).toThrow(
+      /"registered" counts patients/
+    );
   });
 
   it('controls a rate part that is not shown as a patient count (fails closed)', () => {
@@ -309,7 +312,7 @@ describe('CSV export', () => {
     ]);
     expect(lines[5]).toBe(`"Note: ${table.footnote}"`);
     // A spreadsheet-grade parser reads the cells back as the reader saw them.
-    const parsed = Papa.parse<string[]>(csv, { newline: '\r\n', skipEmptyLines: true }).data;
+    const parsed = Papa.parse<string[]>(csv, { newline: '\r\n', delimiter: ',', skipEmptyLines: true }).data;
     expect(parsed[1]).toEqual([`'=cmd|"/c calc"!A1`, '-3', '15', '10', '67%']);
     expect(toCsv(table, { notes: false, bom: true }).startsWith('\uFEFFService,')).toBe(true);
     expect(toCsv(table, { notes: false }).split('\r\n')).toHaveLength(5); // heading, 2 rows, total, final line end

@@ -39,8 +39,8 @@ export const PROFILES: Record<ProfileName, DisclosureProfile> = {
     roundTo: 5,
     secondarySuppression: false,
     footnote:
-      'Small numbers are controlled to protect patient confidentiality (profile: nhs-digital, the rules NHS Digital ' +
-      'uses for hospital data). * means a count of between 1 and 7 patients. Other counts of patients are rounded to ' +
+      'Small numbers are controlled to protect patient confidentiality (profile: nhs-digital, based on the rules NHS ' +
+      'Digital uses for hospital data). * means a count of between 1 and 7 patients. Other counts of patients are rounded to ' +
       'the nearest 5; 0 means none. Totals are worked out from the exact figures and then rounded, so they may not ' +
       'equal the sum of the rounded figures shown. Percentages are worked out from the rounded figures, and are not ' +
       'shown (*) when either figure behind them is *. Percentages have one decimal place only when they are out of ' +

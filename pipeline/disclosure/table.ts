@@ -203,7 +203,8 @@ function checkColumns(input: TableInput): ColumnSpec[] {
   for (const column of input.columns) {
     if (keys.has(column.key)) throw new DisclosureError(`Column "${column.key}" appears twice.`);
     keys.add(column.key);
-    if (PATIENT_MEASURES.has(column.key) && column.kind !== 'patient-count' && column.kind !== 'label') {
+    // Fail closed: a catalogue patient measure cannot be let through as text, a number or a count of services.
+    if (PATIENT_MEASURES.has(column.key) && column.kind !== 'patient-count') {
       throw new DisclosureError(
         `Column "${column.key}" counts patients (measure catalogue) but is declared as ${column.kind}: it must be controlled.`
       );
