@@ -125,6 +125,9 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
   const problems: Problem[] = [];
   const skipped: FileSummary[] = [];
   const candidates: Candidate[] = [];
+  /** Files refused before they could be read (too large, unknown format, empty, unreadable): a rejection lists them too. */
+  const refused: FileSummary[] = [];
+  const refuse = (file: string, sha256: string, bytes: number) => refused.push({ file, sha256, kind: '', rows: 0, asOf: null, bytes });
   const loadedBefore = new Set(
     ((await connection.runAndReadAll(`SELECT DISTINCT sha256 FROM load_file WHERE outcome = 'loaded'`)).getRowObjectsJson()).map((r) => String(r.sha256))
   );
@@ -138,6 +141,7 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
       const bytes = statSync(path).size;
       if (bytes > maxBytes) {
         problems.push(problem(name, 'file-too-large', `The file is ${(bytes / 1048576).toFixed(1)} MB; the limit is ${(maxBytes / 1048576).toFixed(0)} MB (set UPTAKE_MAX_FILE_MB to change it).`));
+        refuse(name, '', bytes);
         continue;
       }
       const sha256 = await sha256File(path);
@@ -148,10 +152,12 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
       const reader = readerFor(path);
       if (!reader) {
         problems.push(problem(name, 'unknown-file', `Uptake reads ${[...DATA_EXTENSIONS].join(', ')} files; "${extname(path) || 'no extension'}" is not one of them.`));
+        refuse(name, sha256, bytes);
         continue;
       }
       if (bytes === 0) {
         problems.push(problem(name, 'empty-file', 'The file is empty: it has no header and no rows.'));
+        refuse(name, sha256, bytes);
         continue;
       }
       try {
@@ -159,8 +165,9 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         tempTables.push(...sources.filter((s) => s.relation.startsWith('"')).map((s) => s.relation.slice(1, -1)));
         candidates.push({ path, name, sha256, bytes, sources, staged: [] });
       } catch (error) {
-        if (error instanceof ReadError) problems.push(problem(error.label, error.rule, error.message, { row: error.row }));
-        else throw error;
+        if (!(error instanceof ReadError)) throw error;
+        problems.push(problem(error.label, error.rule, error.message, { row: error.row }));
+        refuse(name, sha256, bytes);
       }
     }
 
@@ -206,7 +213,7 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
 
     const summaries = await Promise.all(candidates.map((c) => summarise(connection, c)));
     if (problems.some((p) => p.severity === 'error')) {
-      await recordRejection(warehouse, batchId, loadedAt, profile.name, summaries, problems);
+      await recordRejection(warehouse, batchId, loadedAt, profile.name, [...summaries, ...refused], problems);
       return { batchId, outcome: 'rejected', loaded: [], skipped, problems };
     }
     if (!candidates.length) return { batchId, outcome: 'already-loaded', loaded: [], skipped, problems };

@@ -5,7 +5,7 @@
  * rows so that a problem points at the line a person can find.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { FIELDS, type FieldSpec, type Kind } from './fields.ts';
+import { FIELDS, normaliseHeader, type FieldSpec, type Kind } from './fields.ts';
 import { countSql, mapValuesSql, parseSql, SQL_TYPE } from './parse.ts';
 import { matchColumns, type ProfileTable } from './profile.ts';
 import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
@@ -73,7 +73,9 @@ export async function stage(
   const found = matchColumns(headers, columns, fields.map((f) => f.name));
   for (const field of fields) {
     if (field.column === 'required' && !found.has(field.name)) {
-      const accepted = [field.name, ...(columns[field.name] ?? [])].map((n) => `"${n}"`).join(', ');
+      // Names that match alike (the field's own name is often among its aliases) are listed once.
+      const names = [field.name, ...(columns[field.name] ?? [])];
+      const accepted = names.filter((n, i) => names.findIndex((m) => normaliseHeader(m) === normaliseHeader(n)) === i).map((n) => `"${n}"`).join(', ');
       problems.push(problem(source.label, 'missing-column', `The required column "${field.name}" is missing (accepted names: ${accepted}).`, { column: field.name }));
     }
   }

@@ -58,7 +58,8 @@ export async function textTable(
 ): Promise<void> {
   const cols = headers.map((h) => `${ident(h)} VARCHAR`).join(', ');
   await ctx.connection.run(`CREATE TEMP TABLE ${ident(table)} (__row INTEGER, ${cols})`);
-  const appender = await ctx.connection.createAppender(table, 'temp');
+  // Temp tables live in catalog "temp", schema "main"; schema 'temp' alone is not found by the appender.
+  const appender = await ctx.connection.createAppender(table, 'main', 'temp');
   for (const { row, cells } of rows) {
     appender.appendInteger(row);
     for (let i = 0; i < headers.length; i++) {
