@@ -187,7 +187,7 @@ export async function checkHistory(connection: DuckDBConnection, s: StagedTable)
     SELECT min(u.__row)::INTEGER AS __row, count(*)::INTEGER AS n FROM ${t} u JOIN snapshot_latest s USING (as_of, service_id)`)).getRowObjectsJson()[0] as unknown as { __row: number | null; n: number };
   if (superseded.n > 0) {
     out.push(problem(s.label, 'supersedes',
-      `${superseded.n} row${superseded.n > 1 ? 's' : ''} give figures for an as-of date and service loaded before: the newer figures are used, and the earlier load stays in the history.`,
+      `${superseded.n > 1 ? `${superseded.n} rows give` : '1 row gives'} figures for an as-of date and service loaded before: the newer figures are used, and the earlier load stays in the history.`,
       { row: superseded.__row, severity: 'warning' }));
   }
   return out;
