@@ -1,0 +1,193 @@
+/**
+ * Registration trend: patients registered per service across the as-of dates, one line per service, each named at
+ * its end (direct labels, not a legend). Labels are nudged apart vertically so close lines stay readable.
+ *
+ * Rows: `uptake_funnel` across as-of dates; dates after the as-of date are left out.
+ */
+import * as Plot from '@observablehq/plot';
+import { toCount, type UptakeFunnelRow } from './rows.ts';
+import { toIsoDate, toUtcDate } from './dates.ts';
+import { chartWidth, estimateTextWidth, FONT_SIZE, renderEmpty, renderSvg, wrapText, type Chart, type ChartOptions } from './render.ts';
+import { formatChange, formatCount, formatDate, formatMonthYear } from './format.ts';
+import { categoricalColour, NHS_BLACK, NHS_DARK_GREY, NHS_MID_GREY, outlineFor } from './palette.ts';
+
+export const REGISTRATION_TREND_DEFAULTS = {
+  height: 340,
+  marginTop: 20,
+  marginBottom: 40,
+  marginLeft: 52,
+  /** Services beyond this many (by latest count) are drawn as thin grey lines without labels: 500 names cannot be read. */
+  highlightLimit: 12,
+  /** Widest an end label may be before it wraps. */
+  maxLabelWidth: 190,
+  lineHeight: Math.round(FONT_SIZE * 1.25)
+};
+
+interface Point {
+  serviceId: string;
+  serviceName: string;
+  date: Date;
+  asOf: string;
+  registered: number;
+}
+
+interface Series {
+  serviceId: string;
+  serviceName: string;
+  points: Point[];
+  first: Point;
+  last: Point;
+  colour: string;
+  highlighted: boolean;
+}
+
+interface EndLabel {
+  date: Date;
+  y: number;
+  text: string;
+}
+
+function pickTicks(dates: string[], max: number): string[] {
+  if (dates.length <= max) return dates;
+  const picked = new Set<string>();
+  for (let i = 0; i < max; i++) picked.add(dates[Math.round((i * (dates.length - 1)) / (max - 1))]);
+  return [...picked];
+}
+
+/** Moves label centres (px, top to bottom) apart by at least their half-heights, staying within [top, bottom]. */
+export function dodge(centres: number[], heights: number[], top: number, bottom: number): number[] {
+  const order = centres.map((_, i) => i).sort((a, b) => centres[a] - centres[b]);
+  const placed = [...centres];
+  for (let k = 1; k < order.length; k++) {
+    const [above, here] = [order[k - 1], order[k]];
+    placed[here] = Math.max(placed[here], placed[above] + (heights[above] + heights[here]) / 2);
+  }
+  const lastIndex = order[order.length - 1];
+  if (order.length > 0 && placed[lastIndex] + heights[lastIndex] / 2 > bottom) {
+    placed[lastIndex] = bottom - heights[lastIndex] / 2;
+    for (let k = order.length - 2; k >= 0; k--) {
+      const [here, below] = [order[k], order[k + 1]];
+      placed[here] = Math.min(placed[here], placed[below] - (heights[below] + heights[here]) / 2);
+    }
+  }
+  return placed.map((p, i) => Math.max(p, top + heights[i] / 2));
+}
+
+export function registrationTrend(rows: readonly UptakeFunnelRow[], options: ChartOptions): Chart {
+  const d = REGISTRATION_TREND_DEFAULTS;
+  const width = chartWidth(options.width);
+  const asOf = toIsoDate(options.asOf);
+  const points: Point[] = [];
+  for (const row of rows) {
+    const date = toIsoDate(row.as_of);
+    const registered = toCount(row.registered);
+    if (date > asOf || registered == null) continue;
+    points.push({ serviceId: row.service_id, serviceName: row.service_name, date: toUtcDate(date), asOf: date, registered });
+  }
+  if (points.length === 0) {
+    const summary = `No registrations reported up to ${formatDate(asOf)}.`;
+    return { svg: renderEmpty(summary, width), summary };
+  }
+  points.sort((a, b) => a.asOf.localeCompare(b.asOf) || a.serviceId.localeCompare(b.serviceId));
+  const dates = [...new Set(points.map((p) => p.asOf))];
+
+  const byService = new Map<string, Point[]>();
+  for (const p of points) byService.set(p.serviceId, [...(byService.get(p.serviceId) ?? []), p]);
+  const series: Series[] = [...byService.values()]
+    .map((pts) => ({ serviceId: pts[0].serviceId, serviceName: pts[pts.length - 1].serviceName, points: pts, first: pts[0], last: pts[pts.length - 1] }))
+    .sort((a, b) => b.last.registered - a.last.registered || a.serviceName.localeCompare(b.serviceName, 'en'))
+    .map((s, i) => ({ ...s, highlighted: i < d.highlightLimit, colour: i < d.highlightLimit ? categoricalColour(i) : NHS_MID_GREY }));
+  const highlighted = series.filter((s) => s.highlighted);
+
+  // The y scale is fixed here (not left to Plot) so end labels can be dodged in pixels and mapped back to data.
+  const rawMax = Math.max(1, ...points.map((p) => p.registered));
+  const yMax = (Plot.scale({ y: { domain: [0, rawMax], nice: true } }).domain as number[])[1];
+  const labelLines = highlighted.map((s) => wrapText(`${s.serviceName} (${formatCount(s.last.registered)})`, d.maxLabelWidth));
+  const marginRight = Math.max(16, ...labelLines.flat().map((line) => estimateTextWidth(line) + 12));
+  const plotTop = d.marginTop;
+  const plotBottom = d.height - d.marginBottom;
+  const toPixel = (y: number) => plotBottom - (y / yMax) * (plotBottom - plotTop);
+  const toValue = (px: number) => ((plotBottom - px) / (plotBottom - plotTop)) * yMax;
+  const heights = labelLines.map((lines) => lines.length * d.lineHeight);
+  const centres = dodge(highlighted.map((s) => toPixel(s.last.registered)), heights, plotTop - 10, plotBottom + 10);
+  const endLabels: EndLabel[] = highlighted.map((s, i) => ({ date: s.last.date, y: toValue(centres[i]), text: labelLines[i].join('\n') }));
+
+  const single = dates.length === 1;
+  const halfMonth = 15 * 86_400_000;
+  const xDomain = single
+    ? [new Date(points[0].date.getTime() - halfMonth), new Date(points[0].date.getTime() + halfMonth)]
+    : [toUtcDate(dates[0]), toUtcDate(dates[dates.length - 1])];
+  const distinctMonths = new Set(dates.map((date) => date.slice(0, 7))).size === dates.length;
+  const ticks = pickTicks(dates, distinctMonths ? 6 : 4).map(toUtcDate);
+
+  const lowContrast = highlighted.filter((s) => outlineFor(s.colour) !== 'none').flatMap((s) => s.points);
+  const colourOf = new Map(series.map((s) => [s.serviceId, s.colour]));
+  const summary = trendSummary(dates, series);
+  const svg = renderSvg(
+    {
+      width,
+      height: d.height,
+      marginTop: d.marginTop,
+      marginRight,
+      marginBottom: d.marginBottom,
+      marginLeft: d.marginLeft,
+      x: { type: 'utc', domain: xDomain, ticks, tickFormat: (date: Date) => (distinctMonths ? formatMonthYear(date) : formatDate(date)), label: null },
+      y: { domain: [0, yMax], grid: true, label: 'Patients registered', labelArrow: 'none', tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '') },
+      color: { type: 'identity' },
+      marks: [
+        Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
+        Plot.line(series.filter((s) => !s.highlighted).flatMap((s) => s.points), { x: 'date', y: 'registered', z: 'serviceId', stroke: NHS_MID_GREY, strokeWidth: 1, strokeOpacity: 0.6 }),
+        // Light colours (orange, light blue, tints) are under 3:1 on white: a dark casing keeps their lines visible.
+        Plot.line(lowContrast, { x: 'date', y: 'registered', z: 'serviceId', stroke: NHS_DARK_GREY, strokeWidth: 4.5 }),
+        Plot.line(
+          highlighted.flatMap((s) => s.points),
+          { x: 'date', y: 'registered', z: 'serviceId', stroke: (p: Point) => colourOf.get(p.serviceId), strokeWidth: 2.5, className: 'uptake-trend-line' }
+        ),
+        Plot.dot(highlighted.flatMap((s) => s.points), {
+          x: 'date',
+          y: 'registered',
+          r: 3.5,
+          fill: (p: Point) => colourOf.get(p.serviceId),
+          stroke: (p: Point) => (outlineFor(colourOf.get(p.serviceId)!) === 'none' ? 'white' : NHS_DARK_GREY),
+          title: (p: Point) => `${p.serviceName}, ${formatDate(p.asOf)}: ${formatCount(p.registered)} registered`
+        }),
+        Plot.text(endLabels, { x: 'date', y: 'y', text: 'text', textAnchor: 'start', dx: 8, fill: NHS_BLACK, className: 'uptake-trend-label' })
+      ]
+    },
+    summary
+  );
+  return { svg, summary };
+}
+
+function trendSummary(dates: string[], series: Series[]): string {
+  const [firstDate, lastDate] = [dates[0], dates[dates.length - 1]];
+  const period = dates.length === 1 ? `${formatDate(lastDate)} only` : `${formatDate(firstDate)} to ${formatDate(lastDate)}`;
+  const parts = [`Line chart of patients registered by service, ${period}`];
+  const totalOn = (date: string) => series.reduce((sum, s) => sum + (s.points.find((p) => p.asOf === date)?.registered ?? 0), 0);
+  const [startTotal, endTotal] = [totalOn(firstDate), totalOn(lastDate)];
+  if (dates.length === 1) parts.push(`total registered ${formatCount(endTotal)}`);
+  else {
+    const verb = endTotal > startTotal ? 'rose' : endTotal < startTotal ? 'fell' : 'stayed';
+    parts.push(
+      verb === 'stayed'
+        ? `total registered unchanged at ${formatCount(endTotal)}`
+        : `total registered ${verb} from ${formatCount(startTotal)} to ${formatCount(endTotal)} (${formatChange(endTotal - startTotal)})`
+    );
+  }
+  const current = series.filter((s) => s.last.asOf === lastDate);
+  if (current.length > 0) {
+    const [highest, lowest] = [current[0], current[current.length - 1]];
+    parts.push(
+      current.length === 1
+        ? `${highest.serviceName} ${formatCount(highest.last.registered)} on ${formatDate(lastDate)}`
+        : `on ${formatDate(lastDate)} highest ${highest.serviceName} (${formatCount(highest.last.registered)}), lowest ${lowest.serviceName} (${formatCount(lowest.last.registered)})`
+    );
+  }
+  if (dates.length > 1) {
+    const rises = series
+      .map((s) => ({ name: s.serviceName, change: s.last.registered - s.first.registered }))
+      .sort((a, b) => b.change - a.change || a.name.localeCompare(b.name, 'en'));
+    parts.push(rises[0].change > 0 ? `largest rise ${rises[0].name} (${formatChange(rises[0].change)})` : 'no service rose');
+  }
+  return `${parts.join('; ')}.`;
+}

@@ -1,0 +1,171 @@
+/**
+ * Uptake funnel per service: patients approached → consented → registered → sharing, as grouped horizontal bars,
+ * each labelled with its count and its share of the stage before. One block per service, headed by its name.
+ *
+ * Rows: `uptake_funnel` at one as-of date; rows for other dates are ignored.
+ * "Sharing" is `shared_with_anyone_max`: the larger of the carer and professional counts. A patient may share with
+ * both, so it is the least number sharing with anyone (the headline sharing rate adds the two instead).
+ */
+import * as Plot from '@observablehq/plot';
+import { toCount, type UptakeFunnelRow } from './rows.ts';
+import { toIsoDate } from './dates.ts';
+import { chartWidth, FONT_SIZE, marginForEndLabels, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import { formatCount, formatDate, formatPercent } from './format.ts';
+import { NHS_BLACK, NHS_COLOURS, NHS_DARK_GREY, outlineFor } from './palette.ts';
+
+export const UPTAKE_FUNNEL_DEFAULTS = {
+  /** Height of one bar's band, px (bar plus gap). */
+  bandHeight: 19,
+  marginLeft: 96,
+  marginBottom: 40,
+  marginTop: 8
+};
+
+export const UPTAKE_FUNNEL_STAGES = ['approached', 'consented', 'registered', 'sharing'] as const;
+export type FunnelStage = (typeof UPTAKE_FUNNEL_STAGES)[number];
+
+/** The band above each service's bars that holds its name (an empty tick label). */
+const HEADER = '';
+
+export interface FunnelBar {
+  serviceId: string;
+  serviceName: string;
+  stage: FunnelStage;
+  /** Null when the export did not report this count. */
+  count: number | null;
+  /** Share of the previous stage (approached has none); null when that is 0 or not reported. */
+  rateOfPrevious: number | null;
+  label: string;
+  colour: string;
+}
+
+export interface ServiceFunnel {
+  serviceId: string;
+  serviceName: string;
+  counts: Record<FunnelStage, number | null>;
+}
+
+/** Funnel counts per service at the as-of date, most approached first (then by name). */
+export function serviceFunnels(rows: readonly UptakeFunnelRow[], asOf: string): ServiceFunnel[] {
+  return rows
+    .filter((row) => toIsoDate(row.as_of) === asOf)
+    .map((row) => {
+      const carer = toCount(row.shared_with_carer);
+      const professional = toCount(row.shared_with_professional);
+      const sharing =
+        toCount(row.shared_with_anyone_max) ?? (carer == null && professional == null ? null : Math.max(carer ?? 0, professional ?? 0));
+      return {
+        serviceId: row.service_id,
+        serviceName: row.service_name,
+        counts: { approached: toCount(row.approached), consented: toCount(row.consented), registered: toCount(row.registered), sharing }
+      };
+    })
+    .sort((a, b) => (b.counts.approached ?? -1) - (a.counts.approached ?? -1) || a.serviceName.localeCompare(b.serviceName, 'en'));
+}
+
+function rate(numerator: number | null, denominator: number | null): number | null {
+  return numerator == null || denominator == null || denominator === 0 ? null : numerator / denominator;
+}
+
+function funnelBars(funnel: ServiceFunnel): FunnelBar[] {
+  return UPTAKE_FUNNEL_STAGES.map((stage, i) => {
+    const count = funnel.counts[stage];
+    const previous = i === 0 ? null : UPTAKE_FUNNEL_STAGES[i - 1];
+    const rateOfPrevious = previous == null ? null : rate(count, funnel.counts[previous]);
+    const label =
+      count == null
+        ? 'not reported'
+        : previous == null || rateOfPrevious == null
+          ? formatCount(count)
+          : `${formatCount(count)} (${formatPercent(rateOfPrevious)} of ${previous})`;
+    return { serviceId: funnel.serviceId, serviceName: funnel.serviceName, stage, count, rateOfPrevious, label, colour: NHS_COLOURS[i] };
+  });
+}
+
+export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOptions): Chart {
+  const d = UPTAKE_FUNNEL_DEFAULTS;
+  const width = chartWidth(options.width);
+  const asOf = toIsoDate(options.asOf);
+  const funnels = serviceFunnels(rows, asOf);
+  if (funnels.length === 0) {
+    const summary = `No uptake figures for ${formatDate(asOf)}.`;
+    return { svg: renderEmpty(summary, width), summary };
+  }
+  const bars = funnels.flatMap(funnelBars);
+  const xMax = Math.max(1, ...bars.map((b) => b.count ?? 0));
+  const marginRight = marginForEndLabels(bars.map((b) => ({ x: b.count ?? 0, label: b.label })), [0, xMax], width, d.marginLeft);
+  const bands = UPTAKE_FUNNEL_STAGES.length + 1;
+  const height = d.marginTop + funnels.length * bands * d.bandHeight + d.marginBottom;
+
+  const summary = funnelSummary(asOf, funnels);
+  const svg = renderSvg(
+    {
+      width,
+      height,
+      marginTop: d.marginTop,
+      marginRight,
+      marginBottom: d.marginBottom,
+      marginLeft: d.marginLeft,
+      x: { domain: [0, xMax], grid: true, label: 'Patients', labelAnchor: 'center', labelArrow: 'none', tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '') },
+      y: { domain: [HEADER, ...UPTAKE_FUNNEL_STAGES], tickSize: 0, label: null, padding: 0.15 },
+      fy: { domain: funnels.map((f) => f.serviceId), axis: null, padding: 0 },
+      color: { type: 'identity' },
+      marks: [
+        Plot.barX(bars.filter((b) => b.count != null), {
+          x: 'count',
+          y: 'stage',
+          fy: 'serviceId',
+          fill: 'colour',
+          // Orange is under 3:1 against white (WCAG 1.4.11): give it a dark outline; others are outlined in their own colour.
+          stroke: (b: FunnelBar) => (outlineFor(b.colour) === 'none' ? b.colour : outlineFor(b.colour)),
+          className: 'uptake-funnel-bar',
+          title: (b: FunnelBar) => `${b.serviceName}, ${b.stage}: ${b.label}`
+        }),
+        Plot.text(bars, { x: (b: FunnelBar) => b.count ?? 0, y: 'stage', fy: 'serviceId', text: 'label', textAnchor: 'start', dx: 5, fill: NHS_BLACK, className: 'uptake-funnel-label' }),
+        // The service's name heads its block, starting at the SVG's left edge above the stage names.
+        Plot.text(funnels, {
+          x: 0,
+          y: () => HEADER,
+          fy: 'serviceId',
+          text: 'serviceName',
+          textAnchor: 'start',
+          dx: -d.marginLeft + 2,
+          fontWeight: 'bold',
+          fontSize: FONT_SIZE + 1,
+          fill: NHS_BLACK,
+          // A white halo keeps the name legible where grid lines cross it.
+          stroke: 'white',
+          strokeWidth: 4,
+          paintOrder: 'stroke',
+          className: 'uptake-funnel-service'
+        }),
+        Plot.ruleX([0], { stroke: NHS_DARK_GREY })
+      ]
+    },
+    summary
+  );
+  return { svg, summary };
+}
+
+function funnelSummary(asOf: string, funnels: ServiceFunnel[]): string {
+  const total = (stage: FunnelStage) => funnels.reduce((sum, f) => sum + (f.counts[stage] ?? 0), 0);
+  const [approached, consented, registered, sharing] = UPTAKE_FUNNEL_STAGES.map(total);
+  const parts = [
+    `Grouped bar chart of patients approached, consented, registered and sharing by service, ${formatDate(asOf)}`,
+    `in total ${formatCount(approached)} approached, ${formatCount(consented)} consented, ` +
+      `${formatCount(registered)} registered (${formatPercent(rate(registered, consented))} of consented) and ` +
+      `at least ${formatCount(sharing)} sharing with a carer or professional (${formatPercent(rate(sharing, registered))} of registered)`
+  ];
+  const rated = funnels
+    .map((f) => ({ name: f.serviceName, rate: rate(f.counts.registered, f.counts.consented) }))
+    .filter((r): r is { name: string; rate: number } => r.rate != null)
+    .sort((a, b) => b.rate - a.rate || a.name.localeCompare(b.name, 'en'));
+  if (rated.length === 1) parts.push(`registration rate ${rated[0].name} ${formatPercent(rated[0].rate)}`);
+  if (rated.length > 1) {
+    const [highest, lowest] = [rated[0], rated[rated.length - 1]];
+    parts.push(`highest registration rate ${highest.name} (${formatPercent(highest.rate)}), lowest ${lowest.name} (${formatPercent(lowest.rate)})`);
+  }
+  const most = funnels[0];
+  if (most.counts.approached != null) parts.push(`most approached ${most.serviceName} (${formatCount(most.counts.approached)})`);
+  return `${parts.join('; ')}.`;
+}
