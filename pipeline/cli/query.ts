@@ -11,6 +11,8 @@ import { openForReading } from './open-for-reading.ts';
 import { runReadOnlyQuery } from './read-only-sql.ts';
 import { resultTableFrom, type ResultTable } from './result-table.ts';
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export interface QueryOptions {
   json?: boolean;
   csv?: boolean;
@@ -35,7 +37,7 @@ export async function queryCommand(dbPath: string, sql: string, options: QueryOp
   if (options.arrow !== undefined) {
     writeArrowFile(options.arrow, result);
     effects.stdout.write(
-      `Wrote ${result.rowCount} ${result.rowCount === 1 ? 'row' : 'rows'} × ${result.columns.length} columns to ${options.arrow} (Arrow IPC file).\n`
+      `Wrote ${plural(result.rowCount, 'row')} × ${plural(result.columns.length, 'column')} to ${options.arrow} (Arrow IPC file).\n`
     );
   } else if (options.json) effects.stdout.write(formatJson(result));
   else if (options.csv) effects.stdout.write(formatCsv(result));
