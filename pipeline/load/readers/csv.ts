@@ -1,10 +1,12 @@
 /**
  * CSV through DuckDB's own read_csv (7× faster than papaparse + appender, TOOLCHAIN.md), everything as text.
  * The delimiter is decided here from the header line (`,` `;` tab or `|`), not by the sniffer, so a file with few rows
- * is never misread. BOM, CRLF, quoted fields and trailing blank lines are handled by read_csv.
+ * is never misread. BOM, CRLF, quoted fields and trailing blank lines are handled by read_csv; blank lines inside the
+ * file by csv-blank-lines.ts, so problems still name the row a spreadsheet shows.
  */
 import { openSync, readSync, closeSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { innerBlankRows, rowOfRecordSql } from './csv-blank-lines.ts';
 import { ident, literal, ReadError, type ReadContext, type SourceTable } from './types.ts';
 
 export function detectDelimiter(head: string): string {
@@ -50,9 +52,16 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
   } catch (error) {
     throw new ReadError(label, 'malformed-csv', `The file could not be read as CSV: ${firstLine((error as Error).message)}`);
   }
+  const columns = headers.map(ident).join(', ');
+  const name = basename(label, extname(label));
   // Row numbers come from position (see SourceTable.rowNumbers): the header is row 1, so the first row is rowid 0 → row 2.
-  const relation = `(SELECT ${headers.map(ident).join(', ')} FROM ${source})`;
-  return [{ label, name: basename(label, extname(label)), headers, relation, rowCount: null, rowNumbers: 'position' }];
+  // Blank lines inside the file shift that, and read_csv skips them, so such a file numbers its records itself.
+  const blanks = await innerBlankRows(path);
+  if (blanks.length) {
+    const relation = `(SELECT ${rowOfRecordSql('k', blanks)} AS __row, ${columns} FROM (SELECT row_number() OVER () - 1 AS k, ${columns} FROM ${source}))`;
+    return [{ label, name, headers, relation, rowCount: null, rowNumbers: 'column' }];
+  }
+  return [{ label, name, headers, relation: `(SELECT ${columns} FROM ${source})`, rowCount: null, rowNumbers: 'position' }];
 }
 
 export function firstLine(message: string): string {
