@@ -482,12 +482,15 @@ describe('uptake load, status and rebuild', () => {
 
 describe('the real process', () => {
   it('exit 0 for a query, 2 for an unknown option, 1 for a rejected load', async () => {
-    const ok = await uptakeProcess(['query', '--csv', "SELECT count(*) AS n FROM snapshot WHERE as_of = '2017-02-06'"], { UPTAKE_DB: db });
-    expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, 'n\r\n2\r\n', '']);
-    const usage = await uptakeProcess(['--db', db, 'status', '--verbose']);
-    expect([usage.code, usage.stderr]).toEqual([2, "error: unknown option '--verbose'\n"]);
     const folder = tempFolder();
-    const rejected = await uptakeProcess(['--db', join(folder, 'w.duckdb'), 'load', '--json', templateFiles(join(folder, 'in'), 130)]);
+    // Independent processes (two only read the fixture), so they run side by side.
+    const [ok, usage, rejected] = await Promise.all([
+      uptakeProcess(['query', '--csv', "SELECT count(*) AS n FROM snapshot WHERE as_of = '2017-02-06'"], { UPTAKE_DB: db }),
+      uptakeProcess(['--db', db, 'status', '--verbose']),
+      uptakeProcess(['--db', join(folder, 'w.duckdb'), 'load', '--json', templateFiles(join(folder, 'in'), 130)])
+    ]);
+    expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, 'n\r\n2\r\n', '']);
+    expect([usage.code, usage.stderr]).toEqual([2, "error: unknown option '--verbose'\n"]);
     expect(rejected.code).toBe(1);
     expect(JSON.parse(rejected.stdout).outcome).toBe('rejected');
   });
