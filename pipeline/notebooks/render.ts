@@ -1,0 +1,200 @@
+/**
+ * Rendering a notebook for an audience and an as-of date: run its queries, control its figures, and write HTML.
+ *
+ *   committee        exact figures (disclosure profile `none`, which still goes through the same functions)
+ *   funder, public   every figure through disclosure control, nhs-digital unless the notebook names another profile
+ *
+ * The result is an HTML fragment (an <article>, for the site's layout) and a complete standalone document (document.ts,
+ * for the HTML download and the PDF). Both carry the profile's name and its footnote explaining `*` and rounding.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DEFAULT_PROFILE, getProfile, type ControlledValue } from '../disclosure/index.ts';
+import { formatDate, listNames } from '../charts/format.ts';
+import { chartUsage, renderChart } from './chart.ts';
+import { addChange, addDeclarations, addRate, displayText, emptyUsage, ResultFigures, type Usage } from './figures.ts';
+import { escapeHtml } from './html.ts';
+import { INLINE_VALUE, renderInline, renderMarkdown } from './markdown.ts';
+import { AUDIENCES, NotebookError, type Audience, type Notebook } from './parse.ts';
+import { resolveAsOf, runNotebookQueries, type AsOf, type QueryResult } from './query.ts';
+import { renderTable } from './table.ts';
+import { reportDocument } from './document.ts';
+
+export interface RenderOptions {
+  /** An as-of date that is loaded (YYYY-MM-DD); default the latest. */
+  asOf?: string | null;
+  /** Default: the notebook's own audience. */
+  audience?: string | null;
+}
+
+export interface RenderedReport {
+  notebook: string;
+  title: string;
+  description: string;
+  audience: Audience;
+  /** The disclosure profile applied: `none` for the committee. */
+  profile: string;
+  profileTitle: string;
+  footnote: string;
+  asOf: string;
+  previousAsOf: string | null;
+  availableAsOf: string[];
+  /** The report as an <article>, to place inside a page. */
+  fragment: string;
+  /** A complete HTML document with print CSS, for the download and for printing to PDF. */
+  document: string;
+}
+
+export class UnknownAudienceError extends Error {
+  constructor(readonly audience: string) {
+    super(`Unknown audience "${audience}". Use one of: ${AUDIENCES.join(', ')}.`);
+    this.name = 'UnknownAudienceError';
+  }
+}
+
+export function checkAudience(audience: string): Audience {
+  if (!(AUDIENCES as readonly string[]).includes(audience)) throw new UnknownAudienceError(audience);
+  return audience as Audience;
+}
+
+/** The profile for an audience: the committee sees exact figures, everyone else controlled ones. */
+export function profileFor(audience: Audience, notebook: Notebook): string {
+  return audience === 'committee' ? 'none' : (notebook.profile ?? DEFAULT_PROFILE);
+}
+
+/** `{result.path|fn}` split up; `path` may be `a/b` (a rate) or `a-b` (a change). */
+function parseExpression(expression: string): { result: string; path: string | null; fn: string | null } {
+  const [ref, fn] = expression.split('|');
+  const [result, path] = ref.split('.');
+  return { result, path: path ?? null, fn: fn ?? null };
+}
+
+/** Everything each result is used for: columns, rates, changes, totals and declared kinds. */
+function collectUsage(notebook: Notebook, results: Map<string, QueryResult>): Map<string, Usage> {
+  const usages = new Map<string, Usage>();
+  const usage = (name: string) => usages.get(name) ?? usages.set(name, emptyUsage()).get(name)!;
+  const inlineUse = (text: string | null, where: string) => {
+    for (const m of (text ?? '').replace(/`[^`]+`/g, '').matchAll(INLINE_VALUE)) {
+      const { result, path, fn } = parseExpression(m[1]);
+      if (!results.has(result) || path === null) continue;
+      const u = usage(result);
+      if (path.includes('/')) {
+        const [numerator, denominator] = path.split('/');
+        addRate(u, { key: path, numerator, denominator }, where);
+      } else if (path.includes('-')) {
+        const [from, minus] = path.split('-');
+        addChange(u, { key: path, from, minus });
+      } else if (fn !== 'count') u.columns.add(path);
+      if (fn === 'sum') u.total = true;
+    }
+  };
+  for (const block of notebook.blocks) {
+    const where = `${notebook.name}.md:${block.line}`;
+    if (block.type === 'sql') addDeclarations(usage(block.name), block.declarations, where);
+    else if (block.type === 'text') inlineUse(block.markdown, where);
+    else if (block.type === 'table' || block.type === 'chart') {
+      const u = usage(block.result);
+      addDeclarations(u, block.declarations, where);
+      for (const text of [block.caption, block.note, block.empty]) inlineUse(text, where);
+      if (block.type === 'chart') {
+        chartUsage(block, results.get(block.result)!.columns, u, where);
+        continue;
+      }
+      block.rates.forEach((rate) => addRate(u, rate, where));
+      block.changes.forEach((change) => addChange(u, change));
+      const derived = new Set([...block.rates.map((r) => r.key), ...block.changes.map((c) => c.key)]);
+      for (const key of block.columns?.map((c) => c.key) ?? results.get(block.result)!.columns) if (!derived.has(key)) u.columns.add(key);
+      if (block.total) {
+        u.total = true;
+        u.totalLabel ??= block.total;
+      }
+    }
+  }
+  return usages;
+}
+
+function valueHtml(value: ControlledValue, kind: string): string {
+  if (value.suppressed) return `<span class="report-value" data-kind="${kind}"><span aria-hidden="true">*</span><span class="report-visually-hidden">hidden (small number)</span></span>`;
+  return `<span class="report-value" data-kind="${kind}">${escapeHtml(displayText(value) || '—')}</span>`;
+}
+
+/** Renders `{…}` inline values from the controlled figures. */
+function inlineValues(figures: Map<string, ResultFigures>, asOf: AsOf, where: () => string) {
+  return (expression: string): string | null => {
+    if (expression === 'as_of') return escapeHtml(formatDate(asOf.asOf));
+    if (expression === 'previous_as_of') return escapeHtml(asOf.previousAsOf ? formatDate(asOf.previousAsOf) : 'no earlier snapshot');
+    const { result, path, fn } = parseExpression(expression);
+    const f = figures.get(result);
+    if (!f || path === null) return null;
+    if (fn === 'count') return `<span class="report-value" data-kind="row-count">${f.rowCount}</span>`;
+    if (f.skipped || f.rowCount === 0) return '<span class="report-value" data-kind="none">none</span>';
+    const kind = f.kind(path);
+    if (fn === 'sum') return valueHtml(f.total(path), kind);
+    if (fn === 'list') {
+      if (kind !== 'label') throw new NotebookError(`${where()}: {${expression}}: |list joins text, and "${path}" is a ${kind}`);
+      const names = [...Array(f.rowCount).keys()].map((i) => displayText(f.value(i, path)));
+      return `<span class="report-value" data-kind="label">${escapeHtml(listNames(names, names.length))}</span>`;
+    }
+    if (fn !== null) throw new NotebookError(`${where()}: {${expression}}: unknown |${fn} (use |sum, |count or |list)`);
+    return valueHtml(f.value(0, path), kind);
+  };
+}
+
+export function audienceLabel(audience: Audience): string {
+  return { committee: 'Steering committee (exact figures)', funder: 'Funder', public: 'Public' }[audience];
+}
+
+/** Renders a parsed notebook against the warehouse. Throws UnknownAsOfError, UnknownAudienceError or NotebookError. */
+export async function renderNotebook(connection: DuckDBConnection, notebook: Notebook, options: RenderOptions = {}): Promise<RenderedReport> {
+  const audience = checkAudience(options.audience ?? notebook.audience);
+  const profile = getProfile(profileFor(audience, notebook));
+  const asOf = await resolveAsOf(connection, options.asOf ?? null);
+  const results = await runNotebookQueries(connection, notebook, asOf);
+  const usages = collectUsage(notebook, results);
+  const figures = new Map<string, ResultFigures>();
+  for (const [name, result] of results) {
+    const line = notebook.blocks.find((b) => b.type === 'sql' && b.name === name)!.line;
+    figures.set(name, new ResultFigures(result, usages.get(name) ?? emptyUsage(), profile.name, `${notebook.name}.md:${line}`));
+  }
+
+  let line = 0;
+  const inline = inlineValues(figures, asOf, () => `${notebook.name}.md:${line}`);
+  const inlineText = (text: string) => renderInline(text, inline);
+  const body: string[] = [];
+  for (const block of notebook.blocks) {
+    line = block.line;
+    if (block.type === 'text') body.push(renderMarkdown(block.markdown, inline));
+    else if (block.type === 'table') body.push(renderTable(block, figures.get(block.result)!, inlineText));
+    else if (block.type === 'chart') body.push(renderChart(block, figures.get(block.result)!, asOf.asOf, inlineText));
+    else if (block.type === 'code') body.push(`<pre><code>${escapeHtml(block.code)}</code></pre>`);
+  }
+
+  const controlled = profile.name !== 'none';
+  const about =
+    `<aside class="report-about" aria-labelledby="report-about-${notebook.name}">` +
+    `<h2 id="report-about-${notebook.name}">About these figures</h2>` +
+    `<p>${controlled ? `Disclosure control: <strong>${escapeHtml(profile.name)}</strong> (${escapeHtml(profile.title)}).` : 'Exact figures, for the steering committee.'}</p>` +
+    `<p class="report-footnote">${escapeHtml(profile.footnote)}</p></aside>`;
+  const header =
+    `<header class="report-header"><p class="report-kicker">${escapeHtml(audienceLabel(audience))} report · as of ${escapeHtml(formatDate(asOf.asOf))}</p>` +
+    `<h1>${escapeHtml(notebook.title)}</h1>` +
+    (notebook.description ? `<p class="report-lede">${escapeHtml(notebook.description)}</p>` : '') +
+    '</header>';
+  const fragment =
+    `<article class="uptake-report" data-notebook="${escapeHtml(notebook.name)}" data-audience="${audience}" data-profile="${profile.name}" data-as-of="${asOf.asOf}">` +
+    `${header}${about}\n${body.join('\n')}</article>`;
+
+  const report: Omit<RenderedReport, 'document'> = {
+    notebook: notebook.name,
+    title: notebook.title,
+    description: notebook.description,
+    audience,
+    profile: profile.name,
+    profileTitle: profile.title,
+    footnote: profile.footnote,
+    asOf: asOf.asOf,
+    previousAsOf: asOf.previousAsOf,
+    availableAsOf: asOf.available,
+    fragment
+  };
+  return { ...report, document: reportDocument(report) };
+}
