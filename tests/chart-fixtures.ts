@@ -60,7 +60,7 @@ const NAMES: Record<string, string> = Object.fromEntries(SETUP_ROWS.map((r) => [
 export const FUNNEL_AT_AS_OF: UptakeFunnelRow[] = [
   funnel(AS_OF, 'neuro', NAMES.neuro, [60, 40, 30, 3, 5]),
   funnel(AS_OF, 'eip', NAMES.eip, [20, 15, 12, 2, 0]),
-  funnel(AS_OF, 'ild', NAMES.ild, [55, 35, 20, 1, 4]),
+  funnel(AS_OF, 'ild', NAMES.ild, [55, 35, 20, 0, 0]),
   funnel(AS_OF, 'rheum', NAMES.rheum, [30, 10, 5, null, null]),
   funnel(AS_OF, 'colp', NAMES.colp, [150, 100, 37, 0, 2]),
   funnel(AS_OF, 'diab', NAMES.diab, [0, 0, 0, 0, 0])

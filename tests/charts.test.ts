@@ -219,37 +219,39 @@ describe('uptake funnel', () => {
 
   it('totals the stages and names the highest and lowest registration rates', () => {
     // Approached 60+20+55+30+150+0 = 315; consented 200; registered 104 (52%); sharing = larger of carer/professional
-    // per service: 5+2+4+0+2+0 = 13 (12.5% → 13%). Registered/consented: eip 80%, neuro 75%, ild 57%, rheum 50%, colp 37%.
+    // per service: 5+2+0+0+2+0 = 9 (8.7% → 9%). Registered/consented: eip 80%, neuro 75%, ild 57%, rheum 50%, colp 37%.
     expect(summary).toBe(
       'Grouped bar chart of patients approached, consented, registered and sharing by service, 6 Feb 2017; ' +
-        'in total 315 approached, 200 consented, 104 registered (52% of consented) and at least 13 sharing with a carer or professional (13% of registered); ' +
+        'in total 315 approached, 200 consented, 104 registered (52% of consented) and at least 9 sharing with a carer or professional (9% of registered); ' +
         'highest registration rate Early intervention in psychosis (80%), lowest Colposcopy & cervical screening (37%); ' +
-        'most approached Colposcopy & cervical screening (150).'
+        'most approached Colposcopy & cervical screening (150); no patients yet: Diabetes.'
     );
   });
 
-  it('heads each block with its service, most approached first, and labels every bar', () => {
+  it('heads each block with its service, most approached first, and labels every bar, zero or unreported', () => {
     expect(texts(svg, 'g.uptake-funnel-service text')).toEqual([
       'Colposcopy & cervical screening',
       'Neuro-oncology',
       'Interstitial lung disease',
       'Rheumatology',
-      'Early intervention in psychosis',
-      'Diabetes'
+      'Early intervention in psychosis'
     ]);
-    // 6 services × 4 stages, less rheumatology's unreported sharing.
-    expect(count(svg, 'g.uptake-funnel-bar rect')).toBe(23);
-    const colposcopy = texts(svg, 'g.uptake-funnel-label').slice(0, 1);
-    expect(colposcopy).toEqual(['150100 (67% of approached)37 (37% of consented)2 (5% of registered)']);
-    const rheumatology = parse(svg).querySelectorAll('g.uptake-funnel-label')[3];
-    expect([...rheumatology.querySelectorAll('text')].map((t) => t.textContent)).toEqual([
-      '30',
-      '10 (33% of approached)',
-      '5 (50% of consented)',
-      'not reported'
-    ]);
-    const diabetes = parse(svg).querySelectorAll('g.uptake-funnel-label')[5];
-    expect([...diabetes.querySelectorAll('text')].map((t) => t.textContent)).toEqual(['0', '0', '0', '0']);
+    // 5 services with patients × 4 stages, less rheumatology's unreported sharing.
+    expect(count(svg, 'g.uptake-funnel-bar rect')).toBe(19);
+    // Labels in drawing order, four per service block.
+    const labels = texts(svg, 'g.uptake-funnel-label text');
+    const block = (i: number) => labels.slice(i * 4, i * 4 + 4);
+    expect(labels).toHaveLength(20);
+    expect(block(0)).toEqual(['150', '100 (67% of approached)', '37 (37% of consented)', '2 (5% of registered)']);
+    expect(block(2)).toEqual(['55', '35 (64% of approached)', '20 (57% of consented)', '0 (0% of registered)']);
+    expect(block(3)).toEqual(['30', '10 (33% of approached)', '5 (50% of consented)', 'not reported']);
+    // Stage names on the axis, a blank tick for each heading band.
+    expect(texts(svg, 'g[aria-label="y-axis tick label"] text').slice(0, 6)).toEqual(['', 'approached', 'consented', 'registered', 'sharing', '']);
+  });
+
+  it('names services with no patients once, under the chart, instead of drawing empty blocks', () => {
+    expect(texts(svg, 'g.uptake-funnel-idle text')).toEqual(['No patients yet: Diabetes.']);
+    expect(texts(svg, 'g.uptake-funnel-service text')).not.toContain('Diabetes');
   });
 
   it('uses only the as-of date’s rows', () => {
@@ -327,11 +329,11 @@ describe('adoption by setting', () => {
 
   it('lists every setting and makes a zero plain', () => {
     expect(summary).toBe(
-      'Bar chart of services approached and live by setting, 6 Feb 2017; acute 6 approached, 4 live; mental health 1 approached, 1 live; ' +
-        'community 1 approached, 0 live; primary care 2 approached, 0 live; social care 0 approached, 0 live; ' +
+      'Bar chart of services approached and live by setting, 6 Feb 2017; acute: 6 approached, 4 live; mental health: 1 approached, 1 live; ' +
+        'community: 1 approached, 0 live; primary care: 2 approached, 0 live; social care: 0 approached, 0 live; ' +
         'most live: acute (4); none live in community, primary care and social care.'
     );
-    expect(texts(svg, 'g[aria-label="fy-axis tick label"] text')).toEqual(['acute', 'mental health', 'community', 'primary care', 'social care']);
+    expect(texts(svg, 'g[aria-label="fy-axis tick label"] text')).toEqual(['Acute', 'Mental health', 'Community', 'Primary care', 'Social care']);
     expect(count(svg, 'g.uptake-setting-bar rect')).toBe(10);
     // Labels per setting block, in the order above: primary care says "0 live" in words, not just an absent bar.
     const primaryCare = parse(svg).querySelectorAll('g.uptake-setting-label')[3];

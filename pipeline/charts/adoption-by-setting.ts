@@ -55,6 +55,11 @@ export function settingAdoption(rows: readonly AdoptionBySettingRow[], asOf: str
   });
 }
 
+/** "primary care" → "Primary care" for the axis (NHS style: sentence case); summaries keep the lower case mid-sentence. */
+function sentenceCase(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
 export function adoptionBySetting(rows: readonly AdoptionBySettingRow[], options: ChartOptions): Chart {
   const d = ADOPTION_BY_SETTING_DEFAULTS;
   const width = chartWidth(options.width);
@@ -64,7 +69,7 @@ export function adoptionBySetting(rows: readonly AdoptionBySettingRow[], options
     ADOPTION_MEASURES.map((measure) => ({ setting: s.setting, measure, count: s[measure], label: `${formatCount(s[measure])} ${measure}` }))
   );
   const xMax = Math.max(1, ...bars.map((b) => b.count));
-  const marginLeft = marginForLabels(settings.map((s) => s.setting), 160);
+  const marginLeft = marginForLabels(settings.map((s) => sentenceCase(s.setting)), 160);
   const marginRight = marginForEndLabels(bars.map((b) => ({ x: b.count, label: b.label })), [0, xMax], width, marginLeft);
   const height = d.marginTop + settings.length * (ADOPTION_MEASURES.length + 0.6) * d.bandHeight + d.marginBottom;
 
@@ -87,7 +92,7 @@ export function adoptionBySetting(rows: readonly AdoptionBySettingRow[], options
         labelArrow: 'none'
       },
       y: { domain: ADOPTION_MEASURES, axis: null, padding: 0.1 },
-      fy: { domain: settings.map((s) => s.setting), label: null, tickSize: 0, padding: 0.3 },
+      fy: { domain: settings.map((s) => s.setting), label: null, tickSize: 0, padding: 0.3, tickFormat: sentenceCase },
       color: { type: 'identity' },
       marks: [
         Plot.barX(bars, {
@@ -108,7 +113,7 @@ export function adoptionBySetting(rows: readonly AdoptionBySettingRow[], options
 }
 
 function settingSummary(asOf: string, settings: SettingAdoption[]): string {
-  const each = settings.map((s) => `${s.setting} ${formatCount(s.approached)} approached, ${formatCount(s.live)} live`).join('; ');
+  const each = settings.map((s) => `${s.setting}: ${formatCount(s.approached)} approached, ${formatCount(s.live)} live`).join('; ');
   const parts = [`Bar chart of services approached and live by setting, ${formatDate(asOf)}; ${each}`];
   const mostLive = Math.max(...settings.map((s) => s.live));
   if (mostLive > 0) {

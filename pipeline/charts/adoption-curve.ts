@@ -58,7 +58,8 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
   const step = [{ month: xMin, count: 0 }, ...goLives, { month: setup.asOfMonth, count: goLives.length }];
 
   // Labels sit left of their dot: at that height the step line has not arrived yet, so the text is clear of it.
-  // When there is no room on the left (early go-lives) they go right, lifted above the line.
+  // When there is no room on the left (early go-lives) they go right and just below the line, where the step
+  // line has already left (the next riser is above it).
   const plotLeft = d.marginLeft;
   const plotWidth = width - d.marginLeft - d.marginRight;
   const pixel = (month: number) => plotLeft + ((month - xMin) / (xMax - xMin)) * plotWidth;
@@ -103,7 +104,7 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
           className: 'uptake-go-live'
         }),
         Plot.text(leftLabels, { x: 'month', y: 'count', text: 'name', textAnchor: 'end', dx: -8, className: 'uptake-go-live-label' }),
-        Plot.text(rightLabels, { x: 'month', y: 'count', text: 'name', textAnchor: 'start', dx: 6, dy: -10, className: 'uptake-go-live-label' })
+        Plot.text(rightLabels, { x: 'month', y: 'count', text: 'name', textAnchor: 'start', lineAnchor: 'top', dx: 7, dy: 5, className: 'uptake-go-live-label' })
       ]
     },
     summary

@@ -211,7 +211,7 @@ function matrixSummary(asOf: string, serviceCount: number, groups: Group[], cell
       const byFeature = group.features
         .map((f) => ({ f, n: cells.filter((c) => c.feature === f && c.category === group.category && c.enabled).length }))
         .sort((a, b) => b.n - a.n || a.f.localeCompare(b.f, 'en'));
-      if (byFeature[0].n > 0) parts.push(`most widely enabled ${group.category} feature ${byFeature[0].f} (${byFeature[0].n} of ${plural(perService.size, 'service')})`);
+      if (byFeature[0].n > 0) parts.push(`most widely enabled ${group.category} feature ${byFeature[0].f} (${byFeature[0].n} of ${plural(serviceCount, 'service')})`);
     }
   }
   return `${parts.join('; ')}.`;

@@ -157,7 +157,9 @@ function timelineSummary(launchedOn: string, asOf: string, paths: SetupPath[]): 
   const count = (status: SetupPath['status']) => paths.filter((p) => p.status === status).length;
   const parts = [
     `Timeline of set-up by service in months since programme launch (${formatDate(launchedOn)}), to ${formatDate(asOf)}`,
-    `${count('live')} of ${plural(paths.length, 'service')} live, ${count('in setup')} in set-up, ${count('not approached')} not approached`
+    [`${count('live')} of ${plural(paths.length, 'service')} live`, `${count('in setup')} in set-up`, `${count('not approached')} not approached`]
+      .filter((part, i) => i === 0 || !part.startsWith('0 '))
+      .join(', ')
   ];
   const live = paths.filter((p) => p.status === 'live' && p.monthsInSetup != null);
   if (live.length > 0) {

@@ -9,23 +9,32 @@
 import * as Plot from '@observablehq/plot';
 import { toCount, type UptakeFunnelRow } from './rows.ts';
 import { toIsoDate } from './dates.ts';
-import { chartWidth, FONT_SIZE, marginForEndLabels, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
-import { formatCount, formatDate, formatPercent } from './format.ts';
+import { chartWidth, FONT_SIZE, marginForEndLabels, renderEmpty, renderSvg, wrapText, type Chart, type ChartOptions } from './render.ts';
+import { formatCount, formatDate, formatPercent, listNames } from './format.ts';
 import { NHS_BLACK, NHS_COLOURS, NHS_DARK_GREY, outlineFor } from './palette.ts';
 
 export const UPTAKE_FUNNEL_DEFAULTS = {
   /** Height of one bar's band, px (bar plus gap). */
-  bandHeight: 19,
+  bandHeight: 18,
   marginLeft: 96,
   marginBottom: 40,
-  marginTop: 8
+  marginTop: 8,
+  noteLineHeight: Math.round(FONT_SIZE * 1.25),
+  /** The note under the chart names this many services with no patients, then "and N others". */
+  idleNamesLimit: 12
 };
 
 export const UPTAKE_FUNNEL_STAGES = ['approached', 'consented', 'registered', 'sharing'] as const;
 export type FunnelStage = (typeof UPTAKE_FUNNEL_STAGES)[number];
 
-/** The band above each service's bars that holds its name (an empty tick label). */
-const HEADER = '';
+/**
+ * One band scale holds every row: per service a heading band, then one band per stage. (Plot facets did the same
+ * job but took over a second for 500 services.) Keys carry the service id so names may repeat.
+ */
+const headingKey = (serviceId: string) => `heading\u0000${serviceId}`;
+const spacerKey = (serviceId: string) => `spacer\u0000${serviceId}`;
+const stageKey = (serviceId: string, stage: FunnelStage) => `${stage}\u0000${serviceId}`;
+const stageOfKey = (key: string) => key.slice(0, key.indexOf('\u0000'));
 
 export interface FunnelBar {
   serviceId: string;
@@ -63,6 +72,11 @@ export function serviceFunnels(rows: readonly UptakeFunnelRow[], asOf: string): 
     .sort((a, b) => (b.counts.approached ?? -1) - (a.counts.approached ?? -1) || a.serviceName.localeCompare(b.serviceName, 'en'));
 }
 
+/** No patients at any stage (zero or not reported throughout). */
+function isIdle(funnel: ServiceFunnel): boolean {
+  return UPTAKE_FUNNEL_STAGES.every((stage) => !funnel.counts[stage]);
+}
+
 function rate(numerator: number | null, denominator: number | null): number | null {
   return numerator == null || denominator == null || denominator === 0 ? null : numerator / denominator;
 }
@@ -91,11 +105,16 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
     const summary = `No uptake figures for ${formatDate(asOf)}.`;
     return { svg: renderEmpty(summary, width), summary };
   }
-  const bars = funnels.flatMap(funnelBars);
+  // Services with no patients at any stage would each take five empty rows; they are named once, under the chart.
+  const active = funnels.filter((f) => !isIdle(f));
+  const idle = funnels.filter(isIdle).map((f) => f.serviceName);
+  const idleNote = idle.length === 0 ? [] : wrapText(`No patients yet: ${listNames(idle, d.idleNamesLimit)}.`, width - 8);
+  const bars = active.flatMap(funnelBars);
   const xMax = Math.max(1, ...bars.map((b) => b.count ?? 0));
   const marginRight = marginForEndLabels(bars.map((b) => ({ x: b.count ?? 0, label: b.label })), [0, xMax], width, d.marginLeft);
-  const bands = UPTAKE_FUNNEL_STAGES.length + 1;
-  const height = d.marginTop + funnels.length * bands * d.bandHeight + d.marginBottom;
+  const bands = Math.max(1, active.length) * (UPTAKE_FUNNEL_STAGES.length + 2) - 1;
+  const marginBottom = d.marginBottom + (idleNote.length > 0 ? 14 + idleNote.length * d.noteLineHeight : 0);
+  const height = d.marginTop + bands * d.bandHeight + marginBottom;
 
   const summary = funnelSummary(asOf, funnels);
   const svg = renderSvg(
@@ -104,29 +123,39 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
       height,
       marginTop: d.marginTop,
       marginRight,
-      marginBottom: d.marginBottom,
+      marginBottom,
       marginLeft: d.marginLeft,
-      x: { domain: [0, xMax], grid: true, label: 'Patients', labelAnchor: 'center', labelArrow: 'none', tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '') },
-      y: { domain: [HEADER, ...UPTAKE_FUNNEL_STAGES], tickSize: 0, label: null, padding: 0.15 },
-      fy: { domain: funnels.map((f) => f.serviceId), axis: null, padding: 0 },
+      x: { domain: [0, xMax], grid: true, label: 'Patients', labelAnchor: 'center', labelArrow: 'none', labelOffset: d.marginBottom - 6, tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '') },
+      y: {
+        // A blank band between blocks keeps each heading with its own bars.
+        domain: active.flatMap((f, i) => [
+          ...(i > 0 ? [spacerKey(f.serviceId)] : []),
+          headingKey(f.serviceId),
+          ...UPTAKE_FUNNEL_STAGES.map((stage) => stageKey(f.serviceId, stage))
+        ]),
+        tickFormat: (key: string) => (UPTAKE_FUNNEL_STAGES as readonly string[]).includes(stageOfKey(key)) ? stageOfKey(key) : '',
+        tickSize: 0,
+        label: null,
+        padding: 0.15
+      },
       color: { type: 'identity' },
       marks: [
+        // First, so the service names' white halo covers it.
+        Plot.ruleX([0], { stroke: NHS_DARK_GREY }),
         Plot.barX(bars.filter((b) => b.count != null), {
           x: 'count',
-          y: 'stage',
-          fy: 'serviceId',
+          y: (b: FunnelBar) => stageKey(b.serviceId, b.stage),
           fill: 'colour',
           // Orange is under 3:1 against white (WCAG 1.4.11): give it a dark outline; others are outlined in their own colour.
           stroke: (b: FunnelBar) => (outlineFor(b.colour) === 'none' ? b.colour : outlineFor(b.colour)),
           className: 'uptake-funnel-bar',
           title: (b: FunnelBar) => `${b.serviceName}, ${b.stage}: ${b.label}`
         }),
-        Plot.text(bars, { x: (b: FunnelBar) => b.count ?? 0, y: 'stage', fy: 'serviceId', text: 'label', textAnchor: 'start', dx: 5, fill: NHS_BLACK, className: 'uptake-funnel-label' }),
+        Plot.text(bars, { x: (b: FunnelBar) => b.count ?? 0, y: (b: FunnelBar) => stageKey(b.serviceId, b.stage), text: 'label', textAnchor: 'start', dx: 5, fill: NHS_BLACK, className: 'uptake-funnel-label' }),
         // The service's name heads its block, starting at the SVG's left edge above the stage names.
-        Plot.text(funnels, {
+        Plot.text(active, {
           x: 0,
-          y: () => HEADER,
-          fy: 'serviceId',
+          y: (f: ServiceFunnel) => headingKey(f.serviceId),
           text: 'serviceName',
           textAnchor: 'start',
           dx: -d.marginLeft + 2,
@@ -139,7 +168,15 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
           paintOrder: 'stroke',
           className: 'uptake-funnel-service'
         }),
-        Plot.ruleX([0], { stroke: NHS_DARK_GREY })
+        Plot.text(idleNote.length > 0 ? [idleNote.join('\n')] : [], {
+          frameAnchor: 'bottom-left',
+          lineAnchor: 'top',
+          textAnchor: 'start',
+          dx: -d.marginLeft + 2,
+          dy: d.marginBottom + 8,
+          fill: NHS_BLACK,
+          className: 'uptake-funnel-idle'
+        })
       ]
     },
     summary
@@ -166,6 +203,8 @@ function funnelSummary(asOf: string, funnels: ServiceFunnel[]): string {
     parts.push(`highest registration rate ${highest.name} (${formatPercent(highest.rate)}), lowest ${lowest.name} (${formatPercent(lowest.rate)})`);
   }
   const most = funnels[0];
-  if (most.counts.approached != null) parts.push(`most approached ${most.serviceName} (${formatCount(most.counts.approached)})`);
+  if (most.counts.approached) parts.push(`most approached ${most.serviceName} (${formatCount(most.counts.approached)})`);
+  const idle = funnels.filter(isIdle).map((f) => f.serviceName);
+  if (idle.length > 0) parts.push(`no patients yet: ${listNames(idle)}`);
   return `${parts.join('; ')}.`;
 }
