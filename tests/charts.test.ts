@@ -289,6 +289,16 @@ describe('registration trend', () => {
     );
   });
 
+  it('drops a date tick that would touch its neighbour, keeping the latest, and keeps dates in order', () => {
+    // Snapshots five days apart (1 and 6 Feb): two months repeat, so ticks show full dates, and "1 Feb 2017" would
+    // overlap "6 Feb 2017".
+    const rows = FUNNEL_ROWS.filter((r) => r.as_of === '2016-11-07' || r.as_of === AS_OF);
+    const early = FUNNEL_ROWS.filter((r) => r.as_of === '2017-01-09').map((r) => ({ ...r, as_of: '2017-02-01' }));
+    const { svg, summary } = registrationTrend([...rows, ...early], { asOf: AS_OF });
+    expect(texts(svg, 'g[aria-label="x-axis tick label"] text')).toEqual(['7 Nov 2016', '6 Feb 2017']);
+    expect(summary.startsWith('Line chart of patients registered by service, 7 Nov 2016 to 6 Feb 2017; total registered rose from 55 to 104 (+49)')).toBe(true);
+  });
+
   it('reads a single snapshot as a point in time', () => {
     const { summary } = registrationTrend(FUNNEL_AT_AS_OF, { asOf: AS_OF });
     expect(summary).toBe(
