@@ -10,23 +10,22 @@ import type { Figure, Row } from './table.ts';
 import { adoptionCurveChart } from './charts.ts';
 
 export async function adoptionFigure(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
-  const rows = await select<Row>(
+  // Every service at the as-of date goes to the chart (it needs the ones not live for its totals); the table lists
+  // the live ones in the order they went live, with the running count the curve steps through.
+  const services = await select<Row>(
     connection,
-    `SELECT d.service_id, d.service_name, d.organisation, CAST(d.launched_on AS VARCHAR) AS launched_on,
-            CAST(d.live_on AS VARCHAR) AS live_on, CAST(d.months_launch_to_live AS DOUBLE) AS months_launch_to_live,
-            CAST(row_number() OVER (ORDER BY d.live_on, d.service_name) AS INTEGER) AS services_live
+    `SELECT d.service_id, d.service_name, d.organisation, d.status, CAST(d.as_of AS VARCHAR) AS as_of,
+            CAST(d.launched_on AS VARCHAR) AS launched_on, CAST(d.approached_on AS VARCHAR) AS approached_on,
+            CAST(d.planned_live_on AS VARCHAR) AS planned_live_on, CAST(d.live_on AS VARCHAR) AS live_on,
+            CAST(d.months_launch_to_live AS DOUBLE) AS months_launch_to_live
        FROM setup_duration d
-      WHERE d.as_of = CAST($asOf AS DATE) AND d.status = 'live' AND ${serviceFilter('d')}
-      ORDER BY d.live_on, d.service_name`,
+      WHERE d.as_of = CAST($asOf AS DATE) AND ${serviceFilter('d')}
+      ORDER BY d.live_on NULLS LAST, d.service_name`,
     filterParams(filters)
   );
-  const [{ approached }] = await select<{ approached: number }>(
-    connection,
-    `SELECT CAST(count(*) FILTER (WHERE s.is_approached) AS INTEGER) AS approached
-       FROM service_status s WHERE s.as_of = CAST($asOf AS DATE) AND ${serviceFilter('s')}`,
-    filterParams(filters)
-  );
-  const chart = rows.length ? adoptionCurveChart(rows, { asOf: filters.asOf, approached }) : null;
+  const rows = services.filter((r) => r.status === 'live').map((r, i) => ({ ...r, services_live: i + 1 }));
+  const approached = services.filter((r) => r.approached_on !== null || r.live_on !== null).length;
+  const chart = filters.asOf && services.length ? adoptionCurveChart(services, filters.asOf) : null;
   const last = rows.at(-1);
   return {
     id: 'adoption-curve',

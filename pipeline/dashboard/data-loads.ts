@@ -50,7 +50,7 @@ export async function dataLoads(connection: DuckDBConnection): Promise<DataLoads
               CAST(count(*) FILTER (WHERE severity = 'warning') AS INTEGER) AS warnings
          FROM load_problem GROUP BY batch_id, file_name
      )
-     SELECT f.batch_id, f.file_name, f.sha256, f.kind, f.profile, strftime(f.loaded_at, '%Y-%m-%d %H:%M:%S') AS loaded_at,
+     SELECT f.batch_id, f.file_name, f.sha256, f.kind, f.profile, strftime(f.loaded_at, '%Y-%m-%d %H:%M') AS loaded_at,
             f.rows, CAST(f.as_of AS VARCHAR) AS as_of, f.outcome, CAST(f.bytes AS DOUBLE) AS bytes,
             coalesce(c.errors, 0) AS errors, coalesce(c.warnings, 0) AS warnings
        FROM load_file f

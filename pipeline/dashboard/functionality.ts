@@ -57,7 +57,7 @@ export async function functionality(connection: DuckDBConnection, filters: Resol
   const coreTotal = fidelity[0]?.core_total ?? core.length;
   const allCore = rows.filter((r) => r.core_enabled === coreTotal).length;
   const widest = rows.reduce<Row | null>((a, b) => (a === null || Number(b.additional_enabled ?? 0) > Number(a.additional_enabled ?? 0) ? b : a), null);
-  const chart = cells.length ? featureMatrixChart(cells) : null;
+  const chart = filters.asOf && cells.length ? featureMatrixChart(cells, filters.asOf) : null;
   return {
     id: 'feature-matrix',
     title: rows.length

@@ -100,7 +100,7 @@ export async function servicePage(connection: DuckDBConnection, serviceId: strin
 function historyFigure(service: ServiceDetails, rows: Row[], filters: ResolvedFilters): Figure {
   const first = rows[0];
   const last = rows.at(-1);
-  const chart = rows.length ? serviceHistoryChart(service.service_name, rows) : null;
+  const chart = filters.asOf && rows.length ? serviceHistoryChart(rows, filters.asOf) : null;
   let title = `No snapshots loaded for ${service.service_name}`;
   if (first && last) {
     title = rows.length === 1

@@ -2,6 +2,7 @@
  * The Services table: one row per service at the as-of date, combining the seed report's Tables 1, 4 and 5
  * (setup duration; consented and registered; sharing). Sorting and searching come from URL parameters, so the table
  * works without JavaScript; sort keys are looked up in a fixed list and never put into SQL from the URL.
+ * (No status column: a live date or "–" says it, and thirteen columns would not fit a laptop screen.)
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
@@ -14,15 +15,14 @@ export const SERVICE_COLUMNS: Column[] = [
   { key: 'organisation', label: 'Organisation', kind: 'text' },
   { key: 'setting', label: 'Setting', kind: 'text' },
   { key: 'in_original_bid', label: 'In original bid', kind: 'flag' },
-  { key: 'status', label: 'Status', kind: 'text' },
   { key: 'approached_on', label: 'Approached', kind: 'date' },
   { key: 'live_on', label: 'Live', kind: 'date' },
-  { key: 'months_launch_to_live', label: 'Months from launch to live', kind: 'decimal' },
+  { key: 'months_launch_to_live', label: 'Months launch to live', kind: 'decimal' },
   { key: 'consented', label: 'Consented', kind: 'integer' },
   { key: 'registered', label: 'Registered', kind: 'integer' },
-  { key: 'registration_rate', label: 'Registered', kind: 'percent' },
-  { key: 'shared_with_carer', label: 'Sharing with a carer', kind: 'integer' },
-  { key: 'shared_with_professional', label: 'Sharing with a professional', kind: 'integer' }
+  { key: 'registration_rate', label: '% registered', kind: 'percent' },
+  { key: 'shared_with_carer', label: 'Shared with a carer', kind: 'integer' },
+  { key: 'shared_with_professional', label: 'Shared with a professional', kind: 'integer' }
 ];
 
 export type SortDirection = 'asc' | 'desc';

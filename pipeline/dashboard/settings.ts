@@ -40,7 +40,7 @@ export async function settings(connection: DuckDBConnection, filters: ResolvedFi
     : [];
   const noneLive = rows.filter((r) => r.services_live === 0).map((r) => r.setting);
   const liveSettings = rows.filter((r) => r.services_live > 0);
-  const chart = rows.length ? adoptionBySettingChart(rows) : null;
+  const chart = filters.asOf && rows.length ? adoptionBySettingChart(rows, filters.asOf) : null;
   const where = filters.organisation ? ` at ${filters.organisation}` : '';
   return {
     noneLive,

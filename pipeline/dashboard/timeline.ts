@@ -23,26 +23,27 @@ export async function setupTimeline(connection: DuckDBConnection, filters: Resol
                 CAST(d.days_in_setup AS INTEGER) AS days_in_setup
            FROM setup_duration d
            JOIN service_status s ON s.as_of = d.as_of AND s.service_id = d.service_id
-          WHERE d.as_of = CAST($asOf AS DATE) AND s.is_approached AND ${serviceFilter('d')}
-          ORDER BY d.approached_on, d.service_name`,
+          WHERE d.as_of = CAST($asOf AS DATE) AND ${serviceFilter('d')}
+          ORDER BY d.approached_on NULLS LAST, d.service_name`,
         filterParams(filters)
       )
     : [];
+  const approached = rows.filter((r) => r.status !== 'not approached');
   const live = rows.filter((r) => r.status === 'live');
   const slipped = live.filter((r) => typeof r.slippage_months === 'number' && (r.slippage_months as number) > 0);
-  const inSetup = rows.length - live.length;
-  const chart = rows.length ? setupTimelineChart(rows) : null;
+  const inSetup = approached.length - live.length;
+  const chart = filters.asOf && rows.length ? setupTimelineChart(rows, filters.asOf) : null;
   return {
     id: 'setup-timeline',
-    title: rows.length
-      ? `${live.length} of ${rows.length} approached services are live; ${slipped.length} went live later than planned` +
+    title: approached.length
+      ? `${live.length} of ${approached.length} approached services are live; ${slipped.length} went live later than planned` +
         (inSetup ? `, ${inSetup} still in setup` : '')
       : 'No service has been approached yet',
     subtitle: `Approach to live, planned against actual, months since launch, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
     table: {
-      caption: `Setup of each approached service, ${formatDate(filters.asOf)}`,
+      caption: `Setup of each service, ${formatDate(filters.asOf)}`,
       columns: [
         { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
         { key: 'organisation', label: 'Organisation', kind: 'text' },

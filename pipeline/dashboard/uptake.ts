@@ -4,7 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate, formatPercent } from './format.ts';
+import { formatDate } from './format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Figure, Row } from './table.ts';
 import { registrationTrendChart, uptakeFunnelChart } from './charts.ts';
@@ -22,7 +22,7 @@ export async function uptakeFunnel(connection: DuckDBConnection, filters: Resolv
   const rows = filters.asOf
     ? await select<Row>(
         connection,
-        `SELECT u.service_id, u.service_name, u.organisation, u.setting, u.approached, u.consented, u.registered,
+        `SELECT CAST(u.as_of AS VARCHAR) AS as_of, u.service_id, u.service_name, u.organisation, u.setting, u.approached, u.consented, u.registered,
                 u.shared_with_carer, u.shared_with_professional,
                 CAST(u.consent_rate AS DOUBLE) AS consent_rate, CAST(u.registration_rate AS DOUBLE) AS registration_rate
            FROM uptake_funnel u
@@ -31,7 +31,7 @@ export async function uptakeFunnel(connection: DuckDBConnection, filters: Resolv
         filterParams(filters)
       )
     : [];
-  const chart = rows.length ? uptakeFunnelChart(rows) : null;
+  const chart = filters.asOf && rows.length ? uptakeFunnelChart(rows, filters.asOf) : null;
   const top = rows[0];
   return {
     id: 'uptake-funnel',
@@ -72,15 +72,14 @@ export async function registrationTrend(connection: DuckDBConnection, filters: R
   const total = (date: string | undefined) => rows.filter((r) => r.as_of === date).reduce((n, r) => n + Number(r.registered ?? 0), 0);
   const first = dates[0];
   const last = dates.at(-1);
-  const chart = rows.length ? registrationTrendChart(rows) : null;
-  const consentedNow = rows.filter((r) => r.as_of === last).reduce((n, r) => n + Number(r.consented ?? 0), 0);
+  const chart = filters.asOf && rows.length ? registrationTrendChart(rows, filters.asOf) : null;
   return {
     id: 'registration-trend',
     title:
       first && last && first !== last
         ? `Registered patients rose from ${total(first).toLocaleString('en-GB')} to ${total(last).toLocaleString('en-GB')} between ${formatDate(first)} and ${formatDate(last)}`
         : `${total(last).toLocaleString('en-GB')} patients registered`,
-    subtitle: `Patients registered per service at each snapshot (${formatPercent(consentedNow ? total(last) / consentedNow : null) || 'no'} of consented patients registered at the latest), ${populationText(filters)}, ${dates.length} snapshots to ${formatDate(filters.asOf)}`,
+    subtitle: `Patients registered per service at each snapshot, ${populationText(filters)}, ${dates.length} ${dates.length === 1 ? 'snapshot' : 'snapshots'} to ${formatDate(filters.asOf)}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
     table: {
