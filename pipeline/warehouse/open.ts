@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LANDED_DDL, MEASURES, SCHEMA_VERSION } from './schema.ts';
 import { METRIC_VIEWS_SQL } from '../metrics/views.ts';
+import { QUALITATIVE_DDL } from '../qualitative/schema.ts';
 
 export const DEFAULT_DB = 'data/uptake.duckdb';
 
@@ -87,6 +88,7 @@ export async function openWarehouse(path: string = databasePath(), options: Open
 /** Creates the tables and (re)creates the metric views. Views are code, so they are always replaced. */
 export async function ensureSchema(connection: DuckDBConnection): Promise<void> {
   await connection.run(LANDED_DDL);
+  await connection.run(QUALITATIVE_DDL);
   await connection.run(
     `INSERT OR REPLACE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}')`
   );

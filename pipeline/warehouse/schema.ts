@@ -10,6 +10,7 @@
  * data/raw/. Snapshots are never overwritten: a later export of the same service and as-of date is a duplicate key and
  * is rejected by the checks, and a later as-of date supersedes in the metric views only.
  */
+import { QUALITATIVE_TABLES } from '../qualitative/schema.ts';
 
 /** Bump when the DDL changes; `rebuild` recreates the landed tables from data/raw/ under the new version. */
 export const SCHEMA_VERSION = 1;
@@ -128,4 +129,4 @@ CREATE TABLE IF NOT EXISTS measure_catalogue (
 export const LANDED_TABLES = ['load_batch', 'load_file', 'load_problem', 'programme', 'service', 'feature', 'snapshot'] as const;
 
 /** Tables written by people (codings, summaries, accounts, audit): `rebuild` copies them across untouched. */
-export const USER_AUTHORED_TABLES: string[] = [];
+export const USER_AUTHORED_TABLES: string[] = [...QUALITATIVE_TABLES];

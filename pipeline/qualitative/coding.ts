@@ -1,0 +1,153 @@
+/**
+ * Coding: a span of a transcript [start_cp, end_cp) in code points, a code and the coder who applied it. Codings may
+ * overlap and nest; the same span may carry several codes, and two coders may code the same span (agreement.ts
+ * compares them). The browser sends UTF-16 offsets: convert them with offsets.ts before calling addCoding.
+ */
+import { codePointLength, OffsetIndex } from './offsets.ts';
+import { getCode } from './codebook.ts';
+import { inTransaction, newId, nowText, rows, run, QualitativeError, type Actor, type Connection } from './store.ts';
+
+export interface Coding {
+  coding_id: string;
+  transcript_id: string;
+  start_cp: number;
+  end_cp: number;
+  code_id: string;
+  coder: string;
+  created_at: string;
+}
+
+export interface CodingWithText extends Coding {
+  code_name: string;
+  text: string;
+}
+
+export interface NewCoding {
+  transcriptId: string;
+  start: number;
+  end: number;
+  codeId: string;
+  /** Defaults to the actor's user. */
+  coder?: string;
+  /** Keep a GUID from elsewhere (REFI-QDA import). */
+  codingId?: string;
+}
+
+async function transcriptLength(connection: Connection, transcriptId: string): Promise<number> {
+  const [found] = await rows<{ length_cp: number }>(connection, 'SELECT length_cp FROM transcript WHERE transcript_id = $id', { id: transcriptId });
+  if (!found) throw new QualitativeError(`No transcript ${transcriptId}`);
+  return found.length_cp;
+}
+
+export async function checkSpan(connection: Connection, transcriptId: string, start: number, end: number): Promise<void> {
+  const length = await transcriptLength(connection, transcriptId);
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > length || start >= end) {
+    throw new QualitativeError(`The span ${start}–${end} is not a passage of this transcript (0–${length} code points)`);
+  }
+}
+
+/** Applies one code to a passage. The same coder applying the same code to the same span twice is one coding. */
+export async function addCoding(connection: Connection, input: NewCoding, actor: Actor = {}): Promise<Coding> {
+  const coder = input.coder ?? actor.user;
+  if (!coder) throw new QualitativeError('A coding records its coder');
+  return inTransaction(connection, async () => {
+    await checkSpan(connection, input.transcriptId, input.start, input.end);
+    const code = await getCode(connection, input.codeId);
+    const [same] = await rows<Coding>(
+      connection,
+      `SELECT coding_id FROM coding WHERE transcript_id = $t AND start_cp = $s AND end_cp = $e AND code_id = $c AND coder = $coder`,
+      { t: input.transcriptId, s: input.start, e: input.end, c: code.code_id, coder }
+    );
+    const id = same?.coding_id ?? input.codingId ?? newId();
+    if (!same) {
+      await run(connection, 'INSERT INTO coding VALUES ($id, $t, $s, $e, $c, $coder, CAST($now AS TIMESTAMP))', {
+        id, t: input.transcriptId, s: input.start, e: input.end, c: code.code_id, coder, now: nowText(actor)
+      });
+    }
+    return getCoding(connection, id);
+  });
+}
+
+/** Applies several codes to one passage (the coding view's multi-select). */
+export async function addCodings(connection: Connection, input: Omit<NewCoding, 'codeId' | 'codingId'> & { codeIds: string[] }, actor: Actor = {}): Promise<Coding[]> {
+  return inTransaction(connection, async () => {
+    const added: Coding[] = [];
+    for (const codeId of input.codeIds) added.push(await addCoding(connection, { ...input, codeId }, actor));
+    return added;
+  });
+}
+
+export async function getCoding(connection: Connection, id: string): Promise<Coding> {
+  const [found] = await rows<Coding>(
+    connection,
+    `SELECT coding_id, transcript_id, start_cp, end_cp, code_id, coder, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at FROM coding WHERE coding_id = $id`,
+    { id }
+  );
+  if (!found) throw new QualitativeError(`No coding ${id}`);
+  return found;
+}
+
+/** Removes a coding. A quote that cited it keeps its transcript span (matrix.ts), so the summary's evidence survives. */
+export async function removeCoding(connection: Connection, codingId: string): Promise<void> {
+  await inTransaction(connection, async () => {
+    await getCoding(connection, codingId);
+    await run(connection, 'UPDATE cell_quote SET coding_id = NULL WHERE coding_id = $id', { id: codingId });
+    await run(connection, 'DELETE FROM coding WHERE coding_id = $id', { id: codingId });
+  });
+}
+
+/** A transcript's codings with their text, in reading order; optionally one coder's only. */
+export async function listCodings(connection: Connection, transcriptId: string, options: { coder?: string } = {}): Promise<CodingWithText[]> {
+  const found = await rows<Coding & { code_name: string; text: string }>(
+    connection,
+    `SELECT g.coding_id, g.transcript_id, g.start_cp, g.end_cp, g.code_id, g.coder, strftime(g.created_at, '%Y-%m-%d %H:%M:%S') AS created_at,
+            c.name AS code_name, substring(t.text, g.start_cp + 1, g.end_cp - g.start_cp) AS text
+       FROM coding g JOIN code c USING (code_id) JOIN transcript t USING (transcript_id)
+      WHERE g.transcript_id = $t AND ($coder IS NULL OR g.coder = $coder)
+      ORDER BY g.start_cp, g.end_cp, c.name, g.coder`,
+    { t: transcriptId, coder: options.coder ?? null }
+  );
+  return found;
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Merges spans into disjoint, sorted intervals. */
+export function unionOfSpans(spans: Span[]): Span[] {
+  const sorted = [...spans].filter((s) => s.end > s.start).sort((a, b) => a.start - b.start || a.end - b.end);
+  const merged: Span[] = [];
+  for (const s of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else merged.push({ ...s });
+  }
+  return merged;
+}
+
+export interface UncodedSpan extends Span {
+  text: string;
+}
+
+/**
+ * The uncoded text of a transcript: the spans no coding covers (by anyone, or by one coder), for the coverage check.
+ * Spans of only whitespace are left out: a line break between two coded turns is not "uncoded text".
+ */
+export async function uncodedSpans(connection: Connection, transcriptId: string, options: { coder?: string } = {}): Promise<UncodedSpan[]> {
+  const [found] = await rows<{ text: string }>(connection, 'SELECT text FROM transcript WHERE transcript_id = $id', { id: transcriptId });
+  if (!found) throw new QualitativeError(`No transcript ${transcriptId}`);
+  const covered = unionOfSpans((await listCodings(connection, transcriptId, options)).map((c) => ({ start: c.start_cp, end: c.end_cp })));
+  const index = new OffsetIndex(found.text);
+  const gaps: UncodedSpan[] = [];
+  let at = 0;
+  for (const span of [...covered, { start: codePointLength(found.text), end: codePointLength(found.text) }]) {
+    if (span.start > at) {
+      const text = index.slice(at, span.start);
+      if (text.trim()) gaps.push({ start: at, end: span.start, text });
+    }
+    at = Math.max(at, span.end);
+  }
+  return gaps;
+}
