@@ -10,6 +10,7 @@ import { exportCommand, EXPORT_FORMATS } from './export.ts';
 import { loadCommand } from './load.ts';
 import { queryCommand } from './query.ts';
 import { rebuildCommand } from './rebuild.ts';
+import { registerReportCommand } from './report.ts';
 import { statusCommand } from './status.ts';
 import { databasePath } from '../warehouse/open.ts';
 
@@ -90,6 +91,8 @@ export async function runCli(argv: string[], effects: CliEffects): Promise<ExitC
       const options = this.opts<{ format: string; out: string }>();
       await run((db) => exportCommand(db, options, effects))();
     });
+
+  registerReportCommand(program, run, effects);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

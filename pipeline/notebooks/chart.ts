@@ -19,7 +19,7 @@ import {
 import { formatCount, formatDate, listNames } from '../charts/format.ts';
 import { toUtcDate } from '../charts/dates.ts';
 import { categoricalColour, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from '../charts/palette.ts';
-import { chartWidth, marginForEndLabels, marginForLabels, renderEmpty, renderSvg } from '../charts/render.ts';
+import { chartWidth, estimateTextWidth, marginForEndLabels, marginForLabels, renderEmpty, renderSvg } from '../charts/render.ts';
 import { displayText, type ResultFigures, type Usage } from './figures.ts';
 import { escapeHtml } from './html.ts';
 import { NotebookError, type ChartBlock } from './parse.ts';
@@ -108,7 +108,7 @@ function drawBars(block: ChartBlock, figures: ResultFigures, asOf: string): Draw
   const marginRight = marginForEndLabels(bars.map((b) => ({ x: b.value, label: b.shown })), [0, max], width, marginLeft);
   const sorted = [...bars].sort((a, b) => b.value - a.value);
   const summary =
-    `Bar chart of ${xLabel} by ${block.yLabel ?? block.y!.replace(/_/g, ' ')}, ${formatDate(asOf)}` +
+    `Bar chart of ${xLabel.toLowerCase()} by ${(block.yLabel ?? block.y!.replace(/_/g, ' ')).toLowerCase()}, ${formatDate(asOf)}` +
     (sorted.length > 1 ? `: highest ${sorted[0].label} (${sorted[0].shown}), lowest ${sorted[sorted.length - 1].label} (${sorted[sorted.length - 1].shown})` : `: ${sorted[0].label} ${sorted[0].shown}`) +
     '.';
   const svg = renderSvg(
@@ -130,6 +130,23 @@ function drawBars(block: ChartBlock, figures: ResultFigures, asOf: string): Draw
     summary
   );
   return { svg, summary, omitted };
+}
+
+/**
+ * Tick dates for a time axis: every as-of date, less those whose label would touch a neighbour's (snapshots can be
+ * days apart, 31 Jan and 6 Feb), always keeping the latest, which is the date the report is about.
+ */
+function spacedTicks(dates: string[], width: number, marginLeft: number, marginRight: number): string[] {
+  if (dates.length < 2) return dates;
+  const [t0, t1] = [toUtcDate(dates[0]).getTime(), toUtcDate(dates[dates.length - 1]).getTime()];
+  const pixel = (iso: string) => ((toUtcDate(iso).getTime() - t0) / (t1 - t0)) * (width - marginLeft - marginRight);
+  const kept: string[] = [];
+  for (const date of [...dates].reverse()) {
+    const previous = kept[kept.length - 1];
+    const room = previous === undefined ? Infinity : pixel(previous) - pixel(date);
+    if (room >= (estimateTextWidth(formatDate(date)) + estimateTextWidth(formatDate(previous ?? date))) / 2 + 10) kept.push(date);
+  }
+  return kept.reverse();
 }
 
 /** Lines across as-of dates (x a date column), one per `series` value, each named at its end. */
@@ -154,10 +171,11 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
   const ends = names.map((n) => points.filter((p) => p.series === n).sort((a, b) => a.iso.localeCompare(b.iso)).at(-1)!);
   const endLabel = (p: (typeof points)[number]) => (names.length > 1 ? `${p.series} (${p.shown})` : p.shown);
   const dates = [...new Set(points.map((p) => p.iso))].sort();
-  const marginRight = Math.max(24, ...ends.map((p) => endLabel(p).length * 7 + 12));
+  const marginRight = Math.max(24, ...ends.map((p) => estimateTextWidth(endLabel(p)) + 12));
+  const ticks = spacedTicks(dates, width, 56, marginRight);
   const first = points.filter((p) => p.iso === dates[0]);
   const summary =
-    `Line chart of ${yLabel}, ${formatDate(dates[0])} to ${formatDate(dates[dates.length - 1])}: ` +
+    `Line chart of ${yLabel.toLowerCase()}, ${formatDate(dates[0])} to ${formatDate(dates[dates.length - 1])}: ` +
     names
       .map((n) => {
         const from = first.find((p) => p.series === n);
@@ -174,7 +192,7 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
       marginRight,
       marginTop: 20,
       marginBottom: 40,
-      x: { type: 'utc', ticks: dates.map(toUtcDate), tickFormat: (d: Date) => formatDate(d), label: null },
+      x: { type: 'utc', domain: [toUtcDate(dates[0]), toUtcDate(dates[dates.length - 1])], ticks: ticks.map(toUtcDate), tickFormat: (d: Date) => formatDate(d), label: null },
       y: { domain: [0, Math.max(1, ...points.map((p) => p.value))], nice: true, grid: true, label: yLabel, labelArrow: 'none', tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '') },
       color: { type: 'identity' },
       marks: [

@@ -38,7 +38,7 @@ export function renderTable(block: TableBlock, figures: ResultFigures, inline: I
     ...block.changes.map((c) => ({ key: c.key, label: headingFor(c.key) }))
   ];
   const head = `<thead><tr>${columns
-    .map((c) => `<th scope="col"${figures.kind(c.key) === 'label' ? '' : ' class="report-number"'}>${escapeHtml(c.label)}</th>`)
+    .map((c) => `<th scope="col"${figures.kind(c.key) === 'label' ? '' : ' class="report-number"'}>${inline(c.label)}</th>`)
     .join('')}</tr></thead>`;
   const firstLabel = columns.find((c) => figures.kind(c.key) === 'label')?.key;
   const row = (value: (key: string) => ControlledValue, isTotal: boolean) =>
