@@ -207,6 +207,20 @@ describe('setup timeline', () => {
     expect(texts(svg, 'g[aria-label="key"] text')).toEqual(['live', 'not yet live (to the as-of date)', 'planned go-live', 'later than planned']);
   });
 
+  it('judges status at the as-of date: early on, one service live and the rest not yet approached', () => {
+    const early = SETUP_ROWS.map((row) => ({ ...row, as_of: '2015-01-01' }));
+    const chart = setupTimeline(early, { asOf: '2015-01-01' });
+    // Neuro-oncology: approached 1 Sep 2014, live 1 Oct 2014 (30 days). Everyone else is approached from 5 Jan 2015.
+    expect(chart.summary).toBe(
+      'Timeline of set-up by service in months since programme launch (1 Oct 2014), to 1 Jan 2015; ' +
+        '1 of 9 services live, 8 not approached; Neuro-oncology took 1.0 month from approach to live; ' +
+        'none went live later than planned; not approached: Colposcopy & cervical screening, Dermatology, Diabetes and 5 others.'
+    );
+    expect(count(chart.svg, 'g.uptake-bar-live rect')).toBe(1);
+    expect(count(chart.svg, 'g.uptake-bar-open rect')).toBe(0);
+    expect(texts(chart.svg, 'g.uptake-status-label text').filter((t) => t === 'not approached')).toHaveLength(8);
+  });
+
   it('prefixes pattern ids so two timelines can share a page', () => {
     const other = setupTimeline(SETUP_ROWS, { asOf: AS_OF, idPrefix: 'second' }).svg;
     expect(count(other, 'pattern#second-late')).toBe(1);

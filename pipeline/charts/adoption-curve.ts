@@ -8,7 +8,7 @@ import * as Plot from '@observablehq/plot';
 import type { ServiceSetupRow } from './rows.ts';
 import { setupPaths, type SetupPath } from './setup-path.ts';
 import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
-import { formatDate, formatMonths, listNames, plural } from './format.ts';
+import { formatCount, formatDate, formatMonths, listNames, plural } from './format.ts';
 import { NHS_BLUE, NHS_DARK_GREY, NHS_MID_GREY } from './palette.ts';
 
 export const ADOPTION_CURVE_DEFAULTS = {
@@ -78,7 +78,7 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
       marginRight: d.marginRight,
       marginBottom: d.marginBottom,
       marginLeft: d.marginLeft,
-      x: { domain: [xMin, xMax], ticks, label: `Months since programme launch (${formatDate(setup.launchedOn)})`, labelAnchor: 'center', labelArrow: 'none' },
+      x: { domain: [xMin, xMax], ticks, tickFormat: (v: number) => formatCount(v), label: `Months since programme launch (${formatDate(setup.launchedOn)})`, labelAnchor: 'center', labelArrow: 'none' },
       y: {
         domain: [0, total],
         ticks: Math.min(total, 10),

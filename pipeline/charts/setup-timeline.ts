@@ -9,7 +9,7 @@ import * as Plot from '@observablehq/plot';
 import type { ServiceSetupRow } from './rows.ts';
 import { setupPaths, type SetupPath } from './setup-path.ts';
 import { chartWidth, FONT_SIZE, marginForEndLabels, marginForLabels, renderEmpty, renderSvg, wrapText, type Chart, type ChartOptions } from './render.ts';
-import { formatDate, formatMonths, listNames, plural } from './format.ts';
+import { formatCount, formatDate, formatMonths, listNames, plural } from './format.ts';
 import { hatchPatternMark, keyMark, layoutKey, type KeyItem } from './key.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE } from './palette.ts';
 
@@ -107,7 +107,7 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
       marginRight,
       marginBottom: d.marginBottom,
       marginLeft,
-      x: { domain: [xMin, xMax], ticks, grid: true, label: `Months since programme launch (${formatDate(setup.launchedOn)})`, labelAnchor: 'center', labelArrow: 'none' },
+      x: { domain: [xMin, xMax], ticks, tickFormat: (v: number) => formatCount(v), grid: true, label: `Months since programme launch (${formatDate(setup.launchedOn)})`, labelAnchor: 'center', labelArrow: 'none' },
       y: {
         domain: bars.map((b) => b.serviceId),
         tickFormat: (id: string) => nameLines.get(id)!.join('\n'),
@@ -174,11 +174,12 @@ function timelineSummary(launchedOn: string, asOf: string, paths: SetupPath[]): 
   }
   const mostLate = (list: SetupPath[]) => [...list].sort((a, b) => b.monthsLate! - a.monthsLate! || a.serviceName.localeCompare(b.serviceName, 'en'))[0];
   const liveLate = paths.filter((p) => p.status === 'live' && p.monthsLate != null);
-  parts.push(
-    liveLate.length === 0
-      ? 'none went live later than planned'
-      : `${liveLate.length} went live later than planned, the latest ${mostLate(liveLate).serviceName} (${formatMonths(mostLate(liveLate).monthsLate!)} late)`
-  );
+  if (liveLate.length > 0) {
+    const latest = mostLate(liveLate);
+    parts.push(`${liveLate.length} went live later than planned, the latest ${latest.serviceName} (${formatMonths(latest.monthsLate!)} late)`);
+  } else if (count('live') > 0) {
+    parts.push('none went live later than planned');
+  }
   const overdue = paths.filter((p) => p.status === 'in setup' && p.monthsLate != null);
   if (overdue.length > 0) {
     const worst = mostLate(overdue);
