@@ -97,7 +97,9 @@ test('killed while paused inside its transaction, just before COMMIT: none of th
 });
 
 test('killed as it starts writing rows: none of the batch', async () => {
-  const child = startLoad('writing');
+  // The pause only makes sure a slow test process cannot miss the moment: killed while rows go in, or at the latest
+  // while paused before COMMIT.
+  const child = startLoad('writing', { UPTAKE_PAUSE_BEFORE_COMMIT_MS: '30000' });
   await heard(child, 'load-in-child: write');
   await killHard(child);
   expect(await leftBehind(child.dbPath)).toEqual(NONE);
