@@ -364,6 +364,13 @@ describe('adoption by setting', () => {
     expect([...primaryCare.querySelectorAll('text')].map((t) => t.textContent)).toEqual(['2 approached', '0 live']);
   });
 
+  it('can point at the summary shown on the page instead of repeating it', () => {
+    const root = parse(adoptionBySetting(SETTING_ROWS, { asOf: AS_OF, labelledBy: 'figure-settings-summary' }).svg).querySelector('svg')!;
+    expect(root.getAttribute('aria-labelledby')).toBe('figure-settings-summary');
+    expect(root.hasAttribute('aria-label')).toBe(false);
+    expect(root.getAttribute('role')).toBe('img');
+  });
+
   it('caps the width at what prints on A4', () => {
     const wide = adoptionBySetting(SETTING_ROWS, { asOf: AS_OF, width: 1200 }).svg;
     expect(parse(wide).querySelector('svg')!.getAttribute('width')).toBe(String(MAX_WIDTH));

@@ -107,7 +107,8 @@ export function adoptionBySetting(rows: readonly AdoptionBySettingRow[], options
         Plot.ruleX([0], { stroke: NHS_DARK_GREY })
       ]
     },
-    summary
+    summary,
+    options.labelledBy
   );
   return { svg, summary };
 }

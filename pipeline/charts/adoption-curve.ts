@@ -107,7 +107,8 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
         Plot.text(rightLabels, { x: 'month', y: 'count', text: 'name', textAnchor: 'start', lineAnchor: 'top', dx: 7, dy: 5, className: 'uptake-go-live-label' })
       ]
     },
-    summary
+    summary,
+    options.labelledBy
   );
   return { svg, summary };
 }

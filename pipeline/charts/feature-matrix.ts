@@ -180,7 +180,8 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
         })
       ]
     },
-    summary
+    summary,
+    options.labelledBy
   );
   return { svg, summary };
 }

@@ -1,8 +1,8 @@
 /** The dashboard's charts: pure functions from metric-view rows to { svg, summary }. See README.md. */
-export { adoptionCurve, ADOPTION_CURVE_DEFAULTS } from './adoption-curve.ts';
-export { setupTimeline, SETUP_TIMELINE_DEFAULTS, SETUP_TIMELINE_CLASSES } from './setup-timeline.ts';
 export type { Chart, ChartOptions } from './render.ts';
 export type { ServiceSetupRow, UptakeFunnelRow, FeatureMatrixRow, AdoptionBySettingRow } from './rows.ts';
+export { adoptionCurve, ADOPTION_CURVE_DEFAULTS } from './adoption-curve.ts';
+export { setupTimeline, SETUP_TIMELINE_DEFAULTS, SETUP_TIMELINE_CLASSES } from './setup-timeline.ts';
 export { uptakeFunnel, UPTAKE_FUNNEL_DEFAULTS, UPTAKE_FUNNEL_STAGES } from './uptake-funnel.ts';
 export { registrationTrend, REGISTRATION_TREND_DEFAULTS } from './registration-trend.ts';
 export { featureMatrix, FEATURE_MATRIX_DEFAULTS } from './feature-matrix.ts';

@@ -184,7 +184,8 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
         Plot.text(endLabels, { x: 'date', y: 'y', text: 'text', textAnchor: 'start', dx: 8, fill: NHS_BLACK, className: 'uptake-trend-label' })
       ]
     },
-    summary
+    summary,
+    options.labelledBy
   );
   return { svg, summary };
 }

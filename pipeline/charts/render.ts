@@ -26,6 +26,11 @@ export interface ChartOptions {
    * defaults to the chart's name.
    */
   idPrefix?: string;
+  /**
+   * The id of an element on the page that already shows the summary. The SVG then points at it with
+   * aria-labelledby instead of repeating the summary in aria-label, so a screen reader hears it once.
+   */
+  labelledBy?: string;
 }
 
 /** 640 px fits the NHS two-thirds column and A4 portrait with 15 mm margins at 96 dpi. */
@@ -60,9 +65,10 @@ export function escapeAttribute(text: string): string {
 
 /**
  * Renders Plot options to an SVG string. `ariaLabel` becomes the SVG's accessible name (role="img"), normally the
- * generated summary, so a screen reader hears the same words a sighted reader sees under the chart.
+ * generated summary, so a screen reader hears the same words a sighted reader sees under the chart. With
+ * `labelledBy`, the name comes from that element instead (aria-labelledby), and aria-label is left out.
  */
-export function renderSvg(options: Plot.PlotOptions, ariaLabel: string): string {
+export function renderSvg(options: Plot.PlotOptions, ariaLabel: string, labelledBy?: string): string {
   const element = Plot.plot({
     ...options,
     document: document as unknown as Document,
@@ -77,11 +83,16 @@ export function renderSvg(options: Plot.PlotOptions, ariaLabel: string): string 
   element.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   element.setAttribute('role', 'img');
   // linkedom writes attribute values without escaping '&' or '<', which breaks the SVG as XML; write the label ourselves.
-  element.setAttribute('aria-label', LABEL_PLACEHOLDER);
+  if (labelledBy) {
+    element.removeAttribute('aria-label');
+    element.setAttribute('aria-labelledby', LABEL_PLACEHOLDER);
+  } else {
+    element.setAttribute('aria-label', LABEL_PLACEHOLDER);
+  }
   // Plot labels its <g> elements (aria-label="bar"), which axe reports as aria-prohibited-attr; a group role makes
   // the label allowed (TOOLCHAIN.md gotcha 3, verified with axe).
   element.querySelectorAll('g[aria-label]').forEach((g) => g.setAttribute('role', 'group'));
-  const svg = element.outerHTML.replace(LABEL_PLACEHOLDER, () => escapeAttribute(ariaLabel));
+  const svg = element.outerHTML.replace(LABEL_PLACEHOLDER, () => escapeAttribute(labelledBy ?? ariaLabel));
   if (COUNTER_IDS.test(svg)) throw new Error('A chart used a Plot option whose ids come from a global counter (clip, marker, waffle); it would not be deterministic');
   return svg;
 }

@@ -148,7 +148,8 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
         Plot.text(bars, { x: 'labelAt', y: 'serviceId', text: 'label', textAnchor: 'start', dx: 6, fill: NHS_BLACK, className: css.label })
       ]
     },
-    summary
+    summary,
+    options.labelledBy
   );
   return { svg, summary };
 }

@@ -179,7 +179,8 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
         })
       ]
     },
-    summary
+    summary,
+    options.labelledBy
   );
   return { svg, summary };
 }
