@@ -76,12 +76,12 @@ export async function codeCoOccurrence(connection: Connection, options: { coder?
         WHERE ($coder IS NULL OR g.coder = $coder) AND ($category IS NULL OR c.category_id = $category)
      )
      SELECT a.code_id AS code_a, a.name AS code_a_name, b.code_id AS code_b, b.name AS code_b_name,
-            CAST(count(*) AS INTEGER) AS overlaps, CAST(count(DISTINCT a.transcript_id) AS INTEGER) AS transcripts,
+            CAST(count(*) AS INTEGER) AS "overlaps", CAST(count(DISTINCT a.transcript_id) AS INTEGER) AS transcripts,
             CAST(count(DISTINCT t.participant_id) AS INTEGER) AS participants
        FROM g a JOIN g b ON a.transcript_id = b.transcript_id AND a.code_id < b.code_id
                         AND a.start_cp < b.end_cp AND b.start_cp < a.end_cp
        JOIN transcript t ON t.transcript_id = a.transcript_id
-      GROUP BY ALL ORDER BY overlaps DESC, code_a_name, code_b_name`,
+      GROUP BY ALL ORDER BY "overlaps" DESC, code_a_name, code_b_name`,
     { coder: options.coder ?? null, category: options.categoryId ?? null }
   );
 }
