@@ -13,7 +13,9 @@ import type { RenderedReport } from './render.ts';
 
 /** Styles for the report, scoped to `.uptake-report` so they can sit inside the dashboard's pages. NHS colours. */
 export const REPORT_CSS = `
-.uptake-report { color: #212b32; line-height: 1.5; max-width: 46rem; }
+/* Text keeps a readable measure; tables and charts may use the page's full width. */
+.uptake-report { color: #212b32; line-height: 1.5; }
+.uptake-report > header, .uptake-report > aside, .uptake-report > p, .uptake-report > ul, .uptake-report > ol, .uptake-report > h2, .uptake-report > h3 { max-width: 46rem; }
 .uptake-report h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 0.5rem; }
 .uptake-report h2 { font-size: 1.375rem; line-height: 1.3; margin: 2rem 0 0.75rem; }
 .uptake-report h3 { font-size: 1.125rem; margin: 1.5rem 0 0.5rem; }
@@ -28,11 +30,12 @@ export const REPORT_CSS = `
 .uptake-report figure { margin: 1rem 0 1.75rem; }
 .uptake-report .report-table-scroll { overflow-x: auto; }
 .uptake-report table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-.uptake-report caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 0.5rem; }
-.uptake-report figcaption { font-weight: bold; margin-bottom: 0.5rem; }
+.uptake-report caption, .uptake-report figcaption { caption-side: top; text-align: left; font-size: 1rem; font-weight: bold; line-height: 1.4; padding-bottom: 0.5rem; }
 .uptake-report th, .uptake-report td { border-bottom: 1px solid #d8dde0; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
 .uptake-report thead th { border-bottom: 2px solid #212b32; vertical-align: bottom; }
 .uptake-report tbody th { font-weight: normal; }
+.uptake-report tbody th, .uptake-report tfoot th { min-width: 8em; }
+.uptake-report .report-date { white-space: nowrap; }
 .uptake-report .report-number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .uptake-report tfoot th, .uptake-report tfoot td { border-top: 2px solid #212b32; border-bottom: 0; font-weight: bold; }
 .uptake-report .report-chart-svg svg { display: block; max-width: 100%; height: auto; }
@@ -50,6 +53,8 @@ export const REPORT_CSS = `
   .uptake-report thead { display: table-header-group; }
   .uptake-report .report-table-scroll { overflow: visible; }
   .uptake-report a { color: inherit; text-decoration: none; }
+  /* Screen-reader text has no use on paper, and would show up in the PDF's extracted text. */
+  .uptake-report .report-visually-hidden { display: none; }
 }
 `;
 
@@ -59,7 +64,7 @@ const PAGE_CSS = `
 @page { @bottom-center { content: "Page " counter(page) " of " counter(pages); font: 9pt Arial, "Liberation Sans", sans-serif; color: #4c6272; } }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; padding: 2rem 1rem; background: #fff; font-family: Frutiger W01, Arial, "Liberation Sans", Helvetica, sans-serif; font-size: 16px; }
-main { max-width: 46rem; margin: 0 auto; }
+main { max-width: 52rem; margin: 0 auto; }
 @media print { body { padding: 0; } main { max-width: none; } }
 `;
 

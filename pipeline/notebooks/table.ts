@@ -17,7 +17,8 @@ function headingFor(key: string): string {
 
 function cell(value: ControlledValue, kind: string, tag: 'td' | 'th'): string {
   const numeric = kind !== 'label';
-  const attributes = [`data-kind="${kind}"`, numeric ? 'class="report-number"' : '', tag === 'th' ? 'scope="row"' : ''].filter(Boolean);
+  const date = !numeric && displayText(value) !== value.shown; // an ISO date shown as "6 Feb 2017": keep it on one line
+  const attributes = [`data-kind="${kind}"`, numeric ? 'class="report-number"' : date ? 'class="report-date"' : '', tag === 'th' ? 'scope="row"' : ''].filter(Boolean);
   if (value.suppressed) {
     // "*" alone is read out as "star"; say what it means.
     return `<${tag} ${attributes.join(' ')}><span aria-hidden="true">*</span><span class="report-visually-hidden">hidden (small number)</span></${tag}>`;

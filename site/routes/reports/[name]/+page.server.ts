@@ -1,0 +1,21 @@
+import type { PageServerLoad } from './$types';
+import { AUDIENCES, REPORT_CSS } from '$pipeline/notebooks/index.ts';
+import { notebookOr404, renderForRequest } from '../report.server.ts';
+
+export const load: PageServerLoad = async ({ params, url }) => {
+  const notebook = notebookOr404(params.name);
+  const report = await renderForRequest(params.name, url);
+  return {
+    name: params.name,
+    title: notebook.title,
+    audiences: [...AUDIENCES],
+    css: REPORT_CSS,
+    report: report && {
+      audience: report.audience,
+      profile: report.profile,
+      asOf: report.asOf,
+      availableAsOf: report.availableAsOf,
+      fragment: report.fragment
+    }
+  };
+};
