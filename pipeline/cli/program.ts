@@ -11,6 +11,7 @@ import { loadCommand } from './load.ts';
 import { queryCommand } from './query.ts';
 import { rebuildCommand } from './rebuild.ts';
 import { registerReportCommand } from './report.ts';
+import { registerTranscriptsCommand } from './transcripts.ts';
 import { statusCommand } from './status.ts';
 import { databasePath } from '../warehouse/open.ts';
 
@@ -93,6 +94,7 @@ export async function runCli(argv: string[], effects: CliEffects): Promise<ExitC
     });
 
   registerReportCommand(program, run, effects);
+  registerTranscriptsCommand(program, run, effects);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadPaths } from '../../pipeline/load/load.ts';
 import { openWarehouse } from '../../pipeline/warehouse/open.ts';
+import { loadDemoStudy } from '../../pipeline/qualitative/demo-study.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const DEMO_DIR = join(ROOT, 'data/demo');
@@ -60,6 +61,7 @@ export async function startDashboard(dataPaths: string[] = [DEMO_DIR]): Promise<
   try {
     const report = await loadPaths(warehouse, dataPaths, { rawDir: join(folder, 'raw') });
     if (report.outcome !== 'loaded') throw new Error(`The test data did not load: ${JSON.stringify(report.problems.slice(0, 5))}`);
+    await loadDemoStudy(warehouse.connection, join(DEMO_DIR, 'interviews'));
   } finally {
     warehouse.close();
   }

@@ -1,0 +1,52 @@
+/**
+ * `uptake transcripts demo [--folder <dir>]`: loads the demo study (pipeline/qualitative/demo-study.ts) into an empty
+ * interviews workbench; a workbench that already holds a study is left as it is, and the command says so (exit 0).
+ * `npm start` runs it after loading the demo programme, so the Interviews pages have something to show.
+ */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { CliEffects } from './effects.ts';
+import { EXIT, UsageError, type ExitCode } from './errors.ts';
+import { DEMO_STUDY_DIR, loadDemoStudy } from '../qualitative/demo-study.ts';
+import { openWarehouse } from '../warehouse/open.ts';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export async function transcriptsDemoCommand(dbPath: string, options: { folder?: string }, effects: CliEffects): Promise<ExitCode> {
+  const folder = options.folder ?? DEMO_STUDY_DIR;
+  if (!existsSync(folder)) throw new UsageError(`There is no folder ${folder}.`);
+  const warehouse = await openWarehouse(dbPath);
+  try {
+    const result = await loadDemoStudy(warehouse.connection, folder);
+    if (result.outcome === 'skipped') {
+      effects.stdout.write(
+        `The interviews workbench already holds a study (${plural(result.participants, 'participant')}, ${plural(result.transcripts, 'transcript')}, ` +
+          `${plural(result.codes, 'code')}); the demo study was not loaded.\n`
+      );
+    } else {
+      effects.stdout.write(
+        `Loaded the demo study into ${dbPath}: ${plural(result.participants, 'participant')}, ${plural(result.transcripts, 'transcript')}, ` +
+          `${plural(result.codes, 'code')}, ${plural(result.codings, 'coding')} by ${plural(result.coders, 'coder')}, ` +
+          `${plural(result.cells, 'matrix cell')} and ${plural(result.memos, 'memo')}.\n`
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    warehouse.close();
+  }
+}
+
+type Run = (body: (dbPath: string) => Promise<ExitCode>) => () => Promise<void>;
+
+/** Adds `transcripts` (with its `demo` subcommand) to the program; program.ts calls this with its shared runner. */
+export function registerTranscriptsCommand(program: Command, run: Run, effects: CliEffects): void {
+  const transcripts = program.command('transcripts').description('the interviews workbench: transcripts and the demo study');
+  transcripts
+    .command('demo')
+    .description('load the demo study (16 invented interviews, coded in part) into an empty interviews workbench')
+    .option('--folder <dir>', `the demo study's folder (default: ${DEMO_STUDY_DIR})`)
+    .action(async function (this: Command) {
+      const options = this.opts<{ folder?: string }>();
+      await run((db) => transcriptsDemoCommand(db, options, effects))();
+    });
+}
