@@ -22,6 +22,12 @@ export interface Turn {
 
 const LABEL = /^\s*(\[[^\]\n]{1,38}\]|[A-Z0-9][A-Z0-9 .'’-]{0,38}|[A-Z][a-z'’.-]*(?: [A-Z][A-Za-z'’.-]*){0,2})\s*:(?:\s|$)/;
 
+/**
+ * Header lines ("Participant: P01", "Date: 2016-11-14") look like speaker labels; in the header block at the top of a
+ * transcript (before its first blank line) these keys are metadata, not speakers.
+ */
+export const HEADER_KEYS = new Set(['participant', 'participant id', 'stakeholder group', 'group', 'date', 'duration', 'interviewer', 'interviewee', 'location', 'setting', 'role', 'title', 'transcript', 'recorded', 'length', 'site', 'organisation']);
+
 /** The speaker label at the start of a line, or null. */
 export function speakerLabel(line: string): string | null {
   const match = LABEL.exec(line);
@@ -40,9 +46,11 @@ export function parseTurns(text: string, lineTimings?: (LineTiming | null)[]): T
     current.endCp = starts[lastLine - 1] + codePointLength(lines[lastLine - 1]);
     turns.push(current);
   };
+  const headerEnd = lines.findIndex((line) => line.trim() === '');
   for (let index = 0; index < lines.length; index++) {
     const lineNumber = index + 1;
-    const speaker = speakerLabel(lines[index]);
+    let speaker = speakerLabel(lines[index]);
+    if (speaker && index < headerEnd && HEADER_KEYS.has(speaker.toLowerCase())) speaker = null;
     const timing = lineTimings?.[index] ?? null;
     if (speaker !== null || current === null) {
       // Blank lines between turns belong to nothing; a turn ends at its last non-blank line.
