@@ -26,7 +26,8 @@ export function renderInline(text: string, inlineValue: InlineValue = () => null
     return html === null ? whole : hold(html);
   });
   out = escapeHtml(out);
-  out = out.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole, label: string, href: string) => {
+  // A target may hold one level of brackets (Wikipedia-style links), so `(…(1))` is one target, not a target and a ')'.
+  out = out.replace(/\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g, (whole, label: string, href: string) => {
     // href was escaped with the rest; unescape &amp; so a query string survives, then check the scheme.
     const target = safeHref(href.replace(/&amp;/g, '&'));
     return target === null ? label : `<a href="${escapeHtml(target)}">${label}</a>`;
