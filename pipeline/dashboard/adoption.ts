@@ -23,7 +23,7 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
       ORDER BY d.live_on NULLS LAST, d.service_name`,
     filterParams(filters)
   );
-  const rows = services.filter((r) => r.status === 'live').map((r, i) => ({ ...r, services_live: i + 1 }));
+  const rows: Row[] = services.filter((r) => r.status === 'live').map((r, i) => ({ ...r, services_live: i + 1 }));
   const approached = services.filter((r) => r.approached_on !== null || r.live_on !== null).length;
   const chart = filters.asOf && services.length ? adoptionCurveChart(services, filters.asOf) : null;
   const last = rows.at(-1);

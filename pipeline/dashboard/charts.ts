@@ -1,8 +1,21 @@
 /**
  * The seam between the dashboard's rows and the chart functions in pipeline/charts/ (each a pure function
  * rows → { svg, summary }). Kept in one file so that a change in a chart's input shape is one edit here.
+ * The rows are the metric views' columns (cast to JSON-safe values in SQL), which is what the charts' row types describe.
  */
-import { adoptionCurve, setupTimeline, uptakeFunnel, type Chart, type ServiceSetupRow, type UptakeFunnelRow } from '../charts/index.ts';
+import {
+  adoptionBySetting,
+  adoptionCurve,
+  featureMatrix,
+  registrationTrend,
+  setupTimeline,
+  uptakeFunnel,
+  type AdoptionBySettingRow,
+  type Chart,
+  type FeatureMatrixRow,
+  type ServiceSetupRow,
+  type UptakeFunnelRow
+} from '../charts/index.ts';
 import type { Row } from './table.ts';
 
 export type { Chart };
@@ -16,17 +29,16 @@ export function setupTimelineChart(rows: Row[], asOf: string): Chart {
 export function uptakeFunnelChart(rows: Row[], asOf: string): Chart {
   return uptakeFunnel(rows as unknown as UptakeFunnelRow[], { asOf });
 }
-
-// Not in pipeline/charts yet: these figures show their table and generated title without an SVG until they land.
-export function registrationTrendChart(_rows: Row[], _asOf: string): Chart | null {
-  return null;
+export function registrationTrendChart(rows: Row[], asOf: string): Chart {
+  return registrationTrend(rows as unknown as UptakeFunnelRow[], { asOf });
 }
-export function serviceHistoryChart(_rows: Row[], _asOf: string): Chart | null {
-  return null;
+/** One service's history: the registration trend with a single line. */
+export function serviceHistoryChart(rows: Row[], asOf: string): Chart {
+  return registrationTrend(rows as unknown as UptakeFunnelRow[], { asOf, idPrefix: 'uptake-service-history' });
 }
-export function featureMatrixChart(_cells: unknown[], _asOf: string): Chart | null {
-  return null;
+export function featureMatrixChart(rows: readonly object[], asOf: string): Chart {
+  return featureMatrix(rows as unknown as FeatureMatrixRow[], { asOf });
 }
-export function adoptionBySettingChart(_rows: Row[], _asOf: string): Chart | null {
-  return null;
+export function adoptionBySettingChart(rows: Row[], asOf: string): Chart {
+  return adoptionBySetting(rows as unknown as AdoptionBySettingRow[], { asOf });
 }

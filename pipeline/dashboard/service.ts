@@ -8,6 +8,7 @@ import { formatDate } from './format.ts';
 import { select } from './sql.ts';
 import type { Figure, Row } from './table.ts';
 import { serviceHistoryChart } from './charts.ts';
+import { CORE_TOTAL } from '../metrics/features.ts';
 
 export interface ServiceDetails {
   service_id: string;
@@ -35,6 +36,7 @@ export interface ServiceSetup {
 export interface ServiceFeature {
   feature: string;
   category: string;
+  /** Enabled at the as-of date. */
   enabled: boolean;
   enabled_on: string | null;
 }
@@ -72,29 +74,31 @@ export async function servicePage(connection: DuckDBConnection, serviceId: strin
         { id: serviceId, asOf: filters.asOf }
       )
     : [];
+  // Features as at the as-of date: one switched on later counts as not enabled yet (as on the Functionality page).
   const features = await select<ServiceFeature>(
     connection,
-    `SELECT feature, category, enabled, CAST(enabled_on AS VARCHAR) AS enabled_on
+    `SELECT feature, category, CAST(enabled_on AS VARCHAR) AS enabled_on,
+            coalesce(enabled AND ($asOf IS NULL OR enabled_on IS NULL OR enabled_on <= CAST($asOf AS DATE)), false) AS enabled
        FROM feature_matrix WHERE service_id = $id ORDER BY category = 'additional', feature`,
-    { id: serviceId }
+    { id: serviceId, asOf: filters.asOf }
   );
-  const [fidelity] = await select<{ core_enabled: number; core_total: number; additional_enabled: number }>(
-    connection,
-    `SELECT CAST(core_enabled AS INTEGER) AS core_enabled, CAST(core_total AS INTEGER) AS core_total,
-            CAST(additional_enabled AS INTEGER) AS additional_enabled
-       FROM feature_fidelity WHERE service_id = $id`,
-    { id: serviceId }
-  );
+  const fidelity = features.length
+    ? {
+        core_enabled: features.filter((f) => f.category === 'core' && f.enabled).length,
+        core_total: CORE_TOTAL,
+        additional_enabled: features.filter((f) => f.category === 'additional' && f.enabled).length
+      }
+    : null;
   const history = await select<Row>(
     connection,
-    `SELECT CAST(as_of AS VARCHAR) AS as_of, approached, consented, registered,
+    `SELECT CAST(as_of AS VARCHAR) AS as_of, service_id, service_name, approached, consented, registered,
             CAST(registration_rate AS DOUBLE) AS registration_rate, shared_with_carer, shared_with_professional
        FROM uptake_funnel
       WHERE service_id = $id AND ($asOf IS NULL OR as_of <= CAST($asOf AS DATE))
       ORDER BY as_of`,
     { id: serviceId, asOf: filters.asOf }
   );
-  return { service, setup: setup ?? null, features, fidelity: fidelity ?? null, history: historyFigure(service, history, filters) };
+  return { service, setup: setup ?? null, features, fidelity, history: historyFigure(service, history, filters) };
 }
 
 function historyFigure(service: ServiceDetails, rows: Row[], filters: ResolvedFilters): Figure {

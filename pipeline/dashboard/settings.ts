@@ -24,7 +24,7 @@ export async function settings(connection: DuckDBConnection, filters: ResolvedFi
     ? await select<Row & { setting: string; services_total: number; services_approached: number; services_live: number }>(
         connection,
         `WITH settings(setting, position) AS (VALUES ${settingList})
-         SELECT settings.setting,
+         SELECT CAST($asOf AS VARCHAR) AS as_of, settings.setting,
                 CAST(count(s.service_id) AS INTEGER) AS services_total,
                 CAST(count(s.service_id) FILTER (WHERE s.is_approached) AS INTEGER) AS services_approached,
                 CAST(count(s.service_id) FILTER (WHERE s.is_live) AS INTEGER) AS services_live

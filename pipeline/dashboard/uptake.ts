@@ -60,8 +60,8 @@ export async function registrationTrend(connection: DuckDBConnection, filters: R
   const rows = filters.asOf
     ? await select<Row>(
         connection,
-        `SELECT CAST(u.as_of AS VARCHAR) AS as_of, u.service_id, u.service_name, u.consented, u.registered,
-                CAST(u.registration_rate AS DOUBLE) AS registration_rate
+        `SELECT CAST(u.as_of AS VARCHAR) AS as_of, u.service_id, u.service_name, u.approached, u.consented, u.registered,
+                u.shared_with_carer, u.shared_with_professional, CAST(u.registration_rate AS DOUBLE) AS registration_rate
            FROM uptake_funnel u
           WHERE u.as_of <= CAST($asOf AS DATE) AND ${serviceFilter('u')}
           ORDER BY u.service_name, u.as_of`,

@@ -14,12 +14,16 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(viewport = { width: 1280, height: 900 }): Promise<Browser> {
+export async function launchBrowser(
+  viewport = { width: 1280, height: 900 },
+  options: { javaScriptEnabled?: boolean } = {}
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'uptake-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport,
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
     args: [
       '--headless',
       '--no-sandbox',

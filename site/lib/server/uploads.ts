@@ -1,0 +1,43 @@
+/**
+ * Loading an uploaded export: the upload is saved under its own name in a temporary folder (the loader tells a
+ * file's kind from its name, e.g. uptake-2017-03-06.csv) and handed to loadPaths, the same code path and checks as
+ * `uptake load`. A file with problems loads nothing; the temporary copy is removed either way (the loader keeps its
+ * own byte-for-byte copy in data/raw/ when it loads).
+ *
+ * Uploads are loaded one at a time: DuckDB has one writer, and two batches must not interleave.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { loadPaths, type LoadReport } from '$pipeline/load/load.ts';
+import { parseProfile } from '$pipeline/load/profile.ts';
+import uptakeTemplates from '$pipeline/load/profiles/uptake-templates.json';
+import { warehouse } from './warehouse.ts';
+
+// The built-in profile, bundled with the server. pipeline/load/profile.ts finds built-in profiles next to its own
+// file (import.meta.url), which inside build/ is a bundle chunk with no profiles/ folder beside it; passing the parsed
+// profile gives loadPaths the very same profile the command line uses by default.
+const TEMPLATES = parseProfile(uptakeTemplates, 'uptake-templates');
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** A file name safe to write: the last path segment, with only letters, digits, dot, dash, underscore and space. */
+export function safeFileName(name: string): string {
+  const cleaned = basename(name.replaceAll('\\', '/')).replace(/[^\w.\- ]/g, '_').slice(-120);
+  return cleaned.replace(/^\.+/, '') || 'upload';
+}
+
+export function loadUploadedFile(name: string, bytes: Uint8Array): Promise<LoadReport> {
+  const run = queue.then(async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'uptake-upload-'));
+    try {
+      const path = join(folder, safeFileName(name));
+      writeFileSync(path, bytes);
+      return await loadPaths(await warehouse(), [path], { profileObject: TEMPLATES });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}
