@@ -16,12 +16,14 @@
  *  - matrix cell → Note named "Framework: <category> / <participant> / <code>", in a Set per category, with the
  *    Case's SelectionRefs to its quotes. Other tools see these as plain memos: `warnings` says so (spec §7).
  */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import type { Connection } from '../qualitative/store.ts';
 import { rows, stableGuid } from '../qualitative/store.ts';
 import { listCellQuotes } from '../qualitative/matrix.ts';
 import { element } from './xml.ts';
 import { writeZip } from './zip.ts';
-import { codeDescription, CELL_NOTE_PREFIX, CELL_MEMO_PREFIX, PARTICIPANT_VARIABLES, PROJECT_NAMESPACE, CODEBOOK_NAMESPACE, selectionGuid, userGuid, variableGuid, caseGuid } from './mapping.ts';
+import { untitledNoteName, codeDescription, CELL_NOTE_PREFIX, CELL_MEMO_PREFIX, PARTICIPANT_VARIABLES, PROJECT_NAMESPACE, CODEBOOK_NAMESPACE, selectionGuid, userGuid, variableGuid, caseGuid } from './mapping.ts';
 
 export const EXPORT_ORIGIN = 'Uptake (framework-analysis workbench)';
 
@@ -142,7 +144,7 @@ export async function exportProject(connection: Connection, options: { name?: st
       description = `${CELL_MEMO_PREFIX} ${JSON.stringify({ participant: cell?.participant_id ?? null, code: cell?.code_id ?? null })}`;
       if (cell) push(setNotes, cell.category_id, m.memo_id);
     }
-    notesXml.push(noteXml(m.memo_id, m.title ?? m.body.split('\n')[0].slice(0, 60), m.body, m.author, m.created_at, m.updated_at, description));
+    notesXml.push(noteXml(m.memo_id, m.title ?? untitledNoteName(m.body), m.body, m.author, m.created_at, m.updated_at, description));
   }
 
   const caseSelections = new Map<string, string[]>();
@@ -152,7 +154,7 @@ export async function exportProject(connection: Connection, options: { name?: st
     const quoteRefs = quotes.map((q) => {
       const s = selectionFor(q.transcript_id, q.start_cp, q.end_cp, cell.updated_by, cell.updated_at);
       push(caseSelections, cell.participant_id, s.guid);
-      return { ordinal: q.ordinal, selection: s.guid };
+      return { ordinal: q.ordinal, selection: s.guid, coding: q.coding_id };
     });
     const guid = stableGuid('matrix-cell-note', cell.cell_id);
     const meta = { cell: cell.cell_id, participant: cell.participant_id, code: cell.code_id, status: cell.status, version: cell.version, quotes: quoteRefs };
@@ -239,4 +241,24 @@ export async function exportProject(connection: Connection, options: { name?: st
 /** The .qdpx archive: project.qde first, then sources/. */
 export async function qdpxArchive(result: ExportResult): Promise<Buffer> {
   return writeZip([['project.qde', result.xml], ...[...result.sources].map(([name, text]) => [name, text] as [string, string])]);
+}
+
+/**
+ * Writes a .qdpx (whole project) or .qdc (codebook alone), chosen by the extension of `path`, atomically: a
+ * temporary file beside it is renamed into place, so a failed export leaves nothing half-written.
+ */
+export async function exportRefiFile(connection: Connection, path: string, options: { name?: string } = {}): Promise<ExportResult> {
+  const extension = extname(path).toLowerCase();
+  if (extension !== '.qdpx' && extension !== '.qdc') throw new Error(`Export to a .qdpx (project) or .qdc (codebook) file, not "${basename(path)}"`);
+  const result = extension === '.qdc' ? await exportCodebook(connection) : await exportProject(connection, options);
+  const bytes = extension === '.qdc' ? Buffer.from(result.xml, 'utf8') : await qdpxArchive(result);
+  const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  try {
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  return result;
 }

@@ -21,9 +21,9 @@ import { addCoding } from '../qualitative/coding.ts';
 import { addMemo, type MemoTarget } from '../qualitative/memos.ts';
 import { addCellQuote, findCell, saveCellSummary, type CellStatus } from '../qualitative/matrix.ts';
 import { parseInterviewDate, saveParticipants, type Participant } from '../qualitative/participants.ts';
-import { inTransaction, rows, run, stableGuid, type Actor, type Connection } from '../qualitative/store.ts';
+import { inTransaction, nowText, rows, run, stableGuid, type Actor, type Connection } from '../qualitative/store.ts';
 import { storeTranscript } from '../qualitative/transcripts.ts';
-import { CELL_MEMO_PREFIX, CELL_NOTE_PREFIX, parseCodeDescription, participantVariableFor } from './mapping.ts';
+import { untitledNoteName, CELL_MEMO_PREFIX, CELL_NOTE_PREFIX, parseCodeDescription, participantVariableFor } from './mapping.ts';
 import type { ImportReport, RefiCode, RefiProject } from './model.ts';
 import { readRefi, type ReadOptions } from './read.ts';
 
@@ -197,7 +197,9 @@ class Writer {
       this.drop('note', title, 'a memo with this GUID is already in the warehouse');
       return;
     }
-    await addMemo(this.connection, { memoId: guid ?? undefined, title, body, target }, { user: author ?? undefined, now: when(created, this.actor) });
+    // A Note Uptake named after the first line of an untitled memo comes back untitled.
+    const untitled = title === untitledNoteName(body);
+    await addMemo(this.connection, { memoId: guid ?? undefined, title: untitled ? null : title, body, target }, { user: author ?? undefined, now: when(created, this.actor) });
     this.counts.memos++;
     if (deviation) this.deviate(deviation, message!);
   }
@@ -241,7 +243,7 @@ class Writer {
   }
 
   async cell(note: RefiProject['notes'][number], selections: Map<string, { transcriptId: string; start: number; end: number; codingIds: string[] }>) {
-    const meta = JSON.parse(note.description!.slice(CELL_NOTE_PREFIX.length)) as { participant: string; code: string; status: CellStatus; quotes: { ordinal: number; selection: string }[] };
+    const meta = JSON.parse(note.description!.slice(CELL_NOTE_PREFIX.length)) as { participant: string; code: string; status: CellStatus; cell?: string; quotes: { ordinal: number; selection: string; coding?: string | null }[] };
     if (!(await exists(this.connection, 'participant', 'participant_id', meta.participant)) || !(await exists(this.connection, 'code', 'code_id', meta.code))) {
       this.drop('matrix cell', note.name, 'its participant or code was not imported');
       return;
@@ -252,13 +254,19 @@ class Writer {
     }
     const author = this.user(note.userGuid) ?? undefined;
     const actor = { user: author, now: when(note.modified ?? note.created, this.actor) };
+    // Keep the cell's id, so memos on it and a second export name the same cell.
+    const cellId = typeof meta.cell === 'string' && !(await exists(this.connection, 'matrix_cell', 'cell_id', meta.cell)) ? meta.cell : stableGuid('imported-cell', note.guid);
+    await run(this.connection, `INSERT INTO matrix_cell VALUES ($id, $p, $c, '', 'empty', 0, CAST($now AS TIMESTAMP), $user)`, {
+      id: cellId, p: meta.participant, c: meta.code, now: nowText(actor), user: author ?? null
+    });
     for (const q of meta.quotes) {
       const span = selections.get(q.selection);
       if (!span) {
         this.drop('quote', `${note.name} [Q${q.ordinal}]`, 'its passage was not imported');
         continue;
       }
-      const quote = await addCellQuote(this.connection, meta.participant, meta.code, span.codingIds.length === 1 ? { codingId: span.codingIds[0] } : span, actor);
+      const coding = q.coding && span.codingIds.includes(q.coding) ? q.coding : null;
+      const quote = await addCellQuote(this.connection, meta.participant, meta.code, coding ? { codingId: coding } : span, actor);
       await run(this.connection, 'UPDATE cell_quote SET ordinal = $o WHERE quote_id = $id', { id: quote.quote_id, o: q.ordinal });
     }
     await saveCellSummary(this.connection, { participantId: meta.participant, codeId: meta.code, summary: note.text, status: meta.status }, actor);

@@ -12,6 +12,9 @@ export const CODEBOOK_NAMESPACE = 'urn:QDA-XML:codebook:1.0';
 export const CELL_NOTE_PREFIX = 'Uptake framework-matrix cell:';
 export const CELL_MEMO_PREFIX = 'Uptake memo on a framework-matrix cell:';
 
+/** A Note needs a name in other tools; an untitled memo is named after its first line (and read back as untitled). */
+export const untitledNoteName = (body: string) => body.split('\n')[0].slice(0, 60);
+
 export const userGuid = (name: string) => stableGuid('user', name);
 export const variableGuid = (name: string) => stableGuid('variable', name);
 export const caseGuid = (participantId: string) => stableGuid('case', participantId);

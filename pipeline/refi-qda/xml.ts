@@ -25,7 +25,8 @@ export function element(name: string, attributes: Attributes = {}, children: (st
     .map(([k, v]) => ` ${k}="${escapeAttribute(String(v))}"`)
     .join('');
   const kids = children.filter((c): c is string => typeof c === 'string' && c.length > 0);
-  if (text !== undefined) return `<${name}${attrs}>${escapeText(text)}</${name}>`;
+  // Line breaks in content are written as &#10; so that indenting the document never changes the text.
+  if (text !== undefined) return `<${name}${attrs}>${escapeText(text).replace(/\n/g, '&#10;')}</${name}>`;
   if (kids.length === 0) return `<${name}${attrs}/>`;
   return `<${name}${attrs}>\n${kids.map((k) => k.replace(/^/gm, '  ')).join('\n')}\n</${name}>`;
 }
