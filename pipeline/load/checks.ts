@@ -60,7 +60,11 @@ interface RowRule {
   from?: string;
 }
 
-export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Problem[]> {
+/**
+ * Checks one staged table. On a fast stage (StagedTable.full false) it only counts: it returns [] when nothing breaks
+ * any rule, and null when something does — the loader then stages that table in full and checks again to list them.
+ */
+export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Problem[] | null> {
   const { connection } = ctx;
   const out: Problem[] = [];
   const t = ident(s.table);
@@ -114,6 +118,13 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
     });
   }
 
+  if (!s.full) {
+    // Cells as written are not kept: blank and unparseable cells were flagged while staging.
+    const parseRules = new Set<string>(['required-value', ...Object.values(PARSE_RULE).map((r) => r.rule)]);
+    const kept = rules.filter((r) => !(parseRules.has(r.rule) && r.where.includes('__raw')));
+    rules.length = 0;
+    rules.push(...kept, { rule: 'parse', column: '', where: '__bad', value: 'NULL', message: 'NULL' });
+  }
   // One scan counts the offenders of every rule; only the rules that have any are listed row by row.
   const counts = rules.length
     ? ((await connection.runAndReadAll(`SELECT ${rules.map((r, i) => `count_if(${r.where})::INTEGER AS c${i}`).join(', ')} FROM ${t}`)).getRowObjectsJson()[0] as Record<string, number>)
@@ -127,6 +138,7 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
         ? `(SELECT count(*)::INTEGER FROM ${t} x ANTI JOIN ${ident(ctx.knownServices)} k USING (service_id) WHERE x.service_id IS NOT NULL)`
         : '0'} AS unknown
     FROM ${t}`)).getRowObjectsJson() as unknown as { duplicates: number; unknown: number }[];
+  if (!s.full) return Object.values(counts).some((n) => n > 0) || extra.unknown > 0 || extra.duplicates > 0 ? null : [];
   if (extra.unknown > 0) {
     rules.push({
       rule: 'unknown-service', column: 'service_id', where: `service_id IS NOT NULL AND service_id NOT IN (SELECT service_id FROM ${ident(ctx.knownServices)})`, value: raw('service_id'),

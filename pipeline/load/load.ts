@@ -187,13 +187,17 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
       }
     }
     work.sort((a, b) => KIND_ORDER(a.spec.kind) - KIND_ORDER(b.spec.kind));
+    const origins = new Map<StagedTable, { source: SourceTable; spec: (typeof work)[number]['spec'] }>();
     for (const [j, { candidate, source, spec }] of work.entries()) {
       progress(candidate.name, 'check', files.indexOf(candidate.path));
       const table = `${prefix}_stage_${j}`;
-      const result = await stage(connection, source, spec, table);
+      const result = await stage(connection, source, spec, table, 'fast');
       tempTables.push(...stagedRelations(table));
       problems.push(...result.problems);
-      if (result.staged) candidate.staged.push(result.staged);
+      if (result.staged) {
+        candidate.staged.push(result.staged);
+        origins.set(result.staged, { source, spec });
+      }
     }
     const staged = candidates.flatMap((c) => c.staged);
 
@@ -207,7 +211,23 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
       ? String((await connection.runAndReadAll(`SELECT coalesce(max(as_of), DATE ${literal(today)})::VARCHAR AS d FROM (${uptakeTables.map((s) => `SELECT max(as_of) AS as_of FROM ${ident(s.table)}`).join(' UNION ALL ')})`)).getRowObjectsJson()[0].d)
       : today;
     const asOf = batchAsOf > today ? today : batchAsOf;
-    for (const s of staged) problems.push(...(await checkStaged({ connection, asOf, today, knownServices: known }, s)));
+    const checkContext = { connection, asOf, today, knownServices: known };
+    for (const [i, s] of staged.entries()) {
+      const found = await checkStaged(checkContext, s);
+      if (found) {
+        problems.push(...found);
+        continue;
+      }
+      // The fast stage found something: stage this table again with every cell as written, to say exactly what.
+      const { source, spec } = origins.get(s)!;
+      const table = `${s.table}_full`;
+      tempTables.push(...stagedRelations(table));
+      const full = (await stage(connection, source, spec, table, 'full')).staged!;
+      const owner = candidates.find((c) => c.staged.includes(s))!;
+      owner.staged[owner.staged.indexOf(s)] = full;
+      staged[i] = full;
+      problems.push(...((await checkStaged(checkContext, full)) ?? []));
+    }
     problems.push(...(await checkBatch(connection, staged)));
     for (const s of staged) problems.push(...(await checkHistory(connection, s)));
 

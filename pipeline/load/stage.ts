@@ -18,6 +18,13 @@ export interface StagedTable {
   rows: number;
   /** Fields whose column was present in the file. */
   present: Set<string>;
+  /**
+   * A full stage keeps every cell as written beside its parsed value, for problems to quote. A fast stage keeps only
+   * parsed values and one `__bad` flag per row (a required cell blank or a cell that did not parse): the loader stages
+   * fast first, and only when any check finds anything does it stage again in full to say exactly what (see load.ts).
+   * On a clean million-row file this halves what staging writes.
+   */
+  full: boolean;
   /** Unit hierarchy columns staged alongside (uptake files that carry their own units). */
   units?: { defaults: Record<string, string>; present: Set<string> };
   profileTable: ProfileTable;
@@ -43,6 +50,8 @@ export function stagedRelations(table: string): string[] {
   return [table, `${table}_data`, `${table}_long`, `${table}_long_data`];
 }
 
+export type StageMode = 'fast' | 'full';
+
 async function rows<T>(connection: DuckDBConnection, sql: string): Promise<T[]> {
   return (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[];
 }
@@ -51,7 +60,8 @@ export async function stage(
   connection: DuckDBConnection,
   source: SourceTable,
   spec: ProfileTable,
-  table: string
+  table: string,
+  mode: StageMode = 'full'
 ): Promise<{ staged?: StagedTable; problems: Problem[] }> {
   const fields = FIELDS[spec.kind];
   let relation = source.relation;
@@ -81,30 +91,48 @@ export async function stage(
   }
   if (problems.some((p) => p.severity === 'error')) return { problems };
 
-  const select: string[] = [];
-  for (const field of fields) {
+  // Full: <field>__raw and <field> side by side. Fast: the inner SELECT parses each cell once (r<i> as written, p<i>
+  // parsed); the outer one keeps parsed values and flags rows with a blank required cell or a cell that did not parse.
+  const full: string[] = [];
+  const inner: string[] = [];
+  const outer: string[] = [];
+  const bad: string[] = [];
+  for (const [i, field] of fields.entries()) {
     const header = found.get(field.name);
+    const name = ident(field.name);
     if (header === undefined) {
-      select.push(`NULL::VARCHAR AS ${ident(`${field.name}__raw`)}`, `NULL::${SQL_TYPE[field.type]} AS ${ident(field.name)}`);
+      full.push(`NULL::VARCHAR AS ${ident(`${field.name}__raw`)}`, `NULL::${SQL_TYPE[field.type]} AS ${name}`);
+      outer.push(`NULL::${SQL_TYPE[field.type]} AS ${name}`);
       continue;
     }
-    const raw = mapValuesSql(ident(header), spec.valueMaps[field.name]);
-    select.push(`${ident(header)} AS ${ident(`${field.name}__raw`)}`);
-    select.push(`${parseSql(field.type, raw, { dateFormats: spec.dateFormats, blankFlag: field.blankFlag })} AS ${ident(field.name)}`);
+    const parsed = parseSql(field.type, mapValuesSql(ident(header), spec.valueMaps[field.name]), { dateFormats: spec.dateFormats, blankFlag: field.blankFlag });
+    full.push(`${ident(header)} AS ${ident(`${field.name}__raw`)}`, `${parsed} AS ${name}`);
+    inner.push(`${ident(header)} AS r${i}`, `${parsed} AS p${i}`);
+    outer.push(`p${i} AS ${name}`);
+    const blankCell = `(r${i} IS NULL OR trim(r${i}) = '')`;
+    if (field.valueRequired) bad.push(blankCell);
+    if (field.type !== 'text') bad.push(`(NOT ${blankCell} AND p${i} IS NULL)`);
   }
   let units: StagedTable['units'];
   if (spec.units) {
     const unitFound = spec.layout === 'long' ? new Map(UNIT_FIELDS.filter((u) => headers.includes(u)).map((u) => [u, u] as const)) : matchColumns(headers, spec.units.columns, UNIT_FIELDS);
     for (const u of UNIT_FIELDS) {
       const header = unitFound.get(u);
-      select.push(header ? `NULLIF(trim(${ident(header)}), '') AS ${ident(`unit_${u}`)}` : `NULL::VARCHAR AS ${ident(`unit_${u}`)}`);
+      const column = header ? `NULLIF(trim(${ident(header)}), '') AS ${ident(`unit_${u}`)}` : `NULL::VARCHAR AS ${ident(`unit_${u}`)}`;
+      full.push(column);
+      inner.push(column);
+      outer.push(ident(`unit_${u}`));
     }
     units = { defaults: spec.units.defaults, present: new Set(unitFound.keys()) };
   }
-  await materialise(connection, table, select, relation, rowNumbers);
+  if (mode === 'fast') {
+    const rowColumn = rowNumbers === 'column' ? ['__row'] : [];
+    outer.push(`(${bad.length ? bad.join(' OR ') : 'false'}) AS __bad`);
+    await materialise(connection, table, outer, `(SELECT ${[...rowColumn, ...inner].join(', ') || '1 AS __none'} FROM ${relation})`, rowNumbers);
+  } else await materialise(connection, table, full, relation, rowNumbers);
   const [{ n }] = await rows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM ${ident(table)}`);
   return {
-    staged: { label: source.label, kind: spec.kind, table, rows: n, present: new Set(found.keys()), units, profileTable: spec },
+    staged: { label: source.label, kind: spec.kind, table, rows: n, present: new Set(found.keys()), units, profileTable: spec, full: mode === 'full' },
     problems
   };
 }
