@@ -36,7 +36,8 @@ export const REPORT_CSS = `
 .uptake-report tbody th { font-weight: normal; }
 .uptake-report tbody th, .uptake-report tfoot th { min-width: 8em; }
 .uptake-report .report-date { white-space: nowrap; }
-.uptake-report .report-number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.uptake-report .report-number { text-align: right; font-variant-numeric: tabular-nums; }
+.uptake-report td.report-number { white-space: nowrap; }
 .uptake-report tfoot th, .uptake-report tfoot td { border-top: 2px solid #212b32; border-bottom: 0; font-weight: bold; }
 .uptake-report .report-chart-svg svg { display: block; max-width: 100%; height: auto; }
 .uptake-report .report-summary, .uptake-report .report-note { color: #4c6272; font-size: 0.875rem; margin: 0.5rem 0 0; }
@@ -45,7 +46,8 @@ export const REPORT_CSS = `
 .uptake-report pre { background: #f0f4f5; padding: 0.5rem; overflow-x: auto; font-size: 0.85rem; }
 .uptake-report .report-visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); border: 0; white-space: nowrap; }
 @media print {
-  .uptake-report { max-width: none; font-size: 10.5pt; }
+  .uptake-report, .uptake-report > * { max-width: none; }
+  .uptake-report { font-size: 10.5pt; }
   .uptake-report h1 { font-size: 20pt; }
   .uptake-report h2 { font-size: 14pt; margin-top: 14pt; }
   .uptake-report h2, .uptake-report h3, .uptake-report caption, .uptake-report figcaption { break-after: avoid; }
