@@ -73,6 +73,7 @@ class Writer {
         await this.code({ ...top, children: [] }, category, null);
         for (const child of top.children) await this.code(child, category, null);
       } else {
+        if (top.isCodable) this.deviate('codable-category', `The top-level code "${top.name}" is codable but unused; it became a category (its child codes are its codes)`);
         const category = await this.category(top.guid, top.name, top.description);
         for (const child of top.children) await this.code(child, category, null);
       }

@@ -290,7 +290,7 @@ function readNotes(reader: Reader, project: XmlElement, entries: Map<string, Uin
 async function openContainer(reader: Reader, bytes: Uint8Array, fileName: string): Promise<{ xml: string; entries: Map<string, Uint8Array>; sourcesFolder: string | null; kind: 'project' | 'codebook' }> {
   if (/\.qdc$/i.test(fileName)) {
     if (!fileName.endsWith('.qdc') && !fileName.endsWith('.QDC')) reader.deviate('file-name', `The codebook file's extension is "${fileName.slice(-4)}"`);
-    return { xml: new TextDecoder().decode(bytes), entries: new Map(), sourcesFolder: null, kind: 'codebook' };
+    return { xml: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), entries: new Map(), sourcesFolder: null, kind: 'codebook' };
   }
   const entries = await readZipSafely(bytes);
   for (const name of entries.keys()) {
@@ -308,7 +308,8 @@ async function openContainer(reader: Reader, bytes: Uint8Array, fileName: string
   for (const name of entries.keys()) {
     if (sourcesFolder && name.startsWith(`${sourcesFolder}/`) && name.split('/').length > 2) reader.deviate('nested-source', `${name} is in a subfolder of ${sourcesFolder}/ (the standard asks for a flat folder)`);
   }
-  return { xml: new TextDecoder().decode(entries.get(qdes[0])!), entries, sourcesFolder, kind: 'project' };
+  // ignoreBOM keeps a leading BOM in the text, so that stripXmlBom can report it rather than TextDecoder drop it silently.
+  return { xml: new TextDecoder('utf-8', { ignoreBOM: true }).decode(entries.get(qdes[0])!), entries, sourcesFolder, kind: 'project' };
 }
 
 export async function readRefi(bytes: Uint8Array, fileName: string, options: ReadOptions = {}): Promise<{ project: RefiProject; report: ImportReport }> {
