@@ -39,7 +39,7 @@ export interface PdfOptions {
 const NO_MARGIN_BOXES = '@page { @bottom-center { content: none; } }';
 
 /** Prints a complete HTML document to an A4 PDF and returns its bytes. */
-export async function htmlToPdf(html: string, options: PdfOptions = {}): Promise<Uint8Array> {
+export async function htmlToPdf(html: string, options: PdfOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'uptake-pdf-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -55,7 +55,7 @@ export async function htmlToPdf(html: string, options: PdfOptions = {}): Promise
     await page.addStyleTag({ content: NO_MARGIN_BOXES });
     await page.emulateMedia({ media: 'print' });
     const footer = escapeHtml(options.footerText ?? '');
-    return await page.pdf({
+    const pdf = await page.pdf({
       format: 'A4',
       printBackground: true,
       displayHeaderFooter: true,
@@ -66,6 +66,8 @@ export async function htmlToPdf(html: string, options: PdfOptions = {}): Promise
         `<span>${footer}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
       margin: { top: '15mm', right: '15mm', bottom: '18mm', left: '15mm' }
     });
+    // A copy on a plain ArrayBuffer: what a web Response body accepts (Node's Buffer may sit on a shared pool).
+    return new Uint8Array(pdf);
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
