@@ -12,6 +12,7 @@ import { queryCommand } from './query.ts';
 import { rebuildCommand } from './rebuild.ts';
 import { registerReportCommand } from './report.ts';
 import { registerTranscriptsCommand } from './transcripts.ts';
+import { registerQdaCommand, registerTranscriptsImportCommand } from './qda.ts';
 import { statusCommand } from './status.ts';
 import { databasePath } from '../warehouse/open.ts';
 
@@ -95,6 +96,8 @@ export async function runCli(argv: string[], effects: CliEffects): Promise<ExitC
 
   registerReportCommand(program, run, effects);
   registerTranscriptsCommand(program, run, effects);
+  registerTranscriptsImportCommand(program, run, effects);
+  registerQdaCommand(program, run, effects);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,203 @@
+/**
+ * The interviews workbench on the command line (issue 4):
+ *   uptake qda import <file.qdpx|file.qdc> [--crlf auto|two|one] [--json]
+ *   uptake qda export --out <file.qdpx|file.qdc> [--name <project name>]
+ *   uptake transcripts import <files...> [--participants file.csv] [--names names.txt] [--key-out file]
+ *                             [--participant <id>] [--dry-run] [--names-only] [--json]
+ *
+ * `transcripts import` applies every anonymisation proposal: running it is the researcher's confirmation, and
+ * `--dry-run` lists the proposals first without storing anything. The pseudonym key is written only to --key-out
+ * (read first when it exists, so pseudonyms stay the same across imports); without --key-out it is kept nowhere.
+ *
+ * Exit codes as every command (errors.ts): 0 done, 1 failed (a participants CSV with problems, an unreadable file),
+ * 2 usage (a missing file, a wrong extension), 3 database in use.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { CliEffects } from './effects.ts';
+import { EXIT, UsageError, type ExitCode } from './errors.ts';
+import { openWarehouse } from '../warehouse/open.ts';
+import { exportRefiFile } from '../refi-qda/export.ts';
+import { importRefiFile } from '../refi-qda/import.ts';
+import type { ImportReport } from '../refi-qda/model.ts';
+import { parseNamesList, PseudonymBook, readKeyFile, writeKeyFile } from '../qualitative/anonymise.ts';
+import { importParticipantsCsv } from '../qualitative/participants.ts';
+import { importTranscriptFiles, type FileImportResult } from '../qualitative/transcripts.ts';
+import { lineAt, lineStarts } from '../qualitative/offsets.ts';
+import { readTranscriptFile } from '../qualitative/readers/index.ts';
+
+type Run = (body: (dbPath: string) => Promise<ExitCode>, json?: () => boolean) => () => Promise<void>;
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function requireFile(path: string): void {
+  if (!existsSync(path)) throw new UsageError(`There is no file ${path}.`);
+}
+
+// ——— qda import / export ———
+
+export function formatImportReport(report: ImportReport, file: string): string {
+  const c = report.counts;
+  const lines = [
+    `Imported ${file}: ${plural(c.sources ?? 0, 'transcript')}, ${plural(c.participants ?? 0, 'participant')}, ${plural(c.categories ?? 0, 'category', 'categories')}, ` +
+      `${plural(c.codes ?? 0, 'code')}, ${plural(c.codings ?? 0, 'coding')}, ${plural(c.memos ?? 0, 'memo')}, ${plural(c.cells ?? 0, 'matrix cell')}.`
+  ];
+  if (report.deviations.length) {
+    lines.push(`Deviations from the REFI-QDA standard (tolerated): ${report.deviations.length}`);
+    const kinds = [...new Set(report.deviations.map((d) => d.kind))];
+    for (const kind of kinds) {
+      const of = report.deviations.filter((d) => d.kind === kind);
+      lines.push(`  ${kind} (${of.length})`, ...of.map((d) => `    ${d.message}`));
+    }
+  } else {
+    lines.push('No deviations from the REFI-QDA standard.');
+  }
+  if (report.notCarried.length) {
+    lines.push(`Not carried into Uptake: ${report.notCarried.length}`);
+    for (const n of report.notCarried) lines.push(`  ${n.what}${n.name ? ` "${n.name}"` : ''}: ${n.reason}`);
+  } else {
+    lines.push('Everything in the file was carried.');
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function qdaImportCommand(dbPath: string, file: string, options: { crlf?: 'auto' | 'two' | 'one'; json?: boolean }, effects: CliEffects): Promise<ExitCode> {
+  requireFile(file);
+  if (!/\.(qdpx|qdc)$/i.test(file)) throw new UsageError(`Import a .qdpx (project) or .qdc (codebook) file, not "${file}".`);
+  const warehouse = await openWarehouse(dbPath);
+  try {
+    const report = await importRefiFile(warehouse.connection, file, { crlfCounting: options.crlf ?? 'auto', actor: { user: effects.env.USER ? `cli:${effects.env.USER}` : 'cli' } });
+    effects.stdout.write(options.json ? JSON.stringify({ outcome: 'imported', file, ...report }, null, 2) + '\n' : formatImportReport(report, file));
+    return EXIT.ok;
+  } finally {
+    warehouse.close();
+  }
+}
+
+export async function qdaExportCommand(dbPath: string, options: { out: string; name?: string; json?: boolean }, effects: CliEffects): Promise<ExitCode> {
+  const extension = extname(options.out).toLowerCase();
+  if (extension !== '.qdpx' && extension !== '.qdc') throw new UsageError(`--out must end in .qdpx (project) or .qdc (codebook), not "${options.out}".`);
+  const warehouse = await openWarehouse(dbPath);
+  try {
+    const result = await exportRefiFile(warehouse.connection, options.out, { name: options.name });
+    if (options.json) {
+      effects.stdout.write(JSON.stringify({ outcome: 'exported', file: options.out, counts: result.counts, warnings: result.warnings }, null, 2) + '\n');
+    } else {
+      const c = result.counts;
+      const what = extension === '.qdc'
+        ? `${plural(c.codes, 'code')} and categories`
+        : `${plural(c.sources, 'transcript')}, ${plural(c.cases, 'participant')}, ${plural(c.codes, 'code')} and categories, ${plural(c.codings, 'coding')}, ${plural(c.notes, 'memo')}, ${plural(c.cells, 'matrix cell')}`;
+      effects.stdout.write(`Wrote ${options.out}: ${what}.\n${result.warnings.map((w) => `Note: ${w}`).join('\n')}\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    warehouse.close();
+  }
+}
+
+export function registerQdaCommand(program: Command, run: Run, effects: CliEffects): void {
+  const qda = program.command('qda').description('exchange the interviews workbench with NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA)');
+  qda
+    .command('import')
+    .description('import a REFI-QDA project (.qdpx) or codebook (.qdc), listing every deviation and everything not carried')
+    .argument('<file>', 'a .qdpx or .qdc file')
+    .addOption(new Option('--crlf <counting>', 'how selection positions count a CRLF line break: auto (ATLAS.ti one, others two), two, one').choices(['auto', 'two', 'one']))
+    .option('--json', 'print the report as JSON')
+    .action(async function (this: Command, file: string) {
+      const options = this.opts<{ crlf?: 'auto' | 'two' | 'one'; json?: boolean }>();
+      await run((db) => qdaImportCommand(db, file, options, effects), () => Boolean(options.json))();
+    });
+  qda
+    .command('export')
+    .description('export the whole project (.qdpx) or the codebook alone (.qdc)')
+    .requiredOption('--out <file>', 'the file to write: .qdpx or .qdc')
+    .option('--name <name>', 'the project name written into the file')
+    .option('--json', 'print counts and data-loss warnings as JSON')
+    .action(async function (this: Command) {
+      const options = this.opts<{ out: string; name?: string; json?: boolean }>();
+      await run((db) => qdaExportCommand(db, options, effects), () => Boolean(options.json))();
+    });
+}
+
+// ——— transcripts import ———
+
+export interface TranscriptsImportOptions {
+  participants?: string;
+  names?: string;
+  keyOut?: string;
+  participant?: string;
+  dryRun?: boolean;
+  namesOnly?: boolean;
+  json?: boolean;
+}
+
+async function proposalLines(path: string, result: FileImportResult): Promise<string[]> {
+  if (!result.proposals.length) return [];
+  const { text } = await readTranscriptFile(path);
+  const starts = lineStarts(text);
+  return result.proposals.map((p) => {
+    const line = lineAt(starts, p.start);
+    // Columns are 1-based, as editors and compilers show them.
+    return `    line ${line}, column ${p.start - starts[line - 1] + 1}: ${p.kind} "${p.original}" → ${p.replacement}`;
+  });
+}
+
+export async function transcriptsImportCommand(dbPath: string, files: string[], options: TranscriptsImportOptions, effects: CliEffects): Promise<ExitCode> {
+  for (const f of [...files, ...(options.participants ? [options.participants] : []), ...(options.names ? [options.names] : [])]) requireFile(f);
+  const names = options.names ? parseNamesList(readFileSync(options.names, 'utf8')) : [];
+  const book = options.keyOut && existsSync(options.keyOut) ? readKeyFile(options.keyOut) : new PseudonymBook();
+  const warehouse = await openWarehouse(dbPath);
+  try {
+    if (options.participants) {
+      const loaded = await importParticipantsCsv(warehouse.connection, options.participants);
+      if (loaded.problems.length) {
+        effects.stderr.write(`${options.participants}: ${plural(loaded.problems.length, 'problem')}; nothing was imported.\n` +
+          loaded.problems.map((p) => `  ${options.participants}:${p.row}:${p.column}: ${p.value} — ${p.message}`).join('\n') + '\n');
+        return EXIT.failed;
+      }
+      if (!options.json) effects.stdout.write(`Participants: ${loaded.added} added, ${loaded.updated} updated.\n`);
+    }
+    const results = await importTranscriptFiles(warehouse.connection, files, {
+      names, book, participantId: options.participant, dryRun: options.dryRun, detectors: options.namesOnly ? [] : undefined
+    }, { user: effects.env.USER ? `cli:${effects.env.USER}` : 'cli' });
+    if (options.keyOut && !options.dryRun) writeKeyFile(options.keyOut, book);
+    if (options.json) {
+      effects.stdout.write(JSON.stringify({ outcome: options.dryRun ? 'dry-run' : 'imported', files: results, keyWritten: Boolean(options.keyOut && !options.dryRun) }, null, 2) + '\n');
+      return EXIT.ok;
+    }
+    const out: string[] = [];
+    for (const [i, r] of results.entries()) {
+      const verdict = { imported: 'imported', 'new-version': 'imported as a new version', 'already-imported': 'already imported, nothing changed', 'dry-run': 'not stored (dry run)' }[r.outcome];
+      out.push(`${r.file}: ${verdict}; participant ${r.participantId ?? 'none'}; ${plural(r.proposals.length, 'replacement')} ${r.outcome === 'dry-run' ? 'proposed' : 'applied'}${r.turns ? `; ${plural(r.turns, 'speaker turn')}` : ''}.`);
+      if (options.dryRun) out.push(...(await proposalLines(files[i], r)));
+      out.push(...r.notes.map((n) => `    ${n}`));
+    }
+    if (!options.dryRun && names.length && !options.keyOut) out.push('No pseudonym key was written (pass --key-out <file> to keep one outside the warehouse).');
+    if (options.keyOut && !options.dryRun) out.push(`Pseudonym key written to ${options.keyOut} (keep it apart from the transcripts).`);
+    effects.stdout.write(out.join('\n') + '\n');
+    return EXIT.ok;
+  } finally {
+    warehouse.close();
+  }
+}
+
+/** Adds `transcripts import` to the `transcripts` command (created here if transcripts.ts has not made it). */
+export function registerTranscriptsImportCommand(program: Command, run: Run, effects: CliEffects): void {
+  const transcripts = program.commands.find((c) => c.name() === 'transcripts') ?? program.command('transcripts').description('the interviews workbench: transcripts');
+  transcripts
+    .command('import')
+    .description('import transcripts (.txt, .docx, .vtt, .srt), anonymised on the way in')
+    .argument('<files...>', 'transcript files; each is matched to a participant by an id in its name (P01-funder.txt)')
+    .option('--participants <file.csv>', 'load participants first: participant_id, pseudonym, stakeholder_group, organisation_setting, role, interview_date')
+    .option('--names <names.txt>', 'names to replace, one per line: "role: Name; Other form" (e.g. "clinician: Dr Jane Okafor; Dr Okafor")')
+    .option('--key-out <file>', 'write the pseudonym key (pseudonym → real names) here, and only here')
+    .option('--participant <id>', 'the participant every file belongs to')
+    .option('--dry-run', 'list the proposed replacements, store nothing')
+    .option('--names-only', 'replace names from --names only; do not look for NHS numbers, e-mails, phones, postcodes, dates of birth')
+    .option('--json', 'print the results as JSON')
+    .action(async function (this: Command, files: string[]) {
+      const options = this.opts<TranscriptsImportOptions>();
+      await run((db) => transcriptsImportCommand(db, files, options, effects), () => Boolean(options.json))();
+    });
+}
