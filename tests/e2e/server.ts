@@ -69,7 +69,9 @@ export async function startDashboard(dataPaths: string[] = [DEMO_DIR]): Promise<
   let log = '';
   const child = spawn(process.execPath, ['build'], {
     cwd: ROOT,
-    env: { ...process.env, UPTAKE_DB: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}` },
+    // Demo mode (HOST=127.0.0.1 only) signs every request in as the demo admin, as `npm start` does: these tests are
+    // about the pages, not about access (tests of roles and sign-in live with the access code).
+    env: { ...process.env, UPTAKE_DB: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}`, UPTAKE_DEMO: '1' },
     stdio: ['ignore', 'pipe', 'pipe']
   });
   child.stdout?.on('data', (chunk) => (log += chunk));

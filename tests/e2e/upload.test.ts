@@ -17,18 +17,19 @@ let browser: Browser;
 let folder: string;
 let good: string;
 let bad: string;
+let badApril: string;
 
 /**
- * The demo's 6 February export moved to 6 March. Good: colposcopy +20 approached, +20 consented, +10 registered, and
- * renal +5 registered; so 620 consented and 365 registered in all. Bad: the same, except that interstitial lung
+ * The demo's 6 February export moved to a later date. Good: colposcopy +20 approached, +20 consented, +10 registered,
+ * and renal +5 registered; so 620 consented and 365 registered in all. Bad: the same, except that interstitial lung
  * disease (the second data row, row 3 as a spreadsheet counts) has 60 registered of 50 consented.
  */
-function marchExport(breakIt: boolean): string {
+function laterExport(asOf: string, breakIt: boolean): string {
   const lines = readFileSync(join(DEMO_DIR, 'uptake-2017-02-06.csv'), 'utf8').trimEnd().split(/\r?\n/);
   const changed = lines.map((line, i) => {
     if (i === 0) return line;
     const cells = line.split(',');
-    cells[0] = '2017-03-06';
+    cells[0] = asOf;
     const [, id] = cells;
     if (id === 'IMP-COLP') [cells[2], cells[3], cells[4]] = ['420', '220', '84'];
     if (id === 'IMP-RENAL') cells[4] = '85';
@@ -42,12 +43,14 @@ beforeAll(async () => {
   server = await startDashboard();
   browser = await launchBrowser();
   folder = mkdtempSync(join(tmpdir(), 'uptake-upload-test-'));
-  // Two folders, because the loader tells the kind of a file from its name: both must be called uptake-2017-03-06.csv.
-  for (const kind of ['good', 'bad']) writeFileSync(join(folder, `${kind}.csv`), '');
+  // Separate folders, because the loader tells the kind of a file from its name: good and bad share theirs.
   good = join(mkdtempSync(join(folder, 'good-')), 'uptake-2017-03-06.csv');
   bad = join(mkdtempSync(join(folder, 'bad-')), 'uptake-2017-03-06.csv');
-  writeFileSync(good, marchExport(false));
-  writeFileSync(bad, marchExport(true));
+  badApril = join(folder, 'uptake-2017-04-06.csv');
+  writeFileSync(good, laterExport('2017-03-06', false));
+  writeFileSync(bad, laterExport('2017-03-06', true));
+  // For the test without JavaScript, which may run after March has loaded: a date no other test loads.
+  writeFileSync(badApril, laterExport('2017-04-06', true));
 });
 
 afterAll(async () => {
@@ -139,9 +142,9 @@ test('without JavaScript the form still loads and reports problems', async () =>
     await page.goto(server.url + '/data/upload');
     await page.click('button:text("Check and load")');
     await expect(page.locator('.nhsuk-error-summary').textContent()).resolves.toContain('Choose a file to load');
-    await page.setInputFiles('#upload-file', bad);
+    await page.setInputFiles('#upload-file', badApril);
     await page.click('button:text("Check and load")');
-    expect(await problemRows(page)).toEqual([['uptake-2017-03-06.csv', '3', 'registered', '60']]);
+    expect(await problemRows(page)).toEqual([['uptake-2017-04-06.csv', '3', 'registered', '60']]);
     await page.close();
   } finally {
     await noScript.close();
