@@ -135,3 +135,23 @@ describe('round trip: export → import into an empty warehouse gives the same p
     }
   });
 });
+
+describe('the demo study (16 interviews, two coders, charted cells) through REFI-QDA', () => {
+  it('exports a project that validates, and round-trips exactly', async () => {
+    const { loadDemoStudy } = await import('../../pipeline/qualitative/demo-study.ts');
+    const loaded = await loadDemoStudy(warehouse.connection, join(import.meta.dirname, '../../data/demo/interviews'));
+    expect(loaded.outcome).toBe('loaded');
+    const path = join(folder, 'demo.qdpx');
+    const result = await exportRefiFile(warehouse.connection, path);
+    expect(result.counts.sources).toBe(16);
+    expect(validate(result.xml, 'Project.xsd')).toEqual({ ok: true, output: '<file> validates' });
+    const other = await emptyWarehouse();
+    try {
+      const report = await importRefiFile(other.connection, path);
+      expect([report.deviations, report.notCarried]).toEqual([[], []]);
+      expect(await snapshot(other.connection)).toEqual(await snapshot(warehouse.connection));
+    } finally {
+      other.close();
+    }
+  });
+});
