@@ -359,8 +359,10 @@ describe('funder-impact', () => {
         INSERT INTO coding VALUES ('G1', 'T1', 3, 39, 'K1', 'r1', now()), ('G2', 'T1', 40, 64, 'K2', 'r1', now()),
                                   ('G3', 'T2', 40, 64, 'K2', 'r1', now()), ('G4', 'T3', 40, 64, 'K2', 'r1', now()),
                                   ('G5', 'T3', 0, 10, 'K3', 'r1', now());
-        INSERT INTO matrix_cell VALUES ('M1', 'P01', 'K1', 'Slower than planned [Q1]', 'reviewed', 1, now(), NULL);
-        INSERT INTO cell_quote VALUES ('Q1', 'M1', 1, 'G1', 'T1', 3, 39, now(), NULL);`);
+        INSERT INTO matrix_cell VALUES ('M1', 'P01', 'K1', 'Slower than planned [Q1] [Q2]', 'reviewed', 1, now(), NULL),
+                                       ('M2', 'P03', 'K2', 'Worried [Q1]', 'drafted', 1, now(), NULL);
+        INSERT INTO cell_quote VALUES ('Q1', 'M1', 1, 'G1', 'T1', 3, 39, now(), NULL), ('Q2', 'M1', 2, NULL, 'T1', 0, 10, now(), NULL),
+                                      ('Q3', 'M2', 1, 'G4', 'T3', 39, 64, now(), NULL);`);
       const report = await renderNotebook(own.connection, loadNotebook('funder-impact'));
       expect(text(report)).not.toContain('No coded interviews are loaded yet');
       // Most interviewees first (Privacy: 3, Timescales: 1); the "other" bucket is not a theme.
@@ -368,7 +370,11 @@ describe('funder-impact', () => {
         { Theme: 'Privacy', 'Raised by': 'clinicians, funders' },
         { Theme: 'Timescales', 'Raised by': 'funders' }
       ]);
-      expect(table(report, 'In their own words').rows).toEqual([{ Theme: 'Timescales', 'Stakeholder group': 'funders', Quote: 'It took longer than anyone planned.' }]);
+      // One quote per theme, in codebook order: the first quote of Timescales, then Privacy's.
+      expect(table(report, 'In their own words').rows).toEqual([
+        { Theme: 'Timescales', 'Stakeholder group': 'funders', Quote: 'It took longer than anyone planned.' },
+        { Theme: 'Privacy', 'Stakeholder group': 'clinicians', Quote: 'We worried about privacy.' }
+      ]);
     } finally {
       disposeOwn();
     }
