@@ -104,6 +104,20 @@ export async function listTranscripts(connection: Connection, options: { allVers
   );
 }
 
+/**
+ * Links a transcript to its participant (or unlinks it, with null). Only the link changes: the text never does.
+ * The import leaves a transcript unlinked when no participant id appeared in its file name.
+ */
+export async function setTranscriptParticipant(connection: Connection, transcriptId: string, participantId: string | null): Promise<Transcript> {
+  await getTranscriptRecord(connection, transcriptId);
+  if (participantId !== null) {
+    const [found] = await rows(connection, 'SELECT 1 FROM participant WHERE participant_id = $id', { id: participantId });
+    if (!found) throw new QualitativeError(`No participant ${participantId}`);
+  }
+  await run(connection, 'UPDATE transcript SET participant_id = $p WHERE transcript_id = $id', { id: transcriptId, p: participantId });
+  return getTranscriptRecord(connection, transcriptId);
+}
+
 /** The exact text of a passage, [start, end) in code points. */
 export async function passageText(connection: Connection, transcriptId: string, start: number, end: number): Promise<string> {
   const [found] = await rows<{ text: string }>(connection, 'SELECT text FROM transcript WHERE transcript_id = $id', { id: transcriptId });

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseNamesList, PseudonymBook } from '../../pipeline/qualitative/anonymise.ts';
 import { importParticipantsCsv, listParticipants, participantForFile } from '../../pipeline/qualitative/participants.ts';
 import { readTranscriptFile } from '../../pipeline/qualitative/readers/index.ts';
-import { getTranscript, importTranscriptFiles, listTranscripts, passageText } from '../../pipeline/qualitative/transcripts.ts';
+import { getTranscript, importTranscriptFiles, listTranscripts, passageText, setTranscriptParticipant } from '../../pipeline/qualitative/transcripts.ts';
 import { parseTurns } from '../../pipeline/qualitative/turns.ts';
 import type { Warehouse } from '../../pipeline/warehouse/open.ts';
 import { actor, emptyWarehouse } from './helpers.ts';
@@ -103,6 +103,15 @@ describe('importing transcripts', () => {
     expect((await listTranscripts(warehouse.connection)).map((t) => t.transcript_id)).toEqual([second.transcriptId]);
     expect(await listTranscripts(warehouse.connection, { allVersions: true })).toHaveLength(2);
     expect((await getTranscript(warehouse.connection, first.transcriptId!)).text).toBe('R: First version.');
+  });
+
+  it('an unmatched transcript is linked to its participant later; only the link changes', async () => {
+    await importParticipantsCsv(warehouse.connection, file('participants.csv', PARTICIPANTS));
+    const [result] = await importTranscriptFiles(warehouse.connection, [file('interview-seven.txt', 'R: Hello.')], { detectors: [] });
+    expect(result.participantId).toBe(null);
+    const linked = await setTranscriptParticipant(warehouse.connection, result.transcriptId!, 'P01');
+    expect([linked.participant_id, (await getTranscript(warehouse.connection, linked.transcript_id)).text]).toEqual(['P01', 'R: Hello.']);
+    await expect(setTranscriptParticipant(warehouse.connection, result.transcriptId!, 'P99')).rejects.toThrow('No participant P99');
   });
 
   it('a dry run proposes and stores nothing', async () => {
