@@ -421,6 +421,41 @@ describe('charts are drawn from the controlled figures', () => {
   });
 });
 
+describe('a notebook may name another disclosure profile', () => {
+  it('threshold-10: counts under 10 (0 included) hidden, larger ones exact, the profile named', async () => {
+    const report = await renderText(
+      [
+        '---', 'title: Sharing', 'profile: threshold-10', '---',
+        '```sql name=s',
+        'SELECT f.service_name, f.registered, f.shared_with_carer FROM uptake_funnel f',
+        'JOIN service_status s ON s.as_of = f.as_of AND s.service_id = f.service_id',
+        'WHERE f.as_of = $as_of AND s.is_live ORDER BY f.registered DESC, f.service_name',
+        '```',
+        '```table s', 'caption: Sharing', 'column service_name: Service', 'column registered: Registered', 'column shared_with_carer: Carer', 'total: All', '```'
+      ].join('\n'),
+      'funder'
+    );
+    expect(report.profile).toBe('threshold-10');
+    const sharing = table(report, 'Sharing');
+    expect(sharing.row('Colposcopy')).toEqual({ Service: 'Colposcopy', Registered: '74', Carer: '*' });
+    expect(sharing.row('Hepatology')).toEqual({ Service: 'Hepatology', Registered: '10', Carer: '*' });
+    expect(sharing.total).toEqual({ Service: 'All', Registered: '350', Carer: '20' });
+    expect(report.fragment).toContain('Disclosure control: <strong>threshold-10</strong>');
+    expect(text(report)).toContain(footnote('threshold-10'));
+    // The committee still sees exact figures, whatever profile the notebook names for funders.
+    const committee = await renderText(
+      [
+        '---', 'title: Sharing', 'profile: threshold-10', '---',
+        '```sql name=s', "SELECT service_name, shared_with_carer FROM uptake_funnel WHERE as_of = $as_of AND service_id = 'IMP-COLP'", '```',
+        '```table s', 'caption: Sharing', 'column service_name: Service', 'column shared_with_carer: Carer', '```'
+      ].join('\n'),
+      'committee'
+    );
+    expect(committee.profile).toBe('none');
+    expect(table(committee, 'Sharing').rows).toEqual([{ Service: 'Colposcopy', Carer: '2' }]);
+  });
+});
+
 describe('disclosure control in every controlled report', () => {
   for (const name of ['cie-evaluation-2017', 'steering-committee-monthly', 'funder-impact']) {
     for (const audience of ['funder', 'public']) {
@@ -477,6 +512,14 @@ describe('uptake report', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('Data from 31 Jan 2017');
     expect(html).toContain('<style>');
+  });
+
+  it('writes a PDF', async () => {
+    const out = join(folder, 'impact.pdf');
+    const result = await uptake(['report', 'funder-impact', '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`Wrote ${out}: Impact report, as of 2017-02-06, for the funder (disclosure profile nhs-digital).\n`);
+    expect(readFileSync(out).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
   it('takes a path to a notebook file', async () => {
