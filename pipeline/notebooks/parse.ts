@@ -284,18 +284,18 @@ export function parseNotebook(text: string, name: string): Notebook {
   const blocks: Block[] = [];
   const results = new Set<string>();
   const lines = body.split(/\r?\n/);
-  let text_: string[] = [];
+  let pending: string[] = [];
   let textLine = bodyLine;
   const flush = () => {
-    if (text_.join('').trim() !== '') blocks.push({ type: 'text', line: textLine, markdown: text_.join('\n') });
-    text_ = [];
+    if (pending.join('').trim() !== '') blocks.push({ type: 'text', line: textLine, markdown: pending.join('\n') });
+    pending = [];
   };
   for (let i = 0; i < lines.length; i++) {
     const line = bodyLine + i;
     const fence = /^(`{3,})\s*([a-z]+)?\s*(.*)$/.exec(lines[i]);
     if (!fence) {
-      if (text_.length === 0) textLine = line;
-      text_.push(lines[i]);
+      if (pending.length === 0) textLine = line;
+      pending.push(lines[i]);
       continue;
     }
     flush();
