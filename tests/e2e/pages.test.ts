@@ -12,12 +12,13 @@ import { launchBrowser, openPage, screenshotPath, type Browser } from './browser
 export const PAGES = [
   { path: '/', name: 'overview', heading: 'Overview', charts: 1 },
   { path: '/services', name: 'services', heading: 'Services', charts: 0 },
-  { path: '/services/CNWL-EIP', name: 'service', heading: 'Early Intervention in Psychosis', charts: 0 },
+  { path: '/services/CNWL-EIP', name: 'service', heading: 'Early Intervention in Psychosis', charts: 1 },
   { path: '/timeline', name: 'timeline', heading: 'Setup timeline', charts: 1 },
-  { path: '/uptake', name: 'uptake', heading: 'Uptake and trends', charts: 1 },
-  { path: '/functionality', name: 'functionality', heading: 'Functionality', charts: 0 },
-  { path: '/settings', name: 'settings', heading: 'Settings', charts: 0 },
-  { path: '/data', name: 'data', heading: 'Data', charts: 0 }
+  { path: '/uptake', name: 'uptake', heading: 'Uptake and trends', charts: 2 },
+  { path: '/functionality', name: 'functionality', heading: 'Functionality', charts: 1 },
+  { path: '/settings', name: 'settings', heading: 'Settings', charts: 1 },
+  { path: '/data', name: 'data', heading: 'Data', charts: 0 },
+  { path: '/data/upload', name: 'upload', heading: 'Load an export', charts: 0 }
 ];
 
 let server: DashboardServer;
@@ -39,7 +40,7 @@ describe.each(PAGES)('$path', ({ path, name, heading, charts }) => {
     const response = await page.goto(server.url + path);
     expect(response?.status()).toBe(200);
     await expect(page.locator('h1').textContent()).resolves.toContain(heading);
-    expect(await page.locator('figure svg[role="img"]').count()).toBeGreaterThanOrEqual(charts);
+    expect(await page.locator('figure svg[role="img"]').count()).toBe(charts);
     await page.screenshot({ path: screenshotPath(name), fullPage: true });
 
     // Open every "Show data table" so that axe checks the tables too.
@@ -74,5 +75,27 @@ test('a link with an unknown filter value shows a 400 page that says what was wr
   const bad = await page.goto(server.url + "/services?organisation=x'%20OR%201=1--");
   expect(bad?.status()).toBe(400);
   await expect(page.locator('main').textContent()).resolves.toContain(`No service is loaded for the organisation "x' OR 1=1--"`);
+  await page.close();
+});
+
+test('the overview prints on A4: no navigation or forms, and no figure split across pages', async () => {
+  const { page } = await openPage(browser);
+  await page.goto(server.url + '/');
+  await page.emulateMedia({ media: 'print' });
+  // A4 at 96 dpi less 15 mm margins is about 680px wide.
+  await page.setViewportSize({ width: 680, height: 1000 });
+  await page.screenshot({ path: screenshotPath('overview-print'), fullPage: true });
+  const printed = await page.evaluate(() => ({
+    hidden: ['.nhsuk-header__navigation', '.uptake-filters', '.uptake-figure__download'].map(
+      (selector) => getComputedStyle(document.querySelector(selector)!).display
+    ),
+    figures: [...document.querySelectorAll('figure')].map((f) => getComputedStyle(f).breakInside),
+    widest: Math.max(...[...document.querySelectorAll('figure svg')].map((svg) => svg.getBoundingClientRect().width))
+  }));
+  expect(printed.hidden).toEqual(['none', 'none', 'none']);
+  expect(printed.figures).toEqual(['avoid', 'avoid']);
+  expect(printed.widest).toBeLessThanOrEqual(680);
+  const pdf = await page.pdf({ format: 'A4', margin: { top: '15mm', bottom: '15mm', left: '15mm', right: '15mm' } });
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   await page.close();
 });
