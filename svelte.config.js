@@ -7,6 +7,25 @@ export default {
   kit: {
     adapter: adapter(),
     alias: { $pipeline: 'pipeline' },
+    // Content security policy (issue 6): SvelteKit adds a nonce (or a hash, for prerendered pages) to its own inline
+    // scripts in 'auto' mode, so nothing else may run. Inline styles stay allowed: Observable Plot's SVG carries a
+    // <style> element and style attributes. csrf.checkOrigin stays at its default (true); the hook extends it to
+    // every content type (pipeline/access/README.md).
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:'],
+        'font-src': ['self'],
+        'connect-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none']
+      }
+    },
     files: {
       routes: 'site/routes',
       lib: 'site/lib',

@@ -13,6 +13,7 @@ import { formatProblem, loadPaths, LoadUsageError, type FileSummary, type LoadRe
 import { ProfileError, resolveProfile } from '../load/profile.ts';
 import { defaultRawDir } from '../load/raw-store.ts';
 import { openWarehouse } from '../warehouse/open.ts';
+import { cliActor, loadAuditEvent, recordAudit } from '../audit/log.ts';
 
 export interface LoadCommandOptions {
   profile?: string;
@@ -101,6 +102,7 @@ export async function loadCommand(dbPath: string, paths: string[], options: Load
   let report: LoadReport;
   try {
     report = await loadPaths(warehouse, paths, { profile: options.profile, rawDir: defaultRawDir(dbPath), onProgress: progress.onProgress });
+    await recordAudit(warehouse.connection, { actor: cliActor(), source: 'cli', ...loadAuditEvent(report, paths) });
   } catch (error) {
     // A missing path or an unknown profile is the caller's mistake, not a failed load.
     if (error instanceof LoadUsageError || error instanceof ProfileError) throw new UsageError(error.message);

@@ -13,6 +13,8 @@ import { rebuildCommand } from './rebuild.ts';
 import { registerReportCommand } from './report.ts';
 import { registerTranscriptsCommand } from './transcripts.ts';
 import { registerQdaCommand, registerTranscriptsImportCommand } from './qda.ts';
+import { registerUsersCommand } from './users.ts';
+import { registerAuditCommand } from './audit.ts';
 import { statusCommand } from './status.ts';
 import { databasePath } from '../warehouse/open.ts';
 
@@ -98,6 +100,8 @@ export async function runCli(argv: string[], effects: CliEffects): Promise<ExitC
   registerTranscriptsCommand(program, run, effects);
   registerTranscriptsImportCommand(program, run, effects);
   registerQdaCommand(program, run, effects);
+  registerUsersCommand(program, run, effects);
+  registerAuditCommand(program, run, effects);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

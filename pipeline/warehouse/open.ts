@@ -10,6 +10,8 @@ import { dirname, resolve } from 'node:path';
 import { LANDED_DDL, MEASURES, SCHEMA_VERSION } from './schema.ts';
 import { METRIC_VIEWS_SQL } from '../metrics/views.ts';
 import { QUALITATIVE_DDL } from '../qualitative/schema.ts';
+import { ACCESS_DDL } from '../access/schema.ts';
+import { AUDIT_DDL } from '../audit/schema.ts';
 
 export const DEFAULT_DB = 'data/uptake.duckdb';
 
@@ -89,6 +91,8 @@ export async function openWarehouse(path: string = databasePath(), options: Open
 export async function ensureSchema(connection: DuckDBConnection): Promise<void> {
   await connection.run(LANDED_DDL);
   await connection.run(QUALITATIVE_DDL);
+  await connection.run(ACCESS_DDL);
+  await connection.run(AUDIT_DDL);
   await connection.run(
     `INSERT OR REPLACE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}')`
   );

@@ -11,6 +11,8 @@
  * is rejected by the checks, and a later as-of date supersedes in the metric views only.
  */
 import { QUALITATIVE_TABLES } from '../qualitative/schema.ts';
+import { ACCESS_TABLES } from '../access/schema.ts';
+import { AUDIT_TABLES } from '../audit/schema.ts';
 
 /** Bump when the DDL changes; `rebuild` recreates the landed tables from data/raw/ under the new version. */
 export const SCHEMA_VERSION = 1;
@@ -129,4 +131,4 @@ CREATE TABLE IF NOT EXISTS measure_catalogue (
 export const LANDED_TABLES = ['load_batch', 'load_file', 'load_problem', 'programme', 'service', 'feature', 'snapshot'] as const;
 
 /** Tables written by people (codings, summaries, accounts, audit): `rebuild` copies them across untouched. */
-export const USER_AUTHORED_TABLES: string[] = [...QUALITATIVE_TABLES];
+export const USER_AUTHORED_TABLES: string[] = [...QUALITATIVE_TABLES, ...ACCESS_TABLES, ...AUDIT_TABLES];

@@ -7,6 +7,7 @@
 import ExcelJS from 'exceljs';
 import { basename } from 'node:path';
 import { ReadError, textTable, uniqueHeaders, type ReadContext, type SourceTable } from './types.ts';
+import { checkZipFile, ZipRefusedError } from '../../access/zip-guard.ts';
 
 function cellText(value: ExcelJS.CellValue): string | null {
   if (value === null || value === undefined) return null;
@@ -23,6 +24,13 @@ function cellText(value: ExcelJS.CellValue): string | null {
 }
 
 export async function readXlsx(ctx: ReadContext, path: string, label = basename(path)): Promise<SourceTable[]> {
+  // A workbook is a ZIP archive: refuse a zip bomb or a path-traversal entry before exceljs unpacks anything.
+  try {
+    await checkZipFile(path, label);
+  } catch (error) {
+    if (error instanceof ZipRefusedError) throw new ReadError(label, 'unsafe-archive', `The workbook was refused before it was opened: ${error.detail}`);
+    throw error;
+  }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.readFile(path);

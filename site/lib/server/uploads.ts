@@ -13,6 +13,7 @@ import { loadPaths, type LoadReport } from '$pipeline/load/load.ts';
 import { parseProfile } from '$pipeline/load/profile.ts';
 import uptakeTemplates from '$pipeline/load/profiles/uptake-templates.json';
 import { warehouse } from './warehouse.ts';
+import { checkUpload, displayName, refusedUpload, uploadFileName, UploadRefusedError } from '$pipeline/access/upload-guard.ts';
 
 // The built-in profile, bundled with the server. pipeline/load/profile.ts finds built-in profiles next to its own
 // file (import.meta.url), which inside build/ is a bundle chunk with no profiles/ folder beside it; passing the parsed
@@ -29,11 +30,20 @@ export function safeFileName(name: string): string {
 
 export function loadUploadedFile(name: string, bytes: Uint8Array): Promise<LoadReport> {
   const run = queue.then(async () => {
+    // Size, type by name and content, and (XLSX) the zip guard, before anything is written (pipeline/access).
+    let checked;
+    try {
+      checked = await checkUpload(name, bytes);
+    } catch (error) {
+      if (error instanceof UploadRefusedError) return refusedUpload(displayName(name), error);
+      throw error;
+    }
     const folder = mkdtempSync(join(tmpdir(), 'uptake-upload-'));
     try {
-      const path = join(folder, safeFileName(name));
+      // The name the browser sent is never a path: the bytes get a random name, the sent name travels as text.
+      const path = join(folder, uploadFileName(checked.extension));
       writeFileSync(path, bytes);
-      return await loadPaths(await warehouse(), [path], { profileObject: TEMPLATES });
+      return await loadPaths(await warehouse(), [path], { profileObject: TEMPLATES, names: [checked.displayName] });
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

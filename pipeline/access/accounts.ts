@@ -1,0 +1,204 @@
+/**
+ * Accounts: add, list, remove, change role, reset password, and the accounts single sign-on creates on first use.
+ * Every change is written to the audit log in the same call, by whoever `by` names (an admin on the web, or the
+ * operating-system user at the command line). Removing an account or resetting its password ends its sessions.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows } from '../warehouse/open.ts';
+import { recordAudit, timestampText, type AuditEvent } from '../audit/log.ts';
+import { hashPassword } from './passwords.ts';
+import { isRole, ROLES, type Role } from './roles.ts';
+
+export interface Account {
+  username: string;
+  displayName: string | null;
+  role: Role;
+  /** 'password' for a local account; 'single sign-on' for one made by the organisation's identity provider. */
+  signIn: 'password' | 'single sign-on';
+  createdAt: string;
+  createdBy: string;
+}
+
+/** Who is making a change, for the audit log. */
+export interface Actor {
+  actor: string;
+  actorRole?: string | null;
+  source: AuditEvent['source'];
+  client?: string | null;
+  now?: Date;
+}
+
+export class AccountError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccountError';
+  }
+}
+
+/** Usernames: letters, digits and . _ @ - (an e-mail address fits), 1–100 characters, compared lower-case. */
+export function normaliseUsername(raw: string): string {
+  const username = raw.trim().toLowerCase();
+  if (!/^[a-z0-9][a-z0-9._@-]{0,99}$/.test(username)) {
+    throw new AccountError(`"${raw.slice(0, 100)}" cannot be a username: use letters, digits and . _ @ - (up to 100 characters).`);
+  }
+  return username;
+}
+
+export function checkRole(role: string): Role {
+  if (!isRole(role)) throw new AccountError(`There is no role "${role}": the roles are ${ROLES.join(', ')}.`);
+  return role;
+}
+
+interface AccountRow {
+  username: string;
+  display_name: string | null;
+  role: string;
+  password_hash: string | null;
+  oidc_subject: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+function toAccount(row: AccountRow): Account {
+  return {
+    username: row.username,
+    displayName: row.display_name,
+    role: checkRole(row.role),
+    signIn: row.oidc_subject ? 'single sign-on' : 'password',
+    createdAt: row.created_at,
+    createdBy: row.created_by
+  };
+}
+
+export async function listAccounts(connection: DuckDBConnection): Promise<Account[]> {
+  const rows = await queryRows<AccountRow>(
+    connection,
+    `SELECT username, display_name, role, password_hash, oidc_subject, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at, created_by
+     FROM account ORDER BY username`
+  );
+  return rows.map(toAccount);
+}
+
+export async function findAccount(connection: DuckDBConnection, username: string): Promise<(Account & { passwordHash: string | null }) | null> {
+  const rows = await queryRows<AccountRow>(
+    connection,
+    `SELECT username, display_name, role, password_hash, oidc_subject, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at, created_by
+     FROM account WHERE username = $1`,
+    [username]
+  );
+  return rows.length ? { ...toAccount(rows[0]), passwordHash: rows[0].password_hash } : null;
+}
+
+async function requireAccount(connection: DuckDBConnection, raw: string) {
+  const username = normaliseUsername(raw);
+  const account = await findAccount(connection, username);
+  if (!account) throw new AccountError(`There is no account "${username}".`);
+  return account;
+}
+
+async function countAdmins(connection: DuckDBConnection): Promise<number> {
+  return Number((await queryRows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM account WHERE role = 'admin'`))[0].n);
+}
+
+export async function addAccount(
+  connection: DuckDBConnection,
+  input: { username: string; role: string; password: string; displayName?: string | null },
+  by: Actor
+): Promise<Account> {
+  const username = normaliseUsername(input.username);
+  const role = checkRole(input.role);
+  if (await findAccount(connection, username)) throw new AccountError(`There is already an account "${username}".`);
+  const passwordHash = await hashPassword(input.password);
+  const at = timestampText(by.now ?? new Date());
+  await connection.run(
+    `INSERT INTO account VALUES ($1, $2, $3, $4, NULL, NULL, $5::TIMESTAMP, $6)`,
+    [username, input.displayName?.trim() || null, role, passwordHash, at, by.actor]
+  );
+  await recordAudit(connection, { ...by, at: by.now, action: 'account-add', target: username, detail: `role ${role}` });
+  return (await findAccount(connection, username))!;
+}
+
+/** Refuses to remove or demote the last admin: nobody could then manage accounts from the web. */
+async function keepAnAdmin(connection: DuckDBConnection, account: Account, what: string): Promise<void> {
+  if (account.role === 'admin' && (await countAdmins(connection)) === 1) {
+    throw new AccountError(`${account.username} is the only admin: add another admin before you ${what}.`);
+  }
+}
+
+export async function removeAccount(connection: DuckDBConnection, rawUsername: string, by: Actor): Promise<void> {
+  const account = await requireAccount(connection, rawUsername);
+  await keepAnAdmin(connection, account, 'remove this account');
+  await connection.run('DELETE FROM session WHERE username = $1', [account.username]);
+  await connection.run('DELETE FROM account WHERE username = $1', [account.username]);
+  await recordAudit(connection, { ...by, at: by.now, action: 'account-remove', target: account.username, detail: `role was ${account.role}` });
+}
+
+export async function setRole(connection: DuckDBConnection, rawUsername: string, rawRole: string, by: Actor): Promise<{ from: Role; to: Role }> {
+  const account = await requireAccount(connection, rawUsername);
+  const role = checkRole(rawRole);
+  if (account.role !== role) {
+    await keepAnAdmin(connection, account, 'change its role');
+    await connection.run('UPDATE account SET role = $1 WHERE username = $2', [role, account.username]);
+    await recordAudit(connection, { ...by, at: by.now, action: 'role-change', target: account.username, detail: `${account.role} → ${role}` });
+  }
+  return { from: account.role, to: role };
+}
+
+export async function resetPassword(connection: DuckDBConnection, rawUsername: string, password: string, by: Actor): Promise<void> {
+  const account = await requireAccount(connection, rawUsername);
+  if (account.signIn === 'single sign-on') {
+    throw new AccountError(`${account.username} signs in through the organisation's identity provider and has no Uptake password.`);
+  }
+  const passwordHash = await hashPassword(password);
+  await connection.run('UPDATE account SET password_hash = $1 WHERE username = $2', [passwordHash, account.username]);
+  // Whoever knew the old password is signed out everywhere.
+  await connection.run('DELETE FROM session WHERE username = $1', [account.username]);
+  await recordAudit(connection, { ...by, at: by.now, action: 'password-reset', target: account.username, detail: 'sessions ended' });
+}
+
+/**
+ * The account for someone the identity provider vouched for: found by (issuer, subject), created on first sign-in,
+ * its role kept in step with the provider's claim (a change is audited as a role change by the provider).
+ */
+export async function accountForSingleSignOn(
+  connection: DuckDBConnection,
+  identity: { issuer: string; subject: string; username: string; displayName: string | null; role: Role },
+  by: Actor
+): Promise<Account> {
+  const existing = await queryRows<{ username: string; role: string }>(
+    connection,
+    'SELECT username, role FROM account WHERE oidc_issuer = $1 AND oidc_subject = $2',
+    [identity.issuer, identity.subject]
+  );
+  if (existing.length) {
+    const username = existing[0].username;
+    if (existing[0].role !== identity.role) {
+      await connection.run('UPDATE account SET role = $1 WHERE username = $2', [identity.role, username]);
+      await recordAudit(connection, {
+        ...by,
+        at: by.now,
+        action: 'role-change',
+        target: username,
+        detail: `${existing[0].role} → ${identity.role} (from the identity provider's claim)`
+      });
+    }
+    return (await findAccount(connection, username))!;
+  }
+  const username = normaliseUsername(identity.username);
+  if (await findAccount(connection, username)) {
+    throw new AccountError(
+      `An Uptake account called "${username}" already exists and is not linked to your organisation account. Ask an Uptake admin to remove or rename it.`
+    );
+  }
+  await connection.run(`INSERT INTO account VALUES ($1, $2, $3, NULL, $4, $5, $6::TIMESTAMP, $7)`, [
+    username,
+    identity.displayName,
+    identity.role,
+    identity.issuer,
+    identity.subject,
+    timestampText(by.now ?? new Date()),
+    by.actor
+  ]);
+  await recordAudit(connection, { ...by, at: by.now, action: 'account-add', target: username, detail: `role ${identity.role} (single sign-on)` });
+  return (await findAccount(connection, username))!;
+}

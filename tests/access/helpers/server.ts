@@ -1,0 +1,137 @@
+/**
+ * The built dashboard (`npm run build` first) for the access tests: the demo programme and demo study loaded into a
+ * warehouse of its own, one account per role made before the server starts (the server then owns the file), and the
+ * environment the test asks for (no demo mode unless asked; single sign-on settings). Plus a fetch that signs in
+ * and keeps the session cookie, as a browser would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadPaths } from '../../../pipeline/load/load.ts';
+import { openWarehouse, type Warehouse } from '../../../pipeline/warehouse/open.ts';
+import { addAccount } from '../../../pipeline/access/accounts.ts';
+import type { Role } from '../../../pipeline/access/roles.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+export const DEMO_DIR = join(ROOT, 'data/demo');
+export const PASSWORD = 'a long test password';
+/** One account per role, named after it. */
+export const ACCOUNTS: { username: string; role: Role }[] = [
+  { username: 'ada', role: 'admin' },
+  { username: 'cal', role: 'committee' },
+  { username: 'rea', role: 'researcher' },
+  { username: 'fay', role: 'funder' }
+];
+
+export interface AccessServer {
+  url: string;
+  dbPath: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The dashboard exited with code ${child.exitCode}:\n${output()}`);
+    try {
+      await fetch(`${url}/sign-in`);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`The dashboard did not answer within 60 s:\n${output()}`);
+}
+
+export async function startAccessServer(
+  options: { env?: Record<string, string>; prepare?: (warehouse: Warehouse, folder: string) => Promise<void>; port?: number } = {}
+): Promise<AccessServer> {
+  if (!existsSync(join(ROOT, 'build/index.js'))) throw new Error('No build/ found: run `npm run build` before the access tests.');
+  const folder = mkdtempSync(join(tmpdir(), 'uptake-access-'));
+  const dbPath = join(folder, 'uptake.duckdb');
+  const warehouse = await openWarehouse(dbPath);
+  try {
+    const report = await loadPaths(warehouse, [DEMO_DIR], { rawDir: join(folder, 'raw'), now: new Date('2017-02-07T09:00:00Z') });
+    if (report.outcome !== 'loaded') throw new Error(`The demo did not load: ${JSON.stringify(report.problems.slice(0, 3))}`);
+    for (const { username, role } of ACCOUNTS) {
+      await addAccount(warehouse.connection, { username, role, password: PASSWORD }, { actor: 'test-setup', source: 'cli' });
+    }
+    await options.prepare?.(warehouse, folder);
+  } finally {
+    warehouse.close();
+  }
+  const port = options.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  let log = '';
+  const env: Record<string, string | undefined> = { ...process.env, UPTAKE_DB: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, ...options.env };
+  if (!options.env?.UPTAKE_DEMO) delete env.UPTAKE_DEMO;
+  const child = spawn(process.execPath, ['build'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk) => (log += chunk));
+  child.stderr?.on('data', (chunk) => (log += chunk));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    rmSync(folder, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(url, child, () => log);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, dbPath, output: () => log, stop };
+}
+
+/** A person with a browser's cookie jar of one cookie: the session. Requests never follow redirects by themselves. */
+export class Visitor {
+  cookie = '';
+  constructor(readonly base: string) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookie) headers.set('cookie', this.cookie);
+    if (!headers.has('accept')) headers.set('accept', 'text/html');
+    const response = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, value] = pair.split('=');
+      if (name === 'uptake_session') this.cookie = value ? `uptake_session=${value}` : '';
+    }
+    return response;
+  }
+
+  /** Posts the sign-in form as the page does (same origin, form encoding). */
+  signIn(username: string, password = PASSWORD, next = ''): Promise<Response> {
+    return this.request('/sign-in', {
+      method: 'POST',
+      headers: { origin: this.base, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username, password, next }).toString()
+    });
+  }
+}
+
+export async function signedIn(base: string, username: string): Promise<Visitor> {
+  const visitor = new Visitor(base);
+  const response = await visitor.signIn(username);
+  if (response.status !== 303 || !visitor.cookie) throw new Error(`${username} could not sign in: ${response.status} ${await response.text()}`);
+  return visitor;
+}
