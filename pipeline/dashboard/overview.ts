@@ -60,32 +60,54 @@ function ratio(numerator: number | null, denominator: number | null): number | n
   return numerator === null || !denominator ? null : numerator / denominator;
 }
 
-export async function headlineAt(connection: DuckDBConnection, asOf: string, filters: ResolvedFilters): Promise<Headline> {
-  const [row] = await select<Omit<Headline, 'registration_rate' | 'sharing_rate'>>(
+/**
+ * The headline at one or two as-of dates (the chosen one and the one before, for the change), in one statement:
+ * each per-service view is read once and grouped by as-of date.
+ */
+export async function headlines(connection: DuckDBConnection, dates: string[], filters: ResolvedFilters): Promise<Map<string, Headline>> {
+  const [first, second = null] = dates;
+  const at = (alias: string) =>
+    `${alias}.as_of IN (CAST($first AS DATE), CAST($second AS DATE)) AND ${serviceFilter(alias)}`;
+  const rows = await select<Omit<Headline, 'registration_rate' | 'sharing_rate'> & { as_of: string }>(
     connection,
-    `WITH s AS (SELECT * FROM service_status s WHERE s.as_of = CAST($asOf AS DATE) AND ${serviceFilter('s')}),
-          u AS (SELECT * FROM uptake_funnel u WHERE u.as_of = CAST($asOf AS DATE) AND ${serviceFilter('u')}),
-          d AS (SELECT * FROM setup_duration d WHERE d.as_of = CAST($asOf AS DATE) AND ${serviceFilter('d')})
-     SELECT
-       (SELECT CAST(count(*) AS INTEGER) FROM s) AS services_total,
-       (SELECT CAST(count(*) FILTER (WHERE is_approached) AS INTEGER) FROM s) AS services_approached,
-       (SELECT CAST(count(*) FILTER (WHERE is_live) AS INTEGER) FROM s) AS services_live,
-       (SELECT CAST(sum(approached) AS INTEGER) FROM u) AS approached,
-       (SELECT CAST(sum(consented) AS INTEGER) FROM u) AS consented,
-       (SELECT CAST(sum(registered) AS INTEGER) FROM u) AS registered,
-       (SELECT CAST(sum(shared_with_carer) AS INTEGER) FROM u) AS shared_with_carer,
-       (SELECT CAST(sum(shared_with_professional) AS INTEGER) FROM u) AS shared_with_professional,
-       (SELECT ${monthsFromDays('median(days_launch_to_live)')} FROM d) AS median_months_launch_to_live`,
-    { ...filterParams(filters), asOf }
+    `WITH s AS (
+       SELECT s.as_of, CAST(count(*) AS INTEGER) AS services_total,
+              CAST(count(*) FILTER (WHERE s.is_approached) AS INTEGER) AS services_approached,
+              CAST(count(*) FILTER (WHERE s.is_live) AS INTEGER) AS services_live
+         FROM service_status s WHERE ${at('s')} GROUP BY s.as_of
+     ), u AS (
+       SELECT u.as_of, CAST(sum(u.approached) AS INTEGER) AS approached, CAST(sum(u.consented) AS INTEGER) AS consented,
+              CAST(sum(u.registered) AS INTEGER) AS registered, CAST(sum(u.shared_with_carer) AS INTEGER) AS shared_with_carer,
+              CAST(sum(u.shared_with_professional) AS INTEGER) AS shared_with_professional
+         FROM uptake_funnel u WHERE ${at('u')} GROUP BY u.as_of
+     ), d AS (
+       SELECT d.as_of, ${monthsFromDays('median(d.days_launch_to_live)')} AS median_months_launch_to_live
+         FROM setup_duration d WHERE ${at('d')} GROUP BY d.as_of
+     )
+     SELECT CAST(s.as_of AS VARCHAR) AS as_of, s.services_total, s.services_approached, s.services_live,
+            u.approached, u.consented, u.registered, u.shared_with_carer, u.shared_with_professional,
+            d.median_months_launch_to_live
+       FROM s LEFT JOIN u USING (as_of) LEFT JOIN d USING (as_of)`,
+    { ...filterParams(filters), first, second }
   );
-  const shared = row.shared_with_carer === null && row.shared_with_professional === null
-    ? null
-    : (row.shared_with_carer ?? 0) + (row.shared_with_professional ?? 0);
-  return {
-    ...row,
-    registration_rate: ratio(row.registered, row.consented),
-    sharing_rate: ratio(shared, row.registered)
-  };
+  const byDate = new Map<string, Headline>();
+  for (const { as_of, ...row } of rows) {
+    const shared = row.shared_with_carer === null && row.shared_with_professional === null
+      ? null
+      : (row.shared_with_carer ?? 0) + (row.shared_with_professional ?? 0);
+    byDate.set(as_of, { ...row, registration_rate: ratio(row.registered, row.consented), sharing_rate: ratio(shared, row.registered) });
+  }
+  // A filter that matches no service still has a headline: zero services, no patients.
+  for (const date of dates) {
+    if (!byDate.has(date)) {
+      byDate.set(date, {
+        services_total: 0, services_approached: 0, services_live: 0, approached: null, consented: null, registered: null,
+        shared_with_carer: null, shared_with_professional: null, registration_rate: null, sharing_rate: null,
+        median_months_launch_to_live: null
+      });
+    }
+  }
+  return byDate;
 }
 
 function headlineFigures(now: Headline, before: Headline | null): HeadlineFigure[] {
@@ -155,8 +177,9 @@ export async function programme(connection: DuckDBConnection): Promise<Programme
 export async function overview(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Overview> {
   const about = await programme(connection);
   if (!filters.asOf) return { filters, programme: about, headline: null, figures: [], adoption: null, reaim: null };
-  const now = await headlineAt(connection, filters.asOf, filters);
-  const before = filters.previousAsOf ? await headlineAt(connection, filters.previousAsOf, filters) : null;
+  const both = await headlines(connection, filters.previousAsOf ? [filters.asOf, filters.previousAsOf] : [filters.asOf], filters);
+  const now = both.get(filters.asOf)!;
+  const before = filters.previousAsOf ? both.get(filters.previousAsOf)! : null;
   return {
     filters,
     programme: about,
