@@ -22,7 +22,7 @@ export interface GeneratedExport {
 }
 
 /** mulberry32: a tiny seeded generator, so the file is the same on every run. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

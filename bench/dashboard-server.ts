@@ -1,0 +1,85 @@
+/**
+ * The built dashboard (`node build`, from `npm run build`) on a warehouse of its own, for the page-speed benchmark:
+ * `loadWarehouse` loads data with loadPaths (the code path of `uptake load`) into a fresh DuckDB file, and
+ * `startDashboard` serves that file on a free loopback port in demo mode (UPTAKE_DEMO=1 with HOST=127.0.0.1, which
+ * site/hooks.server.ts honours by signing every request in as the demo admin, so every page answers without a session).
+ * Same recipe as tests/e2e/server.ts; bench/ keeps its own copy because nothing outside tests/ imports tests/.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { loadPaths } from '../pipeline/load/load.ts';
+import { openWarehouse } from '../pipeline/warehouse/open.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+/** adapter-node serves this folder as static files (sirv), listing it once at start-up. */
+export const CLIENT_DIR = join(ROOT, 'build/client');
+
+export interface RunningDashboard {
+  url: string;
+  /** Everything the server printed, for error messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Loads `paths` into a new warehouse at `dbPath`; throws unless the batch loads cleanly. */
+export async function loadWarehouse(dbPath: string, paths: string[], rawDir: string): Promise<void> {
+  const warehouse = await openWarehouse(dbPath);
+  try {
+    const report = await loadPaths(warehouse, paths, { rawDir });
+    if (report.outcome !== 'loaded') throw new Error(`The benchmark data did not load (${report.outcome}): ${JSON.stringify(report.problems.slice(0, 5))}`);
+  } finally {
+    warehouse.close();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+export async function startDashboard(dbPath: string): Promise<RunningDashboard> {
+  if (!existsSync(join(ROOT, 'build/index.js'))) throw new Error('No build/ found: run `npm run build` before `npm run bench -- --only pages`.');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let log = '';
+  const child = spawn(process.execPath, ['build'], {
+    cwd: ROOT,
+    env: { ...process.env, UPTAKE_DB: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, UPTAKE_DEMO: '1' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  child.stdout?.on('data', (chunk) => (log += chunk));
+  child.stderr?.on('data', (chunk) => (log += chunk));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The dashboard exited with code ${child.exitCode}:\n${log}`);
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`The dashboard did not answer within 30 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, output: () => log, stop };
+}

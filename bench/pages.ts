@@ -1,0 +1,262 @@
+/**
+ * Benchmark: how fast the dashboard's pages are (issue 3, "A page-speed benchmark"), on two programmes:
+ *   demo      data/demo/ (13 services × 5 snapshots)
+ *   500x36    bench/programme-generator.ts: 500 services × 36 monthly snapshots (--services, --snapshots)
+ * each loaded with loadPaths into its own temporary DuckDB file and served by the built dashboard (`node build`, demo
+ * mode, loopback; see dashboard-server.ts).
+ *
+ * 1. Server time per page: GET from request to last byte with fetch on loopback, sequential, 3 warm-up requests then N
+ *    (--requests, default 30); median and p95. Against it, in the same run, the same server serving a static file of
+ *    the same byte size: the page's own HTML, written into build/client/ under a bench-only name before the server
+ *    starts (adapter-node's sirv lists that folder once at start-up) and deleted afterwards. Page and static requests
+ *    alternate, so both see the same machine. Target: every page's p95 under 10× the static file's p95.
+ * 2. The overview in Chromium (page-browser.ts), --visits fresh visits (default 5): bytes transferred (compressed
+ *    where the server compressed) and navigation start → first `figure svg` in the DOM. Targets: under 150 KB, and
+ *    the charts within 200 ms (the median visit is judged).
+ *
+ * Options: --requests N, --warmup N, --visits N, --datasets demo,500x36, --services N, --snapshots N, --no-browser.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { notebookNames } from '../pipeline/notebooks/index.ts';
+import { openWarehouse, queryRows } from '../pipeline/warehouse/open.ts';
+import { CLIENT_DIR, loadWarehouse, ROOT, startDashboard } from './dashboard-server.ts';
+import { launchChromium, visit, type BrowserVisit } from './page-browser.ts';
+import { DEFAULT_SERVICES, DEFAULT_SNAPSHOTS, generateProgramme } from './programme-generator.ts';
+import type { BenchResult, BenchRow } from './types.ts';
+
+export const DEFAULT_REQUESTS = 30;
+export const DEFAULT_WARMUP = 3;
+export const DEFAULT_VISITS = 5;
+/** Issue 3's targets. */
+export const TARGET_RATIO = 10;
+export const TARGET_OVERVIEW_BYTES = 150 * 1024;
+export const TARGET_CHARTS_MS = 200;
+/** The report the benchmark opens (the committee's monthly one), if notebooks/ still has it. */
+const REPORT = 'steering-committee-monthly';
+
+/** The pages issue 3 names, in order; `[id]` and `[name]` are filled in per dataset. */
+const PAGES = ['/', '/services', '/services/[id]', '/timeline', '/uptake', '/functionality', '/settings', '/data', '/reports', '/reports/[name]'];
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+interface Get {
+  ms: number;
+  bytes: number;
+  status: number;
+}
+
+async function timedGet(url: string): Promise<Get> {
+  const start = process.hrtime.bigint();
+  const response = await fetch(url, { redirect: 'manual' });
+  const body = await response.arrayBuffer();
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, bytes: body.byteLength, status: response.status };
+}
+
+interface PageTiming {
+  page: string;
+  path: string;
+  bytes: number;
+  pageMs: number[];
+  staticMs: number[];
+}
+
+interface Dataset {
+  name: string;
+  description: string;
+  paths: string[];
+}
+
+/** The live service with the longest history (its page has the most to show), and the report to open. */
+async function pickIds(dbPath: string): Promise<{ id: string; report: string }> {
+  const warehouse = await openWarehouse(dbPath, { readOnly: true });
+  try {
+    const [row] = await queryRows<{ service_id: string }>(warehouse.connection,
+      'SELECT service_id FROM service_latest ORDER BY live_on NULLS LAST, service_id LIMIT 1');
+    const names = notebookNames();
+    return { id: row.service_id, report: names.includes(REPORT) ? REPORT : names[0] };
+  } finally {
+    warehouse.close();
+  }
+}
+
+async function measureDataset(dataset: Dataset, scratch: string, options: { requests: number; warmup: number; visits: number; browser: boolean }, log: (line: string) => void) {
+  const dbPath = join(scratch, 'uptake.duckdb');
+  const loadStart = process.hrtime.bigint();
+  await loadWarehouse(dbPath, dataset.paths, join(scratch, 'raw'));
+  log(`  loaded in ${(Number(process.hrtime.bigint() - loadStart) / 1e9).toFixed(1)} s`);
+  const { id, report } = await pickIds(dbPath);
+  const paths = PAGES.map((p) => p.replace('[id]', encodeURIComponent(id)).replace('[name]', report));
+
+  // First start: fetch each page once, for its HTML (the static twin's content) and to check it answers 200.
+  const html = new Map<string, Uint8Array>();
+  let server = await startDashboard(dbPath);
+  try {
+    for (const path of paths) {
+      const response = await fetch(server.url + path, { redirect: 'manual' });
+      const body = new Uint8Array(await response.arrayBuffer());
+      if (response.status !== 200) throw new Error(`${path} answered ${response.status} on ${dataset.name}:\n${server.output().slice(-2000)}`);
+      html.set(path, body);
+    }
+  } finally {
+    await server.stop();
+  }
+
+  // The static twins, under a name no route or asset uses; the server restarts so sirv lists them.
+  const tag = `__bench-pages-${process.pid}`;
+  const staticNames = new Map(paths.map((p, i) => [p, `${tag}-${i}.html`]));
+  const timings: PageTiming[] = [];
+  let browserVisits: BrowserVisit[] = [];
+  try {
+    for (const [path, name] of staticNames) writeFileSync(join(CLIENT_DIR, name), html.get(path)!);
+    server = await startDashboard(dbPath);
+    try {
+      for (const [i, path] of paths.entries()) {
+        const pageUrl = server.url + path;
+        const staticUrl = `${server.url}/${staticNames.get(path)}`;
+        const timing: PageTiming = { page: PAGES[i], path, bytes: html.get(path)!.byteLength, pageMs: [], staticMs: [] };
+        for (let r = 0; r < options.warmup + options.requests; r++) {
+          const page = await timedGet(pageUrl);
+          const still = await timedGet(staticUrl);
+          if (page.status !== 200 || still.status !== 200) throw new Error(`${path}: ${page.status}, its static twin: ${still.status}`);
+          if (still.bytes !== timing.bytes) throw new Error(`The static twin of ${path} is ${still.bytes} bytes, not ${timing.bytes}: compressed on the way?`);
+          if (r < options.warmup) continue;
+          timing.pageMs.push(page.ms);
+          timing.staticMs.push(still.ms);
+        }
+        timings.push(timing);
+        log(`  ${path}: ${(timing.bytes / 1024).toFixed(0)} KB, p95 ${percentile(timing.pageMs, 95).toFixed(1)} ms vs static ${percentile(timing.staticMs, 95).toFixed(2)} ms`);
+      }
+      if (options.browser) {
+        const browser = await launchChromium();
+        try {
+          for (let v = 0; v < options.visits; v++) browserVisits.push(await visit(browser, `${server.url}/`));
+        } finally {
+          await browser.close();
+        }
+        const last = browserVisits.at(-1)!;
+        log(`  / in Chromium: ${(last.bytesTransferred / 1024).toFixed(1)} KB transferred; charts in the DOM after ${browserVisits.map((b) => b.chartsInDomMs?.toFixed(0)).join(', ')} ms`);
+      }
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    for (const name of staticNames.values()) rmSync(join(CLIENT_DIR, name), { force: true });
+  }
+  return { timings, browserVisits, serviceId: id, report };
+}
+
+const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const kb = (n: number) => (n / 1024).toFixed(1);
+
+export async function run(args: string[], log: (line: string) => void): Promise<BenchResult> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      requests: { type: 'string' }, warmup: { type: 'string' }, visits: { type: 'string' }, datasets: { type: 'string' },
+      services: { type: 'string' }, snapshots: { type: 'string' }, 'no-browser': { type: 'boolean' }
+    },
+    strict: false
+  });
+  const whole = (name: string, value: unknown, fallback: number, least: number) => {
+    const n = Number(value ?? fallback);
+    if (!Number.isInteger(n) || n < least) throw new Error(`--${name} must be a whole number ≥ ${least}, not ${value}`);
+    return n;
+  };
+  const options = {
+    requests: whole('requests', values.requests, DEFAULT_REQUESTS, 1),
+    warmup: whole('warmup', values.warmup, DEFAULT_WARMUP, 0),
+    visits: whole('visits', values.visits, DEFAULT_VISITS, 1),
+    browser: !values['no-browser']
+  };
+  const services = whole('services', values.services, DEFAULT_SERVICES, 1);
+  const snapshots = whole('snapshots', values.snapshots, DEFAULT_SNAPSHOTS, 2);
+  const generatedName = `${services}x${snapshots}`;
+  const wanted = String(values.datasets ?? `demo,${generatedName}`).split(',');
+
+  const root = mkdtempSync(join(tmpdir(), 'uptake-bench-pages-'));
+  const table: BenchRow[] = [];
+  const summary: string[] = [];
+  const details: Record<string, unknown> = {
+    requests: options.requests, warmup: options.warmup, visits: options.visits,
+    targets: { ratio: TARGET_RATIO, overviewBytes: TARGET_OVERVIEW_BYTES, chartsMs: TARGET_CHARTS_MS },
+    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model },
+    datasets: {} as Record<string, unknown>
+  };
+  try {
+    const datasets: Dataset[] = [];
+    for (const name of wanted) {
+      if (name === 'demo') datasets.push({ name, description: 'the demo programme (data/demo: 13 services × 5 snapshots)', paths: [join(ROOT, 'data/demo')] });
+      else if (name === generatedName) {
+        const g = generateProgramme(join(root, 'programme'), services, snapshots);
+        datasets.push({ name, description: `a generated programme of ${g.services} services × ${g.snapshots} monthly snapshots (${g.live} live)`, paths: [g.folder] });
+      } else throw new Error(`Unknown dataset ${name}: choose from demo, ${generatedName}`);
+    }
+    for (const dataset of datasets) {
+      log(`${dataset.name}: ${dataset.description}`);
+      const scratch = join(root, dataset.name);
+      mkdirSync(scratch);
+      const { timings, browserVisits, serviceId, report } = await measureDataset(dataset, scratch, options, log);
+      const over: string[] = [];
+      for (const t of timings) {
+        const ratio = percentile(t.pageMs, 95) / percentile(t.staticMs, 95);
+        if (ratio >= TARGET_RATIO) over.push(t.page);
+        table.push({
+          dataset: dataset.name,
+          page: t.page,
+          'HTML KB': kb(t.bytes),
+          'median ms': ms(median(t.pageMs)),
+          'p95 ms': ms(percentile(t.pageMs, 95)),
+          'static median ms': ms(median(t.staticMs)),
+          'static p95 ms': ms(percentile(t.staticMs, 95)),
+          'p95 ratio': `${ratio.toFixed(1)}×`,
+          target: `p95 < ${TARGET_RATIO}× static`,
+          met: ratio < TARGET_RATIO ? 'yes' : 'NO'
+        });
+      }
+      summary.push(`${dataset.name}: ${timings.length - over.length} of ${timings.length} pages have a p95 under ${TARGET_RATIO}× the static file${over.length ? `; over: ${over.join(', ')}` : ''}.`);
+      const datasetDetails: Record<string, unknown> = {
+        description: dataset.description, serviceId, report,
+        pages: timings.map((t) => ({ ...t, medianMs: median(t.pageMs), p95Ms: percentile(t.pageMs, 95), staticMedianMs: median(t.staticMs), staticP95Ms: percentile(t.staticMs, 95) }))
+      };
+      if (browserVisits.length) {
+        const bytes = median(browserVisits.map((v) => v.bytesTransferred));
+        const charts = browserVisits.map((v) => v.chartsInDomMs ?? Infinity);
+        const html = browserVisits[0].responses.find((r) => r.mimeType === 'text/html');
+        const compressed = browserVisits[0].responses.filter((r) => r.contentEncoding).map((r) => `${new URL(r.url).pathname} (${r.contentEncoding})`);
+        table.push({
+          dataset: dataset.name, page: '/ in Chromium: KB transferred', 'HTML KB': kb(html?.encodedDataLength ?? 0), target: `< ${TARGET_OVERVIEW_BYTES / 1024} KB in all`,
+          met: bytes < TARGET_OVERVIEW_BYTES ? `yes (${kb(bytes)})` : `NO (${kb(bytes)})`
+        });
+        table.push({
+          dataset: dataset.name, page: '/ in Chromium: charts in DOM', 'median ms': ms(median(charts)), 'p95 ms': ms(percentile(charts, 95)),
+          target: `median < ${TARGET_CHARTS_MS} ms`, met: median(charts) < TARGET_CHARTS_MS ? 'yes' : 'NO'
+        });
+        summary.push(`${dataset.name}: the overview transferred ${kb(bytes)} KB over ${browserVisits[0].responses.length} responses; its HTML ${html?.contentEncoding ? `was sent ${html.contentEncoding}` : 'was sent uncompressed'} (${kb(html?.encodedDataLength ?? 0)} KB); compressed: ${compressed.join(', ') || 'none'}.`);
+        summary.push(`${dataset.name}: charts in the DOM after ${ms(median(charts))} ms (median of ${charts.length} fresh visits; response end ${ms(median(browserVisits.map((v) => v.responseEndMs)))} ms, DOMContentLoaded ${ms(median(browserVisits.map((v) => v.domContentLoadedMs)))} ms).`);
+        datasetDetails.browser = browserVisits;
+      }
+      (details.datasets as Record<string, unknown>)[dataset.name] = datasetDetails;
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return {
+    title: `Page speed of the built dashboard: server time per page against a static file of the same size, and the overview in Chromium (${options.requests} requests after ${options.warmup} warm-up; ${options.visits} browser visits)`,
+    table,
+    summary,
+    details
+  };
+}
