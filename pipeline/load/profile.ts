@@ -8,10 +8,10 @@
  * Uptake's own templates are the built-in profile `uptake-templates`; users write others without touching code.
  */
 import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { FIELDS, KINDS, normaliseHeader, type Kind } from './fields.ts';
+import practiceMonthlyLong from './profiles/practice-monthly-long.json' with { type: 'json' };
+import uptakeTemplates from './profiles/uptake-templates.json' with { type: 'json' };
 
 const aliases = z.union([z.string(), z.array(z.string()).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
@@ -60,17 +60,19 @@ export type ProfileTable = Profile['tables'][number];
 
 export class ProfileError extends Error {}
 
-const BUILT_IN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'profiles');
+// Built-in profiles are imported, not read from disk beside this file: inside the dashboard's bundle (build/) there is
+// no pipeline/load/profiles/ folder to read.
+const BUILT_IN: Record<string, unknown> = { 'uptake-templates': uptakeTemplates, 'practice-monthly-long': practiceMonthlyLong };
 export const DEFAULT_PROFILE = 'uptake-templates';
 
 export function builtInProfiles(): string[] {
-  return ['uptake-templates', 'practice-monthly-long'];
+  return Object.keys(BUILT_IN);
 }
 
 /** A profile by built-in name or by path to a JSON file. */
 export function resolveProfile(nameOrFile: string = DEFAULT_PROFILE): Profile {
-  const builtIn = join(BUILT_IN_DIR, `${nameOrFile}.json`);
-  const path = builtInProfiles().includes(nameOrFile) ? builtIn : nameOrFile;
+  if (Object.hasOwn(BUILT_IN, nameOrFile)) return parseProfile(BUILT_IN[nameOrFile], nameOrFile);
+  const path = nameOrFile;
   if (!existsSync(path)) {
     throw new ProfileError(
       `Profile "${nameOrFile}" is neither a built-in profile (${builtInProfiles().join(', ')}) nor a file that exists.`
