@@ -7,3 +7,4 @@ export { uptakeFunnel, UPTAKE_FUNNEL_DEFAULTS, UPTAKE_FUNNEL_STAGES } from './up
 export { registrationTrend, REGISTRATION_TREND_DEFAULTS } from './registration-trend.ts';
 export { featureMatrix, FEATURE_MATRIX_DEFAULTS } from './feature-matrix.ts';
 export { adoptionBySetting, ADOPTION_BY_SETTING_DEFAULTS } from './adoption-by-setting.ts';
+export { themePrevalence, THEME_PREVALENCE_DEFAULTS, type ThemePrevalenceRow } from './theme-prevalence.ts';

@@ -67,7 +67,7 @@ export function transcriptLines(
     let labelEnd = -1;
     if (speaker) {
       const colon = lineText.indexOf(':');
-      if (colon > 0) here.add((labelEnd = lineStart + index.toCodePoint(index.toUtf16(lineStart) + colon + 1) - lineStart));
+      if (colon > 0) here.add((labelEnd = index.toCodePoint(index.toUtf16(lineStart) + colon + 1)));
     }
     const points = [...here].sort((a, b) => a - b);
     const segments: Segment[] = [];
@@ -90,7 +90,7 @@ export function transcriptLines(
       number: i + 1,
       cp: lineStart,
       segments,
-      starts: codings.filter((c) => c.start_cp >= lineStart && (c.start_cp < lineEnd || (c.start_cp === lineEnd && i + 1 === starts.length))),
+      starts: codings.filter((c) => c.start_cp >= lineStart && c.start_cp <= lineEnd),
       turnStart: turnStarts.has(lineStart)
     };
   });

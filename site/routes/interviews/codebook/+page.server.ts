@@ -1,0 +1,172 @@
+/**
+ * The codebook (framework): categories → codes with definitions, a starter framework to begin from, and the edits
+ * that never lose codings (rename, redefine, move, merge, split; pipeline/qualitative/codebook.ts), with the change log.
+ */
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { actorFrom, attempt, text, withReader, withWriter } from '$lib/server/interviews.ts';
+import { describeChange } from '$lib/interviews/codebook-changes.ts';
+import {
+  addCategory,
+  addCode,
+  deleteCode,
+  getCodebook,
+  listCodebookChanges,
+  type CodebookChange,
+  loadFramework,
+  mergeCodes,
+  moveCode,
+  redefineCode,
+  renameCode,
+  splitCode
+} from '$pipeline/qualitative/codebook.ts';
+import { STARTER_FRAMEWORKS } from '$pipeline/qualitative/frameworks.ts';
+import { rows } from '$pipeline/qualitative/store.ts';
+import { lineAt, lineStarts } from '$pipeline/qualitative/offsets.ts';
+
+export const load: PageServerLoad = async ({ url }) =>
+  withReader(async (connection) => {
+    const codebook = await getCodebook(connection);
+    const splitting = url.searchParams.get('split');
+    const splitCodings = splitting
+      ? (
+          await rows<{ coding_id: string; coder: string; transcript_id: string; title: string; start_cp: number; passage: string; body: string }>(
+            connection,
+            `SELECT g.coding_id, g.coder, g.transcript_id, t.title, g.start_cp, substring(t.text, g.start_cp + 1, g.end_cp - g.start_cp) AS passage, t.text AS body
+               FROM coding g JOIN transcript t USING (transcript_id) WHERE g.code_id = $code ORDER BY t.title, g.start_cp`,
+            { code: splitting }
+          )
+        ).map(({ body, ...c }) => ({ ...c, line: lineAt(lineStarts(body), c.start_cp) }))
+      : [];
+    const nameOf = new Map(codebook.flatMap((cat) => flat(cat.codes)).map((c) => [c.code_id, c.name]));
+    const changes = withoutFrameworkSteps(await listCodebookChanges(connection), new Set(codebook.filter((c) => c.framework).map((c) => c.category_id)));
+    return {
+      codebook,
+      frameworks: STARTER_FRAMEWORKS.map(({ id, name, citation, description, categories }) => ({ id, name, citation, description, categories: categories.length })),
+      loadedFrameworks: [...new Set(codebook.map((c) => c.framework).filter(Boolean))],
+      splitting,
+      splitCodings,
+      changes: changes
+        .reverse()
+        .map((c) => ({ change_id: c.change_id, changed_at: c.changed_at, changed_by: c.changed_by, action: c.action, text: describeChange(c, c.code_id ? nameOf.get(c.code_id) : null, c.codes) }))
+    };
+  });
+
+const definitionFrom = (form: FormData) => {
+  const value = (name: string) => text(form, name, 4000).trim() || null;
+  return { definition: value('definition'), include_rule: value('include_rule'), exclude_rule: value('exclude_rule'), example: value('example') };
+};
+
+export const actions: Actions = {
+  loadFramework: async ({ request, locals }) => {
+    const form = await request.formData();
+    return attempt('loadFramework', async () => {
+      const categories = await withWriter((c) => loadFramework(c, text(form, 'framework', 100), actorFrom(locals, form)));
+      return { categories: categories.length };
+    });
+  },
+
+  addCategory: async ({ request, locals }) => {
+    const form = await request.formData();
+    const name = text(form, 'name', 200).trim();
+    if (!name) return fail(400, { action: 'addCategory', ok: false as const, message: 'Give the category a name.' });
+    return attempt('addCategory', async () => {
+      await withWriter((c) => addCategory(c, { name, description: text(form, 'description', 2000).trim() || null }, actorFrom(locals, form)));
+      return {};
+    });
+  },
+
+  addCode: async ({ request, locals }) => {
+    const form = await request.formData();
+    const name = text(form, 'name', 200).trim();
+    const [kind, id] = text(form, 'under', 100).split(':');
+    if (!name) return fail(400, { action: 'addCode', ok: false as const, message: 'Give the code a name.' });
+    return attempt('addCode', async () => {
+      await withWriter(async (c) => {
+        const parent = kind === 'code' ? (await getCodebook(c)).flatMap((cat) => flat(cat.codes)).find((x) => x.code_id === id) : undefined;
+        const categoryId = parent ? parent.category_id : id;
+        return addCode(c, { categoryId, parentCodeId: parent?.code_id ?? null, name, ...definitionFrom(form) }, actorFrom(locals, form));
+      });
+      return {};
+    });
+  },
+
+  rename: async ({ request, locals }) => {
+    const form = await request.formData();
+    return attempt('rename', async () => {
+      await withWriter((c) => renameCode(c, text(form, 'code', 100), text(form, 'name', 200), actorFrom(locals, form)));
+      return {};
+    });
+  },
+
+  redefine: async ({ request, locals }) => {
+    const form = await request.formData();
+    return attempt('redefine', async () => {
+      await withWriter((c) => redefineCode(c, text(form, 'code', 100), definitionFrom(form), actorFrom(locals, form)));
+      return {};
+    });
+  },
+
+  move: async ({ request, locals }) => {
+    const form = await request.formData();
+    const [kind, id] = text(form, 'to', 100).split(':');
+    return attempt('move', async () => {
+      await withWriter(async (c) => {
+        const parent = kind === 'code' ? (await getCodebook(c)).flatMap((cat) => flat(cat.codes)).find((x) => x.code_id === id) : undefined;
+        return moveCode(c, text(form, 'code', 100), { categoryId: parent ? parent.category_id : id, parentCodeId: parent?.code_id ?? null }, actorFrom(locals, form));
+      });
+      return {};
+    });
+  },
+
+  merge: async ({ request, locals }) => {
+    const form = await request.formData();
+    return attempt('merge', async () => withWriter((c) => mergeCodes(c, text(form, 'source', 100), text(form, 'target', 100), actorFrom(locals, form))));
+  },
+
+  split: async ({ request, locals }) => {
+    const form = await request.formData();
+    const name = text(form, 'name', 200).trim();
+    const codingIds = form.getAll('coding').map(String);
+    if (!name) return fail(400, { action: 'split', ok: false as const, message: 'Name the new code.' });
+    if (codingIds.length === 0) return fail(400, { action: 'split', ok: false as const, message: 'Tick the codings that go to the new code.' });
+    return attempt('split', async () => {
+      const [created] = await withWriter((c) => splitCode(c, text(form, 'code', 100), [{ name, codingIds, ...definitionFrom(form) }], actorFrom(locals, form)));
+      return { created: created.name, moved: codingIds.length };
+    });
+  },
+
+  delete: async ({ request, locals }) => {
+    const form = await request.formData();
+    return attempt('delete', async () => {
+      await withWriter((c) => deleteCode(c, text(form, 'code', 100), actorFrom(locals, form)));
+      return {};
+    });
+  }
+};
+
+/**
+ * Loading a starter framework logs every category and code it adds, then the load itself; the log shows the load
+ * alone, with how many codes it brought ("Loaded … (6 categories, 45 codes)"). Codes added by hand later still show.
+ */
+function withoutFrameworkSteps(changes: CodebookChange[], frameworkCategories: Set<string>): (CodebookChange & { codes?: number })[] {
+  const shown: (CodebookChange & { codes?: number })[] = [];
+  let steps: CodebookChange[] = [];
+  for (const change of changes) {
+    const step = (change.action === 'add-category' || change.action === 'add-code') && change.category_id !== null && frameworkCategories.has(change.category_id);
+    if (step) {
+      steps.push(change);
+    } else if (change.action === 'load-framework') {
+      const mine = steps.filter((s) => s.changed_by === change.changed_by);
+      shown.push(...steps.filter((s) => s.changed_by !== change.changed_by), { ...change, codes: mine.filter((s) => s.action === 'add-code').length });
+      steps = [];
+    } else {
+      shown.push(change);
+    }
+  }
+  return [...shown, ...steps];
+}
+
+function flat<T extends { children: T[] }>(codes: T[]): T[] {
+  return codes.flatMap((c) => [c, ...flat(c.children)]);
+}

@@ -1,0 +1,16 @@
+/** The codebook alone as REFI-QDA (.qdc). An empty codebook is a 404 that says so. */
+import { error } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { withReader } from '$lib/server/interviews.ts';
+import { exportCodebook } from '$pipeline/refi-qda/export.ts';
+
+export const GET: RequestHandler = async () => {
+  const xml = await withReader(async (connection) => {
+    const [{ n }] = (await connection.runAndReadAll('SELECT CAST(count(*) AS INTEGER) AS n FROM code')).getRowObjectsJson() as { n: number }[];
+    if (n === 0) error(404, 'The codebook is empty: there is nothing to export.');
+    return (await exportCodebook(connection)).xml;
+  });
+  return new Response(xml, {
+    headers: { 'content-type': 'application/xml; charset=utf-8', 'content-disposition': 'attachment; filename="uptake-codebook.qdc"' }
+  });
+};

@@ -1,0 +1,21 @@
+/** The theme-prevalence figure's table as CSV: the same function the page ran, for the same category. */
+import { error } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { withReader } from '$lib/server/interviews.ts';
+import { getCodebook } from '$pipeline/qualitative/codebook.ts';
+import { busiestCategory, themePrevalenceFigure } from '$pipeline/qualitative/figures.ts';
+import { tableToCsv } from '$pipeline/dashboard/format.ts';
+
+export const GET: RequestHandler = async ({ url }) => {
+  const csv = await withReader(async (connection) => {
+    const codebook = await getCodebook(connection);
+    const wanted = url.searchParams.get('category');
+    const category = wanted ? codebook.find((c) => c.category_id === wanted) : busiestCategory(codebook);
+    if (!category) error(404, wanted ? `There is no code category "${wanted.slice(0, 60)}".` : 'There is no codebook yet.');
+    return tableToCsv((await themePrevalenceFigure(connection, category.category_id)).table);
+  });
+  // The BOM makes Excel read the file as UTF-8 (code names hold en dashes and curly quotes).
+  return new Response('\ufeff' + csv, {
+    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="theme-prevalence.csv"' }
+  });
+};
