@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { loadPaths } from '../../../pipeline/load/load.ts';
 import { openWarehouse, type Warehouse } from '../../../pipeline/warehouse/open.ts';
 import { addAccount } from '../../../pipeline/access/accounts.ts';
+import { loadDemoStudy } from '../../../pipeline/qualitative/demo-study.ts';
 import type { Role } from '../../../pipeline/access/roles.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -68,6 +69,7 @@ export async function startAccessServer(
   try {
     const report = await loadPaths(warehouse, [DEMO_DIR], { rawDir: join(folder, 'raw'), now: new Date('2017-02-07T09:00:00Z') });
     if (report.outcome !== 'loaded') throw new Error(`The demo did not load: ${JSON.stringify(report.problems.slice(0, 3))}`);
+    await loadDemoStudy(warehouse.connection, join(DEMO_DIR, 'interviews'));
     for (const { username, role } of ACCOUNTS) {
       await addAccount(warehouse.connection, { username, role, password: PASSWORD }, { actor: 'test-setup', source: 'cli' });
     }

@@ -3,6 +3,7 @@
  * page cannot come from the route's layout. It is a whole HTML document with the NHS header, the account bar and
  * a plain explanation; a request that does not want HTML gets the same sentence as text.
  */
+import { createHash } from 'node:crypto';
 import { render } from 'svelte/server';
 import RefusalPage from '$lib/components/access/RefusalPage.svelte';
 import { ROLE_HOME, type Viewer } from '$pipeline/access/roles.ts';
@@ -38,8 +39,11 @@ ${body}
 </body>
 </html>
 `;
+  // The components inject their own <style> elements; allow exactly those, by hash.
+  const styleHashes = [...head.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`);
+  const csp = STRICT_CSP.replace("style-src 'self'", ["style-src 'self'", ...styleHashes].join(' '));
   return new Response(html, {
     status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, 'cache-control': 'no-store' }
+    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'cache-control': 'no-store' }
   });
 }
