@@ -24,8 +24,14 @@ export const THEME_PREVALENCE_DEFAULTS = {
   /** Group names wrap to this many px in the column headers. */
   headerWidth: 86,
   marginBottom: 6,
-  /** The palest shade (a share just above 0); a share of 1 is NHS blue. */
+  /**
+   * Shades: up to half the group, light blues (#DCE8F5 → #8CB4E2) under black text; over half, dark blues
+   * (#1F6FC5 → NHS blue) under white text. The ramp jumps at one half because no mid blue lets either black or white
+   * text reach 4.5:1 (WCAG 1.4.3 for 12px text).
+   */
   lightest: '#DCE8F5',
+  lightBlueEnd: '#8CB4E2',
+  darkBlueStart: '#1F6FC5',
   /** Cells where nobody in the group has the code. */
   noneFill: NHS_WHITE,
   noneText: '–'
@@ -55,7 +61,10 @@ function mix(from: string, to: string, t: number): string {
 }
 
 export function shadeFor(share: number): string {
-  return share <= 0 ? THEME_PREVALENCE_DEFAULTS.noneFill : mix(THEME_PREVALENCE_DEFAULTS.lightest, NHS_BLUE, Math.min(1, share));
+  const d = THEME_PREVALENCE_DEFAULTS;
+  if (share <= 0) return d.noneFill;
+  if (share <= 0.5) return mix(d.lightest, d.lightBlueEnd, share / 0.5);
+  return mix(d.darkBlueStart, NHS_BLUE, (Math.min(1, share) - 0.5) / 0.5);
 }
 
 /** Black text where it reads at 4.5:1 on the cell, white otherwise. */
@@ -84,7 +93,9 @@ export function themePrevalence(rows: readonly ThemePrevalenceRow[], options: Th
   const headerHeight = Math.max(...[...headerLines.values()].map((l) => l.length)) * lineHeight;
   const rowHeight = Math.max(d.rowHeight, Math.max(...[...codeLines.values()].map((l) => l.length)) * lineHeight + 6);
   const keyItems: KeyItem[] = [
-    { label: '“2 of 5”: participants in the group who raised the code; darker is a larger share', swatch: { kind: 'filled', fill: shadeFor(0.5), stroke: 'none' } },
+    { label: '“2 of 5”: participants in the group who raised the code;', swatch: { kind: 'none' } },
+    { label: 'up to half', swatch: { kind: 'filled', fill: shadeFor(0.5), stroke: 'none' } },
+    { label: 'over half', swatch: { kind: 'filled', fill: shadeFor(1), stroke: 'none' } },
     { label: '–: nobody', swatch: { kind: 'filled', fill: d.noneFill, stroke: '#AEB7BD' } }
   ];
   const keyHeight = layoutKey(keyItems, width).height;

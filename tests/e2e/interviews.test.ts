@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { DEMO_DIR, startDashboard, type DashboardServer } from './server.ts';
 import { launchBrowser, openPage, screenshotPath, type Browser } from './browser.ts';
 
@@ -276,4 +276,31 @@ test('export: the project (.qdpx) and the matrix (.xlsx) download as zip files',
   }
   const qdc = await fetch(server.url + '/interviews/export/codebook.qdc');
   expect(await qdc.text()).toContain('urn:QDA-XML:codebook:1.0');
+});
+
+test('without JavaScript: code lines by number, and save a matrix summary with the button', async () => {
+  // A plain (non-persistent) browser with scripts off: every form must still post and come back with the result.
+  const noScript = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await (await noScript.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${server.url}/interviews/transcripts/${transcriptIds.get('P03-clinician')}`);
+    await workAs(page, 'No-script coder');
+    await page.fill('#line_from', '5');
+    await page.fill('#line_to', '5');
+    await page.locator('.uptake-code-list input').first().check();
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await page.waitForLoadState('load');
+    await expect(page.locator('tr.uptake-coding-row', { hasText: 'Duration: 35 minutes' }).locator('.uptake-passage').textContent()).resolves.toBe('Duration: 35 minutes');
+
+    await page.goto(server.url + '/interviews/matrix');
+    const summary = page.getByLabel('Summary for [FUNDER 2], National data sharing policy', { exact: true });
+    await summary.fill('Saved without JavaScript.');
+    await page.locator('td', { has: summary }).getByRole('button', { name: /^Save/ }).click();
+    await page.waitForLoadState('load');
+    const saved = page.getByLabel('Summary for [FUNDER 2], National data sharing policy', { exact: true });
+    await expect(saved.inputValue()).resolves.toBe('Saved without JavaScript.');
+    await expect(page.locator('td', { has: saved }).locator('.uptake-cell__saved').textContent()).resolves.toContain('Version 1.');
+  } finally {
+    await noScript.close();
+  }
 });
