@@ -4,17 +4,39 @@
  * `startDashboard` serves that file on a free loopback port in demo mode (UPTAKE_DEMO=1 with HOST=127.0.0.1, which
  * site/hooks.server.ts honours by signing every request in as the demo admin, so every page answers without a session).
  * Same recipe as tests/e2e/server.ts; bench/ keeps its own copy because nothing outside tests/ imports tests/.
+ *
+ * The server runs from a private copy of build/ (`copyBuild`): on the shared machine someone may run `npm run build`
+ * in the middle of a benchmark, which empties build/ under a running server (it then fails on every static file).
+ * The copy lives under bench/output/ (gitignored) so that its bare imports still resolve in the repository's
+ * node_modules; the server's working directory stays the repository, as for `node build`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadPaths } from '../pipeline/load/load.ts';
 import { openWarehouse } from '../pipeline/warehouse/open.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-/** adapter-node serves this folder as static files (sirv), listing it once at start-up. */
-export const CLIENT_DIR = join(ROOT, 'build/client');
+const BUILD_DIR = join(ROOT, 'build');
+
+export interface BuildCopy {
+  dir: string;
+  /** adapter-node serves this folder as static files (sirv), listing it once at start-up. */
+  clientDir: string;
+  remove(): void;
+}
+
+export function copyBuild(): BuildCopy {
+  if (!existsSync(join(BUILD_DIR, 'index.js')) || !existsSync(join(BUILD_DIR, 'client'))) {
+    throw new Error('No complete build/ found: run `npm run build` before `npm run bench -- --only pages`.');
+  }
+  const outputDir = join(ROOT, 'bench/output');
+  mkdirSync(outputDir, { recursive: true });
+  const dir = mkdtempSync(join(outputDir, 'build-'));
+  cpSync(BUILD_DIR, dir, { recursive: true });
+  return { dir, clientDir: join(dir, 'client'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export interface RunningDashboard {
   url: string;
@@ -46,12 +68,11 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startDashboard(dbPath: string): Promise<RunningDashboard> {
-  if (!existsSync(join(ROOT, 'build/index.js'))) throw new Error('No build/ found: run `npm run build` before `npm run bench -- --only pages`.');
+export async function startDashboard(dbPath: string, build: BuildCopy): Promise<RunningDashboard> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = '';
-  const child = spawn(process.execPath, ['build'], {
+  const child = spawn(process.execPath, [build.dir], {
     cwd: ROOT,
     env: { ...process.env, UPTAKE_DB: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, UPTAKE_DEMO: '1' },
     stdio: ['ignore', 'pipe', 'pipe']

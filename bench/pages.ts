@@ -7,14 +7,17 @@
  *
  * 1. Server time per page: GET from request to last byte with fetch on loopback, sequential, 3 warm-up requests then N
  *    (--requests, default 30); median and p95. Against it, in the same run, the same server serving a static file of
- *    the same byte size: the page's own HTML, written into build/client/ under a bench-only name before the server
- *    starts (adapter-node's sirv lists that folder once at start-up) and deleted afterwards. Page and static requests
+ *    the same byte size: the page's own HTML, written into the build's client/ folder under a bench-only name before
+ *    the server starts (adapter-node's sirv lists that folder once at start-up). The server runs from a private copy
+ *    of build/ (dashboard-server.ts), so a rebuild by someone else mid-run cannot pull the files from under it, and
+ *    the copy, static twins and all, is deleted afterwards. Page and static requests
  *    alternate, so both see the same machine. Target: every page's p95 under 10× the static file's p95.
  * 2. The overview in Chromium (page-browser.ts), --visits fresh visits (default 5): bytes transferred (compressed
  *    where the server compressed) and navigation start → first `figure svg` in the DOM. Targets: under 150 KB, and
  *    the charts within 200 ms (the median visit is judged).
  *
- * Options: --requests N, --warmup N, --visits N, --datasets demo,500x36, --services N, --snapshots N, --no-browser.
+ * Options: --requests N, --warmup N, --visits N, --datasets demo,500x36, --services N, --snapshots N,
+ * --pages /,/uptake (a subset, as written in PAGES), --no-browser.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -22,7 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { notebookNames } from '../pipeline/notebooks/index.ts';
 import { openWarehouse, queryRows } from '../pipeline/warehouse/open.ts';
-import { CLIENT_DIR, loadWarehouse, ROOT, startDashboard } from './dashboard-server.ts';
+import { copyBuild, loadWarehouse, ROOT, startDashboard, type BuildCopy } from './dashboard-server.ts';
 import { launchChromium, visit, type BrowserVisit } from './page-browser.ts';
 import { DEFAULT_SERVICES, DEFAULT_SNAPSHOTS, generateProgramme } from './programme-generator.ts';
 import type { BenchResult, BenchRow } from './types.ts';
@@ -92,17 +95,27 @@ async function pickIds(dbPath: string): Promise<{ id: string; report: string }> 
   }
 }
 
-async function measureDataset(dataset: Dataset, scratch: string, options: { requests: number; warmup: number; visits: number; browser: boolean }, log: (line: string) => void) {
+interface Options {
+  requests: number;
+  warmup: number;
+  visits: number;
+  browser: boolean;
+  /** The pages to time, as in PAGES (default all). */
+  pages: string[];
+}
+
+async function measureDataset(dataset: Dataset, build: BuildCopy, scratch: string, options: Options, log: (line: string) => void) {
   const dbPath = join(scratch, 'uptake.duckdb');
   const loadStart = process.hrtime.bigint();
   await loadWarehouse(dbPath, dataset.paths, join(scratch, 'raw'));
   log(`  loaded in ${(Number(process.hrtime.bigint() - loadStart) / 1e9).toFixed(1)} s`);
   const { id, report } = await pickIds(dbPath);
-  const paths = PAGES.map((p) => p.replace('[id]', encodeURIComponent(id)).replace('[name]', report));
+  const pages = PAGES.filter((p) => options.pages.includes(p));
+  const paths = pages.map((p) => p.replace('[id]', encodeURIComponent(id)).replace('[name]', report));
 
   // First start: fetch each page once, for its HTML (the static twin's content) and to check it answers 200.
   const html = new Map<string, Uint8Array>();
-  let server = await startDashboard(dbPath);
+  let server = await startDashboard(dbPath, build);
   try {
     for (const path of paths) {
       const response = await fetch(server.url + path, { redirect: 'manual' });
@@ -120,16 +133,21 @@ async function measureDataset(dataset: Dataset, scratch: string, options: { requ
   const timings: PageTiming[] = [];
   let browserVisits: BrowserVisit[] = [];
   try {
-    for (const [path, name] of staticNames) writeFileSync(join(CLIENT_DIR, name), html.get(path)!);
-    server = await startDashboard(dbPath);
+    for (const [path, name] of staticNames) writeFileSync(join(build.clientDir, name), html.get(path)!);
+    server = await startDashboard(dbPath, build);
     try {
       for (const [i, path] of paths.entries()) {
         const pageUrl = server.url + path;
         const staticUrl = `${server.url}/${staticNames.get(path)}`;
-        const timing: PageTiming = { page: PAGES[i], path, bytes: html.get(path)!.byteLength, pageMs: [], staticMs: [] };
+        const timing: PageTiming = { page: pages[i], path, bytes: html.get(path)!.byteLength, pageMs: [], staticMs: [] };
         for (let r = 0; r < options.warmup + options.requests; r++) {
-          const page = await timedGet(pageUrl);
-          const still = await timedGet(staticUrl);
+          let page: Get, still: Get;
+          try {
+            page = await timedGet(pageUrl);
+            still = await timedGet(staticUrl);
+          } catch (error) {
+            throw new Error(`GET ${path} failed on request ${r + 1} (${(error as Error).cause ?? error}); the server said:\n${server.output().slice(-3000)}`);
+          }
           if (page.status !== 200 || still.status !== 200) throw new Error(`${path}: ${page.status}, its static twin: ${still.status}`);
           if (still.bytes !== timing.bytes) throw new Error(`The static twin of ${path} is ${still.bytes} bytes, not ${timing.bytes}: compressed on the way?`);
           if (r < options.warmup) continue;
@@ -153,7 +171,7 @@ async function measureDataset(dataset: Dataset, scratch: string, options: { requ
       await server.stop();
     }
   } finally {
-    for (const name of staticNames.values()) rmSync(join(CLIENT_DIR, name), { force: true });
+    for (const name of staticNames.values()) rmSync(join(build.clientDir, name), { force: true });
   }
   return { timings, browserVisits, serviceId: id, report };
 }
@@ -166,7 +184,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     args,
     options: {
       requests: { type: 'string' }, warmup: { type: 'string' }, visits: { type: 'string' }, datasets: { type: 'string' },
-      services: { type: 'string' }, snapshots: { type: 'string' }, 'no-browser': { type: 'boolean' }
+      services: { type: 'string' }, snapshots: { type: 'string' }, pages: { type: 'string' }, 'no-browser': { type: 'boolean' }
     },
     strict: false
   });
@@ -175,7 +193,11 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     if (!Number.isInteger(n) || n < least) throw new Error(`--${name} must be a whole number ≥ ${least}, not ${value}`);
     return n;
   };
-  const options = {
+  const pages = values.pages === undefined ? PAGES : String(values.pages).split(',');
+  const unknown = pages.filter((p) => !PAGES.includes(p));
+  if (unknown.length) throw new Error(`--pages: no page ${unknown.join(', ')}; choose from ${PAGES.join(', ')}`);
+  const options: Options = {
+    pages,
     requests: whole('requests', values.requests, DEFAULT_REQUESTS, 1),
     warmup: whole('warmup', values.warmup, DEFAULT_WARMUP, 0),
     visits: whole('visits', values.visits, DEFAULT_VISITS, 1),
@@ -186,6 +208,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
   const generatedName = `${services}x${snapshots}`;
   const wanted = String(values.datasets ?? `demo,${generatedName}`).split(',');
 
+  const build = copyBuild();
   const root = mkdtempSync(join(tmpdir(), 'uptake-bench-pages-'));
   const table: BenchRow[] = [];
   const summary: string[] = [];
@@ -208,7 +231,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
       log(`${dataset.name}: ${dataset.description}`);
       const scratch = join(root, dataset.name);
       mkdirSync(scratch);
-      const { timings, browserVisits, serviceId, report } = await measureDataset(dataset, scratch, options, log);
+      const { timings, browserVisits, serviceId, report } = await measureDataset(dataset, build, scratch, options, log);
       const over: string[] = [];
       for (const t of timings) {
         const ratio = percentile(t.pageMs, 95) / percentile(t.staticMs, 95);
@@ -251,6 +274,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
       (details.datasets as Record<string, unknown>)[dataset.name] = datasetDetails;
     }
   } finally {
+    build.remove();
     rmSync(root, { recursive: true, force: true });
   }
   return {
