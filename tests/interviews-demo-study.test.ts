@@ -4,7 +4,7 @@
  * charted cells with their quotes, prevalence by group, and the XLSX matrix read back.
  */
 import { beforeAll, afterAll, describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { openWarehouse, type Warehouse } from '../pipeline/warehouse/open.ts';
@@ -15,6 +15,9 @@ import { QUALITATIVE_TABLES } from '../pipeline/qualitative/schema.ts';
 import { interCoderAgreement } from '../pipeline/qualitative/agreement.ts';
 import { themePrevalence } from '../pipeline/qualitative/interpretation.ts';
 import { matrixWorkbook, sheetName } from '../pipeline/qualitative/matrix-xlsx.ts';
+import { runCli } from '../pipeline/cli/program.ts';
+import type { CliEffects } from '../pipeline/cli/effects.ts';
+import { tmpdir } from 'node:os';
 
 let warehouse: Warehouse;
 const text = (file: string) => readFileSync(join(DEMO_STUDY_DIR, file), 'utf8').replace(/\n+$/, '');
@@ -108,7 +111,8 @@ test('the charted cells: P07â€™s is reviewed, with its two quotes in order; P10â
 
 test('the XLSX matrix: a sheet per category, each cell the summary then its quotes with where they are', async () => {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(await matrixWorkbook(warehouse.connection, { now: new Date('2017-03-01T00:00:00Z') }));
+  const bytes = await matrixWorkbook(warehouse.connection, { now: new Date('2017-03-01T00:00:00Z') });
+  await workbook.xlsx.load(new Uint8Array(bytes).buffer);
   expect(workbook.worksheets.map((s) => s.name)).toEqual([
     '1 General views towards the CIE', '2 Key stakeholders in CIE progr', '3 Processes of stakeholder enga',
     '4 Barriers and facilitators to', '5 Communication approaches', '6 Advice for future programmes'
@@ -126,4 +130,34 @@ test('the XLSX matrix: a sheet per category, each cell the summary then its quot
   );
   expect(p07.getCell(4).note).toBe('reviewed, version 1');
   expect(sheet.rowCount).toBe(17);
+});
+
+test('uptake transcripts demo: loads once, then says the workbench already holds a study; a missing folder is a usage error', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'uptake-demo-cli-'));
+  const db = join(folder, 'uptake.duckdb');
+  const uptake = async (args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const effects: CliEffects = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, isTTY: false, env: {} };
+    return { code: await runCli(['--db', db, ...args], effects), stdout, stderr };
+  };
+  try {
+    expect(await uptake(['transcripts', 'demo'])).toEqual({
+      code: 0,
+      stdout: `Loaded the demo study into ${db}: 16 participants, 16 transcripts, 45 codes, 44 codings by 2 coders, 7 matrix cells and 2 memos.\n`,
+      stderr: ''
+    });
+    expect(await uptake(['transcripts', 'demo'])).toEqual({
+      code: 0,
+      stdout: 'The interviews workbench already holds a study (16 participants, 16 transcripts, 45 codes); the demo study was not loaded.\n',
+      stderr: ''
+    });
+    expect(await uptake(['transcripts', 'demo', '--folder', join(folder, 'nowhere')])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `uptake: There is no folder ${join(folder, 'nowhere')}.\n`
+    });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
