@@ -267,6 +267,30 @@ test('import: the detectors find P16’s NHS number and postcode (not the decoys
   await page.close();
 });
 
+test('import with a names list: consistent pseudonyms, a new version of the transcript, and the key offered as a download only', async () => {
+  const { page, errors } = await openPage(browser);
+  await page.goto(server.url + '/interviews');
+  await page.setInputFiles('#files', join(DEMO_DIR, 'interviews/P13-bid-author.txt'));
+  await page.fill('#names', 'organisation: [TRUST A]');
+  await page.getByRole('button', { name: 'Find identifiers' }).click();
+  await page.getByRole('heading', { name: 'Step 2 of 2: confirm the anonymisation' }).waitFor();
+  const found = await page.locator('mark.uptake-found').allTextContents();
+  const occurrences = readFileSync(join(DEMO_DIR, 'interviews/P13-bid-author.txt'), 'utf8').split('[TRUST A]').length - 1;
+  expect(found).toEqual(Array(occurrences).fill('[TRUST A]'));
+  const replacements = await page.locator('input[name^="replacement-0-name:"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+  expect(new Set(replacements)).toEqual(new Set(['[ORGANISATION A]']));
+  await page.getByRole('button', { name: 'Confirm and store' }).click();
+  const status = page.locator('[role="status"]').first();
+  await expect.poll(() => status.textContent()).toContain(`P13-bid-author.txt: Imported as a new version, ${occurrences} ${occurrences === 1 ? 'replacement' : 'replacements'} made`);
+  const href = (await page.getByRole('link', { name: 'Download the pseudonym key' }).getAttribute('href'))!;
+  expect(href.startsWith('data:application/json;charset=utf-8,')).toBe(true);
+  expect(JSON.parse(decodeURIComponent(href.split(',').slice(1).join(','))).entries).toEqual([
+    { pseudonym: '[ORGANISATION A]', role: 'organisation', variants: ['[TRUST A]'] }
+  ]);
+  expect(errors).toEqual([]);
+  await page.close();
+});
+
 test('export: the project (.qdpx) and the matrix (.xlsx) download as zip files', async () => {
   for (const path of ['/interviews/export/project.qdpx', '/interviews/export/matrix.xlsx']) {
     const response = await fetch(server.url + path);
