@@ -36,6 +36,9 @@ export interface BrowserVisit {
   /** ms from navigation start to the first `figure svg` in the DOM; null if the page has none. */
   chartsInDomMs: number | null;
   charts: number;
+  /** Navigation timing, ms from navigation start: request sent, first byte, last byte of the HTML. */
+  requestStartMs: number;
+  responseStartMs: number;
   responseEndMs: number;
   domContentLoadedMs: number;
   loadMs: number;
@@ -84,6 +87,8 @@ export async function visit(browser: Browser, url: string): Promise<BrowserVisit
       return {
         chartsAt: (window as unknown as { __benchChartsAt?: number }).__benchChartsAt ?? null,
         charts: document.querySelectorAll(selector).length,
+        requestStart: nav.requestStart,
+        responseStart: nav.responseStart,
         responseEnd: nav.responseEnd,
         domContentLoaded: nav.domContentLoadedEventEnd,
         load: nav.loadEventEnd,
@@ -96,6 +101,8 @@ export async function visit(browser: Browser, url: string): Promise<BrowserVisit
       responses,
       chartsInDomMs: timing.chartsAt,
       charts: timing.charts,
+      requestStartMs: timing.requestStart,
+      responseStartMs: timing.responseStart,
       responseEndMs: timing.responseEnd,
       domContentLoadedMs: timing.domContentLoaded,
       loadMs: timing.load,

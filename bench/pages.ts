@@ -23,6 +23,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { notebookNames } from '../pipeline/notebooks/index.ts';
 import { openWarehouse, queryRows } from '../pipeline/warehouse/open.ts';
 import { copyBuild, loadWarehouse, ROOT, startDashboard, type BuildCopy } from './dashboard-server.ts';
@@ -173,7 +174,10 @@ async function measureDataset(dataset: Dataset, build: BuildCopy, scratch: strin
   } finally {
     for (const name of staticNames.values()) rmSync(join(build.clientDir, name), { force: true });
   }
-  return { timings, browserVisits, serviceId: id, report };
+  // What the overview's HTML would weigh if the server compressed pages (it sends them as they are; see the summary).
+  const overviewHtml = html.get('/');
+  const overviewCompressed = overviewHtml && { gzip: gzipSync(overviewHtml).byteLength, br: brotliCompressSync(overviewHtml).byteLength };
+  return { timings, browserVisits, serviceId: id, report, overviewCompressed };
 }
 
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
@@ -231,7 +235,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
       log(`${dataset.name}: ${dataset.description}`);
       const scratch = join(root, dataset.name);
       mkdirSync(scratch);
-      const { timings, browserVisits, serviceId, report } = await measureDataset(dataset, build, scratch, options, log);
+      const { timings, browserVisits, serviceId, report, overviewCompressed } = await measureDataset(dataset, build, scratch, options, log);
       const over: string[] = [];
       for (const t of timings) {
         const ratio = percentile(t.pageMs, 95) / percentile(t.staticMs, 95);
@@ -268,8 +272,13 @@ export async function run(args: string[], log: (line: string) => void): Promise<
           target: `median < ${TARGET_CHARTS_MS} ms`, met: median(charts) < TARGET_CHARTS_MS ? 'yes' : 'NO'
         });
         summary.push(`${dataset.name}: the overview transferred ${kb(bytes)} KB over ${browserVisits[0].responses.length} responses; its HTML ${html?.contentEncoding ? `was sent ${html.contentEncoding}` : 'was sent uncompressed'} (${kb(html?.encodedDataLength ?? 0)} KB); compressed: ${compressed.join(', ') || 'none'}.`);
-        summary.push(`${dataset.name}: charts in the DOM after ${ms(median(charts))} ms (median of ${charts.length} fresh visits; response end ${ms(median(browserVisits.map((v) => v.responseEndMs)))} ms, DOMContentLoaded ${ms(median(browserVisits.map((v) => v.domContentLoadedMs)))} ms).`);
+        if (overviewCompressed) {
+          summary.push(`${dataset.name}: compressed, the overview's HTML alone would be ${kb(overviewCompressed.gzip)} KB gzip or ${kb(overviewCompressed.br)} KB br (zlib defaults, measured here, not served).`);
+        }
+        const at = (pick: (v: BrowserVisit) => number) => ms(median(browserVisits.map(pick)));
+        summary.push(`${dataset.name}: charts in the DOM after ${ms(median(charts))} ms (median of ${charts.length} fresh visits; HTML request sent ${at((v) => v.requestStartMs)} ms, first byte ${at((v) => v.responseStartMs)} ms, last byte ${at((v) => v.responseEndMs)} ms, DOMContentLoaded ${at((v) => v.domContentLoadedMs)} ms).`);
         datasetDetails.browser = browserVisits;
+        datasetDetails.overviewHtmlCompressed = overviewCompressed;
       }
       (details.datasets as Record<string, unknown>)[dataset.name] = datasetDetails;
     }
