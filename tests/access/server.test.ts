@@ -136,8 +136,8 @@ describe('every role on every route and export', () => {
       const list = html.slice(html.indexOf('uptake-navigation-list'), html.indexOf('</nav>'));
       return [...list.matchAll(/class="nhsuk-header__navigation-link" href="([^"?]*)/g)].map((m) => m[1]);
     };
-    expect(await nav('funder')).toEqual([]);
-    expect(await nav('committee')).toEqual(['/', '/services', '/timeline', '/uptake', '/functionality', '/settings', '/data']);
+    expect(await nav('funder')).toEqual(['/reports']);
+    expect(await nav('committee')).toEqual(['/', '/services', '/timeline', '/uptake', '/functionality', '/settings', '/reports', '/data']);
   });
 });
 
