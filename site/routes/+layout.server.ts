@@ -1,9 +1,9 @@
 import type { LayoutServerLoad } from './$types';
-import { withReader } from '$lib/server/warehouse.ts';
+import { cachedRead } from '$lib/server/warehouse.ts';
 import { readLayoutFilters } from '$lib/server/filters.ts';
 
 export const load: LayoutServerLoad = async ({ url, locals }) => ({
-  ...(await withReader((connection) => readLayoutFilters(connection, url))),
+  ...(await cachedRead(`filters ${url.search}`, (connection) => readLayoutFilters(connection, url))),
   // Who is signed in (site/lib/server/access/guard.ts): the account bar and which links the header shows.
   viewer: locals.viewer
 });

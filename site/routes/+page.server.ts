@@ -1,9 +1,9 @@
 import type { PageServerLoad } from './$types';
-import { withReader } from '$lib/server/warehouse.ts';
+import { cachedRead } from '$lib/server/warehouse.ts';
 import { pageFilters } from '$lib/server/filters.ts';
 import { overview } from '$pipeline/dashboard/overview.ts';
 
 export const load: PageServerLoad = async ({ parent }) => {
   const filters = await pageFilters(parent);
-  return { filters, overview: await withReader((connection) => overview(connection, filters)) };
+  return { filters, overview: await cachedRead(`overview ${JSON.stringify(filters)}`, (connection) => overview(connection, filters)) };
 };

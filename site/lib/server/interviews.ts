@@ -8,7 +8,7 @@
 import { error, fail } from '@sveltejs/kit';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { QualitativeError, type Actor } from '$pipeline/qualitative/store.ts';
-import { warehouse, withReader } from './warehouse.ts';
+import { warehouse, warehouseChanged, withReader } from './warehouse.ts';
 
 export { withReader };
 
@@ -22,6 +22,7 @@ export function withWriter<T>(write: (connection: DuckDBConnection) => Promise<T
       return await write(connection);
     } finally {
       connection.closeSync();
+      warehouseChanged(); // reports quote the interviews: cached pages must not outlive a write
     }
   });
   queue = run.catch(() => undefined);

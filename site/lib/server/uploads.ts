@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { loadPaths, type LoadReport } from '$pipeline/load/load.ts';
 import { parseProfile } from '$pipeline/load/profile.ts';
 import uptakeTemplates from '$pipeline/load/profiles/uptake-templates.json';
-import { warehouse } from './warehouse.ts';
+import { warehouse, warehouseChanged } from './warehouse.ts';
 import { checkUpload, displayName, refusedUpload, uploadFileName, UploadRefusedError } from '$pipeline/access/upload-guard.ts';
 
 // The built-in profile, bundled with the server. pipeline/load/profile.ts finds built-in profiles next to its own
@@ -43,7 +43,9 @@ export function loadUploadedFile(name: string, bytes: Uint8Array): Promise<LoadR
       // The name the browser sent is never a path: the bytes get a random name, the sent name travels as text.
       const path = join(folder, uploadFileName(checked.extension));
       writeFileSync(path, bytes);
-      return await loadPaths(await warehouse(), [path], { profileObject: TEMPLATES, names: [checked.displayName] });
+      const report = await loadPaths(await warehouse(), [path], { profileObject: TEMPLATES, names: [checked.displayName] });
+      if (report.outcome === 'loaded') warehouseChanged();
+      return report;
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -36,3 +36,34 @@ export async function withReader<T>(read: (connection: DuckDBConnection) => Prom
     connection.closeSync();
   }
 }
+
+/**
+ * Page data kept until the warehouse changes. While the server runs it holds the file alone (the command line says
+ * "in use"), so figures change only through this server's own writes: an upload, or the interviews workbench — both
+ * call warehouseChanged(). A committee member's link, opened again or by a colleague, is then served without
+ * re-running its queries (the overview's first render runs a dozen metric views; a cached one, none).
+ * Bounded: the least recently used entries go first.
+ */
+const CACHE_ENTRIES = 256;
+let generation = 0;
+const cache = new Map<string, { generation: number; value: Promise<unknown> }>();
+
+export function warehouseChanged(): void {
+  generation++;
+  cache.clear();
+}
+
+/** Like withReader, but the result is shared by every request with the same key until the next write. */
+export function cachedRead<T>(key: string, read: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit && hit.generation === generation) {
+    cache.delete(key); // re-insert: Map order is the recency order
+    cache.set(key, hit);
+    return hit.value as Promise<T>;
+  }
+  const value = withReader(read);
+  cache.set(key, { generation, value });
+  value.catch(() => cache.delete(key)); // an error (a 400, a lost file) is never cached
+  while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  return value;
+}

@@ -1,9 +1,9 @@
 import type { PageServerLoad } from './$types';
-import { withReader } from '$lib/server/warehouse.ts';
+import { cachedRead } from '$lib/server/warehouse.ts';
 import { pageFilters } from '$lib/server/filters.ts';
 import { functionality } from '$pipeline/dashboard/functionality.ts';
 
 export const load: PageServerLoad = async ({ parent }) => {
   const filters = await pageFilters(parent);
-  return { filters, matrix: await withReader((connection) => functionality(connection, filters)) };
+  return { filters, matrix: await cachedRead(`functionality ${JSON.stringify(filters)}`, (connection) => functionality(connection, filters)) };
 };

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { withReader } from '$lib/server/warehouse.ts';
+import { cachedRead } from '$lib/server/warehouse.ts';
 import { pageFilters } from '$lib/server/filters.ts';
 import { parseServicesQuery, servicesTable, SortError } from '$pipeline/dashboard/services.ts';
 
@@ -13,5 +13,5 @@ export const load: PageServerLoad = async ({ parent, url }) => {
     if (e instanceof SortError) error(400, e.message);
     throw e;
   }
-  return { filters, services: await withReader((connection) => servicesTable(connection, filters, query)) };
+  return { filters, services: await cachedRead(`services ${JSON.stringify([filters, query])}`, (connection) => servicesTable(connection, filters, query)) };
 };

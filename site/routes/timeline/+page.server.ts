@@ -1,9 +1,9 @@
 import type { PageServerLoad } from './$types';
-import { withReader } from '$lib/server/warehouse.ts';
+import { cachedRead } from '$lib/server/warehouse.ts';
 import { pageFilters } from '$lib/server/filters.ts';
 import { setupTimeline } from '$pipeline/dashboard/timeline.ts';
 
 export const load: PageServerLoad = async ({ parent }) => {
   const filters = await pageFilters(parent);
-  return { filters, timeline: await withReader((connection) => setupTimeline(connection, filters)) };
+  return { filters, timeline: await cachedRead(`timeline ${JSON.stringify(filters)}`, (connection) => setupTimeline(connection, filters)) };
 };

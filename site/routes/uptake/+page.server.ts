@@ -1,9 +1,9 @@
 import type { PageServerLoad } from './$types';
-import { withReader } from '$lib/server/warehouse.ts';
+import { cachedRead } from '$lib/server/warehouse.ts';
 import { pageFilters } from '$lib/server/filters.ts';
 import { uptakeTrends } from '$pipeline/dashboard/uptake.ts';
 
 export const load: PageServerLoad = async ({ parent }) => {
   const filters = await pageFilters(parent);
-  return { filters, uptake: await withReader((connection) => uptakeTrends(connection, filters)) };
+  return { filters, uptake: await cachedRead(`uptake ${JSON.stringify(filters)}`, (connection) => uptakeTrends(connection, filters)) };
 };
