@@ -14,13 +14,29 @@ import { AccountError, addAccount, listAccounts, removeAccount, resetPassword, s
 import { PasswordRuleError } from '../access/passwords.ts';
 import { ROLES } from '../access/roles.ts';
 import { cliActor } from '../audit/log.ts';
-import { openWarehouse } from '../warehouse/open.ts';
+import { DatabaseInUseError, openWarehouse } from '../warehouse/open.ts';
+
+/** Exit 3 like any "database in use", with the way on for accounts (the upload page is no help here). */
+class AccountsInUseError extends DatabaseInUseError {
+  constructor(cause: DatabaseInUseError) {
+    super(cause.path, cause.pid, cause.holder);
+    this.message =
+      `The database ${cause.path} is in use by another process${cause.pid ? ` (PID ${cause.pid})` : ''}. ` +
+      'Accounts live in the warehouse: stop the dashboard, run this command again, then start the dashboard.';
+  }
+}
 
 type Run = (body: (dbPath: string) => Promise<ExitCode>, json?: () => boolean) => () => Promise<void>;
 
 /** Runs `change` on a read-write warehouse; an account or password mistake is the user's to fix (exit 2). */
 async function changeAccounts<T>(dbPath: string, change: (connection: Awaited<ReturnType<typeof openWarehouse>>['connection'], by: Actor) => Promise<T>): Promise<T> {
-  const warehouse = await openWarehouse(dbPath);
+  let warehouse;
+  try {
+    warehouse = await openWarehouse(dbPath);
+  } catch (error) {
+    if (error instanceof DatabaseInUseError) throw new AccountsInUseError(error);
+    throw error;
+  }
   try {
     return await change(warehouse.connection, { actor: cliActor(), source: 'cli' });
   } catch (error) {

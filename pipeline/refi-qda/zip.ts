@@ -8,6 +8,7 @@
  * Nothing is ever written to disk from an archive: entries are returned in memory, by name.
  */
 import JSZip from 'jszip';
+import { checkZipBytes, DEFAULT_ZIP_LIMITS, ZipRefusedError } from '../access/zip-guard.ts';
 
 export const MAX_ENTRIES = 10_000;
 export const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
@@ -47,6 +48,14 @@ export async function readZipSafely(bytes: Uint8Array, limits = { maxEntries: MA
   for (const f of files) {
     const original = f.unsafeOriginalName ?? f.name;
     if (isUnsafeEntryName(original)) throw new UnsafeArchiveError(`The archive names a file outside itself ("${original}"); nothing was read`);
+  }
+  // The shared guard (pipeline/access/zip-guard.ts) adds what jszip cannot see: overlapping entries, symbolic links,
+  // encryption, local headers that disagree with the directory, and compression ratios.
+  try {
+    await checkZipBytes(bytes, 'The archive', { ...DEFAULT_ZIP_LIMITS, maxEntries: limits.maxEntries, maxEntryBytes: limits.maxTotalBytes, maxTotalBytes: limits.maxTotalBytes });
+  } catch (error) {
+    if (error instanceof ZipRefusedError) throw new UnsafeArchiveError(`The archive was refused: ${error.detail}`);
+    throw error;
   }
   // jszip keeps the sizes from the central directory on a private field; a first cheap check against them.
   const declared = files.reduce((sum, f) => sum + ((f as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0), 0);

@@ -141,3 +141,17 @@ test('a prompted password must be typed the same twice', async () => {
   expect(await readPassword({}, { piped: async () => null, prompt: async () => same.shift()! })).toBe('same password!!');
   expect(await readPassword({}, { piped: async () => 'from a pipe\r\nrest', prompt: async () => 'never' })).toBe('from a pipe');
 });
+
+test('while another process (the dashboard) holds the warehouse, account changes exit 3 and say what to do', async () => {
+  const { openWarehouse } = await import('../../pipeline/warehouse/open.ts');
+  const holder = await openWarehouse(db); // this test process stands in for the running dashboard
+  try {
+    const result = await uptakeProcess('', 'users', 'add', 'erin', '--role', 'funder', '--password-file', passwordFile);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      new RegExp(`^uptake: The database ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by another process \\(PID \\d+\\)\\. Accounts live in the warehouse: stop the dashboard, run this command again, then start the dashboard\\.\\n$`)
+    );
+  } finally {
+    holder.close();
+  }
+});

@@ -138,3 +138,32 @@ describe('archives that cannot be inspected', () => {
     });
   });
 });
+
+describe('the callers', () => {
+  test('a .qdpx import (pipeline/refi-qda) goes through the guard: a symbolic link jszip would read is refused', async () => {
+    const { readZipSafely, UnsafeArchiveError } = await import('../../pipeline/refi-qda/zip.ts');
+    const archive = writeZip([
+      { name: 'project.qde', data: '<Project/>' },
+      { name: 'Sources/link.txt', data: '/etc/passwd', method: 0, unixMode: 0o120777 }
+    ]);
+    await expect(readZipSafely(archive)).rejects.toThrow(new UnsafeArchiveError('The archive was refused: the entry "Sources/link.txt" is a symbolic link.'));
+  });
+
+  test('an .xlsx load (pipeline/load) goes through the guard: the batch is rejected with the reason, nothing loaded', async () => {
+    const { openWarehouse } = await import('../../pipeline/warehouse/open.ts');
+    const { loadPaths } = await import('../../pipeline/load/load.ts');
+    const folder = mkdtempSync(join(tmpdir(), 'uptake-zip-load-'));
+    const warehouse = await openWarehouse(join(folder, 'w.duckdb'));
+    try {
+      writeFileSync(join(folder, 'services.xlsx'), writeZip([{ name: 'xl/workbook.xml', data: '<w/>' }, { name: '../../evil.xml', data: 'x' }]));
+      const report = await loadPaths(warehouse, [join(folder, 'services.xlsx')], { rawDir: join(folder, 'raw') });
+      expect(report.outcome).toBe('rejected');
+      expect(report.problems.map((p) => [p.file, p.rule, p.message])).toEqual([
+        ['services.xlsx', 'unsafe-archive', 'The workbook was refused before it was opened: the entry "../../evil.xml" points outside the archive\'s folder (path traversal).']
+      ]);
+    } finally {
+      warehouse.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
