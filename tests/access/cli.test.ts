@@ -131,6 +131,19 @@ describe('uptake audit', () => {
     });
     expect((await uptake('audit')).code).toBe(2); // --since is required
   });
+
+  test('a load through the command line is in the log, as loaded or as rejected with its first problem', async () => {
+    expect((await uptake('load', join(ROOT, 'data/demo'))).code).toBe(0);
+    const bad = join(folder, 'uptake-2017-03-06.csv');
+    writeFileSync(bad, 'as_of,service_id,approached,consented,registered,shared_with_carer,shared_with_professional\n2017-03-06,NO-SUCH,1,1,1,0,0\n');
+    expect((await uptake('load', bad)).code).toBe(1);
+    const loads = JSON.parse((await uptake('audit', '--since', '2000-01-01', '--action', 'load', '--json')).stdout) as { actor: string; target: string; outcome: string; detail: string }[];
+    expect(loads).toHaveLength(2);
+    expect(loads[0]).toMatchObject({ actor: ME, target: join(ROOT, 'data/demo'), outcome: 'ok' });
+    expect(loads[0].detail).toMatch(/^loaded 8 files, \d+ rows \(batch [\w-]+\)$/);
+    expect(loads[1]).toMatchObject({ actor: ME, target: bad, outcome: 'failed' });
+    expect(loads[1].detail).toMatch(/^rejected: 1 problem, nothing loaded \(first: /);
+  });
 });
 
 test('a prompted password must be typed the same twice', async () => {
