@@ -48,7 +48,7 @@ beforeAll(async () => {
       return { accountId: id, claims: async () => ({ sub: id, preferred_username: id, ...person }) };
     }
   });
-  issuerServer = provider.listen(issuerPort, '127.0.0.1') as unknown as Server;
+  issuerServer = provider.listen(issuerPort, '127.0.0.1');
   dashboard = await startAccessServer({
     port: dashboardPort,
     env: {

@@ -266,7 +266,7 @@ describe('security headers', () => {
 describe('uploads', () => {
   const upload = (name: string, bytes: Uint8Array | string, headers: Record<string, string> = {}) => {
     const form = new FormData();
-    form.set('file', new Blob([bytes]), name);
+    form.set('file', new Blob([bytes as BlobPart]), name);
     return visitors.get('admin')!.request('/data/upload', { method: 'POST', body: form, headers: { origin: server.url, ...headers } });
   };
 
