@@ -52,10 +52,10 @@ export const POLICY: readonly PolicyEntry[] = [
   { pattern: '/settings', what: 'adoption by setting', grants: EXACT, refusal: EXACT_REFUSAL },
   {
     pattern: '/download/**',
-    what: 'CSV download of a dashboard figure (exact figures)',
-    grants: EXACT,
-    audit: 'download',
-    refusal: 'Figure downloads hold exact figures. The funder role can download the reports (HTML and PDF), whose figures are disclosure-controlled.'
+    what: 'CSV download of a dashboard figure (exact for the committee; disclosure-controlled with ?audience=funder|public)',
+    // A funder gets only the controlled CSV: the hook adds ?audience=funder, as for the reports.
+    grants: { ...EXACT, funder: FUNDER_REPORT },
+    audit: 'download'
   },
 
   {

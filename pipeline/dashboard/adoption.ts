@@ -42,7 +42,7 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
         { key: 'organisation', label: 'Organisation', kind: 'text' },
         { key: 'live_on', label: 'Live', kind: 'date' },
         { key: 'months_launch_to_live', label: 'Months from launch to live', kind: 'decimal' },
-        { key: 'services_live', label: 'Services live by then', kind: 'integer' }
+        { key: 'services_live', label: 'Services live by then', kind: 'integer', counts: 'services' }
       ],
       rows
     }

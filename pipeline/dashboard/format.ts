@@ -1,11 +1,11 @@
 /**
- * Formatting figures for people (tables, headlines) and for CSV. Pure, no database: the site imports it too.
+ * Formatting figures for people (tables, headlines). Pure, no database: the site imports it too.
  *
  * Display follows the NHS style: "6 February 2017" in prose, "6 Feb 2017" in tables, thousands separated, rates as
- * percentages to one decimal. CSV keeps the same values and precision but machine-readable: ISO dates, no separators,
- * percentages as numbers with "(%)" in the header.
+ * percentages to one decimal. CSV is not written here: every CSV goes through disclosure control and the one CSV
+ * writer in pipeline/disclosure (controlled.ts `figureCsv`).
  */
-import type { Cell, Column, DataTable } from './table.ts';
+import type { Cell, Column } from './table.ts';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -62,39 +62,4 @@ export function formatChange(change: number | null, kind: 'integer' | 'decimal' 
   if (kind === 'percent') return `${sign}${size.toFixed(1)} percentage points`;
   if (kind === 'decimal') return `${sign}${size.toFixed(1)}`;
   return `${sign}${size.toLocaleString('en-GB')}`;
-}
-
-function csvCell(value: Cell, column: Column): string {
-  if (value === null || value === undefined) return '';
-  let text: string;
-  switch (column.kind) {
-    case 'integer':
-      text = String(Math.round(Number(value)));
-      break;
-    case 'decimal':
-      text = Number(value).toFixed(1);
-      break;
-    case 'percent':
-      text = (Number(value) * 100).toFixed(1);
-      break;
-    case 'flag':
-      text = value ? 'yes' : 'no';
-      break;
-    default:
-      text = String(value);
-  }
-  // RFC 4180 quoting; a leading = + - @ is prefixed so that spreadsheets do not run it as a formula.
-  if (/^[=+\-@]/.test(text) && column.kind === 'text') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvHeader(column: Column): string {
-  return column.kind === 'percent' ? `${column.label} (%)` : column.label;
-}
-
-/** The table as CSV: same columns, same rows, same precision as the table on the page. */
-export function tableToCsv(table: DataTable): string {
-  const header = table.columns.map((c) => csvCell(csvHeader(c), { ...c, kind: 'text' })).join(',');
-  const lines = table.rows.map((row) => table.columns.map((c) => csvCell(row[c.key] ?? null, c)).join(','));
-  return [header, ...lines].join('\r\n') + '\r\n';
 }

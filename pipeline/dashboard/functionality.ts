@@ -40,8 +40,8 @@ export async function functionality(connection: DuckDBConnection, filters: Resol
     ...categories.flatMap((category) =>
       features(category).map((f): Column => ({ key: `${category}:${f}`, label: `${f} (${category})`, kind: 'flag' }))
     ),
-    { key: 'core_enabled', label: 'Core features enabled', kind: 'integer' },
-    { key: 'additional_enabled', label: 'Additional features enabled', kind: 'integer' }
+    { key: 'core_enabled', label: 'Core features enabled', kind: 'integer', counts: 'services' },
+    { key: 'additional_enabled', label: 'Additional features enabled', kind: 'integer', counts: 'services' }
   ];
   const byService = new Map<string, Row>();
   for (const cell of cells) {

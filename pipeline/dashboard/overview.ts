@@ -148,9 +148,11 @@ export async function reaimFigure(connection: DuckDBConnection, filters: Resolve
     columns: [
       { key: 'dimension', label: 'Dimension', kind: 'text', rowHeader: true },
       { key: 'measure', label: 'Measure', kind: 'text' },
-      { key: 'numerator', label: 'Numerator', kind: 'integer' },
-      { key: 'denominator', label: 'Denominator', kind: 'integer' },
-      { key: 'value', label: 'Value', kind: 'text' },
+      // Rows mix patient measures (reach) with service measures (adoption); a column declares one kind, so both
+      // are controlled as patients in exports (fail closed), and the value worked out from them is withheld there.
+      { key: 'numerator', label: 'Numerator', kind: 'integer', counts: 'patients' },
+      { key: 'denominator', label: 'Denominator', kind: 'integer', counts: 'patients' },
+      { key: 'value', label: 'Value', kind: 'text', derivedFromCounts: true },
       { key: 'note', label: 'Note', kind: 'text' }
     ],
     rows: rows.map((r) => ({ ...r, value: reaimValue(String(r.measure), r.value as number | null) }))

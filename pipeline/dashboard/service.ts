@@ -121,12 +121,12 @@ function historyFigure(service: ServiceDetails, rows: Row[], filters: ResolvedFi
       caption: `History of ${service.service_name} across snapshots`,
       columns: [
         { key: 'as_of', label: 'As of', kind: 'date', rowHeader: true },
-        { key: 'approached', label: 'Approached', kind: 'integer' },
-        { key: 'consented', label: 'Consented', kind: 'integer' },
-        { key: 'registered', label: 'Registered', kind: 'integer' },
-        { key: 'registration_rate', label: 'Registered of consented', kind: 'percent' },
-        { key: 'shared_with_carer', label: 'Sharing with a carer', kind: 'integer' },
-        { key: 'shared_with_professional', label: 'Sharing with a professional', kind: 'integer' }
+        { key: 'approached', label: 'Approached', kind: 'integer', counts: 'patients' },
+        { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
+        { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
+        { key: 'registration_rate', label: 'Registered of consented', kind: 'percent', rate: { numerator: 'registered', denominator: 'consented' } },
+        { key: 'shared_with_carer', label: 'Sharing with a carer', kind: 'integer', counts: 'patients' },
+        { key: 'shared_with_professional', label: 'Sharing with a professional', kind: 'integer', counts: 'patients' }
       ],
       rows
     }

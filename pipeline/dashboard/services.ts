@@ -18,11 +18,11 @@ export const SERVICE_COLUMNS: Column[] = [
   { key: 'approached_on', label: 'Approached', kind: 'date' },
   { key: 'live_on', label: 'Live', kind: 'date' },
   { key: 'months_launch_to_live', label: 'Months launch to live', kind: 'decimal' },
-  { key: 'consented', label: 'Consented', kind: 'integer' },
-  { key: 'registered', label: 'Registered', kind: 'integer' },
-  { key: 'registration_rate', label: '% registered', kind: 'percent' },
-  { key: 'shared_with_carer', label: 'Shared with a carer', kind: 'integer' },
-  { key: 'shared_with_professional', label: 'Shared with a professional', kind: 'integer' }
+  { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
+  { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
+  { key: 'registration_rate', label: '% registered', kind: 'percent', rate: { numerator: 'registered', denominator: 'consented' } },
+  { key: 'shared_with_carer', label: 'Shared with a carer', kind: 'integer', counts: 'patients' },
+  { key: 'shared_with_professional', label: 'Shared with a professional', kind: 'integer', counts: 'patients' }
 ];
 
 export type SortDirection = 'asc' | 'desc';

@@ -58,9 +58,9 @@ export async function settings(connection: DuckDBConnection, filters: ResolvedFi
         caption: `Services by setting, ${formatDate(filters.asOf)}`,
         columns: [
           { key: 'setting', label: 'Setting', kind: 'text', rowHeader: true },
-          { key: 'services_total', label: 'Services', kind: 'integer' },
-          { key: 'services_approached', label: 'Approached', kind: 'integer' },
-          { key: 'services_live', label: 'Live', kind: 'integer' }
+          { key: 'services_total', label: 'Services', kind: 'integer', counts: 'services' },
+          { key: 'services_approached', label: 'Approached', kind: 'integer', counts: 'services' },
+          { key: 'services_live', label: 'Live', kind: 'integer', counts: 'services' }
         ],
         rows
       }

@@ -12,6 +12,23 @@ export interface Column {
   kind: ColumnKind;
   /** The column that names the row (rendered as <th scope="row">). */
   rowHeader?: boolean;
+  /**
+   * For integer columns, what the numbers count, so exports for funders and the public are controlled correctly
+   * (controlled.ts): 'patients' are disclosure-controlled, 'services' (services, organisations, features) are exact,
+   * 'other' is not a count of anything (days, months) and is exact. Fail closed: no `counts` means patients.
+   */
+  counts?: 'patients' | 'services' | 'other';
+  /**
+   * For percent columns (and a text column showing a rate), the keys of the columns in this table holding the
+   * numerator and denominator; a controlled export recomputes the rate from the controlled parts. Fail closed: a
+   * percent column without parts shows `*` in a controlled export.
+   */
+  rate?: { numerator: string; denominator: string };
+  /**
+   * A text column whose text is a figure worked out from this row's counts (RE-AIM's "Value"); a controlled export
+   * shows `*` there, since the parts differ from row to row and cannot be declared per column.
+   */
+  derivedFromCounts?: true;
 }
 
 export type Cell = string | number | boolean | null;

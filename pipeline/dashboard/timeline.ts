@@ -54,7 +54,7 @@ export async function setupTimeline(connection: DuckDBConnection, filters: Resol
         { key: 'months_launch_to_live', label: 'Months from launch to live', kind: 'decimal' },
         { key: 'months_approach_to_live', label: 'Months from approach to live', kind: 'decimal' },
         { key: 'slippage_months', label: 'Months later than planned', kind: 'decimal' },
-        { key: 'days_in_setup', label: 'Days in setup so far', kind: 'integer' }
+        { key: 'days_in_setup', label: 'Days in setup so far', kind: 'integer', counts: 'other' }
       ],
       rows
     }

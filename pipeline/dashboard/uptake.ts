@@ -43,13 +43,13 @@ export async function uptakeFunnel(connection: DuckDBConnection, filters: Resolv
       caption: `Uptake funnel per service, ${formatDate(filters.asOf)}`,
       columns: [
         { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
-        { key: 'approached', label: 'Approached', kind: 'integer' },
-        { key: 'consented', label: 'Consented', kind: 'integer' },
-        { key: 'registered', label: 'Registered', kind: 'integer' },
-        { key: 'shared_with_carer', label: 'Sharing with a carer', kind: 'integer' },
-        { key: 'shared_with_professional', label: 'Sharing with a professional', kind: 'integer' },
-        { key: 'consent_rate', label: 'Consented of approached', kind: 'percent' },
-        { key: 'registration_rate', label: 'Registered of consented', kind: 'percent' }
+        { key: 'approached', label: 'Approached', kind: 'integer', counts: 'patients' },
+        { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
+        { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
+        { key: 'shared_with_carer', label: 'Sharing with a carer', kind: 'integer', counts: 'patients' },
+        { key: 'shared_with_professional', label: 'Sharing with a professional', kind: 'integer', counts: 'patients' },
+        { key: 'consent_rate', label: 'Consented of approached', kind: 'percent', rate: { numerator: 'consented', denominator: 'approached' } },
+        { key: 'registration_rate', label: 'Registered of consented', kind: 'percent', rate: { numerator: 'registered', denominator: 'consented' } }
       ],
       rows
     }
@@ -87,9 +87,9 @@ export async function registrationTrend(connection: DuckDBConnection, filters: R
       columns: [
         { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
         { key: 'as_of', label: 'As of', kind: 'date' },
-        { key: 'consented', label: 'Consented', kind: 'integer' },
-        { key: 'registered', label: 'Registered', kind: 'integer' },
-        { key: 'registration_rate', label: 'Registered of consented', kind: 'percent' }
+        { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
+        { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
+        { key: 'registration_rate', label: 'Registered of consented', kind: 'percent', rate: { numerator: 'registered', denominator: 'consented' } }
       ],
       rows
     }

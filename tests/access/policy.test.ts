@@ -38,7 +38,7 @@ const EXPECTED: Record<string, Record<Role, Kind>> = {
   '/functionality': EXACT,
   '/settings': EXACT,
   '/sharing': EXACT,
-  '/download/[figure]': EXACT,
+  '/download/[figure]': REPORT, // the funder gets the CSV only with ?audience=funder (disclosure-controlled)
   '/data': EXACT,
   '/data/upload': ADMIN_ONLY,
   '/reports': { ...REPORT, funder: 'allow' },

@@ -53,7 +53,8 @@ const URLS: [string, Record<Role, Access>][] = [
   ['/functionality', EXACT],
   ['/settings', EXACT],
   ['/data', EXACT],
-  ...FIGURE_IDS.map((id): [string, Record<Role, Access>] => [`/download/${id}.csv${id === 'service-history' ? '?service=CNWL-EIP' : ''}`, EXACT]),
+  // The funder may download every figure, but only as the disclosure-controlled CSV (?audience=funder is forced).
+  ...FIGURE_IDS.map((id): [string, Record<Role, Access>] => [`/download/${id}.csv${id === 'service-history' ? '?service=CNWL-EIP' : ''}`, REPORT]),
   ['/data/upload', ADMIN],
   ['/admin/audit', ADMIN],
   ['/reports', EVERYONE],
@@ -109,10 +110,10 @@ describe('every role on every route and export', () => {
     const committee = await (await visitors.get('committee')!.request(url('/interviews/transcripts/{transcript}'))).text();
     expect(committee).toContain('Interview transcripts and codings are sensitive even when anonymised: only researchers (and admins) can open them.');
     // A download refused to a script (no text/html) is the same sentence as text.
-    const plain = await visitors.get('funder')!.request('/download/services.csv', { headers: { accept: 'text/csv' } });
+    const plain = await visitors.get('funder')!.request('/interviews/themes/prevalence.csv', { headers: { accept: 'text/csv' } });
     expect(plain.status).toBe(403);
     expect(await plain.text()).toBe(
-      'You cannot open this page. Figure downloads hold exact figures. The funder role can download the reports (HTML and PDF), whose figures are disclosure-controlled.\n'
+      'You cannot open this page. Interview transcripts and codings are sensitive even when anonymised: only researchers (and admins) can open them.\n'
     );
   });
 
@@ -128,6 +129,21 @@ describe('every role on every route and export', () => {
     expect(html).toContain('nhs-digital');
     const exact = await visitors.get('committee')!.request('/reports/funder-impact.html?audience=committee');
     expect(await exact.text()).not.toContain('nhs-digital');
+  });
+
+  test('a funder asking for the exact CSV of a figure is sent to the controlled one', async () => {
+    const funder = visitors.get('funder')!;
+    const asked = await funder.request('/download/uptake-funnel.csv?audience=committee');
+    expect(asked.status).toBe(303);
+    const location = asked.headers.get('location')!;
+    expect(new URL(location, server.url).searchParams.get('audience')).toBe('funder');
+    const csv = await (await funder.request(location)).text();
+    // Psychosis: 15 consented → 15, 12 registered → 10, so 10 of 15 = 67% (exact would be 80.0%).
+    // Approached 40, sharing with a carer 1 → *, rate 10 / 15 = 67% (exact: 12 / 15 = 80%).
+    expect(csv.split('\r\n')).toContain('Early Intervention in Psychosis,40,15,10,*,0,38%,67%');
+    expect(csv).toContain('(profile: nhs-digital');
+    const exact = await (await visitors.get('committee')!.request('/download/uptake-funnel.csv')).text();
+    expect(exact).toContain('(profile: none)');
   });
 
   test('the header shows each role only the links it can follow', async () => {

@@ -16,7 +16,7 @@ import { functionality } from '../../pipeline/dashboard/functionality.ts';
 import { settings } from '../../pipeline/dashboard/settings.ts';
 import { dataLoads } from '../../pipeline/dashboard/data-loads.ts';
 import { figureById, FIGURE_IDS } from '../../pipeline/dashboard/figures.ts';
-import { tableToCsv } from '../../pipeline/dashboard/format.ts';
+import { figureCsv } from '../../pipeline/dashboard/controlled.ts';
 
 let demo: Awaited<ReturnType<typeof openDemoWarehouse>>;
 let connection: DuckDBConnection;
@@ -158,8 +158,10 @@ describe('pages', () => {
     for (const id of FIGURE_IDS) {
       const params = new URLSearchParams(id === 'service-history' ? 'service=CNWL-EIP' : '');
       const figure = await figureById(connection, id, f, params);
-      const lines = tableToCsv(figure.table).trimEnd().split('\r\n');
-      expect(lines.length, id).toBe(figure.table.rows.length + 1);
+      // The heading, one line per row, a blank line, then the footnote naming the profile (none: exact figures).
+      const lines = figureCsv(figure.table, 'committee').trimEnd().split('\r\n');
+      expect(lines.length, id).toBe(figure.table.rows.length + 3);
+      expect(lines.at(-1), id).toMatch(/^"?Note: Exact figures \(profile: none\)/);
     }
   });
 });

@@ -102,12 +102,26 @@ describe('CSV downloads', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
     const lines = (await response.text()).replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    // Written by the disclosure module's CSV writer with profile 'none' (exact figures): rates as the reader sees
+    // them (whole percent below a denominator of 4,000), then a blank line and the footnote naming the profile.
     expect(lines[0]).toBe(
-      'Service,Organisation,Setting,In original bid,Approached,Live,Months launch to live,Consented,Registered,% registered (%),Shared with a carer,Shared with a professional'
+      'Service,Organisation,Setting,In original bid,Approached,Live,Months launch to live,Consented,Registered,% registered,Shared with a carer,Shared with a professional'
     );
-    expect(lines[1]).toBe('Colposcopy,Imperial College Healthcare NHS Trust,acute,no,2016-06-06,2016-06-27,20.9,200,74,37.0,2,1');
-    expect(lines[2]).toBe('Renal,Imperial College Healthcare NHS Trust,acute,no,2015-06-01,2016-01-11,15.3,110,80,72.7,6,4');
-    expect(lines).toHaveLength(1 + 10); // ten acute services
+    expect(lines[1]).toBe('Colposcopy,Imperial College Healthcare NHS Trust,acute,no,2016-06-06,2016-06-27,20.9,200,74,37%,2,1');
+    expect(lines[2]).toBe('Renal,Imperial College Healthcare NHS Trust,acute,no,2015-06-01,2016-01-11,15.3,110,80,73%,6,4');
+    expect(lines).toHaveLength(1 + 10 + 2); // ten acute services, a blank line, the footnote
+    expect(lines.at(-1)).toMatch(/^"?Note: Exact figures \(profile: none\)/);
+  });
+
+  test('for a funder audience are disclosure-controlled, with the footnote naming the profile', async () => {
+    const response = await fetch(`${server.url}/download/services.csv?sort=consented&dir=desc&setting=acute&audience=funder`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toContain('-funder.csv');
+    const lines = (await response.text()).replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    // 74 registered → 75, 2 and 1 sharing → *, and the rate from the rounded parts: 75 / 200 = 38%.
+    expect(lines[1]).toBe('Colposcopy,Imperial College Healthcare NHS Trust,acute,no,2016-06-06,2016-06-27,20.9,200,75,38%,*,*');
+    expect(lines.at(-1)).toContain('(profile: nhs-digital');
+    expect((await fetch(`${server.url}/download/services.csv?audience=everyone`)).status).toBe(400);
   });
 
   test('refuse an unknown figure or filter', async () => {

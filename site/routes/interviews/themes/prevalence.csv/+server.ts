@@ -4,7 +4,7 @@ import type { RequestHandler } from './$types';
 import { withReader } from '$lib/server/interviews.ts';
 import { getCodebook } from '$pipeline/qualitative/codebook.ts';
 import { busiestCategory, themePrevalenceFigure } from '$pipeline/qualitative/figures.ts';
-import { tableToCsv } from '$pipeline/dashboard/format.ts';
+import { figureCsv } from '$pipeline/dashboard/controlled.ts';
 
 export const GET: RequestHandler = async ({ url }) => {
   const csv = await withReader(async (connection) => {
@@ -12,7 +12,8 @@ export const GET: RequestHandler = async ({ url }) => {
     const wanted = url.searchParams.get('category');
     const category = wanted ? codebook.find((c) => c.category_id === wanted) : busiestCategory(codebook);
     if (!category) error(404, wanted ? `There is no code category "${wanted.slice(0, 60)}".` : 'There is no codebook yet.');
-    return tableToCsv((await themePrevalenceFigure(connection, category.category_id)).table);
+    // Researchers only (policy), so exact figures: profile 'none', whose footnote says not to publish them.
+    return figureCsv((await themePrevalenceFigure(connection, category.category_id)).table, 'committee');
   });
   // The BOM makes Excel read the file as UTF-8 (code names hold en dashes and curly quotes).
   return new Response('\ufeff' + csv, {
