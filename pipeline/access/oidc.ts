@@ -207,7 +207,11 @@ export class SingleSignOn {
     let profile: Record<string, unknown> = claims;
     if (roleValue === undefined) {
       // Many providers put groups in the UserInfo response rather than the ID token.
-      profile = { ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
+      try {
+        profile = { ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
+      } catch (error) {
+        throw new OidcSignInError(`Your groups could not be read from the organisation's sign-in service (${(error as Error).message}). Start again.`);
+      }
       roleValue = profile[this.settings.roleClaim];
     }
     const role = roleFromClaim(roleValue, this.settings.roleMap);

@@ -13,7 +13,7 @@
  *
  * This file is pure (no Node, no Svelte) so the layout may also use `mayOpen` to show only the links a role can follow.
  */
-import { ROLES, type Role } from './roles.ts';
+import type { Role } from './roles.ts';
 
 export type Grant = 'allow' | { redirect: string } | { forceAudience: 'funder' };
 
@@ -162,6 +162,3 @@ export function mayOpen(role: Role | null, href: string): boolean {
   const decision = decide(role, path);
   return decision.kind === 'allow' || decision.kind === 'public' || decision.kind === 'add-audience';
 }
-
-/** Every role, for tables in the tests and the design note. */
-export const ALL_ROLES: readonly Role[] = ROLES;
