@@ -6,7 +6,7 @@ import {
   applyAnonymisation, isValidNhsNumber, parseNamesList, proposeAnonymisation, PseudonymBook, readKeyFile, writeKeyFile
 } from '../../pipeline/qualitative/anonymise.ts';
 
-const kinds = (text: string, detectors?: Parameters<typeof proposeAnonymisation>[1]['detectors']) =>
+const kinds = (text: string, detectors?: NonNullable<Parameters<typeof proposeAnonymisation>[1]>['detectors']) =>
   proposeAnonymisation(text, { detectors }).map((p) => [p.kind, p.original]);
 
 describe('NHS numbers', () => {
