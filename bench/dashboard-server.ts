@@ -12,10 +12,10 @@
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadPaths } from '../pipeline/load/load.ts';
 import { openWarehouse } from '../pipeline/warehouse/open.ts';
+import { freePort } from '../tests/helpers/free-port.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 const BUILD_DIR = join(ROOT, 'build');
@@ -54,18 +54,6 @@ export async function loadWarehouse(dbPath: string, paths: string[], rawDir: str
   } finally {
     warehouse.close();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
 }
 
 export async function startDashboard(dbPath: string, build: BuildCopy): Promise<RunningDashboard> {

@@ -6,12 +6,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadPaths } from '../../pipeline/load/load.ts';
 import { openWarehouse } from '../../pipeline/warehouse/open.ts';
 import { loadDemoStudy } from '../../pipeline/qualitative/demo-study.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const DEMO_DIR = join(ROOT, 'data/demo');
@@ -23,18 +23,6 @@ export interface DashboardServer {
   /** Everything the server printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
 }
 
 async function waitForServer(url: string, child: ChildProcess, output: () => string): Promise<void> {

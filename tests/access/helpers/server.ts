@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadPaths } from '../../../pipeline/load/load.ts';
@@ -14,6 +13,8 @@ import { openWarehouse, type Warehouse } from '../../../pipeline/warehouse/open.
 import { addAccount } from '../../../pipeline/access/accounts.ts';
 import { loadDemoStudy } from '../../../pipeline/qualitative/demo-study.ts';
 import type { Role } from '../../../pipeline/access/roles.ts';
+import { freePort } from '../../helpers/free-port.ts';
+export { freePort };
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 export const DEMO_DIR = join(ROOT, 'data/demo');
@@ -31,18 +32,6 @@ export interface AccessServer {
   dbPath: string;
   output(): string;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
 }
 
 async function waitFor(url: string, child: ChildProcess, output: () => string): Promise<void> {
