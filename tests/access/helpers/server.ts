@@ -4,19 +4,18 @@
  * environment the test asks for (no demo mode unless asked; single sign-on settings). Plus a fetch that signs in
  * and keeps the session cookie, as a browser would.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadPaths } from '../../../pipeline/load/load.ts';
 import { openWarehouse, type Warehouse } from '../../../pipeline/warehouse/open.ts';
 import { addAccount } from '../../../pipeline/access/accounts.ts';
 import { loadDemoStudy } from '../../../pipeline/qualitative/demo-study.ts';
 import type { Role } from '../../../pipeline/access/roles.ts';
 import { freePort } from '../../helpers/free-port.ts';
+import { requireBuild, ROOT, startDashboardProcess } from '../../helpers/dashboard-process.ts';
 export { freePort };
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 export const DEMO_DIR = join(ROOT, 'data/demo');
 export const PASSWORD = 'a long test password';
 /** One account per role, named after it. */
@@ -34,24 +33,10 @@ export interface AccessServer {
   stop(): Promise<void>;
 }
 
-async function waitFor(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The dashboard exited with code ${child.exitCode}:\n${output()}`);
-    try {
-      await fetch(`${url}/sign-in`);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`The dashboard did not answer within 60 s:\n${output()}`);
-}
-
 export async function startAccessServer(
   options: { env?: Record<string, string>; prepare?: (warehouse: Warehouse, folder: string) => Promise<void>; port?: number } = {}
 ): Promise<AccessServer> {
-  if (!existsSync(join(ROOT, 'build/index.js'))) throw new Error('No build/ found: run `npm run build` before the access tests.');
+  requireBuild('the access tests');
   const folder = mkdtempSync(join(tmpdir(), 'uptake-access-'));
   const dbPath = join(folder, 'uptake.duckdb');
   const warehouse = await openWarehouse(dbPath);
@@ -67,29 +52,9 @@ export async function startAccessServer(
     warehouse.close();
   }
   const port = options.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
-  let log = '';
-  const env: Record<string, string | undefined> = { ...process.env, UPTAKE_DB: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, ...options.env };
-  if (!options.env?.UPTAKE_DEMO) delete env.UPTAKE_DEMO;
-  const child = spawn(process.execPath, ['build'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk) => (log += chunk));
-  child.stderr?.on('data', (chunk) => (log += chunk));
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    rmSync(folder, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(url, child, () => log);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url, dbPath, output: () => log, stop };
+  // No demo mode unless the test asks for it: these tests sign in as each role.
+  const server = await startDashboardProcess({ port, dbPath, folder, env: { UPTAKE_DEMO: undefined, ...options.env } });
+  return { ...server, dbPath };
 }
 
 /** A person with a browser's cookie jar of one cookie: the session. Requests never follow redirects by themselves. */
