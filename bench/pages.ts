@@ -132,7 +132,7 @@ async function measureDataset(dataset: Dataset, build: BuildCopy, scratch: strin
   const tag = `__bench-pages-${process.pid}`;
   const staticNames = new Map(paths.map((p, i) => [p, `${tag}-${i}.html`]));
   const timings: PageTiming[] = [];
-  let browserVisits: BrowserVisit[] = [];
+  const browserVisits: BrowserVisit[] = [];
   try {
     for (const [path, name] of staticNames) writeFileSync(join(build.clientDir, name), html.get(path)!);
     server = await startDashboard(dbPath, build);
@@ -147,7 +147,7 @@ async function measureDataset(dataset: Dataset, build: BuildCopy, scratch: strin
             page = await timedGet(pageUrl);
             still = await timedGet(staticUrl);
           } catch (error) {
-            throw new Error(`GET ${path} failed on request ${r + 1} (${(error as Error).cause ?? error}); the server said:\n${server.output().slice(-3000)}`);
+            throw new Error(`GET ${path} failed on request ${r + 1} (${(error as Error).cause ?? error}); the server said:\n${server.output().slice(-3000)}`, { cause: error });
           }
           if (page.status !== 200 || still.status !== 200) throw new Error(`${path}: ${page.status}, its static twin: ${still.status}`);
           if (still.bytes !== timing.bytes) throw new Error(`The static twin of ${path} is ${still.bytes} bytes, not ${timing.bytes}: compressed on the way?`);

@@ -538,7 +538,10 @@ describe('the load progress bar', () => {
     });
     const advance = (ms: number) => {
       now += ms;
-      for (const t of timers) if (!t.cancelled && t.at <= now) (t.cancelled = true), t.run();
+      for (const t of timers) if (!t.cancelled && t.at <= now) {
+        t.cancelled = true;
+        t.run();
+      }
     };
     return { progress, drawn, advance };
   }

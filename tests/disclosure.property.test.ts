@@ -83,7 +83,11 @@ function bridges(hidden: boolean[][]): [number, number][] {
         node[0] === 'r'
           ? [...Array(columns).keys()].filter((j) => hidden[index][j] && !(index === i0 && j === j0)).map((j) => `c${j}`)
           : [...Array(rows).keys()].filter((i) => hidden[i][index] && !(i === i0 && index === j0)).map((i) => `r${i}`);
-      for (const n of next) if (!seen.has(n)) (seen.add(n), queue.push(n));
+      for (const n of next) {
+        if (seen.has(n)) continue;
+        seen.add(n);
+        queue.push(n);
+      }
     }
     return !seen.has(`c${j0}`);
   });

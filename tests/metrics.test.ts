@@ -242,7 +242,7 @@ describe('adoption_by_setting', () => {
     const adoption = await rows(`
       SELECT as_of, setting, services_total, services_approached, services_live FROM adoption_by_setting ORDER BY as_of, setting`);
     expect(adoption.length).toBe(25);
-    const at = (asOf: string) => adoption.filter((r) => r.as_of === asOf).map(({ as_of, ...rest }) => rest);
+    const at = (asOf: string) => adoption.filter((r) => r.as_of === asOf).map(({ as_of: _asOf, ...rest }) => rest);
     expect(at('2016-10-31')).toEqual([
       { setting: 'acute', services_total: 10, services_approached: 9, services_live: 6 },
       { setting: 'community', services_total: 1, services_approached: 1, services_live: 0 },

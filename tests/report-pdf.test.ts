@@ -27,7 +27,7 @@ function poppler(tool: 'pdfinfo' | 'pdftotext' | 'pdftoppm', args: string[]): st
     return execFileSync(tool, args, { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`${tool} is missing: install Debian's poppler-utils (apt-get install poppler-utils) to run the PDF tests.`);
+      throw new Error(`${tool} is missing: install Debian's poppler-utils (apt-get install poppler-utils) to run the PDF tests.`, { cause: error });
     }
     throw error;
   }

@@ -34,6 +34,7 @@ export const STRICT_CSP = "default-src 'none'; style-src 'self'; img-src 'self';
 
 /** Where to go after signing in: only a path on this site (never `//evil.example` or `https://…`), else `fallback`. */
 export function safeNext(next: string | null | undefined, fallback: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters in a redirect target are exactly what is refused
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001f]/.test(next)) return fallback;
   if (next.startsWith('/sign-in') || next.startsWith('/sign-out') || next.startsWith('/auth/')) return fallback;
   return next.slice(0, 2000);

@@ -19,7 +19,7 @@ import {
   notReported,
   type ControlledValue
 } from './count.ts';
-import { DisclosureError, getProfile, type DisclosureProfile, type ProfileName } from './profiles.ts';
+import { DisclosureError, getProfile, type ProfileName } from './profiles.ts';
 import { suppressSecondary, type GuardedFigure, type Relation } from './secondary.ts';
 
 export type ColumnKind = 'label' | 'patient-count' | 'service-count' | 'number' | 'rate';

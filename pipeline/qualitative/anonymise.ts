@@ -79,7 +79,11 @@ export class PseudonymBook {
     for (const variant of entry.variants) {
       const known = this.byVariant.get(variant);
       if (known) {
-        for (const v of entry.variants) if (!known.variants.includes(v)) known.variants.push(v), this.byVariant.set(v, known);
+        for (const v of entry.variants) {
+          if (known.variants.includes(v)) continue;
+          known.variants.push(v);
+          this.byVariant.set(v, known);
+        }
         return known.pseudonym;
       }
     }

@@ -120,7 +120,7 @@ describe('uptake audit', () => {
     const roleChanges = await uptake('audit', '--since', '2000-01-01', '--action', 'role-change');
     const lines = roleChanges.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^when \(UTC\)\s+who\s+what\s+outcome  target — detail$/);
+    expect(lines[0]).toMatch(/^when \(UTC\)\s+who\s+what\s+outcome {2}target — detail$/);
     expect(lines[1]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  ${ME}  role-change  ok       bob — committee → funder$`));
     expect(await uptake('audit', '--since', '2999-01-01')).toEqual({ code: 0, stdout: 'No events in that period.\n', stderr: '' });
     expect(await uptake('audit', '--since', '2000-01-01', '--actor', "' OR 1=1 --")).toEqual({ code: 0, stdout: 'No events in that period.\n', stderr: '' });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDemoWarehouse } from '../helpers/demo-fixture.ts';
 import { queryRows } from '../../pipeline/warehouse/open.ts';
-import { FilterError, parseFilters, resolveFilters, type ResolvedFilters } from '../../pipeline/dashboard/filters.ts';
+import { FilterError, parseFilters, resolveFilters } from '../../pipeline/dashboard/filters.ts';
 import { overview } from '../../pipeline/dashboard/overview.ts';
 import { servicesTable } from '../../pipeline/dashboard/services.ts';
 import { servicePage } from '../../pipeline/dashboard/service.ts';

@@ -98,7 +98,7 @@ async function decideAndAnswer(event: RequestEvent, resolve: Parameters<Handle>[
     case 'sign-in':
       return signInFirst(event);
     case 'redirect':
-      redirect(303, decision.location);
+      redirect(303, decision.location); // throws, so never falls through
     case 'add-audience':
       if (SAFE_METHODS.has(request.method)) redirect(303, withAudience(url, decision.audience));
       return refusalResponse(request, 403, 'You cannot do this', 'Your role can only read reports here.', viewer);

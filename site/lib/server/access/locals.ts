@@ -5,6 +5,7 @@
 import type { Viewer } from '$pipeline/access/roles.ts';
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- SvelteKit declares its app types in the App namespace
   namespace App {
     interface Locals {
       viewer: Viewer | null;
