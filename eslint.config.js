@@ -25,7 +25,10 @@ export default ts.config(
   {
     rules: {
       // `_name` marks a parameter kept for its position (callbacks, SvelteKit handlers).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }
+      ],
       // The dashboard is served at the site's root (no paths.base), so a plain href is already resolved.
       'svelte/no-navigation-without-resolve': 'off',
       // `{' '}` keeps a deliberate space between inline elements that a formatter would otherwise drop.

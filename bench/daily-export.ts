@@ -42,20 +42,39 @@ export function generateDailyExport(folder: string, rows: number, serviceCount =
 
   const services = join(folder, 'services.csv');
   const growth: { start: number; perDay: number; consent: number; register: number }[] = [];
-  const serviceLines = ['service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on'];
+  const serviceLines = [
+    'service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on'
+  ];
   for (let s = 0; s < serviceCount; s++) {
     const approached = launched + Math.floor(random() * 200) * DAY;
     const live = approached + (30 + Math.floor(random() * 60)) * DAY;
     serviceLines.push(
-      [id(s), `Service ${s + 1}`, `Trust ${(s % 40) + 1}`, SETTINGS[s % SETTINGS.length], `specialty ${s % 30}`, random() < 0.1 ? 'yes' : 'no',
-        random() < 0.5 ? 'yes' : 'no', ukDate(new Date(approached)), ukDate(new Date(approached + 60 * DAY)), ukDate(new Date(live))].join(',')
+      [
+        id(s),
+        `Service ${s + 1}`,
+        `Trust ${(s % 40) + 1}`,
+        SETTINGS[s % SETTINGS.length],
+        `specialty ${s % 30}`,
+        random() < 0.1 ? 'yes' : 'no',
+        random() < 0.5 ? 'yes' : 'no',
+        ukDate(new Date(approached)),
+        ukDate(new Date(approached + 60 * DAY)),
+        ukDate(new Date(live))
+      ].join(',')
     );
-    growth.push({ start: Math.floor(random() * 50), perDay: 0.05 + random(), consent: 0.5 + random() * 0.4, register: 0.3 + random() * 0.6 });
+    growth.push({
+      start: Math.floor(random() * 50),
+      perDay: 0.05 + random(),
+      consent: 0.5 + random() * 0.4,
+      register: 0.3 + random() * 0.6
+    });
   }
   writeFileSync(services, serviceLines.join('\n') + '\n');
 
   const uptake = join(folder, `uptake-${isoDate(new Date(LAST))}.csv`);
-  const chunks: string[] = ['as_of,service_id,approached,consented,registered,shared_with_carer,shared_with_professional\n'];
+  const chunks: string[] = [
+    'as_of,service_id,approached,consented,registered,shared_with_carer,shared_with_professional\n'
+  ];
   let written = 0;
   for (let t = 0; t < days && written < rows; t++) {
     const asOf = ukDate(new Date(first + t * DAY));
@@ -65,10 +84,21 @@ export function generateDailyExport(folder: string, rows: number, serviceCount =
       const approached = g.start + Math.floor(g.perDay * t);
       const consented = Math.floor(approached * g.consent);
       const registered = Math.floor(consented * g.register);
-      lines.push(`${asOf},${id(s)},${approached},${consented},${registered},${Math.floor(registered * 0.05)},${Math.floor(registered * 0.03)}`);
+      lines.push(
+        `${asOf},${id(s)},${approached},${consented},${registered},${Math.floor(registered * 0.05)},${Math.floor(registered * 0.03)}`
+      );
     }
     chunks.push(lines.join('\n') + '\n');
   }
   writeFileSync(uptake, chunks.join(''));
-  return { programme, services, uptake, rows: written, services_: serviceCount, days, firstAsOf: isoDate(new Date(first)), lastAsOf: isoDate(new Date(LAST)) };
+  return {
+    programme,
+    services,
+    uptake,
+    rows: written,
+    services_: serviceCount,
+    days,
+    firstAsOf: isoDate(new Date(first)),
+    lastAsOf: isoDate(new Date(LAST))
+  };
 }

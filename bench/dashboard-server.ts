@@ -50,7 +50,10 @@ export async function loadWarehouse(dbPath: string, paths: string[], rawDir: str
   const warehouse = await openWarehouse(dbPath);
   try {
     const report = await loadPaths(warehouse, paths, { rawDir });
-    if (report.outcome !== 'loaded') throw new Error(`The benchmark data did not load (${report.outcome}): ${JSON.stringify(report.problems.slice(0, 5))}`);
+    if (report.outcome !== 'loaded')
+      throw new Error(
+        `The benchmark data did not load (${report.outcome}): ${JSON.stringify(report.problems.slice(0, 5))}`
+      );
   } finally {
     warehouse.close();
   }

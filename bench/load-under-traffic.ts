@@ -44,7 +44,16 @@ async function serve(buildCopy: string, dbPath: string): Promise<Server> {
   const child = spawn(process.execPath, [buildCopy], {
     cwd: ROOT,
     // Uploads of ~35 MB: both limits raised above the file (adapter-node's BODY_SIZE_LIMIT, Uptake's own).
-    env: { ...process.env, UPTAKE_DB: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, BODY_SIZE_LIMIT: '200M', UPTAKE_MAX_UPLOAD_MB: '200', UPTAKE_DEMO: '' },
+    env: {
+      ...process.env,
+      UPTAKE_DB: dbPath,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ORIGIN: url,
+      BODY_SIZE_LIMIT: '200M',
+      UPTAKE_MAX_UPLOAD_MB: '200',
+      UPTAKE_DEMO: ''
+    },
     stdio: ['ignore', 'pipe', 'pipe']
   });
   child.stdout?.on('data', (c) => (log += c));
@@ -56,7 +65,7 @@ async function serve(buildCopy: string, dbPath: string): Promise<Server> {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
   };
-  for (const deadline = Date.now() + 60_000; ; ) {
+  for (const deadline = Date.now() + 60_000; ;) {
     if (child.exitCode !== null) throw new Error(`The dashboard exited (${child.exitCode}):\n${log}`);
     try {
       await (await fetch(`${url}/sign-in`)).arrayBuffer();
@@ -84,13 +93,26 @@ async function signIn(url: string, username: string): Promise<string> {
 }
 
 /** Uploads the export as the upload page's form does; returns the seconds it took and whether it loaded. */
-async function upload(url: string, cookie: string, file: string): Promise<{ seconds: number; status: number; loaded: boolean }> {
+async function upload(
+  url: string,
+  cookie: string,
+  file: string
+): Promise<{ seconds: number; status: number; loaded: boolean }> {
   const form = new FormData();
   form.set('file', new Blob([readFileSync(file)]), basename(file));
   const start = process.hrtime.bigint();
-  const response = await fetch(`${url}/data/upload`, { method: 'POST', body: form, headers: { origin: url, cookie, accept: 'text/html' }, redirect: 'manual' });
+  const response = await fetch(`${url}/data/upload`, {
+    method: 'POST',
+    body: form,
+    headers: { origin: url, cookie, accept: 'text/html' },
+    redirect: 'manual'
+  });
   const html = await response.text();
-  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, status: response.status, loaded: html.includes(`${basename(file)} was loaded.`) };
+  return {
+    seconds: Number(process.hrtime.bigint() - start) / 1e9,
+    status: response.status,
+    loaded: html.includes(`${basename(file)} was loaded.`)
+  };
 }
 
 /** What the load left in the warehouse, without its clock: equal fingerprints mean identical loads. */
@@ -102,8 +124,14 @@ async function fingerprint(dbPath: string): Promise<string> {
       `SELECT count(*)::VARCHAR AS rows, sum(hash(as_of, service_id, approached, consented, registered, shared_with_carer,
               shared_with_professional, eligible, activated, active_90d))::VARCHAR AS content FROM snapshot`
     );
-    const files = await queryRows(warehouse.connection, `SELECT file_name, sha256, rows, outcome, CAST(as_of AS VARCHAR) AS as_of FROM load_file ORDER BY file_name`);
-    const headline = await queryRows(warehouse.connection, `SELECT * FROM programme_headline ORDER BY as_of DESC LIMIT 1`);
+    const files = await queryRows(
+      warehouse.connection,
+      `SELECT file_name, sha256, rows, outcome, CAST(as_of AS VARCHAR) AS as_of FROM load_file ORDER BY file_name`
+    );
+    const headline = await queryRows(
+      warehouse.connection,
+      `SELECT * FROM programme_headline ORDER BY as_of DESC LIMIT 1`
+    );
     return JSON.stringify({ snapshots, files, headline });
   } finally {
     warehouse.close();
@@ -120,10 +148,15 @@ interface TrafficResult {
   statusCodeStats: Record<string, { count: number }>;
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 
 export async function run(args: string[], log: (line: string) => void): Promise<BenchResult> {
-  const { values } = parseArgs({ args, options: { rows: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' } }, strict: false });
+  const { values } = parseArgs({
+    args,
+    options: { rows: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' } },
+    strict: false
+  });
   const rows = Number(String(values.rows ?? '1000000').replaceAll(/[_,]/g, ''));
   const seconds = Number(values.seconds ?? 30);
   const connections = Number(values.connections ?? 50);
@@ -134,17 +167,24 @@ export async function run(args: string[], log: (line: string) => void): Promise<
   try {
     log(`generating a daily export of ${rows.toLocaleString('en-GB')} rows…`);
     const data: DailyExport = generateDailyExport(join(root, 'export'), rows);
-    log(`  ${(statSync(data.uptake).size / 1048576).toFixed(1)} MB: ${data.services_} services × ${data.days} days, ${data.firstAsOf} to ${data.lastAsOf}`);
+    log(
+      `  ${(statSync(data.uptake).size / 1048576).toFixed(1)} MB: ${data.services_} services × ${data.days} days, ${data.firstAsOf} to ${data.lastAsOf}`
+    );
 
     const prepared = join(root, 'prepared.duckdb');
     const warehouse = await openWarehouse(prepared);
     try {
       const setup = await loadPaths(warehouse, [data.programme, data.services], { rawDir: join(root, 'raw-prepared') });
-      if (setup.outcome !== 'loaded') throw new Error(`The programme and services did not load: ${JSON.stringify(setup.problems.slice(0, 3))}`);
+      if (setup.outcome !== 'loaded')
+        throw new Error(`The programme and services did not load: ${JSON.stringify(setup.problems.slice(0, 3))}`);
       const by = { actor: 'bench', source: 'cli' as const };
       await addAccount(warehouse.connection, { username: 'bench-admin', role: 'admin', password: PASSWORD }, by);
       for (let i = 0; i < connections; i++) {
-        await addAccount(warehouse.connection, { username: `user${i}`, role: i % 2 ? 'researcher' : 'committee', password: PASSWORD }, by);
+        await addAccount(
+          warehouse.connection,
+          { username: `user${i}`, role: i % 2 ? 'researcher' : 'committee', password: PASSWORD },
+          by
+        );
       }
       await warehouse.connection.run('CHECKPOINT');
     } finally {
@@ -161,7 +201,9 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     let server = await serve(buildCopy, baselineDb);
     const baseline = await upload(server.url, await signIn(server.url, 'bench-admin'), data.uptake);
     await server.stop();
-    log(`  baseline upload: ${baseline.seconds.toFixed(1)} s, HTTP ${baseline.status}, ${baseline.loaded ? 'loaded' : 'NOT loaded'}`);
+    log(
+      `  baseline upload: ${baseline.seconds.toFixed(1)} s, HTTP ${baseline.status}, ${baseline.loaded ? 'loaded' : 'NOT loaded'}`
+    );
     const baselinePrint = await fingerprint(baselineDb);
 
     // 4. The same upload while `connections` signed-in users load pages.
@@ -189,11 +231,15 @@ export async function run(args: string[], log: (line: string) => void): Promise<
         }
       }))
     });
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
+      latencies.push(responseTime)
+    );
     const loadDone = new Promise((r) => setTimeout(r, 3000)).then(() => upload(server.url, adminCookie, data.uptake));
     const [traffic, underTraffic] = await Promise.all([instance as unknown as Promise<TrafficResult>, loadDone]);
     await server.stop();
-    log(`  upload under traffic: ${underTraffic.seconds.toFixed(1)} s, HTTP ${underTraffic.status}, ${underTraffic.loaded ? 'loaded' : 'NOT loaded'}`);
+    log(
+      `  upload under traffic: ${underTraffic.seconds.toFixed(1)} s, HTTP ${underTraffic.status}, ${underTraffic.loaded ? 'loaded' : 'NOT loaded'}`
+    );
     const trafficPrint = await fingerprint(trafficDb);
 
     latencies.sort((a, b) => a - b);
@@ -206,7 +252,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
         {
           run: 'upload alone (baseline)',
           'upload (s)': baseline.seconds.toFixed(1),
-          'loaded': baseline.loaded ? 'yes' : 'NO'
+          loaded: baseline.loaded ? 'yes' : 'NO'
         },
         {
           run: `upload + ${connections} users`,
@@ -225,7 +271,25 @@ export async function run(args: string[], log: (line: string) => void): Promise<
         `Failed loads: ${failedLoads}; target 0: ${failedLoads === 0 ? 'met' : 'NOT met'}.`,
         `The warehouse after the upload under traffic is ${identical ? 'identical to' : 'DIFFERENT from'} the one after the upload alone (snapshot rows and content hash, load manifest, headline).`
       ],
-      details: { rows: data.rows, services: data.services_, days: data.days, pages: PAGES, baseline, underTraffic, autocannon: { requests: traffic.requests, latency: traffic.latency, errors: traffic.errors, timeouts: traffic.timeouts, non2xx: traffic.non2xx, statusCodeStats: traffic.statusCodeStats }, identical, baselinePrint, trafficPrint }
+      details: {
+        rows: data.rows,
+        services: data.services_,
+        days: data.days,
+        pages: PAGES,
+        baseline,
+        underTraffic,
+        autocannon: {
+          requests: traffic.requests,
+          latency: traffic.latency,
+          errors: traffic.errors,
+          timeouts: traffic.timeouts,
+          non2xx: traffic.non2xx,
+          statusCodeStats: traffic.statusCodeStats
+        },
+        identical,
+        baselinePrint,
+        trafficPrint
+      }
     };
   } finally {
     rmSync(buildCopy, { recursive: true, force: true });

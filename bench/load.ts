@@ -37,7 +37,8 @@ async function timeUptakeLoad(data: GeneratedExport, scratch: string): Promise<P
   const warehouse = await openWarehouse(join(scratch, 'uptake.duckdb'));
   try {
     const setup = await loadPaths(warehouse, [data.programme, data.services]);
-    if (setup.outcome !== 'loaded') throw new Error(`The benchmark's services file was not loaded: ${JSON.stringify(setup.problems.slice(0, 3))}`);
+    if (setup.outcome !== 'loaded')
+      throw new Error(`The benchmark's services file was not loaded: ${JSON.stringify(setup.problems.slice(0, 3))}`);
     // Where the time goes, from the loader's own progress events: read (hash, reader), check (staging, checks,
     // raw landing), write (the transaction).
     const marks: [Phase, bigint][] = [];
@@ -48,7 +49,9 @@ async function timeUptakeLoad(data: GeneratedExport, scratch: string): Promise<P
     const report = await loadPaths(warehouse, [data.uptake], { onProgress });
     const end = process.hrtime.bigint();
     if (report.outcome !== 'loaded' || report.loaded[0]?.rows !== data.rows) {
-      throw new Error(`The benchmark's uptake file did not load cleanly (${report.outcome}): ${JSON.stringify(report.problems.slice(0, 3))}`);
+      throw new Error(
+        `The benchmark's uptake file did not load cleanly (${report.outcome}): ${JSON.stringify(report.problems.slice(0, 3))}`
+      );
     }
     const phases: PipelineTiming['phases'] = {};
     marks.forEach(([phase, at], i) => (phases[phase] = Number((marks[i + 1]?.[1] ?? end) - at) / 1e9));
@@ -63,7 +66,9 @@ async function timeReadCsv(data: GeneratedExport, scratch: string): Promise<numb
   const connection = await instance.connect();
   try {
     const start = process.hrtime.bigint();
-    await connection.run(`CREATE TABLE t AS SELECT * FROM read_csv('${data.uptake.replaceAll("'", "''")}', header = true, dateformat = '%d/%m/%Y')`);
+    await connection.run(
+      `CREATE TABLE t AS SELECT * FROM read_csv('${data.uptake.replaceAll("'", "''")}', header = true, dateformat = '%d/%m/%Y')`
+    );
     const elapsed = seconds(start);
     const count = Number((await connection.runAndReadAll('SELECT count(*) AS n FROM t')).getRowObjectsJS()[0].n);
     if (count !== data.rows) throw new Error(`read_csv loaded ${count} rows, expected ${data.rows}`);
@@ -77,11 +82,17 @@ async function timeReadCsv(data: GeneratedExport, scratch: string): Promise<numb
 const grouped = (n: number) => Math.round(n).toLocaleString('en-GB');
 
 export async function run(args: string[], log: (line: string) => void): Promise<BenchResult> {
-  const { values } = parseArgs({ args, options: { rows: { type: 'string' }, repeats: { type: 'string' } }, strict: false });
+  const { values } = parseArgs({
+    args,
+    options: { rows: { type: 'string' }, repeats: { type: 'string' } },
+    strict: false
+  });
   const rows = Number(String(values.rows ?? DEFAULT_ROWS).replaceAll(/[_,]/g, ''));
   const repeats = Number(values.repeats ?? DEFAULT_REPEATS);
-  if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a positive whole number, not ${values.rows}`);
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a positive whole number, not ${values.repeats}`);
+  if (!Number.isInteger(rows) || rows < 1)
+    throw new Error(`--rows must be a positive whole number, not ${values.rows}`);
+  if (!Number.isInteger(repeats) || repeats < 1)
+    throw new Error(`--repeats must be a positive whole number, not ${values.repeats}`);
 
   const root = mkdtempSync(join(tmpdir(), 'uptake-bench-'));
   try {
@@ -89,11 +100,16 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     const generatedAt = process.hrtime.bigint();
     const data = generateUptakeExport(join(root, 'export'), rows);
     const bytes = statSync(data.uptake).size;
-    log(`  ${(bytes / 1048576).toFixed(1)} MB, ${grouped(data.serviceCount)} services × ${data.asOfDates} monthly as-of dates, in ${seconds(generatedAt).toFixed(1)} s`);
+    log(
+      `  ${(bytes / 1048576).toFixed(1)} MB, ${grouped(data.serviceCount)} services × ${data.asOfDates} monthly as-of dates, in ${seconds(generatedAt).toFixed(1)} s`
+    );
 
     const pipelineRuns: PipelineTiming[] = [];
     const raw: number[] = [];
-    const describePhases = (t: PipelineTiming) => Object.entries(t.phases).map(([p, s]) => `${p} ${s.toFixed(2)}`).join(', ');
+    const describePhases = (t: PipelineTiming) =>
+      Object.entries(t.phases)
+        .map(([p, s]) => `${p} ${s.toFixed(2)}`)
+        .join(', ');
     for (let i = 0; i < repeats; i++) {
       let scratch = mkdtempSync(join(root, 'run-'));
       const timing = await timeUptakeLoad(data, scratch);
@@ -121,7 +137,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
       title: `Loading a ${grouped(data.rows)}-row uptake export (${(bytes / 1048576).toFixed(1)} MB CSV, UK dates)`,
       table: [
         row('uptake load (loadPaths: checks, raw landing, one transaction)', pipeline, bestPipeline),
-        row("DuckDB read_csv → CREATE TABLE (no checks)", raw, bestRaw)
+        row('DuckDB read_csv → CREATE TABLE (no checks)', raw, bestRaw)
       ],
       summary: [
         `uptake load takes ${ratio.toFixed(2)}× as long as raw read_csv (target ≤ ${TARGET_RATIO}×): ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}.`,

@@ -14,8 +14,16 @@
 import { chromium, type Browser } from 'playwright-core';
 
 /** The flags TOOLCHAIN.md verified for headless Chromium on this machine. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
+];
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHART_SELECTOR = 'figure svg';
 
@@ -70,8 +78,15 @@ export async function visit(browser: Browser, url: string): Promise<BrowserVisit
     const received = new Map<string, Omit<ResponseBytes, 'encodedDataLength'>>();
     const responses: ResponseBytes[] = [];
     cdp.on('Network.responseReceived', (event) => {
-      const headers = Object.fromEntries(Object.entries(event.response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-      received.set(event.requestId, { url: event.response.url, status: event.response.status, mimeType: event.response.mimeType, contentEncoding: headers['content-encoding'] ?? null });
+      const headers = Object.fromEntries(
+        Object.entries(event.response.headers).map(([k, v]) => [k.toLowerCase(), String(v)])
+      );
+      received.set(event.requestId, {
+        url: event.response.url,
+        status: event.response.status,
+        mimeType: event.response.mimeType,
+        contentEncoding: headers['content-encoding'] ?? null
+      });
     });
     cdp.on('Network.loadingFinished', (event) => {
       const response = received.get(event.requestId);
@@ -95,7 +110,8 @@ export async function visit(browser: Browser, url: string): Promise<BrowserVisit
         fcp: paint ? paint.startTime : null
       };
     }, CHART_SELECTOR);
-    if (timing.charts > 0 && timing.chartsAt === null) throw new Error(`The chart watcher did not run on ${url}: the init script was blocked?`);
+    if (timing.charts > 0 && timing.chartsAt === null)
+      throw new Error(`The chart watcher did not run on ${url}: the init script was blocked?`);
     return {
       bytesTransferred: responses.reduce((n, r) => n + r.encodedDataLength, 0),
       responses,

@@ -42,7 +42,18 @@ export const TARGET_CHARTS_MS = 200;
 const REPORT = 'steering-committee-monthly';
 
 /** The pages issue 3 names, in order; `[id]` and `[name]` are filled in per dataset. */
-const PAGES = ['/', '/services', '/services/[id]', '/timeline', '/uptake', '/functionality', '/settings', '/data', '/reports', '/reports/[name]'];
+const PAGES = [
+  '/',
+  '/services',
+  '/services/[id]',
+  '/timeline',
+  '/uptake',
+  '/functionality',
+  '/settings',
+  '/data',
+  '/reports',
+  '/reports/[name]'
+];
 
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -87,8 +98,10 @@ interface Dataset {
 async function pickIds(dbPath: string): Promise<{ id: string; report: string }> {
   const warehouse = await openWarehouse(dbPath, { readOnly: true });
   try {
-    const [row] = await queryRows<{ service_id: string }>(warehouse.connection,
-      'SELECT service_id FROM service_latest ORDER BY live_on NULLS LAST, service_id LIMIT 1');
+    const [row] = await queryRows<{ service_id: string }>(
+      warehouse.connection,
+      'SELECT service_id FROM service_latest ORDER BY live_on NULLS LAST, service_id LIMIT 1'
+    );
     const names = notebookNames();
     return { id: row.service_id, report: names.includes(REPORT) ? REPORT : names[0] };
   } finally {
@@ -105,7 +118,13 @@ interface Options {
   pages: string[];
 }
 
-async function measureDataset(dataset: Dataset, build: BuildCopy, scratch: string, options: Options, log: (line: string) => void) {
+async function measureDataset(
+  dataset: Dataset,
+  build: BuildCopy,
+  scratch: string,
+  options: Options,
+  log: (line: string) => void
+) {
   const dbPath = join(scratch, 'uptake.duckdb');
   const loadStart = process.hrtime.bigint();
   await loadWarehouse(dbPath, dataset.paths, join(scratch, 'raw'));
@@ -121,7 +140,8 @@ async function measureDataset(dataset: Dataset, build: BuildCopy, scratch: strin
     for (const path of paths) {
       const response = await fetch(server.url + path, { redirect: 'manual' });
       const body = new Uint8Array(await response.arrayBuffer());
-      if (response.status !== 200) throw new Error(`${path} answered ${response.status} on ${dataset.name}:\n${server.output().slice(-2000)}`);
+      if (response.status !== 200)
+        throw new Error(`${path} answered ${response.status} on ${dataset.name}:\n${server.output().slice(-2000)}`);
       html.set(path, body);
     }
   } finally {
@@ -140,23 +160,38 @@ async function measureDataset(dataset: Dataset, build: BuildCopy, scratch: strin
       for (const [i, path] of paths.entries()) {
         const pageUrl = server.url + path;
         const staticUrl = `${server.url}/${staticNames.get(path)}`;
-        const timing: PageTiming = { page: pages[i], path, bytes: html.get(path)!.byteLength, pageMs: [], staticMs: [] };
+        const timing: PageTiming = {
+          page: pages[i],
+          path,
+          bytes: html.get(path)!.byteLength,
+          pageMs: [],
+          staticMs: []
+        };
         for (let r = 0; r < options.warmup + options.requests; r++) {
           let page: Get, still: Get;
           try {
             page = await timedGet(pageUrl);
             still = await timedGet(staticUrl);
           } catch (error) {
-            throw new Error(`GET ${path} failed on request ${r + 1} (${(error as Error).cause ?? error}); the server said:\n${server.output().slice(-3000)}`, { cause: error });
+            throw new Error(
+              `GET ${path} failed on request ${r + 1} (${(error as Error).cause ?? error}); the server said:\n${server.output().slice(-3000)}`,
+              { cause: error }
+            );
           }
-          if (page.status !== 200 || still.status !== 200) throw new Error(`${path}: ${page.status}, its static twin: ${still.status}`);
-          if (still.bytes !== timing.bytes) throw new Error(`The static twin of ${path} is ${still.bytes} bytes, not ${timing.bytes}: compressed on the way?`);
+          if (page.status !== 200 || still.status !== 200)
+            throw new Error(`${path}: ${page.status}, its static twin: ${still.status}`);
+          if (still.bytes !== timing.bytes)
+            throw new Error(
+              `The static twin of ${path} is ${still.bytes} bytes, not ${timing.bytes}: compressed on the way?`
+            );
           if (r < options.warmup) continue;
           timing.pageMs.push(page.ms);
           timing.staticMs.push(still.ms);
         }
         timings.push(timing);
-        log(`  ${path}: ${(timing.bytes / 1024).toFixed(0)} KB, p95 ${percentile(timing.pageMs, 95).toFixed(1)} ms vs static ${percentile(timing.staticMs, 95).toFixed(2)} ms`);
+        log(
+          `  ${path}: ${(timing.bytes / 1024).toFixed(0)} KB, p95 ${percentile(timing.pageMs, 95).toFixed(1)} ms vs static ${percentile(timing.staticMs, 95).toFixed(2)} ms`
+        );
       }
       if (options.browser) {
         const browser = await launchChromium();
@@ -166,7 +201,9 @@ async function measureDataset(dataset: Dataset, build: BuildCopy, scratch: strin
           await browser.close();
         }
         const last = browserVisits.at(-1)!;
-        log(`  / in Chromium: ${(last.bytesTransferred / 1024).toFixed(1)} KB transferred; charts in the DOM after ${browserVisits.map((b) => b.chartsInDomMs?.toFixed(0)).join(', ')} ms`);
+        log(
+          `  / in Chromium: ${(last.bytesTransferred / 1024).toFixed(1)} KB transferred; charts in the DOM after ${browserVisits.map((b) => b.chartsInDomMs?.toFixed(0)).join(', ')} ms`
+        );
       }
     } finally {
       await server.stop();
@@ -176,7 +213,10 @@ async function measureDataset(dataset: Dataset, build: BuildCopy, scratch: strin
   }
   // What the overview's HTML would weigh if the server compressed pages (it sends them as they are; see the summary).
   const overviewHtml = html.get('/');
-  const overviewCompressed = overviewHtml && { gzip: gzipSync(overviewHtml).byteLength, br: brotliCompressSync(overviewHtml).byteLength };
+  const overviewCompressed = overviewHtml && {
+    gzip: gzipSync(overviewHtml).byteLength,
+    br: brotliCompressSync(overviewHtml).byteLength
+  };
   return { timings, browserVisits, serviceId: id, report, overviewCompressed };
 }
 
@@ -187,8 +227,14 @@ export async function run(args: string[], log: (line: string) => void): Promise<
   const { values } = parseArgs({
     args,
     options: {
-      requests: { type: 'string' }, warmup: { type: 'string' }, visits: { type: 'string' }, datasets: { type: 'string' },
-      services: { type: 'string' }, snapshots: { type: 'string' }, pages: { type: 'string' }, 'no-browser': { type: 'boolean' }
+      requests: { type: 'string' },
+      warmup: { type: 'string' },
+      visits: { type: 'string' },
+      datasets: { type: 'string' },
+      services: { type: 'string' },
+      snapshots: { type: 'string' },
+      pages: { type: 'string' },
+      'no-browser': { type: 'boolean' }
     },
     strict: false
   });
@@ -217,7 +263,9 @@ export async function run(args: string[], log: (line: string) => void): Promise<
   const table: BenchRow[] = [];
   const summary: string[] = [];
   const details: Record<string, unknown> = {
-    requests: options.requests, warmup: options.warmup, visits: options.visits,
+    requests: options.requests,
+    warmup: options.warmup,
+    visits: options.visits,
     targets: { ratio: TARGET_RATIO, overviewBytes: TARGET_OVERVIEW_BYTES, chartsMs: TARGET_CHARTS_MS },
     machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model },
     datasets: {} as Record<string, unknown>
@@ -225,17 +273,32 @@ export async function run(args: string[], log: (line: string) => void): Promise<
   try {
     const datasets: Dataset[] = [];
     for (const name of wanted) {
-      if (name === 'demo') datasets.push({ name, description: 'the demo programme (data/demo: 13 services × 5 snapshots)', paths: [join(ROOT, 'data/demo')] });
+      if (name === 'demo')
+        datasets.push({
+          name,
+          description: 'the demo programme (data/demo: 13 services × 5 snapshots)',
+          paths: [join(ROOT, 'data/demo')]
+        });
       else if (name === generatedName) {
         const g = generateProgramme(join(root, 'programme'), services, snapshots);
-        datasets.push({ name, description: `a generated programme of ${g.services} services × ${g.snapshots} monthly snapshots (${g.live} live)`, paths: [g.folder] });
+        datasets.push({
+          name,
+          description: `a generated programme of ${g.services} services × ${g.snapshots} monthly snapshots (${g.live} live)`,
+          paths: [g.folder]
+        });
       } else throw new Error(`Unknown dataset ${name}: choose from demo, ${generatedName}`);
     }
     for (const dataset of datasets) {
       log(`${dataset.name}: ${dataset.description}`);
       const scratch = join(root, dataset.name);
       mkdirSync(scratch);
-      const { timings, browserVisits, serviceId, report, overviewCompressed } = await measureDataset(dataset, build, scratch, options, log);
+      const { timings, browserVisits, serviceId, report, overviewCompressed } = await measureDataset(
+        dataset,
+        build,
+        scratch,
+        options,
+        log
+      );
       const over: string[] = [];
       for (const t of timings) {
         const ratio = percentile(t.pageMs, 95) / percentile(t.staticMs, 95);
@@ -253,30 +316,55 @@ export async function run(args: string[], log: (line: string) => void): Promise<
           met: ratio < TARGET_RATIO ? 'yes' : 'NO'
         });
       }
-      summary.push(`${dataset.name}: ${timings.length - over.length} of ${timings.length} pages have a p95 under ${TARGET_RATIO}× the static file${over.length ? `; over: ${over.join(', ')}` : ''}.`);
+      summary.push(
+        `${dataset.name}: ${timings.length - over.length} of ${timings.length} pages have a p95 under ${TARGET_RATIO}× the static file${over.length ? `; over: ${over.join(', ')}` : ''}.`
+      );
       const datasetDetails: Record<string, unknown> = {
-        description: dataset.description, serviceId, report,
-        pages: timings.map((t) => ({ ...t, medianMs: median(t.pageMs), p95Ms: percentile(t.pageMs, 95), staticMedianMs: median(t.staticMs), staticP95Ms: percentile(t.staticMs, 95) }))
+        description: dataset.description,
+        serviceId,
+        report,
+        pages: timings.map((t) => ({
+          ...t,
+          medianMs: median(t.pageMs),
+          p95Ms: percentile(t.pageMs, 95),
+          staticMedianMs: median(t.staticMs),
+          staticP95Ms: percentile(t.staticMs, 95)
+        }))
       };
       if (browserVisits.length) {
         const bytes = median(browserVisits.map((v) => v.bytesTransferred));
         const charts = browserVisits.map((v) => v.chartsInDomMs ?? Infinity);
         const html = browserVisits[0].responses.find((r) => r.mimeType === 'text/html');
-        const compressed = browserVisits[0].responses.filter((r) => r.contentEncoding).map((r) => `${new URL(r.url).pathname} (${r.contentEncoding})`);
+        const compressed = browserVisits[0].responses
+          .filter((r) => r.contentEncoding)
+          .map((r) => `${new URL(r.url).pathname} (${r.contentEncoding})`);
         table.push({
-          dataset: dataset.name, page: '/ in Chromium: KB transferred', 'HTML KB': kb(html?.encodedDataLength ?? 0), target: `< ${TARGET_OVERVIEW_BYTES / 1024} KB in all`,
+          dataset: dataset.name,
+          page: '/ in Chromium: KB transferred',
+          'HTML KB': kb(html?.encodedDataLength ?? 0),
+          target: `< ${TARGET_OVERVIEW_BYTES / 1024} KB in all`,
           met: bytes < TARGET_OVERVIEW_BYTES ? `yes (${kb(bytes)})` : `NO (${kb(bytes)})`
         });
         table.push({
-          dataset: dataset.name, page: '/ in Chromium: charts in DOM', 'median ms': ms(median(charts)), 'p95 ms': ms(percentile(charts, 95)),
-          target: `median < ${TARGET_CHARTS_MS} ms`, met: median(charts) < TARGET_CHARTS_MS ? 'yes' : 'NO'
+          dataset: dataset.name,
+          page: '/ in Chromium: charts in DOM',
+          'median ms': ms(median(charts)),
+          'p95 ms': ms(percentile(charts, 95)),
+          target: `median < ${TARGET_CHARTS_MS} ms`,
+          met: median(charts) < TARGET_CHARTS_MS ? 'yes' : 'NO'
         });
-        summary.push(`${dataset.name}: the overview transferred ${kb(bytes)} KB over ${browserVisits[0].responses.length} responses; its HTML ${html?.contentEncoding ? `was sent ${html.contentEncoding}` : 'was sent uncompressed'} (${kb(html?.encodedDataLength ?? 0)} KB); compressed: ${compressed.join(', ') || 'none'}.`);
+        summary.push(
+          `${dataset.name}: the overview transferred ${kb(bytes)} KB over ${browserVisits[0].responses.length} responses; its HTML ${html?.contentEncoding ? `was sent ${html.contentEncoding}` : 'was sent uncompressed'} (${kb(html?.encodedDataLength ?? 0)} KB); compressed: ${compressed.join(', ') || 'none'}.`
+        );
         if (overviewCompressed) {
-          summary.push(`${dataset.name}: compressed, the overview's HTML alone would be ${kb(overviewCompressed.gzip)} KB gzip or ${kb(overviewCompressed.br)} KB br (zlib defaults, measured here, not served).`);
+          summary.push(
+            `${dataset.name}: compressed, the overview's HTML alone would be ${kb(overviewCompressed.gzip)} KB gzip or ${kb(overviewCompressed.br)} KB br (zlib defaults, measured here, not served).`
+          );
         }
         const at = (pick: (v: BrowserVisit) => number) => ms(median(browserVisits.map(pick)));
-        summary.push(`${dataset.name}: charts in the DOM after ${ms(median(charts))} ms (median of ${charts.length} fresh visits; HTML request sent ${at((v) => v.requestStartMs)} ms, first byte ${at((v) => v.responseStartMs)} ms, last byte ${at((v) => v.responseEndMs)} ms, DOMContentLoaded ${at((v) => v.domContentLoadedMs)} ms).`);
+        summary.push(
+          `${dataset.name}: charts in the DOM after ${ms(median(charts))} ms (median of ${charts.length} fresh visits; HTML request sent ${at((v) => v.requestStartMs)} ms, first byte ${at((v) => v.responseStartMs)} ms, last byte ${at((v) => v.responseEndMs)} ms, DOMContentLoaded ${at((v) => v.domContentLoadedMs)} ms).`
+        );
         datasetDetails.browser = browserVisits;
         datasetDetails.overviewHtmlCompressed = overviewCompressed;
       }

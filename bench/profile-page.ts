@@ -35,7 +35,11 @@ import { copyBuild, loadWarehouse, ROOT, startDashboard } from './dashboard-serv
 import { median } from './pages.ts';
 import { generateProgramme } from './programme-generator.ts';
 
-type Load = (connection: DuckDBConnection, filters: ResolvedFilters, ids: { id: string; report: string }) => Promise<unknown>;
+type Load = (
+  connection: DuckDBConnection,
+  filters: ResolvedFilters,
+  ids: { id: string; report: string }
+) => Promise<unknown>;
 const LOADS: Record<string, Load> = {
   '/': (c, f) => overview(c, f),
   '/services': (c, f) => servicesTable(c, f, parseServicesQuery(new URLSearchParams())),
@@ -57,7 +61,8 @@ let lastSql = '';
 function timeDuckDbCalls(): void {
   const wrap = (proto: object, names: string[]) => {
     for (const name of names) {
-      const original = (proto as Record<string, unknown>)[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+      const original = (proto as Record<string, unknown>)[name] as
+        ((...args: unknown[]) => Promise<unknown>) | undefined;
       if (typeof original !== 'function') continue;
       (proto as Record<string, unknown>)[name] = async function (this: unknown, ...args: unknown[]) {
         if (typeof args[0] === 'string') lastSql = args[0];
@@ -74,7 +79,14 @@ function timeDuckDbCalls(): void {
       };
     }
   };
-  wrap(DuckDBConnection.prototype, ['run', 'runAndReadAll', 'runAndRead', 'prepare', 'extractStatements', 'streamAndReadAll']);
+  wrap(DuckDBConnection.prototype, [
+    'run',
+    'runAndReadAll',
+    'runAndRead',
+    'prepare',
+    'extractStatements',
+    'streamAndReadAll'
+  ]);
   wrap(DuckDBPreparedStatement.prototype, ['run', 'runAndReadAll', 'runAndRead', 'streamAndReadAll']);
   wrap(DuckDBExtractedStatements.prototype, ['prepare', 'run', 'runAndReadAll']);
 }
@@ -87,8 +99,14 @@ interface ProfileNode {
 
 function category(node: ProfileNode): string {
   const { url, functionName } = node.callFrame;
-  if (!url) return functionName === '(idle)' ? 'idle (waiting for DuckDB)' : functionName === '(garbage collector)' ? 'garbage collection' : 'other (V8, native)';
-  if (/@observablehq|\/d3-|\/d3\/|linkedom|htmlparser2|pipeline\/charts\//.test(url)) return 'chart rendering (Plot, d3, linkedom)';
+  if (!url)
+    return functionName === '(idle)'
+      ? 'idle (waiting for DuckDB)'
+      : functionName === '(garbage collector)'
+        ? 'garbage collection'
+        : 'other (V8, native)';
+  if (/@observablehq|\/d3-|\/d3\/|linkedom|htmlparser2|pipeline\/charts\//.test(url))
+    return 'chart rendering (Plot, d3, linkedom)';
   if (/@duckdb/.test(url)) return 'DuckDB client (JS side)';
   if (/pipeline\/notebooks\//.test(url)) return 'notebook rendering (markdown, HTML)';
   if (/pipeline\/disclosure\//.test(url)) return 'disclosure control';
@@ -112,7 +130,10 @@ function composition(html: string): Record<string, { count: number; kb: number }
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { dataset: { type: 'string' }, page: { type: 'string' }, repeats: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { dataset: { type: 'string' }, page: { type: 'string' }, repeats: { type: 'string' } }
+  });
   const dataset = values.dataset ?? 'demo';
   const page = values.page ?? '/';
   const repeats = Number(values.repeats ?? 10);
@@ -120,15 +141,24 @@ async function main(argv: string[]): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'uptake-profile-'));
   try {
     const [services, snapshots] = dataset === 'demo' ? [0, 0] : dataset.split('x').map(Number);
-    const paths = dataset === 'demo' ? [join(ROOT, 'data/demo')] : [generateProgramme(join(root, 'programme'), services, snapshots).folder];
+    const paths =
+      dataset === 'demo'
+        ? [join(ROOT, 'data/demo')]
+        : [generateProgramme(join(root, 'programme'), services, snapshots).folder];
     const dbPath = join(root, 'uptake.duckdb');
     mkdirSync(join(root, 'raw'));
     await loadWarehouse(dbPath, paths, join(root, 'raw'));
 
     timeDuckDbCalls();
     const warehouse = await openWarehouse(dbPath);
-    const [first] = await queryRows<{ service_id: string }>(warehouse.connection, 'SELECT service_id FROM service_latest ORDER BY live_on NULLS LAST, service_id LIMIT 1');
-    const ids = { id: first.service_id, report: notebookNames().includes('steering-committee-monthly') ? 'steering-committee-monthly' : notebookNames()[0] };
+    const [first] = await queryRows<{ service_id: string }>(
+      warehouse.connection,
+      'SELECT service_id FROM service_latest ORDER BY live_on NULLS LAST, service_id LIMIT 1'
+    );
+    const ids = {
+      id: first.service_id,
+      report: notebookNames().includes('steering-committee-monthly') ? 'steering-committee-monthly' : notebookNames()[0]
+    };
     const once = async () => {
       inDuckDb = 0;
       calls = [];
@@ -149,7 +179,9 @@ async function main(argv: string[]): Promise<void> {
     await session.post('Profiler.start');
     const runs: Awaited<ReturnType<typeof once>>[] = [];
     for (let i = 0; i < repeats; i++) runs.push(await once());
-    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] } };
+    const { profile } = (await session.post('Profiler.stop')) as unknown as {
+      profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] };
+    };
     session.disconnect();
     warehouse.close();
 
@@ -163,14 +195,21 @@ async function main(argv: string[]): Promise<void> {
     }
     const total = median(runs.map((r) => r.ms));
     const duck = median(runs.map((r) => r.duckDbMs));
-    console.log(`${dataset} ${page} (service ${ids.id}, report ${ids.report}): the page's load, median of ${repeats}, in-process`);
-    console.log(`  load total ${total.toFixed(1)} ms = DuckDB ${duck.toFixed(1)} ms + JavaScript ${(total - duck).toFixed(1)} ms; data returned ${(runs[0].resultChars / 1024).toFixed(0)} KB as JSON`);
+    console.log(
+      `${dataset} ${page} (service ${ids.id}, report ${ids.report}): the page's load, median of ${repeats}, in-process`
+    );
+    console.log(
+      `  load total ${total.toFixed(1)} ms = DuckDB ${duck.toFixed(1)} ms + JavaScript ${(total - duck).toFixed(1)} ms; data returned ${(runs[0].resultChars / 1024).toFixed(0)} KB as JSON`
+    );
     // The slowest DuckDB calls: the median over the runs of each call, by position (every run makes the same calls).
-    const slowest = runs[0].calls.map((c, i) => ({ sql: c.sql, ms: median(runs.map((r) => r.calls[i]?.ms ?? 0)) })).sort((a, b) => b.ms - a.ms);
+    const slowest = runs[0].calls
+      .map((c, i) => ({ sql: c.sql, ms: median(runs.map((r) => r.calls[i]?.ms ?? 0)) }))
+      .sort((a, b) => b.ms - a.ms);
     console.log(`  ${runs[0].calls.length} DuckDB calls per load; the slowest (median ms):`);
     for (const c of slowest.slice(0, 8)) console.log(`    ${c.ms.toFixed(1).padStart(8)}  ${c.sql.slice(0, 150)}`);
     console.log(`  CPU profile of the main thread, ms per load:`);
-    for (const [name, ms] of [...byCategory].sort((a, b) => b[1] - a[1])) console.log(`    ${(ms / repeats).toFixed(1).padStart(8)}  ${name}`);
+    for (const [name, ms] of [...byCategory].sort((a, b) => b[1] - a[1]))
+      console.log(`    ${(ms / repeats).toFixed(1).padStart(8)}  ${name}`);
 
     const build = copyBuild();
     let server: Awaited<ReturnType<typeof startDashboard>> | undefined;
@@ -185,9 +224,12 @@ async function main(argv: string[]): Promise<void> {
         if (i > 0) times.push(performance.now() - start);
       }
       const serverMs = median(times);
-      console.log(`  built server: ${serverMs.toFixed(1)} ms median for ${(Buffer.byteLength(html) / 1024).toFixed(0)} KB of HTML; server − load ≈ ${(serverMs - total).toFixed(1)} ms (layout, Svelte render, sending)`);
+      console.log(
+        `  built server: ${serverMs.toFixed(1)} ms median for ${(Buffer.byteLength(html) / 1024).toFixed(0)} KB of HTML; server − load ≈ ${(serverMs - total).toFixed(1)} ms (layout, Svelte render, sending)`
+      );
       console.log('  the HTML is made of:');
-      for (const [part, { count, kb }] of Object.entries(composition(html))) console.log(`    ${part.padEnd(20)} ${String(count).padStart(6)}  ${kb ? `${kb} KB` : ''}`);
+      for (const [part, { count, kb }] of Object.entries(composition(html)))
+        console.log(`    ${part.padEnd(20)} ${String(count).padStart(6)}  ${kb ? `${kb} KB` : ''}`);
     } finally {
       await server?.stop();
       build.remove();

@@ -24,7 +24,14 @@ export const DEFAULT_SERVICES = 500;
 export const DEFAULT_SNAPSHOTS = 36;
 
 export const CORE_FEATURES = ['general library', 'discussions', 'laboratory', 'imaging', 'calendar'];
-export const ADDITIONAL_FEATURES = ['messaging', 'service-specific library', 'care plan', 'clinic letters', 'symptom diary', 'questionnaires'];
+export const ADDITIONAL_FEATURES = [
+  'messaging',
+  'service-specific library',
+  'care plan',
+  'clinic letters',
+  'symptom diary',
+  'questionnaires'
+];
 
 /** The settings and their share of services: most programmes start in acute trusts. */
 const SETTING_MIX: [setting: string, share: number, liveChance: number][] = [
@@ -41,8 +48,23 @@ const ORGANISATION_KIND: Record<string, string> = {
   'primary care': 'GP Practice Group',
   'social care': 'Council adult social care'
 };
-const SPECIALTIES = ['rheumatology', 'renal medicine', 'haematology', 'hepatology', 'gynaecology', 'diabetes', 'respiratory medicine',
-  'cardiology', 'oncology', 'psychiatry', 'care of older people', 'general practice', 'paediatrics', 'dermatology', 'neurology'];
+const SPECIALTIES = [
+  'rheumatology',
+  'renal medicine',
+  'haematology',
+  'hepatology',
+  'gynaecology',
+  'diabetes',
+  'respiratory medicine',
+  'cardiology',
+  'oncology',
+  'psychiatry',
+  'care of older people',
+  'general practice',
+  'paediatrics',
+  'dermatology',
+  'neurology'
+];
 
 export interface GeneratedProgramme {
   folder: string;
@@ -73,9 +95,15 @@ interface Service {
   eligibleFactor: number | null;
 }
 
-export function generateProgramme(folder: string, serviceCount = DEFAULT_SERVICES, snapshotCount = DEFAULT_SNAPSHOTS): GeneratedProgramme {
-  if (!Number.isInteger(serviceCount) || serviceCount < 1) throw new Error(`services must be a positive whole number, not ${serviceCount}`);
-  if (!Number.isInteger(snapshotCount) || snapshotCount < 2) throw new Error(`snapshots must be a whole number ≥ 2, not ${snapshotCount}`);
+export function generateProgramme(
+  folder: string,
+  serviceCount = DEFAULT_SERVICES,
+  snapshotCount = DEFAULT_SNAPSHOTS
+): GeneratedProgramme {
+  if (!Number.isInteger(serviceCount) || serviceCount < 1)
+    throw new Error(`services must be a positive whole number, not ${serviceCount}`);
+  if (!Number.isInteger(snapshotCount) || snapshotCount < 2)
+    throw new Error(`snapshots must be a whole number ≥ 2, not ${snapshotCount}`);
   mkdirSync(folder, { recursive: true });
   const random = seeded(36_500);
   const between = (low: number, high: number) => low + random() * (high - low);
@@ -84,10 +112,15 @@ export function generateProgramme(folder: string, serviceCount = DEFAULT_SERVICE
   // Launched a month before the first snapshot, so the first snapshot already has a month of history.
   const launched = addDays(dates[0], -31);
 
-  writeFileSync(join(folder, 'programme.csv'), `programme,launched_on\nBenchmark programme (${serviceCount} services),${iso(launched)}\n`);
+  writeFileSync(
+    join(folder, 'programme.csv'),
+    `programme,launched_on\nBenchmark programme (${serviceCount} services),${iso(launched)}\n`
+  );
 
   const services: Service[] = [];
-  const serviceLines = ['service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on'];
+  const serviceLines = [
+    'service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on'
+  ];
   const organisations = Math.max(1, Math.round(serviceCount / 8));
   const span = (last.getTime() - launched.getTime()) / DAY;
   for (let s = 0; s < serviceCount; s++) {
@@ -103,12 +136,30 @@ export function generateProgramme(folder: string, serviceCount = DEFAULT_SERVICE
     const goesLive = random() < liveChance && addDays(approached, takes) <= last;
     const live = goesLive ? addDays(approached, takes) : null;
     services.push({
-      id, setting, approached, planned, live,
-      perMonth: Math.round(between(2, 40)), consent: between(0.4, 0.9), register: between(0.3, 0.9),
+      id,
+      setting,
+      approached,
+      planned,
+      live,
+      perMonth: Math.round(between(2, 40)),
+      consent: between(0.4, 0.9),
+      register: between(0.3, 0.9),
       eligibleFactor: random() < 0.2 ? between(2, 6) : null
     });
-    serviceLines.push([id, `${specialty} service ${s + 1}`, organisation, setting, specialty, random() < 0.1 ? 'yes' : 'no',
-      random() < 0.3 ? 'yes' : 'no', iso(approached), iso(planned), live ? iso(live) : ''].join(','));
+    serviceLines.push(
+      [
+        id,
+        `${specialty} service ${s + 1}`,
+        organisation,
+        setting,
+        specialty,
+        random() < 0.1 ? 'yes' : 'no',
+        random() < 0.3 ? 'yes' : 'no',
+        iso(approached),
+        iso(planned),
+        live ? iso(live) : ''
+      ].join(',')
+    );
   }
   writeFileSync(join(folder, 'services.csv'), serviceLines.join('\n') + '\n');
 
@@ -116,7 +167,9 @@ export function generateProgramme(folder: string, serviceCount = DEFAULT_SERVICE
   for (const service of services) {
     if (service.live) {
       const off = random() < 0.1 ? Math.floor(random() * CORE_FEATURES.length) : -1;
-      CORE_FEATURES.forEach((f, i) => featureLines.push(`${service.id},${f},core,${i === off ? 'no,' : `yes,${iso(service.live!)}`}`));
+      CORE_FEATURES.forEach((f, i) =>
+        featureLines.push(`${service.id},${f},core,${i === off ? 'no,' : `yes,${iso(service.live!)}`}`)
+      );
       for (const f of ADDITIONAL_FEATURES) {
         if (random() >= 0.4) continue;
         const on = addDays(service.live, between(0, 300));
@@ -132,15 +185,30 @@ export function generateProgramme(folder: string, serviceCount = DEFAULT_SERVICE
   // Cumulative counts per service, grown month by month; the floors keep every count ≤ the one it is a share of.
   const approachedSoFar = services.map(() => 0);
   // Fixed per service, and above the most it can ever have approached (growth is at most 1.5 × perMonth a month).
-  const eligible = services.map((s) => (s.eligibleFactor ? Math.round(1.5 * s.perMonth * snapshotCount * s.eligibleFactor) : ''));
+  const eligible = services.map((s) =>
+    s.eligibleFactor ? Math.round(1.5 * s.perMonth * snapshotCount * s.eligibleFactor) : ''
+  );
   for (const date of dates) {
-    const lines = ['as_of,service_id,approached,consented,registered,shared_with_carer,shared_with_professional,eligible'];
+    const lines = [
+      'as_of,service_id,approached,consented,registered,shared_with_carer,shared_with_professional,eligible'
+    ];
     services.forEach((service, i) => {
       if (service.live && service.live <= date) approachedSoFar[i] += Math.round(service.perMonth * between(0.5, 1.5));
       const approached = approachedSoFar[i];
       const consented = Math.floor(approached * service.consent);
       const registered = Math.floor(consented * service.register);
-      lines.push([iso(date), service.id, approached, consented, registered, Math.floor(registered * 0.06), Math.floor(registered * 0.04), eligible[i]].join(','));
+      lines.push(
+        [
+          iso(date),
+          service.id,
+          approached,
+          consented,
+          registered,
+          Math.floor(registered * 0.06),
+          Math.floor(registered * 0.04),
+          eligible[i]
+        ].join(',')
+      );
     });
     writeFileSync(join(folder, `uptake-${iso(date)}.csv`), lines.join('\n') + '\n');
   }

@@ -15,7 +15,9 @@ const OUTPUT_DIR = join(BENCH_DIR, 'output');
 
 export async function discoverBenchmarks(): Promise<{ name: string; run: BenchRun }[]> {
   const found: { name: string; run: BenchRun }[] = [];
-  for (const file of readdirSync(BENCH_DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort()) {
+  for (const file of readdirSync(BENCH_DIR)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .sort()) {
     if (file === 'run.ts') continue;
     const module = (await import(pathToFileURL(join(BENCH_DIR, file)).href)) as { run?: unknown };
     if (typeof module.run === 'function') found.push({ name: basename(file, '.ts'), run: module.run as BenchRun });
@@ -31,7 +33,10 @@ export function formatTable(rows: BenchRow[]): string {
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
   const right = columns.map((c) => rows.every((row) => row[c] === undefined || looksNumeric(row[c])));
   const render = (values: string[]) =>
-    values.map((v, i) => (right[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+    values
+      .map((v, i) => (right[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [render(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(render)].join('\n');
 }
 

@@ -78,17 +78,34 @@ export function generateUptakeExport(folder: string, rows: number): GeneratedExp
   // Every service is approached and live before the first snapshot, so no date check fires.
   const services = join(folder, 'services.csv');
   const servicesFile = lineWriter(services);
-  servicesFile.line('service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on');
+  servicesFile.line(
+    'service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on'
+  );
   const growth: { start: number; perMonth: number; consent: number; register: number }[] = [];
   for (let s = 0; s < serviceCount; s++) {
     const approached = new Date(Date.UTC(2006, 0, 2 + Math.floor(random() * 300)));
     const live = new Date(approached.getTime() + (30 + Math.floor(random() * 60)) * 86400000);
     const planned = new Date(approached.getTime() + 60 * 86400000);
     servicesFile.line(
-      [id(s), `Service ${s + 1}`, `Trust ${(s % 40) + 1}`, SETTINGS[s % SETTINGS.length], `specialty ${s % 30}`,
-        random() < 0.1 ? 'yes' : 'no', random() < 0.5 ? 'yes' : 'no', ukDate(approached), ukDate(planned), ukDate(live)].join(',')
+      [
+        id(s),
+        `Service ${s + 1}`,
+        `Trust ${(s % 40) + 1}`,
+        SETTINGS[s % SETTINGS.length],
+        `specialty ${s % 30}`,
+        random() < 0.1 ? 'yes' : 'no',
+        random() < 0.5 ? 'yes' : 'no',
+        ukDate(approached),
+        ukDate(planned),
+        ukDate(live)
+      ].join(',')
     );
-    growth.push({ start: Math.floor(random() * 50), perMonth: 1 + Math.floor(random() * 20), consent: 0.5 + random() * 0.4, register: 0.3 + random() * 0.6 });
+    growth.push({
+      start: Math.floor(random() * 50),
+      perMonth: 1 + Math.floor(random() * 20),
+      consent: 0.5 + random() * 0.4,
+      register: 0.3 + random() * 0.6
+    });
   }
   servicesFile.close();
 
@@ -103,7 +120,9 @@ export function generateUptakeExport(folder: string, rows: number): GeneratedExp
       const approached = g.start + g.perMonth * t;
       const consented = Math.floor(approached * g.consent);
       const registered = Math.floor(consented * g.register);
-      uptakeFile.line(`${asOf},${id(s)},${approached},${consented},${registered},${Math.floor(registered * 0.05)},${Math.floor(registered * 0.03)}`);
+      uptakeFile.line(
+        `${asOf},${id(s)},${approached},${consented},${registered},${Math.floor(registered * 0.05)},${Math.floor(registered * 0.03)}`
+      );
     }
   }
   uptakeFile.close();

@@ -6,6 +6,9 @@ mkdirSync('static', { recursive: true });
 // The CSS loads the Frutiger web fonts from https://assets.nhs.uk. Uptake must work offline and send no request
 // outside the server it runs on (the browser tests fail on each blocked font request), so those @font-face rules are
 // dropped and text falls back to the design system's own fallback, Arial.
-const css = readFileSync(`${from}/nhsuk-frontend.min.css`, 'utf8').replace(/@font-face\{[^}]*https:\/\/assets\.nhs\.uk[^}]*\}/g, '');
+const css = readFileSync(`${from}/nhsuk-frontend.min.css`, 'utf8').replace(
+  /@font-face\{[^}]*https:\/\/assets\.nhs\.uk[^}]*\}/g,
+  ''
+);
 writeFileSync('static/nhsuk-frontend.min.css', css);
 cpSync(`${from}/assets`, 'static/assets', { recursive: true });

@@ -2,7 +2,12 @@
  * Small, fixed data for the chart tests (tests/charts.test.ts): an illustrative programme, not the demo data.
  * Launched 1 Oct 2014; as of 6 Feb 2017: four services live (two late), two in set-up (one overdue), one not approached.
  */
-import type { AdoptionBySettingRow, FeatureMatrixRow, ServiceSetupRow, UptakeFunnelRow } from '../pipeline/charts/rows.ts';
+import type {
+  AdoptionBySettingRow,
+  FeatureMatrixRow,
+  ServiceSetupRow,
+  UptakeFunnelRow
+} from '../pipeline/charts/rows.ts';
 
 export const LAUNCHED_ON = '2014-10-01';
 export const AS_OF = '2017-02-06';
@@ -44,7 +49,16 @@ function funnel(
   service_name: string,
   [approached, consented, registered, shared_with_carer, shared_with_professional]: (number | null)[]
 ): UptakeFunnelRow {
-  return { as_of, service_id, service_name, approached, consented, registered, shared_with_carer, shared_with_professional };
+  return {
+    as_of,
+    service_id,
+    service_name,
+    approached,
+    consented,
+    registered,
+    shared_with_carer,
+    shared_with_professional
+  };
 }
 
 /** Registered per service at four monthly snapshots (the trend); the other counts matter only on 6 Feb 2017. */
@@ -75,9 +89,18 @@ export const FUNNEL_ROWS: UptakeFunnelRow[] = [
 ];
 
 export const CORE_FEATURES = ['general library', 'discussions', 'laboratory', 'imaging', 'calendar'];
-export const ADDITIONAL_FEATURES = ['messaging', 'service-specific library content', 'care plans', 'patient-entered data'];
+export const ADDITIONAL_FEATURES = [
+  'messaging',
+  'service-specific library content',
+  'care plans',
+  'patient-entered data'
+];
 
-function features(service_id: string, core: Record<string, boolean | string>, additional: Record<string, boolean>): FeatureMatrixRow[] {
+function features(
+  service_id: string,
+  core: Record<string, boolean | string>,
+  additional: Record<string, boolean>
+): FeatureMatrixRow[] {
   const row = (feature: string, category: string, state: boolean | string): FeatureMatrixRow => ({
     service_id,
     service_name: NAMES[service_id],
@@ -99,11 +122,31 @@ function features(service_id: string, core: Record<string, boolean | string>, ad
  * Rows come additional-first for rheum to show that columns follow category, not row order.
  */
 export const FEATURE_ROWS: FeatureMatrixRow[] = [
-  ...features('neuro', {}, { messaging: true, 'service-specific library content': true, 'care plans': false, 'patient-entered data': false }),
-  ...features('eip', { calendar: '2017-03-01' }, { messaging: false, 'service-specific library content': false, 'care plans': false, 'patient-entered data': false }),
-  ...features('ild', { laboratory: '2015-09-01' }, { messaging: true, 'service-specific library content': true, 'care plans': true, 'patient-entered data': true }),
-  ...features('rheum', { imaging: false }, { messaging: true, 'service-specific library content': false, 'patient-entered data': false }).reverse(),
-  ...features('colp', {}, { messaging: true, 'service-specific library content': false, 'care plans': false, 'patient-entered data': true })
+  ...features(
+    'neuro',
+    {},
+    { messaging: true, 'service-specific library content': true, 'care plans': false, 'patient-entered data': false }
+  ),
+  ...features(
+    'eip',
+    { calendar: '2017-03-01' },
+    { messaging: false, 'service-specific library content': false, 'care plans': false, 'patient-entered data': false }
+  ),
+  ...features(
+    'ild',
+    { laboratory: '2015-09-01' },
+    { messaging: true, 'service-specific library content': true, 'care plans': true, 'patient-entered data': true }
+  ),
+  ...features(
+    'rheum',
+    { imaging: false },
+    { messaging: true, 'service-specific library content': false, 'patient-entered data': false }
+  ).reverse(),
+  ...features(
+    'colp',
+    {},
+    { messaging: true, 'service-specific library content': false, 'care plans': false, 'patient-entered data': true }
+  )
 ];
 
 /** adoption_by_setting at 6 Feb 2017 and one earlier date (ignored by the chart). Social care is missing on purpose. */

@@ -127,9 +127,13 @@ describe('adoption curve', () => {
         'not yet live: Dermatology, Diabetes, Elderly care and 1 other.'
     );
     expect(count(svg, 'g.uptake-go-live circle')).toBe(5);
-    expect(texts(svg, 'g.uptake-go-live-label text').sort()).toEqual(
-      ['Colposcopy & cervical screening', 'Early intervention in psychosis', 'Interstitial lung disease', 'Neuro-oncology', 'Rheumatology']
-    );
+    expect(texts(svg, 'g.uptake-go-live-label text').sort()).toEqual([
+      'Colposcopy & cervical screening',
+      'Early intervention in psychosis',
+      'Interstitial lung disease',
+      'Neuro-oncology',
+      'Rheumatology'
+    ]);
     expect(texts(svg, 'text')).toContain('9 services in the programme');
     expect(texts(svg, 'text')).toContain('as of 6 Feb 2017');
   });
@@ -191,7 +195,9 @@ describe('setup timeline', () => {
   it('marks the plan with a tick and slippage with a pattern and a label, not colour alone', () => {
     expect(count(svg, 'g.uptake-planned line')).toBe(8);
     expect(count(svg, 'g.uptake-bar-late rect')).toBe(4);
-    expect(parse(svg).querySelector('g.uptake-bar-late')!.getAttribute('fill')).toBe('url(#uptake-setup-timeline-late)');
+    expect(parse(svg).querySelector('g.uptake-bar-late')!.getAttribute('fill')).toBe(
+      'url(#uptake-setup-timeline-late)'
+    );
     expect(count(svg, 'pattern#uptake-setup-timeline-late')).toBe(1);
     expect(texts(svg, 'g.uptake-status-label text')).toEqual([
       'live',
@@ -204,7 +210,12 @@ describe('setup timeline', () => {
       'not live',
       'not approached'
     ]);
-    expect(texts(svg, 'g[aria-label="key"] text')).toEqual(['live', 'not yet live (to the as-of date)', 'planned go-live', 'later than planned']);
+    expect(texts(svg, 'g[aria-label="key"] text')).toEqual([
+      'live',
+      'not yet live (to the as-of date)',
+      'planned go-live',
+      'later than planned'
+    ]);
   });
 
   it('judges status at the as-of date: early on, one service live and the rest not yet approached', () => {
@@ -260,7 +271,14 @@ describe('uptake funnel', () => {
     expect(block(2)).toEqual(['55', '35 (64% of approached)', '20 (57% of consented)', '0 (0% of registered)']);
     expect(block(3)).toEqual(['30', '10 (33% of approached)', '5 (50% of consented)', 'not reported']);
     // Stage names on the axis, a blank tick for each heading band.
-    expect(texts(svg, 'g[aria-label="y-axis tick label"] text').slice(0, 6)).toEqual(['', 'approached', 'consented', 'registered', 'sharing', '']);
+    expect(texts(svg, 'g[aria-label="y-axis tick label"] text').slice(0, 6)).toEqual([
+      '',
+      'approached',
+      'consented',
+      'registered',
+      'sharing',
+      ''
+    ]);
   });
 
   it('names services with no patients once, under the chart, instead of drawing empty blocks', () => {
@@ -292,7 +310,12 @@ describe('registration trend', () => {
       'Rheumatology (5)',
       'Diabetes (0)'
     ]);
-    expect(texts(svg, 'g[aria-label="x-axis tick label"] text')).toEqual(['Nov 2016', 'Dec 2016', 'Jan 2017', 'Feb 2017']);
+    expect(texts(svg, 'g[aria-label="x-axis tick label"] text')).toEqual([
+      'Nov 2016',
+      'Dec 2016',
+      'Jan 2017',
+      'Feb 2017'
+    ]);
   });
 
   it('stops at the as-of date', () => {
@@ -310,7 +333,11 @@ describe('registration trend', () => {
     const early = FUNNEL_ROWS.filter((r) => r.as_of === '2017-01-09').map((r) => ({ ...r, as_of: '2017-02-01' }));
     const { svg, summary } = registrationTrend([...rows, ...early], { asOf: AS_OF });
     expect(texts(svg, 'g[aria-label="x-axis tick label"] text')).toEqual(['7 Nov 2016', '6 Feb 2017']);
-    expect(summary.startsWith('Line chart of patients registered by service, 7 Nov 2016 to 6 Feb 2017; total registered rose from 55 to 104 (+49)')).toBe(true);
+    expect(
+      summary.startsWith(
+        'Line chart of patients registered by service, 7 Nov 2016 to 6 Feb 2017; total registered rose from 55 to 104 (+49)'
+      )
+    ).toBe(true);
   });
 
   it('reads a single snapshot as a point in time', () => {
@@ -342,7 +369,14 @@ describe('feature matrix', () => {
     expect(symbols.filter((s) => s === '✓')).toHaveLength(32);
     expect(symbols.filter((s) => s === '–')).toHaveLength(12);
     expect(texts(svg, 'g[aria-label="feature groups"] text')).toEqual(['Core features', 'Additional features']);
-    expect(texts(svg, 'g.uptake-feature-header text').slice(0, 6)).toEqual(['general library', 'discussions', 'laboratory', 'imaging', 'calendar', 'messaging']);
+    expect(texts(svg, 'g.uptake-feature-header text').slice(0, 6)).toEqual([
+      'general library',
+      'discussions',
+      'laboratory',
+      'imaging',
+      'calendar',
+      'messaging'
+    ]);
     expect(texts(svg, 'g[aria-label="key"] text')).toEqual(['✓', 'enabled', '–', 'not enabled', 'blank: not reported']);
     expect(texts(svg, 'title')).toContain('Early intervention in psychosis, calendar: not enabled until 1 Mar 2017');
   });
@@ -357,7 +391,13 @@ describe('adoption by setting', () => {
         'community: 1 approached, 0 live; primary care: 2 approached, 0 live; social care: 0 approached, 0 live; ' +
         'most live: acute (4); none live in community, primary care and social care.'
     );
-    expect(texts(svg, 'g[aria-label="fy-axis tick label"] text')).toEqual(['Acute', 'Mental health', 'Community', 'Primary care', 'Social care']);
+    expect(texts(svg, 'g[aria-label="fy-axis tick label"] text')).toEqual([
+      'Acute',
+      'Mental health',
+      'Community',
+      'Primary care',
+      'Social care'
+    ]);
     expect(count(svg, 'g.uptake-setting-bar rect')).toBe(10);
     // Labels per setting block, in the order above: primary care says "0 live" in words, not just an absent bar.
     const primaryCare = parse(svg).querySelectorAll('g.uptake-setting-label')[3];
@@ -365,7 +405,9 @@ describe('adoption by setting', () => {
   });
 
   it('can point at the summary shown on the page instead of repeating it', () => {
-    const root = parse(adoptionBySetting(SETTING_ROWS, { asOf: AS_OF, labelledBy: 'figure-settings-summary' }).svg).querySelector('svg')!;
+    const root = parse(
+      adoptionBySetting(SETTING_ROWS, { asOf: AS_OF, labelledBy: 'figure-settings-summary' }).svg
+    ).querySelector('svg')!;
     expect(root.getAttribute('aria-labelledby')).toBe('figure-settings-summary');
     expect(root.hasAttribute('aria-label')).toBe(false);
     expect(root.getAttribute('role')).toBe('img');

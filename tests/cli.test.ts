@@ -45,10 +45,14 @@ async function uptake(args: string[], env: Record<string, string> = {}) {
 /** Runs the real command in a child process. */
 async function uptakeProcess(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'pipeline/cli/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, UPTAKE_DEBUG: '', ...env }
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'pipeline/cli/main.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, UPTAKE_DEBUG: '', ...env }
+      }
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -101,7 +105,9 @@ beforeAll(async () => {
 describe('uptake query', () => {
   it('prints an aligned text table, numbers right-aligned, NULL shown as NULL', async () => {
     const { code, stdout } = await uptake([
-      '--db', db, 'query',
+      '--db',
+      db,
+      'query',
       "SELECT service_id, as_of, registered, shared_with_professional FROM snapshot WHERE as_of = DATE '2017-02-06' ORDER BY service_id"
     ]);
     expect(code).toBe(0);
@@ -119,20 +125,43 @@ describe('uptake query', () => {
 
   it('--json prints an array of row objects with numbers as numbers and dates as ISO text', async () => {
     const { code, stdout } = await uptake([
-      '--db', db, 'query', '--json',
+      '--db',
+      db,
+      'query',
+      '--json',
       `SELECT service_id, as_of, registered, registered::DOUBLE / consented AS registration_rate,
               shared_with_professional, count(*) OVER () AS services
          FROM snapshot WHERE as_of = '2017-02-06' ORDER BY service_id`
     ]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual([
-      { service_id: 'CNWL-EIP', as_of: '2017-02-06', registered: 12, registration_rate: 0.8, shared_with_professional: null, services: 2 },
-      { service_id: 'IMP-COLP', as_of: '2017-02-06', registered: 74, registration_rate: 74 / 120, shared_with_professional: 1, services: 2 }
+      {
+        service_id: 'CNWL-EIP',
+        as_of: '2017-02-06',
+        registered: 12,
+        registration_rate: 0.8,
+        shared_with_professional: null,
+        services: 2
+      },
+      {
+        service_id: 'IMP-COLP',
+        as_of: '2017-02-06',
+        registered: 74,
+        registration_rate: 74 / 120,
+        shared_with_professional: 1,
+        services: 2
+      }
     ]);
   });
 
   it('--csv prints RFC 4180: CRLF, quoted commas and doubled quotes, NULL as an empty field', async () => {
-    const { code, stdout } = await uptake(['--db', db, 'query', '--csv', 'SELECT service_id, service_name, live_on FROM service ORDER BY service_id']);
+    const { code, stdout } = await uptake([
+      '--db',
+      db,
+      'query',
+      '--csv',
+      'SELECT service_id, service_name, live_on FROM service ORDER BY service_id'
+    ]);
     expect(code).toBe(0);
     expect(stdout).toBe(
       'service_id,service_name,live_on\r\n' +
@@ -145,7 +174,11 @@ describe('uptake query', () => {
   it('--arrow writes a typed Arrow IPC file: Int32/Int64/Float64/Date/Timestamp/Bool/plain Utf8, nulls kept', async () => {
     const file = join(tempFolder(), 'result.arrow');
     const { code, stdout } = await uptake([
-      '--db', db, 'query', '--arrow', file,
+      '--db',
+      db,
+      'query',
+      '--arrow',
+      file,
       `SELECT s.service_id, s.as_of, s.registered, count(*) OVER () AS services, sum(s.registered) OVER () AS registered_total,
               s.registered::DOUBLE / s.consented AS registration_rate, 1.25::DECIMAL(4,2) AS a_decimal,
               s.shared_with_professional, v.sensitive, s.loaded_at
@@ -216,7 +249,13 @@ describe('uptake query', () => {
     expect(stderr).toContain('query runs read-only SQL only');
     expect(stderr).toContain(why);
     expect(stderr.trim().split('\n')).toHaveLength(1);
-    const after = await uptake(['--db', db, 'query', '--json', "SELECT (SELECT count(*) FROM snapshot) AS n, (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'x') AS x"]);
+    const after = await uptake([
+      '--db',
+      db,
+      'query',
+      '--json',
+      "SELECT (SELECT count(*) FROM snapshot) AS n, (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'x') AS x"
+    ]);
     expect(JSON.parse(after.stdout)).toEqual([{ n: 3, x: 0 }]);
     expect(existsSync('/tmp/uptake-should-not-exist.csv')).toBe(false);
   });
@@ -229,7 +268,9 @@ describe('uptake query', () => {
     const missing = join(tempFolder(), 'none.duckdb');
     const none = await uptake(['--db', missing, 'query', 'SELECT 1']);
     expect(none.code).toBe(1);
-    expect(none.stderr).toBe(`uptake: There is no warehouse at ${missing} yet: load files first with \`uptake load <file|folder>\` (or pick another with --db).\n`);
+    expect(none.stderr).toBe(
+      `uptake: There is no warehouse at ${missing} yet: load files first with \`uptake load <file|folder>\` (or pick another with --db).\n`
+    );
     expect(existsSync(missing)).toBe(false);
   });
 
@@ -240,7 +281,9 @@ describe('uptake query', () => {
   });
 
   it('takes the database from UPTAKE_DB when --db is not given', async () => {
-    const { code, stdout } = await uptake(['query', '--csv', 'SELECT count(*) AS services FROM service'], { UPTAKE_DB: db });
+    const { code, stdout } = await uptake(['query', '--csv', 'SELECT count(*) AS services FROM service'], {
+      UPTAKE_DB: db
+    });
     expect(code).toBe(0);
     expect(stdout).toBe('services\r\n3\r\n');
   });
@@ -266,7 +309,8 @@ describe('usage errors exit 2', () => {
   it('--help exits 0 and lists every command', async () => {
     const { code, stdout } = await uptake(['--help']);
     expect(code).toBe(0);
-    for (const command of ['load', 'status', 'rebuild', 'query', 'export']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['load', 'status', 'rebuild', 'query', 'export'])
+      expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 });
 
@@ -295,8 +339,16 @@ describe('uptake status', () => {
     expect(status.latestSnapshot).toEqual({ asOf: '2017-02-06', services: 2 });
     expect(status.files).toHaveLength(3);
     expect(status.files[1]).toEqual({
-      file: 'uptake-2017-02-06.csv', sha256: HASH_B, kind: 'uptake', profile: 'uptake-templates', batchId: 'b1',
-      loadedAt: '2017-02-07 09:00:00', rows: 3, asOf: '2017-02-06', outcome: 'loaded', bytes: 250
+      file: 'uptake-2017-02-06.csv',
+      sha256: HASH_B,
+      kind: 'uptake',
+      profile: 'uptake-templates',
+      batchId: 'b1',
+      loadedAt: '2017-02-07 09:00:00',
+      rows: 3,
+      asOf: '2017-02-06',
+      outcome: 'loaded',
+      bytes: 250
     });
   });
 
@@ -316,7 +368,12 @@ function listFiles(folder: string): string[] {
 async function metricViews(): Promise<string[]> {
   const warehouse = await openWarehouse(db, { readOnly: true });
   try {
-    return (await queryRows<{ name: string }>(warehouse.connection, "SELECT view_name AS name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' ORDER BY 1")).map((r) => r.name);
+    return (
+      await queryRows<{ name: string }>(
+        warehouse.connection,
+        "SELECT view_name AS name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' ORDER BY 1"
+      )
+    ).map((r) => r.name);
   } finally {
     warehouse.close();
   }
@@ -345,8 +402,10 @@ describe('uptake export', () => {
 
     const reader = await openWarehouse(':memory:');
     try {
-      const rows = await queryRows(reader.connection,
-        `SELECT service_id, CAST(as_of AS VARCHAR) AS as_of, registered FROM read_parquet('${out}/snapshot/*/*.parquet', hive_partitioning = true) ORDER BY as_of, service_id`);
+      const rows = await queryRows(
+        reader.connection,
+        `SELECT service_id, CAST(as_of AS VARCHAR) AS as_of, registered FROM read_parquet('${out}/snapshot/*/*.parquet', hive_partitioning = true) ORDER BY as_of, service_id`
+      );
       expect(rows).toEqual([
         { service_id: 'IMP-COLP', as_of: '2017-01-31', registered: 30 },
         { service_id: 'CNWL-EIP', as_of: '2017-02-06', registered: 12 },
@@ -357,17 +416,27 @@ describe('uptake export', () => {
     }
     const manifest = JSON.parse(readFileSync(join(out, 'uptake-export.json'), 'utf8'));
     expect(manifest.relations.find((r: { name: string }) => r.name === 'snapshot')).toEqual({
-      name: 'snapshot', kind: 'table', rows: 3, path: 'snapshot', partitionedBy: 'as_of'
+      name: 'snapshot',
+      kind: 'table',
+      rows: 3,
+      path: 'snapshot',
+      partitionedBy: 'as_of'
     });
   });
 
   it('csv and arrow: one file per table and view', async () => {
     const views = await metricViews();
-    const expected = (ext: string) => [...['feature', 'load_file', 'programme', 'service', 'snapshot', ...views].map((n) => `${n}.${ext}`), 'uptake-export.json'].sort();
+    const expected = (ext: string) =>
+      [
+        ...['feature', 'load_file', 'programme', 'service', 'snapshot', ...views].map((n) => `${n}.${ext}`),
+        'uptake-export.json'
+      ].sort();
     const csv = join(tempFolder(), 'csv');
     expect((await uptake(['--db', db, 'export', '--format', 'csv', '--out', csv])).code).toBe(0);
     expect(listFiles(csv)).toEqual(expected('csv'));
-    expect(readFileSync(join(csv, 'programme.csv'), 'utf8')).toBe(`programme,launched_on,source_sha256\nCare Information Exchange,2014-10-01,${HASH_A}\n`);
+    expect(readFileSync(join(csv, 'programme.csv'), 'utf8')).toBe(
+      `programme,launched_on,source_sha256\nCare Information Exchange,2014-10-01,${HASH_A}\n`
+    );
     const arrow = join(tempFolder(), 'arrow');
     expect((await uptake(['--db', db, 'export', '--format', 'arrow', '--out', arrow])).code).toBe(0);
     expect(listFiles(arrow)).toEqual(expected('arrow'));
@@ -388,7 +457,9 @@ describe('uptake export', () => {
     writeFileSync(join(precious, 'thesis.docx'), 'years of work');
     const refused = await uptake(['--db', db, 'export', '--format', 'csv', '--out', precious]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`uptake: ${precious} already holds files that are not an Uptake export; choose an empty or new folder for --out.\n`);
+    expect(refused.stderr).toBe(
+      `uptake: ${precious} already holds files that are not an Uptake export; choose an empty or new folder for --out.\n`
+    );
     expect(readdirSync(precious)).toEqual(['thesis.docx']);
   });
 });
@@ -428,7 +499,14 @@ describe('uptake load, status and rebuild', () => {
     expect(report.outcome).toBe('loaded');
     expect(report.skipped).toEqual([]);
     expect(report.problems).toEqual([]);
-    expect(report.loaded.map((f: { file: string; kind: string; rows: number; asOf: string | null }) => [f.file, f.kind, f.rows, f.asOf])).toEqual([
+    expect(
+      report.loaded.map((f: { file: string; kind: string; rows: number; asOf: string | null }) => [
+        f.file,
+        f.kind,
+        f.rows,
+        f.asOf
+      ])
+    ).toEqual([
       ['programme.csv', 'programme', 1, null],
       ['services.csv', 'services', 2, null],
       ['uptake-2017-02-06.csv', 'uptake', 2, '2017-02-06']
@@ -439,18 +517,28 @@ describe('uptake load, status and rebuild', () => {
 
     const again = await uptake(['--db', target, 'load', exports]);
     expect(again.code).toBe(0);
-    expect(again.stdout.split('\n')[0]).toBe('Already loaded: these 3 files have the same content as files loaded before, so nothing changed.');
+    expect(again.stdout.split('\n')[0]).toBe(
+      'Already loaded: these 3 files have the same content as files loaded before, so nothing changed.'
+    );
     expect((await uptake(['--db', target, 'load', exports, '--quiet-if-loaded'])).stdout).toBe('');
 
     const status = await uptake(['--db', target, 'status']);
     expect(status.stdout).toContain('Latest snapshot: 2017-02-06 (2 services)');
-    expect(status.stdout).toContain(`uptake-2017-02-06.csv  uptake     2017-02-06     2  loaded   ${sha256(uptakeFile).slice(0, 12)}`);
+    expect(status.stdout).toContain(
+      `uptake-2017-02-06.csv  uptake     2017-02-06     2  loaded   ${sha256(uptakeFile).slice(0, 12)}`
+    );
 
     const rebuilt = await uptake(['--db', target, 'rebuild']);
     expect(rebuilt.stderr).toBe('');
     expect(rebuilt.code).toBe(0);
     expect(rebuilt.stdout).toBe(`Rebuilt ${target} from ${join(folder, 'raw')}: 3 files in 1 batch replayed.\n`);
-    const after = await uptake(['--db', target, 'query', '--json', 'SELECT service_id, registered FROM snapshot ORDER BY service_id']);
+    const after = await uptake([
+      '--db',
+      target,
+      'query',
+      '--json',
+      'SELECT service_id, registered FROM snapshot ORDER BY service_id'
+    ]);
     expect(JSON.parse(after.stdout)).toEqual([
       { service_id: 'CNWL-EIP', registered: 12 },
       { service_id: 'IMP-COLP', registered: 74 }
@@ -473,9 +561,30 @@ describe('uptake load, status and rebuild', () => {
     expect(report.outcome).toBe('rejected');
     expect(report.loaded).toEqual([]);
     expect(report.problems).toHaveLength(1);
-    expect(report.problems[0]).toMatchObject({ file: 'uptake-2017-02-06.csv', row: 2, column: 'registered', value: '130', rule: 'registered-over-consented', severity: 'error' });
-    expect(Object.keys(report.problems[0]).sort()).toEqual(['column', 'file', 'message', 'row', 'rule', 'severity', 'value']);
-    const counts = await uptake(['--db', target, 'query', '--json', 'SELECT (SELECT count(*) FROM snapshot) AS snapshots, (SELECT count(*) FROM service) AS services']);
+    expect(report.problems[0]).toMatchObject({
+      file: 'uptake-2017-02-06.csv',
+      row: 2,
+      column: 'registered',
+      value: '130',
+      rule: 'registered-over-consented',
+      severity: 'error'
+    });
+    expect(Object.keys(report.problems[0]).sort()).toEqual([
+      'column',
+      'file',
+      'message',
+      'row',
+      'rule',
+      'severity',
+      'value'
+    ]);
+    const counts = await uptake([
+      '--db',
+      target,
+      'query',
+      '--json',
+      'SELECT (SELECT count(*) FROM snapshot) AS snapshots, (SELECT count(*) FROM service) AS services'
+    ]);
     expect(JSON.parse(counts.stdout)).toEqual([{ snapshots: 0, services: 0 }]);
   });
 });
@@ -485,7 +594,9 @@ describe('the real process', () => {
     const folder = tempFolder();
     // Independent processes (two only read the fixture), so they run side by side.
     const [ok, usage, rejected] = await Promise.all([
-      uptakeProcess(['query', '--csv', "SELECT count(*) AS n FROM snapshot WHERE as_of = '2017-02-06'"], { UPTAKE_DB: db }),
+      uptakeProcess(['query', '--csv', "SELECT count(*) AS n FROM snapshot WHERE as_of = '2017-02-06'"], {
+        UPTAKE_DB: db
+      }),
       uptakeProcess(['--db', db, 'status', '--verbose']),
       uptakeProcess(['--db', join(folder, 'w.duckdb'), 'load', '--json', templateFiles(join(folder, 'in'), 130)])
     ]);
@@ -504,7 +615,9 @@ describe('the real process', () => {
       expect(result.code).toBe(3);
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain(`uptake: The database ${held} is in use by another process (PID ${process.pid}`);
-      expect(result.stderr).toContain('load files through its Data → Upload page, or stop it and run this command again.');
+      expect(result.stderr).toContain(
+        'load files through its Data → Upload page, or stop it and run this command again.'
+      );
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       const json = await uptakeProcess(['--db', held, 'load', '--json', join(folder, 'in')]);
       expect(json.code).toBe(3);
@@ -538,10 +651,11 @@ describe('the load progress bar', () => {
     });
     const advance = (ms: number) => {
       now += ms;
-      for (const t of timers) if (!t.cancelled && t.at <= now) {
-        t.cancelled = true;
-        t.run();
-      }
+      for (const t of timers)
+        if (!t.cancelled && t.at <= now) {
+          t.cancelled = true;
+          t.run();
+        }
     };
     return { progress, drawn, advance };
   }

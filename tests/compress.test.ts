@@ -7,7 +7,10 @@ const run = async (accept: string | null, body = page, type = 'text/html; charse
   const headers = new Headers(accept === null ? {} : { 'accept-encoding': accept });
   const event = { request: new Request('http://localhost/', { headers }) } as never;
   const resolve = async () =>
-    new Response(body, { status: 200, headers: { 'content-type': type, 'set-cookie': 'a=1', 'x-frame-options': 'DENY' } });
+    new Response(body, {
+      status: 200,
+      headers: { 'content-type': type, 'set-cookie': 'a=1', 'x-frame-options': 'DENY' }
+    });
   return compressResponse({ event, resolve } as never);
 };
 

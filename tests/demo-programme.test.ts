@@ -27,9 +27,15 @@ describe('the demo files', () => {
       'service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on'
     );
     expect(header('features.csv')).toBe('service_id,feature,category,enabled,enabled_on');
-    const uptake = readdirSync(DEMO_DIR).filter((name) => name.startsWith('uptake-')).sort();
+    const uptake = readdirSync(DEMO_DIR)
+      .filter((name) => name.startsWith('uptake-'))
+      .sort();
     expect(uptake).toEqual([
-      'uptake-2016-10-31.csv', 'uptake-2016-11-30.csv', 'uptake-2016-12-31.csv', 'uptake-2017-01-31.csv', 'uptake-2017-02-06.csv'
+      'uptake-2016-10-31.csv',
+      'uptake-2016-11-30.csv',
+      'uptake-2016-12-31.csv',
+      'uptake-2017-01-31.csv',
+      'uptake-2017-02-06.csv'
     ]);
     for (const name of uptake) {
       expect(header(name)).toBe(
@@ -78,8 +84,18 @@ describe("the report's facts at 2017-02-06", () => {
       WHERE as_of = ${LAST} AND is_live GROUP BY organisation ORDER BY organisation`);
     expect(live).toEqual([
       { organisation: 'Central North West London NHS Foundation Trust', services: ['Early Intervention in Psychosis'] },
-      { organisation: 'Imperial College Healthcare NHS Trust',
-        services: ['Colposcopy', 'Haematology', 'Hepatology', 'Interstitial lung disease', 'Neuro-oncology', 'Renal', 'Rheumatology'] }
+      {
+        organisation: 'Imperial College Healthcare NHS Trust',
+        services: [
+          'Colposcopy',
+          'Haematology',
+          'Hepatology',
+          'Interstitial lung disease',
+          'Neuro-oncology',
+          'Renal',
+          'Rheumatology'
+        ]
+      }
     ]);
   });
 
@@ -88,11 +104,46 @@ describe("the report's facts at 2017-02-06", () => {
       SELECT service_id, organisation, setting, sensitive, in_original_bid, status FROM service_status
       WHERE as_of = ${LAST} AND NOT is_live ORDER BY service_id`);
     expect(notLive).toEqual([
-      { service_id: 'CNWL-ELD', organisation: 'Central North West London NHS Foundation Trust', setting: 'community', sensitive: false, in_original_bid: true, status: 'in setup' },
-      { service_id: 'GP-WL', organisation: 'West London GP Practice Group', setting: 'primary care', sensitive: false, in_original_bid: true, status: 'in setup' },
-      { service_id: 'IMP-DIAB', organisation: 'Imperial College Healthcare NHS Trust', setting: 'acute', sensitive: false, in_original_bid: true, status: 'in setup' },
-      { service_id: 'IMP-HIV', organisation: 'Imperial College Healthcare NHS Trust', setting: 'acute', sensitive: true, in_original_bid: true, status: 'in setup' },
-      { service_id: 'THH-RESP', organisation: 'The Hillingdon Hospital NHS Trust', setting: 'acute', sensitive: false, in_original_bid: false, status: 'in setup' }
+      {
+        service_id: 'CNWL-ELD',
+        organisation: 'Central North West London NHS Foundation Trust',
+        setting: 'community',
+        sensitive: false,
+        in_original_bid: true,
+        status: 'in setup'
+      },
+      {
+        service_id: 'GP-WL',
+        organisation: 'West London GP Practice Group',
+        setting: 'primary care',
+        sensitive: false,
+        in_original_bid: true,
+        status: 'in setup'
+      },
+      {
+        service_id: 'IMP-DIAB',
+        organisation: 'Imperial College Healthcare NHS Trust',
+        setting: 'acute',
+        sensitive: false,
+        in_original_bid: true,
+        status: 'in setup'
+      },
+      {
+        service_id: 'IMP-HIV',
+        organisation: 'Imperial College Healthcare NHS Trust',
+        setting: 'acute',
+        sensitive: true,
+        in_original_bid: true,
+        status: 'in setup'
+      },
+      {
+        service_id: 'THH-RESP',
+        organisation: 'The Hillingdon Hospital NHS Trust',
+        setting: 'acute',
+        sensitive: false,
+        in_original_bid: false,
+        status: 'in setup'
+      }
     ]);
   });
 
@@ -138,7 +189,10 @@ describe("the report's facts at 2017-02-06", () => {
     expect(widest.service_id).toBe('IMP-ILD');
     const throughput = await rows(`SELECT service_id, registered FROM uptake_funnel
       WHERE as_of = ${LAST} AND service_id IN ('IMP-ILD', 'IMP-NEURO') ORDER BY service_id`);
-    expect(throughput).toEqual([{ service_id: 'IMP-ILD', registered: 36 }, { service_id: 'IMP-NEURO', registered: 34 }]);
+    expect(throughput).toEqual([
+      { service_id: 'IMP-ILD', registered: 36 },
+      { service_id: 'IMP-NEURO', registered: 34 }
+    ]);
   });
 
   it('has all five core tabs in every live service', async () => {

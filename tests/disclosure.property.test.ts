@@ -81,7 +81,9 @@ function bridges(hidden: boolean[][]): [number, number][] {
       const index = Number(node.slice(1));
       const next =
         node[0] === 'r'
-          ? [...Array(columns).keys()].filter((j) => hidden[index][j] && !(index === i0 && j === j0)).map((j) => `c${j}`)
+          ? [...Array(columns).keys()]
+              .filter((j) => hidden[index][j] && !(index === i0 && j === j0))
+              .map((j) => `c${j}`)
           : [...Array(rows).keys()].filter((i) => hidden[i][index] && !(i === i0 && index === j0)).map((i) => `r${i}`);
       for (const n of next) {
         if (seen.has(n)) continue;
@@ -140,15 +142,19 @@ describe('nhs-digital', () => {
 
   it('computes each rate from the rounded parts, hidden when either part is hidden', () => {
     fc.assert(
-      fc.property(gridArb.filter((g) => g[0].length >= 2), (grid) => {
-        const table = tableOf(grid, 'nhs-digital');
-        for (const row of [...table.rows, table.totalRow!]) {
-          const [numerator, denominator, rate] = [row.c0, row.c1, row.rate];
-          if (numerator.suppressed || denominator.suppressed) expect(rate.shown).toBe('*');
-          else if (numerator.value !== null && denominator.value) expect(rate.value).toBe(numerator.value / denominator.value);
-          else expect(rate.suppressed).toBe(false);
+      fc.property(
+        gridArb.filter((g) => g[0].length >= 2),
+        (grid) => {
+          const table = tableOf(grid, 'nhs-digital');
+          for (const row of [...table.rows, table.totalRow!]) {
+            const [numerator, denominator, rate] = [row.c0, row.c1, row.rate];
+            if (numerator.suppressed || denominator.suppressed) expect(rate.shown).toBe('*');
+            else if (numerator.value !== null && denominator.value)
+              expect(rate.value).toBe(numerator.value / denominator.value);
+            else expect(rate.suppressed).toBe(false);
+          }
         }
-      }),
+      ),
       RUNS
     );
   });
@@ -188,14 +194,17 @@ describe('threshold-10', () => {
     );
   });
 
-  it("hides a rate whenever either of its parts is hidden (secondary included)", () => {
+  it('hides a rate whenever either of its parts is hidden (secondary included)', () => {
     fc.assert(
-      fc.property(gridArb.filter((g) => g[0].length >= 2), (grid) => {
-        const table = tableOf(grid, 'threshold-10');
-        for (const row of [...table.rows, table.totalRow!]) {
-          if (row.c0.suppressed || row.c1.suppressed) expect(row.rate.suppressed).toBe(true);
+      fc.property(
+        gridArb.filter((g) => g[0].length >= 2),
+        (grid) => {
+          const table = tableOf(grid, 'threshold-10');
+          for (const row of [...table.rows, table.totalRow!]) {
+            if (row.c0.suppressed || row.c1.suppressed) expect(row.rate.suppressed).toBe(true);
+          }
         }
-      }),
+      ),
       RUNS
     );
   });
@@ -205,7 +214,9 @@ describe('the linear-algebra audit (pinnedCells) agrees with the graph check on 
   it('finds exactly the bridges', () => {
     const patternArb = fc
       .tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }))
-      .chain(([r, c]) => fc.array(fc.array(fc.boolean(), { minLength: c, maxLength: c }), { minLength: r, maxLength: r }));
+      .chain(([r, c]) =>
+        fc.array(fc.array(fc.boolean(), { minLength: c, maxLength: c }), { minLength: r, maxLength: r })
+      );
     fc.assert(
       fc.property(patternArb, (pattern) => {
         // Build the full table (with totals) as figures and relations, values irrelevant to pinning.
@@ -227,7 +238,9 @@ describe('the linear-algebra audit (pinnedCells) agrees with the graph check on 
             parts: [...Array(rows - 1).keys()].map((i) => id(i, j))
           }))
         ];
-        const expected = bridges(hidden).map(([i, j]) => id(i, j)).sort((a, b) => a - b);
+        const expected = bridges(hidden)
+          .map(([i, j]) => id(i, j))
+          .sort((a, b) => a - b);
         expect(pinnedCells(figures, relations)).toEqual(expected);
       }),
       { numRuns: 600 }
@@ -266,27 +279,33 @@ describe('CSV neutraliser', () => {
   it('writes whole controlled tables that a CSV parser reads back with no runnable text cell', () => {
     const labelArb = fc.tuple(fc.constantFrom('', ...RUNNABLE_STARTS), fc.string()).map(([a, b]) => a + b);
     fc.assert(
-      fc.property(fc.array(fc.tuple(labelArb, fc.integer({ min: -50, max: 50 }), countArb), { minLength: 1, maxLength: 6 }), (rows) => {
-        const table = controlTable({
-          columns: [
-            { key: 'id', kind: 'label' },
-            { key: 'service', kind: 'label' },
-            { key: 'slippage', kind: 'number' },
-            { key: 'consented', kind: 'patient-count' }
-          ],
-          rows: rows.map(([service, slippage, consented], i) => ({ id: `s${i}`, service, slippage, consented })),
-          totals: { row: true }
-        });
-        const parsed = Papa.parse<string[]>(toCsv(table, { notes: false }), { newline: '\r\n', delimiter: ',' }).data.slice(1, -1);
-        expect(parsed).toHaveLength(rows.length + 1);
-        rows.forEach(([service, slippage], i) => {
-          const [, text, number, count] = parsed[i];
-          expect(RUNNABLE_STARTS.includes(text[0] ?? '')).toBe(false);
-          expect(text === service || text === `'${service}`).toBe(true);
-          expect(Number(number)).toBe(slippage);
-          expect(count === '' || count === '*' || (Number(count) % 5 === 0 && Number(count) >= 0)).toBe(true);
-        });
-      }),
+      fc.property(
+        fc.array(fc.tuple(labelArb, fc.integer({ min: -50, max: 50 }), countArb), { minLength: 1, maxLength: 6 }),
+        (rows) => {
+          const table = controlTable({
+            columns: [
+              { key: 'id', kind: 'label' },
+              { key: 'service', kind: 'label' },
+              { key: 'slippage', kind: 'number' },
+              { key: 'consented', kind: 'patient-count' }
+            ],
+            rows: rows.map(([service, slippage, consented], i) => ({ id: `s${i}`, service, slippage, consented })),
+            totals: { row: true }
+          });
+          const parsed = Papa.parse<string[]>(toCsv(table, { notes: false }), {
+            newline: '\r\n',
+            delimiter: ','
+          }).data.slice(1, -1);
+          expect(parsed).toHaveLength(rows.length + 1);
+          rows.forEach(([service, slippage], i) => {
+            const [, text, number, count] = parsed[i];
+            expect(RUNNABLE_STARTS.includes(text[0] ?? '')).toBe(false);
+            expect(text === service || text === `'${service}`).toBe(true);
+            expect(Number(number)).toBe(slippage);
+            expect(count === '' || count === '*' || (Number(count) % 5 === 0 && Number(count) >= 0)).toBe(true);
+          });
+        }
+      ),
       { numRuns: 300 }
     );
   });

@@ -32,14 +32,28 @@ const count = (key: string): ColumnSpec => ({ key, kind: 'patient-count' });
 describe('nhs-digital: single counts', () => {
   it('keeps 0, hides 1 to 7 and rounds the rest to the nearest 5', () => {
     const cases: [number, string][] = [
-      [0, '0'], [1, '*'], [7, '*'], [8, '10'], [9, '10'], [10, '10'], [12, '10'], [13, '15'], [1234, '1,235']
+      [0, '0'],
+      [1, '*'],
+      [7, '*'],
+      [8, '10'],
+      [9, '10'],
+      [10, '10'],
+      [12, '10'],
+      [13, '15'],
+      [1234, '1,235']
     ];
     for (const [n, expected] of cases) expect(controlCount(n).shown, `count ${n}`).toBe(expected);
   });
 
   it('marks what it did', () => {
     expect(controlCount(0)).toEqual({ shown: '0', value: 0, suppressed: false, rounded: false, reason: 'exact' });
-    expect(controlCount(5)).toEqual({ shown: '*', value: null, suppressed: true, rounded: false, reason: 'suppressed' });
+    expect(controlCount(5)).toEqual({
+      shown: '*',
+      value: null,
+      suppressed: true,
+      rounded: false,
+      reason: 'suppressed'
+    });
     expect(controlCount(12)).toEqual({ shown: '10', value: 10, suppressed: false, rounded: true, reason: 'rounded' });
     expect(controlCount(null)).toMatchObject({ shown: '', value: null, reason: 'not reported' });
   });
@@ -61,7 +75,11 @@ describe('nhs-digital: rates', () => {
   it('computes the psychosis registration rate from the rounded parts: 12 of 15 → 10 of 15 → 67%', () => {
     // Exact 12/15 is 80%; rounded parts give 10/15 = 66.7%, whole percent because 15 < 4,000.
     expect(controlRate(12, 15)).toEqual({
-      shown: '67%', value: 10 / 15, suppressed: false, rounded: true, reason: 'rounded'
+      shown: '67%',
+      value: 10 / 15,
+      suppressed: false,
+      rounded: true,
+      reason: 'rounded'
     });
   });
 
@@ -97,7 +115,11 @@ describe('nhs-digital: tables', () => {
   it('works totals out from the exact figures: 3 + 3 + 3 = 9 → 10 although every cell is *', () => {
     const table = controlTable({
       columns: [label, count('consented')],
-      rows: [{ group: 'A', consented: 3 }, { group: 'B', consented: 3 }, { group: 'C', consented: 3 }],
+      rows: [
+        { group: 'A', consented: 3 },
+        { group: 'B', consented: 3 },
+        { group: 'C', consented: 3 }
+      ],
       totals: { row: true }
     });
     expect(shown(table)).toEqual(['A | *', 'B | *', 'C | *', 'Total | 10']);
@@ -111,7 +133,13 @@ describe('nhs-digital: tables', () => {
         { key: 'live_services', label: 'Services live', kind: 'service-count' },
         measureColumn('consented'),
         measureColumn('registered'),
-        { key: 'registration_rate', label: 'Registered', kind: 'rate', numerator: 'registered', denominator: 'consented' }
+        {
+          key: 'registration_rate',
+          label: 'Registered',
+          kind: 'rate',
+          numerator: 'registered',
+          denominator: 'consented'
+        }
       ],
       rows: [
         { service: 'Early intervention psychosis', live_services: 3, consented: 15, registered: 12 },
@@ -138,7 +166,10 @@ describe('nhs-digital: tables', () => {
   it('adds a total column and a grand total, each from exact figures', () => {
     const table = controlTable({
       columns: [label, count('carer'), count('professional')],
-      rows: [{ group: 'Acute', carer: 4, professional: 4 }, { group: 'Community', carer: 21, professional: 0 }],
+      rows: [
+        { group: 'Acute', carer: 4, professional: 4 },
+        { group: 'Community', carer: 21, professional: 0 }
+      ],
       totals: { row: true, column: { key: 'both', label: 'Either', of: ['carer', 'professional'] } }
     });
     // Acute 4 + 4 = 8 → 10; carer total 25 → 25; professional total 4 → *; grand 29 → 30.
@@ -148,7 +179,10 @@ describe('nhs-digital: tables', () => {
 
   it('refuses to let a patient count through under another kind (the measure catalogue says it counts patients)', () => {
     expect(() =>
-      controlTable({ columns: [label, { key: 'consented', kind: 'service-count' }], rows: [{ group: 'A', consented: 3 }] })
+      controlTable({
+        columns: [label, { key: 'consented', kind: 'service-count' }],
+        rows: [{ group: 'A', consented: 3 }]
+      })
     ).toThrow(/counts patients/);
     expect(() => controlTable({ columns: [{ key: 'registered', kind: 'label' }], rows: [{ registered: 3 }] })).toThrow(
       /"registered" counts patients/
@@ -158,7 +192,10 @@ describe('nhs-digital: tables', () => {
   it('controls a rate part that is not shown as a patient count (fails closed)', () => {
     const table = controlTable({
       columns: [label, { key: 'rate', kind: 'rate', numerator: 'registered', denominator: 'consented' }],
-      rows: [{ group: 'A', registered: 5, consented: 40 }, { group: 'B', registered: 12, consented: 40 }]
+      rows: [
+        { group: 'A', registered: 5, consented: 40 },
+        { group: 'B', registered: 12, consented: 40 }
+      ]
     });
     expect(shown(table)).toEqual(['A | *', 'B | 25%']); // 12 → 10, 10/40
   });
@@ -168,8 +205,16 @@ describe('none: exact figures through the same function', () => {
   it('shows everything exactly and says it is not for publication', () => {
     const table = controlTable(
       {
-        columns: [label, count('consented'), count('registered'), { key: 'r', kind: 'rate', numerator: 'registered', denominator: 'consented' }],
-        rows: [{ group: 'Psychosis', consented: 15, registered: 12 }, { group: 'Other', consented: 3, registered: 0 }],
+        columns: [
+          label,
+          count('consented'),
+          count('registered'),
+          { key: 'r', kind: 'rate', numerator: 'registered', denominator: 'consented' }
+        ],
+        rows: [
+          { group: 'Psychosis', consented: 15, registered: 12 },
+          { group: 'Other', consented: 3, registered: 0 }
+        ],
         totals: { row: true }
       },
       'none'
@@ -188,7 +233,15 @@ describe('threshold-10', () => {
   it('hides the smallest other cell when one hidden cell would follow from the total', () => {
     // 5 hidden; 55 − 20 − 30 would give it away, so 20 (the smallest other) goes too. 30 and the total stay.
     const table = controlTable(
-      { columns: [label, count('n')], rows: [{ group: 'A', n: 5 }, { group: 'B', n: 20 }, { group: 'C', n: 30 }], totals: { row: true } },
+      {
+        columns: [label, count('n')],
+        rows: [
+          { group: 'A', n: 5 },
+          { group: 'B', n: 20 },
+          { group: 'C', n: 30 }
+        ],
+        totals: { row: true }
+      },
       'threshold-10'
     );
     expect(shown(table)).toEqual(['A | *', 'B | *', 'C | 30', 'Total | 55']);
@@ -202,7 +255,11 @@ describe('threshold-10', () => {
     const table = controlTable(
       {
         columns: [label, count('a'), count('b'), count('c')],
-        rows: [{ group: 'x', a: 5, b: 20, c: 30 }, { group: 'y', a: 40, b: 50, c: 60 }, { group: 'z', a: 70, b: 80, c: 90 }],
+        rows: [
+          { group: 'x', a: 5, b: 20, c: 30 },
+          { group: 'y', a: 40, b: 50, c: 60 },
+          { group: 'z', a: 70, b: 80, c: 90 }
+        ],
         totals: { row: true, column: { key: 't', label: 'Total', of: ['a', 'b', 'c'] } }
       },
       'threshold-10'
@@ -221,13 +278,26 @@ describe('threshold-10', () => {
     // total are then all hidden. The rate b / c is hidden wherever b is.
     const table = controlTable(
       {
-        columns: [label, count('a'), count('b'), count('c'), { key: 'r', kind: 'rate', numerator: 'b', denominator: 'c' }],
-        rows: [{ group: 'x', a: 3, b: 12, c: 40 }, { group: 'y', a: 4, b: 13, c: 50 }],
+        columns: [
+          label,
+          count('a'),
+          count('b'),
+          count('c'),
+          { key: 'r', kind: 'rate', numerator: 'b', denominator: 'c' }
+        ],
+        rows: [
+          { group: 'x', a: 3, b: 12, c: 40 },
+          { group: 'y', a: 4, b: 13, c: 50 }
+        ],
         totals: { row: true, column: { key: 't', label: 'Total', of: ['a', 'b', 'c'] } }
       },
       'threshold-10'
     );
-    expect(shown(table)).toEqual(['x | * | * | 40 | * | 55', 'y | * | * | 50 | * | 67', 'Total | * | * | 90 | * | 122']);
+    expect(shown(table)).toEqual([
+      'x | * | * | 40 | * | 55',
+      'y | * | * | 50 | * | 67',
+      'Total | * | * | 90 | * | 122'
+    ]);
   });
 
   it('breaks a hidden cell that links two hidden blocks (every row and column has two or more hidden, yet it is pinned)', () => {
@@ -259,14 +329,22 @@ describe('threshold-10', () => {
   });
 
   it('hides a part when the total is hidden and every part is shown', () => {
-    const figures = [{ value: 30, hidden: true }, { value: 10, hidden: false }, { value: 20, hidden: false }];
+    const figures = [
+      { value: 30, hidden: true },
+      { value: 10, hidden: false },
+      { value: 20, hidden: false }
+    ];
     expect(suppressSecondary(figures, [{ total: 0, parts: [1, 2] }])).toEqual([1]);
     expect(pinnedCells(figures, [{ total: 0, parts: [1, 2] }])).toEqual([]);
   });
 
   it('knows when subtraction pins a hidden figure', () => {
     // total 30 shown, parts 10 hidden and 20 shown: 10 is pinned.
-    const figures = [{ value: 30, hidden: false }, { value: 10, hidden: true }, { value: 20, hidden: false }];
+    const figures = [
+      { value: 30, hidden: false },
+      { value: 10, hidden: true },
+      { value: 20, hidden: false }
+    ];
     expect(pinnedCells(figures, [{ total: 0, parts: [1, 2] }])).toEqual([1]);
   });
 });

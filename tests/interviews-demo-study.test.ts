@@ -25,7 +25,9 @@ const text = (file: string) => readFileSync(join(DEMO_STUDY_DIR, file), 'utf8').
 async function tableCounts() {
   const counts: Record<string, number> = {};
   for (const table of QUALITATIVE_TABLES) {
-    counts[table] = (await rows<{ n: number }>(warehouse.connection, `SELECT CAST(count(*) AS INTEGER) AS n FROM ${table}`))[0].n;
+    counts[table] = (
+      await rows<{ n: number }>(warehouse.connection, `SELECT CAST(count(*) AS INTEGER) AS n FROM ${table}`)
+    )[0].n;
   }
   return counts;
 }
@@ -38,13 +40,25 @@ afterAll(() => warehouse?.close());
 describe('loading the demo study', () => {
   test('loads 16 participants and transcripts, the topic guide, 44 codings by 2 coders, 7 cells and 2 memos', async () => {
     expect(await loadDemoStudy(warehouse.connection)).toEqual({
-      outcome: 'loaded', participants: 16, transcripts: 16, codes: 45, codings: 44, coders: 2, cells: 7, memos: 2
+      outcome: 'loaded',
+      participants: 16,
+      transcripts: 16,
+      codes: 45,
+      codings: 44,
+      coders: 2,
+      cells: 7,
+      memos: 2
     });
   });
 
   test('a second load changes nothing: the workbench already holds a study', async () => {
     const before = await tableCounts();
-    expect(await loadDemoStudy(warehouse.connection)).toEqual({ outcome: 'skipped', participants: 16, transcripts: 16, codes: 45 });
+    expect(await loadDemoStudy(warehouse.connection)).toEqual({
+      outcome: 'skipped',
+      participants: 16,
+      transcripts: 16,
+      codes: 45
+    });
     expect(await tableCounts()).toEqual(before);
     expect(before.coding).toBe(44);
   });
@@ -72,7 +86,9 @@ test('agreement between the demo coders follows from the passages they chose', a
   // Both coded P03's worry and P07's potassium sentence, and the short form of P03's "no increase"; coder B's
   // longer version of it adds "No. That's the honest answer. " alone.
   expect(enquiries.both).toBe(
-    length("Their worry was workload. If women can see their results online, what happens when they see something they don't understand?") +
+    length(
+      "Their worry was workload. If women can see their results online, what happens when they see something they don't understand?"
+    ) +
       length("We haven't seen an increase in queries at all.") +
       length('They ring the surgery and book a ten-minute appointment to ask what their potassium means.')
   );
@@ -86,10 +102,19 @@ test('agreement between the demo coders follows from the passages they chose', a
 });
 
 test('prevalence counts participants: national data sharing policy is raised by 2 of 5 clinicians and 1 of 3 CCG representatives', async () => {
-  const found = (await themePrevalence(warehouse.connection)).filter((r) => r.code_name === 'National data sharing policy');
-  const byGroup = Object.fromEntries(found.map((r) => [r.stakeholder_group, `${r.participants_with_code} of ${r.participants_in_group}`]));
+  const found = (await themePrevalence(warehouse.connection)).filter(
+    (r) => r.code_name === 'National data sharing policy'
+  );
+  const byGroup = Object.fromEntries(
+    found.map((r) => [r.stakeholder_group, `${r.participants_with_code} of ${r.participants_in_group}`])
+  );
   expect(byGroup).toEqual({
-    'bid author': '0 of 2', 'CCG representative': '1 of 3', clinician: '2 of 5', funder: '0 of 2', 'programme team': '0 of 2', supplier: '0 of 2'
+    'bid author': '0 of 2',
+    'CCG representative': '1 of 3',
+    clinician: '2 of 5',
+    funder: '0 of 2',
+    'programme team': '0 of 2',
+    supplier: '0 of 2'
   });
 });
 
@@ -114,8 +139,12 @@ test('the XLSX matrix: a sheet per category, each cell the summary then its quot
   const bytes = await matrixWorkbook(warehouse.connection, { now: new Date('2017-03-01T00:00:00Z') });
   await workbook.xlsx.load(new Uint8Array(bytes).buffer);
   expect(workbook.worksheets.map((s) => s.name)).toEqual([
-    '1 General views towards the CIE', '2 Key stakeholders in CIE progr', '3 Processes of stakeholder enga',
-    '4 Barriers and facilitators to', '5 Communication approaches', '6 Advice for future programmes'
+    '1 General views towards the CIE',
+    '2 Key stakeholders in CIE progr',
+    '3 Processes of stakeholder enga',
+    '4 Barriers and facilitators to',
+    '5 Communication approaches',
+    '6 Advice for future programmes'
   ]);
   expect(sheetName('4', 'Barriers and facilitators to implementation')).toBe('4 Barriers and facilitators to');
   const sheet = workbook.getWorksheet('4 Barriers and facilitators to')!;
@@ -138,7 +167,12 @@ test('uptake transcripts demo: loads once, then says the workbench already holds
   const uptake = async (args: string[]) => {
     let stdout = '';
     let stderr = '';
-    const effects: CliEffects = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, isTTY: false, env: {} };
+    const effects: CliEffects = {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      isTTY: false,
+      env: {}
+    };
     return { code: await runCli(['--db', db, ...args], effects), stdout, stderr };
   };
   try {
@@ -149,7 +183,8 @@ test('uptake transcripts demo: loads once, then says the workbench already holds
     });
     expect(await uptake(['transcripts', 'demo'])).toEqual({
       code: 0,
-      stdout: 'The interviews workbench already holds a study (16 participants, 16 transcripts, 45 codes); the demo study was not loaded.\n',
+      stdout:
+        'The interviews workbench already holds a study (16 participants, 16 transcripts, 45 codes); the demo study was not loaded.\n',
       stderr: ''
     });
     expect(await uptake(['transcripts', 'demo', '--folder', join(folder, 'nowhere')])).toEqual({

@@ -16,10 +16,15 @@ beforeAll(async () => {
 afterAll(() => demo?.dispose());
 
 /** Tests that add or change rows get a warehouse of their own, so the shared one stays exactly the demo. */
-async function withOwnDemo(test: (run: (sql: string) => Promise<unknown>, rows: (sql: string) => Promise<Row[]>) => Promise<void>) {
+async function withOwnDemo(
+  test: (run: (sql: string) => Promise<unknown>, rows: (sql: string) => Promise<Row[]>) => Promise<void>
+) {
   const own = await openDemoWarehouse();
   try {
-    await test((sql) => own.warehouse.connection.run(sql), (sql) => queryRows<Row>(own.warehouse.connection, sql));
+    await test(
+      (sql) => own.warehouse.connection.run(sql),
+      (sql) => queryRows<Row>(own.warehouse.connection, sql)
+    );
   } finally {
     own.dispose();
   }
@@ -79,8 +84,19 @@ describe('setup_duration', () => {
       SELECT service_id, status, days_launch_to_live, months_launch_to_live, days_approach_to_live, months_approach_to_live,
              planned_days_launch_to_live, slippage_days, slippage_months, days_in_setup, days_overdue
       FROM setup_duration WHERE as_of = '2017-02-06' ORDER BY service_id`);
-    const columns = ['service_id', 'status', 'days_launch_to_live', 'months_launch_to_live', 'days_approach_to_live',
-      'months_approach_to_live', 'planned_days_launch_to_live', 'slippage_days', 'slippage_months', 'days_in_setup', 'days_overdue'];
+    const columns = [
+      'service_id',
+      'status',
+      'days_launch_to_live',
+      'months_launch_to_live',
+      'days_approach_to_live',
+      'months_approach_to_live',
+      'planned_days_launch_to_live',
+      'slippage_days',
+      'slippage_months',
+      'days_in_setup',
+      'days_overdue'
+    ];
     const expected: unknown[][] = [
       // Psychosis: launch 2014-10-01 → live 2015-07-01 = 273 days = 9.0 months; 181 days after its plan.
       ['CNWL-EIP', 'live', 273, 9.0, 273, 9.0, 92, 181, 5.9, null, null],
@@ -109,7 +125,11 @@ describe('setup_duration', () => {
       FROM setup_duration WHERE service_id = 'IMP-HEP' AND as_of = '2016-11-30'`);
     // Approached 2016-03-07 (268 days before), planned for 2016-09-05 (86 days overdue).
     expect(hepatology).toEqual({
-      launched_on: '2014-10-01', days_launch_to_live: null, slippage_days: null, days_in_setup: 268, days_overdue: 86
+      launched_on: '2014-10-01',
+      days_launch_to_live: null,
+      slippage_days: null,
+      days_in_setup: 268,
+      days_overdue: 86
     });
   });
 
@@ -117,13 +137,20 @@ describe('setup_duration', () => {
     const [hillingdon] = await rows(`
       SELECT days_launch_to_live, days_approach_to_live, days_in_setup, days_overdue
       FROM setup_duration WHERE service_id = 'THH-RESP' AND as_of = '2016-10-31'`);
-    expect(hillingdon).toEqual({ days_launch_to_live: null, days_approach_to_live: null, days_in_setup: null, days_overdue: null });
+    expect(hillingdon).toEqual({
+      days_launch_to_live: null,
+      days_approach_to_live: null,
+      days_in_setup: null,
+      days_overdue: null
+    });
   });
 });
 
 describe('uptake_funnel', () => {
   it('has one row per service in each export, once the service was approached', async () => {
-    const perDate = await rows('SELECT as_of, count(*)::INTEGER AS services FROM uptake_funnel GROUP BY as_of ORDER BY as_of');
+    const perDate = await rows(
+      'SELECT as_of, count(*)::INTEGER AS services FROM uptake_funnel GROUP BY as_of ORDER BY as_of'
+    );
     expect(perDate.map((r) => r.services)).toEqual([12, 13, 13, 13, 13]);
   });
 
@@ -144,7 +171,11 @@ describe('uptake_funnel', () => {
     ];
     expect(funnel).toEqual(
       counts.map(([service_id, eligible, approached, consented, registered, carer, professional]) => ({
-        service_id, eligible, approached, consented, registered,
+        service_id,
+        eligible,
+        approached,
+        consented,
+        registered,
         shared_with_carer: carer,
         shared_with_professional: professional,
         shared_with_anyone_max: Math.max(carer, professional),
@@ -169,7 +200,13 @@ describe('uptake_funnel', () => {
   it('gives no rate where the denominator is zero', async () => {
     const [diabetes] = await rows(`SELECT approached, consent_rate, registration_rate, carer_sharing_rate, reach_rate
       FROM uptake_funnel WHERE as_of = '2017-02-06' AND service_id = 'IMP-DIAB'`);
-    expect(diabetes).toEqual({ approached: 0, consent_rate: null, registration_rate: null, carer_sharing_rate: null, reach_rate: null });
+    expect(diabetes).toEqual({
+      approached: 0,
+      consent_rate: null,
+      registration_rate: null,
+      carer_sharing_rate: null,
+      reach_rate: null
+    });
   });
 
   it('takes the larger sharing count as shared_with_anyone_max, still a lower bound when one count is missing', async () => {
@@ -179,10 +216,16 @@ describe('uptake_funnel', () => {
       await run(`INSERT INTO snapshot VALUES
         (DATE '2017-03-31', 'IMP-HEP', NULL, 5, 4, 3, NULL, NULL, 2, 3, 'extra', TIMESTAMP '2017-04-01 09:00:00'),
         (DATE '2017-03-31', 'IMP-HAEM', NULL, 5, 4, 3, NULL, NULL, NULL, 1, 'extra', TIMESTAMP '2017-04-01 09:00:00')`);
-      const sharing = await rows(`SELECT service_id, shared_with_anyone_max, carer_sharing_rate, professional_sharing_rate
+      const sharing =
+        await rows(`SELECT service_id, shared_with_anyone_max, carer_sharing_rate, professional_sharing_rate
         FROM uptake_funnel WHERE as_of = '2017-03-31' ORDER BY service_id`);
       expect(sharing).toEqual([
-        { service_id: 'IMP-HAEM', shared_with_anyone_max: 1, carer_sharing_rate: null, professional_sharing_rate: 1 / 3 },
+        {
+          service_id: 'IMP-HAEM',
+          shared_with_anyone_max: 1,
+          carer_sharing_rate: null,
+          professional_sharing_rate: 1 / 3
+        },
         { service_id: 'IMP-HEP', shared_with_anyone_max: 3, carer_sharing_rate: 2 / 3, professional_sharing_rate: 1 }
       ]);
     });
@@ -208,7 +251,12 @@ describe('feature_matrix and feature_fidelity', () => {
     ]);
     const [row] = await rows(`SELECT * FROM feature_matrix WHERE service_id = 'IMP-RENAL' AND feature = 'care plan'`);
     expect(row).toEqual({
-      service_id: 'IMP-RENAL', service_name: 'Renal', feature: 'care plan', category: 'additional', enabled: true, enabled_on: '2016-12-12'
+      service_id: 'IMP-RENAL',
+      service_name: 'Renal',
+      feature: 'care plan',
+      category: 'additional',
+      enabled: true,
+      enabled_on: '2016-12-12'
     });
   });
 
@@ -231,7 +279,12 @@ describe('feature_matrix and feature_fidelity', () => {
     ];
     expect(fidelity).toEqual(
       expected.map(([service_id, service_name, core_enabled, additional_enabled]) => ({
-        service_id, service_name, core_enabled, core_total: 5, core_fidelity: core_enabled / 5, additional_enabled
+        service_id,
+        service_name,
+        core_enabled,
+        core_total: 5,
+        core_fidelity: core_enabled / 5,
+        additional_enabled
       }))
     );
   });
@@ -258,7 +311,12 @@ describe('adoption_by_setting', () => {
       { setting: 'social care', services_total: 0, services_approached: 0, services_live: 0 }
     ];
     expect(at('2017-02-06')).toEqual(feb2017);
-    expect(at('2016-11-30')[0]).toEqual({ setting: 'acute', services_total: 10, services_approached: 10, services_live: 6 });
+    expect(at('2016-11-30')[0]).toEqual({
+      setting: 'acute',
+      services_total: 10,
+      services_approached: 10,
+      services_live: 6
+    });
   });
 });
 
@@ -277,47 +335,112 @@ describe('programme_headline', () => {
     // 8 live → mean of the 4th and 5th ((341 + 467) / 2 = 404 days = 13.3 months).
     const medianMonths = [11.2, 11.2, 13.3, 13.3, 13.3];
     expect(headline).toEqual(
-      expected.map(([as_of, previous_as_of, approachedServices, live, approached, consented, registered, carer, professional], i) => ({
-        as_of, previous_as_of,
-        services_total: 13, services_approached: approachedServices, services_live: live,
-        approached, consented, registered,
-        registration_rate: registered / consented,
-        shared_with_carer: carer, shared_with_professional: professional,
-        sharing_rate: (carer + professional) / registered,
-        median_months_launch_to_live: medianMonths[i]
-      }))
+      expected.map(
+        (
+          [as_of, previous_as_of, approachedServices, live, approached, consented, registered, carer, professional],
+          i
+        ) => ({
+          as_of,
+          previous_as_of,
+          services_total: 13,
+          services_approached: approachedServices,
+          services_live: live,
+          approached,
+          consented,
+          registered,
+          registration_rate: registered / consented,
+          shared_with_carer: carer,
+          shared_with_professional: professional,
+          sharing_rate: (carer + professional) / registered,
+          median_months_launch_to_live: medianMonths[i]
+        })
+      )
     );
   });
 });
 
 describe('reaim', () => {
-  const NOTE_CORE = 'Expected: the 5 core tabs (general library, discussions, laboratory, imaging, calendar) in every live service.';
+  const NOTE_CORE =
+    'Expected: the 5 core tabs (general library, discussions, laboratory, imaging, calendar) in every live service.';
 
   it('gives every RE-AIM dimension at 2017-02-06', async () => {
     const reaim = await rows(`SELECT dimension, measure, numerator, denominator, value, note FROM reaim
       WHERE as_of = '2017-02-06' ORDER BY dimension, measure`);
     expect(reaim).toEqual([
-      { dimension: 'adoption', measure: 'organisations with a live service / organisations approached', numerator: 2, denominator: 4,
-        value: 0.5, note: 'An organisation counts as adopting once any of its services is live.' },
-      { dimension: 'adoption', measure: 'services live / services approached', numerator: 8, denominator: 13, value: 8 / 13,
-        note: 'Services live at the as-of date out of every service approached by then.' },
-      { dimension: 'effectiveness', measure: 'outcomes', numerator: null, denominator: null, value: null,
-        note: 'not measured: uptake exports carry no outcome data (for example PROMs, missed appointments, patient experience).' },
-      { dimension: 'implementation', measure: 'additional features per live service', numerator: 23, denominator: 8, value: 2.875,
-        note: 'Mean number of additional features (messaging, service-specific library content, ...) enabled per live service.' },
-      { dimension: 'implementation', measure: 'core features enabled / core features expected (live services)', numerator: 40,
-        denominator: 40, value: 1, note: NOTE_CORE },
+      {
+        dimension: 'adoption',
+        measure: 'organisations with a live service / organisations approached',
+        numerator: 2,
+        denominator: 4,
+        value: 0.5,
+        note: 'An organisation counts as adopting once any of its services is live.'
+      },
+      {
+        dimension: 'adoption',
+        measure: 'services live / services approached',
+        numerator: 8,
+        denominator: 13,
+        value: 8 / 13,
+        note: 'Services live at the as-of date out of every service approached by then.'
+      },
+      {
+        dimension: 'effectiveness',
+        measure: 'outcomes',
+        numerator: null,
+        denominator: null,
+        value: null,
+        note: 'not measured: uptake exports carry no outcome data (for example PROMs, missed appointments, patient experience).'
+      },
+      {
+        dimension: 'implementation',
+        measure: 'additional features per live service',
+        numerator: 23,
+        denominator: 8,
+        value: 2.875,
+        note: 'Mean number of additional features (messaging, service-specific library content, ...) enabled per live service.'
+      },
+      {
+        dimension: 'implementation',
+        measure: 'core features enabled / core features expected (live services)',
+        numerator: 40,
+        denominator: 40,
+        value: 1,
+        note: NOTE_CORE
+      },
       // Of the 7 services live 6+ months, neuro-oncology and haematology registered nobody new since 2017-01-31.
-      { dimension: 'maintenance', measure: 'services live 6+ months with registrations growing / services live 6+ months',
-        numerator: 5, denominator: 7, value: 5 / 7,
-        note: 'Registrations compared with the snapshot of 2017-01-31; 6 months = 183 days live.' },
-      { dimension: 'reach', measure: 'registered / consented', numerator: 350, denominator: 600, value: 350 / 600,
-        note: 'All services. A proxy for reach where the eligible population is unknown: the share of patients who consented that went on to register.' },
+      {
+        dimension: 'maintenance',
+        measure: 'services live 6+ months with registrations growing / services live 6+ months',
+        numerator: 5,
+        denominator: 7,
+        value: 5 / 7,
+        note: 'Registrations compared with the snapshot of 2017-01-31; 6 months = 183 days live.'
+      },
+      {
+        dimension: 'reach',
+        measure: 'registered / consented',
+        numerator: 350,
+        denominator: 600,
+        value: 350 / 600,
+        note: 'All services. A proxy for reach where the eligible population is unknown: the share of patients who consented that went on to register.'
+      },
       // Colposcopy 74 + renal 80 + psychosis 12 registered, of 1000 + 600 + 60 eligible.
-      { dimension: 'reach', measure: 'registered / eligible', numerator: 166, denominator: 1660, value: 0.1,
-        note: 'Covers only the 3 services that report an eligible population; the others are in registered / consented.' },
-      { dimension: 'reach', measure: 'sharing with a carer or professional / registered', numerator: 35, denominator: 350, value: 0.1,
-        note: 'Sharing grants per registered patient: a patient sharing with both a carer and a professional counts twice, so this is an upper bound.' }
+      {
+        dimension: 'reach',
+        measure: 'registered / eligible',
+        numerator: 166,
+        denominator: 1660,
+        value: 0.1,
+        note: 'Covers only the 3 services that report an eligible population; the others are in registered / consented.'
+      },
+      {
+        dimension: 'reach',
+        measure: 'sharing with a carer or professional / registered',
+        numerator: 35,
+        denominator: 350,
+        value: 0.1,
+        note: 'Sharing grants per registered patient: a patient sharing with both a carer and a professional counts twice, so this is an upper bound.'
+      }
     ]);
   });
 
@@ -327,7 +450,9 @@ describe('reaim', () => {
   });
 
   it('says maintenance is not measurable at the first as-of date, and compares with the previous one after', async () => {
-    const maintenance = await rows(`SELECT as_of, numerator, denominator, note FROM reaim WHERE dimension = 'maintenance' ORDER BY as_of`);
+    const maintenance = await rows(
+      `SELECT as_of, numerator, denominator, note FROM reaim WHERE dimension = 'maintenance' ORDER BY as_of`
+    );
     expect(maintenance.map((r) => [r.as_of, r.numerator, r.denominator])).toEqual([
       ['2016-10-31', null, null],
       // Colposcopy (live 2016-06-27) reaches 183 days on 2016-12-27, so it joins the denominator at 2016-12-31.
@@ -358,7 +483,9 @@ describe('reaim', () => {
       const [withoutEligible] = await rows(`SELECT numerator, denominator, value, note FROM reaim
         WHERE as_of = '2016-10-31' AND measure = 'registered / eligible'`);
       expect(withoutEligible).toEqual({
-        numerator: null, denominator: null, value: null,
+        numerator: null,
+        denominator: null,
+        value: null,
         note: 'No service reports an eligible population, so reach is shown as registered / consented instead.'
       });
     });
@@ -372,8 +499,10 @@ describe('column types', () => {
       WHERE table_name IN ('setup_duration', 'uptake_funnel', 'feature_fidelity', 'adoption_by_setting', 'programme_headline', 'reaim')`);
     const wrong = columns.filter((c) => {
       const name = String(c.column_name);
-      if (/(_rate|_fidelity|^months_|_months|^value)/.test(name) || name.startsWith('median_months')) return c.data_type !== 'DOUBLE';
-      const count = /^(eligible|approached|consented|registered|activated|active_90d|shared_with_\w+|services_\w+|core_enabled|core_total|additional_enabled|numerator|denominator)$/;
+      if (/(_rate|_fidelity|^months_|_months|^value)/.test(name) || name.startsWith('median_months'))
+        return c.data_type !== 'DOUBLE';
+      const count =
+        /^(eligible|approached|consented|registered|activated|active_90d|shared_with_\w+|services_\w+|core_enabled|core_total|additional_enabled|numerator|denominator)$/;
       if (count.test(name) || /^(days_|planned_days_|slippage_days)/.test(name)) return c.data_type !== 'INTEGER';
       return false;
     });
@@ -386,10 +515,14 @@ describe('history: the latest loaded row wins', () => {
   it('uses a re-sent snapshot, the newest service details, feature and programme file', async () => {
     await withOwnDemo(async (run, rows) => {
       const later = `'resent', TIMESTAMP '2017-02-08 09:00:00'`;
-      await run(`INSERT INTO snapshot VALUES (DATE '2017-02-06', 'IMP-COLP', 1000, 410, 205, 80, NULL, NULL, 2, 1, ${later})`);
+      await run(
+        `INSERT INTO snapshot VALUES (DATE '2017-02-06', 'IMP-COLP', 1000, 410, 205, 80, NULL, NULL, 2, 1, ${later})`
+      );
       await run(`INSERT INTO service SELECT * REPLACE ('Colposcopy clinic' AS service_name, 'resent' AS source_sha256,
         TIMESTAMP '2017-02-08 09:00:00' AS loaded_at) FROM service WHERE service_id = 'IMP-COLP'`);
-      await run(`INSERT INTO feature VALUES ('IMP-COLP', 'messaging', 'additional', true, DATE '2017-02-01', ${later})`);
+      await run(
+        `INSERT INTO feature VALUES ('IMP-COLP', 'messaging', 'additional', true, DATE '2017-02-01', ${later})`
+      );
       await run(`INSERT INTO programme VALUES ('CIE (renamed)', DATE '2014-10-01', 'resent')`);
       await run(`INSERT INTO load_file VALUES
         ('b2', 'programme.csv', 'resent', 'programme', 'uptake', TIMESTAMP '2017-02-08 09:00:00', 1, NULL, 'loaded', 60)`);
@@ -403,7 +536,9 @@ describe('history: the latest loaded row wins', () => {
       expect(fidelity.additional_enabled).toBe(4);
       expect(await rows('SELECT programme FROM programme_latest')).toEqual([{ programme: 'CIE (renamed)' }]);
       // Two service rows for colposcopy now, still one per service in the status view.
-      expect(await rows(`SELECT count(*)::INTEGER AS n FROM service_status WHERE as_of = '2017-02-06'`)).toEqual([{ n: 13 }]);
+      expect(await rows(`SELECT count(*)::INTEGER AS n FROM service_status WHERE as_of = '2017-02-06'`)).toEqual([
+        { n: 13 }
+      ]);
     });
   });
 });

@@ -58,10 +58,13 @@ function cellText(cell: Element): string {
 
 /** The table whose caption starts with `caption`: header texts and each row as { header: text }. */
 function table(report: RenderedReport, caption: string) {
-  const found = [...dom(report).querySelectorAll('table')].find((t) => t.querySelector('caption')?.textContent?.startsWith(caption));
+  const found = [...dom(report).querySelectorAll('table')].find((t) =>
+    t.querySelector('caption')?.textContent?.startsWith(caption)
+  );
   if (!found) throw new Error(`No table captioned "${caption}"`);
   const headers = [...found.querySelectorAll('thead th')].map((th) => th.textContent!.trim());
-  const read = (tr: Element) => Object.fromEntries([...tr.querySelectorAll('th, td')].map((c, i) => [headers[i], cellText(c)]));
+  const read = (tr: Element) =>
+    Object.fromEntries([...tr.querySelectorAll('th, td')].map((c, i) => [headers[i], cellText(c)]));
   return {
     headers,
     rows: [...found.querySelectorAll('tbody tr')].map(read),
@@ -106,7 +109,13 @@ describe('parsing', () => {
       ].join('\n'),
       'test'
     );
-    expect(notebook).toMatchObject({ name: 'test', title: 'A test', description: 'What it is', audience: 'funder', profile: null });
+    expect(notebook).toMatchObject({
+      name: 'test',
+      title: 'A test',
+      description: 'What it is',
+      audience: 'funder',
+      profile: null
+    });
     expect(notebook.blocks.map((b) => b.type)).toEqual(['text', 'sql', 'table']);
     const sql = notebook.blocks[1];
     expect(sql.type === 'sql' && [...sql.declarations]).toEqual([
@@ -115,18 +124,32 @@ describe('parsing', () => {
       ['z', { kind: 'number', decimals: 1 }]
     ]);
     const tableBlock = notebook.blocks[2];
-    expect(tableBlock).toMatchObject({ result: 'funnel', caption: 'Caption', total: 'All', columns: [{ key: 'x', label: 'X' }], rates: [{ key: 'r', numerator: 'x', denominator: 'y' }] });
+    expect(tableBlock).toMatchObject({
+      result: 'funnel',
+      caption: 'Caption',
+      total: 'All',
+      columns: [{ key: 'x', label: 'X' }],
+      rates: [{ key: 'r', numerator: 'x', denominator: 'y' }]
+    });
   });
 
   it('names the file and line of a mistake', () => {
     const head = '---\ntitle: T\n---\n';
-    expect(() => parseNotebook(`${head}\`\`\`table nothing\n\`\`\``, 'bad')).toThrow('bad.md:4: table nothing: no sql block above is named "nothing"');
-    expect(() => parseNotebook(`${head}\`\`\`sql name=a\nSELECT 1`, 'bad')).toThrow('bad.md:4: this fenced block is never closed');
-    expect(() => parseNotebook(`${head}\`\`\`sql name=a\nSELECT 1\n\`\`\`\n\`\`\`table a\ncolour: red\n\`\`\``, 'bad')).toThrow('bad.md:8: unknown table option "colour"');
-    expect(() => parseNotebook(`${head}Uses {later.x} first.\n\`\`\`sql name=later\nSELECT 1 AS x\n\`\`\``, 'bad')).toThrow(
-      'bad.md:4: {later.x}: no sql block above is named "later"'
+    expect(() => parseNotebook(`${head}\`\`\`table nothing\n\`\`\``, 'bad')).toThrow(
+      'bad.md:4: table nothing: no sql block above is named "nothing"'
     );
-    expect(() => parseNotebook('---\ntitle: T\naudience: everyone\n---\n', 'bad')).toThrow('audience must be one of committee, funder, public');
+    expect(() => parseNotebook(`${head}\`\`\`sql name=a\nSELECT 1`, 'bad')).toThrow(
+      'bad.md:4: this fenced block is never closed'
+    );
+    expect(() =>
+      parseNotebook(`${head}\`\`\`sql name=a\nSELECT 1\n\`\`\`\n\`\`\`table a\ncolour: red\n\`\`\``, 'bad')
+    ).toThrow('bad.md:8: unknown table option "colour"');
+    expect(() =>
+      parseNotebook(`${head}Uses {later.x} first.\n\`\`\`sql name=later\nSELECT 1 AS x\n\`\`\``, 'bad')
+    ).toThrow('bad.md:4: {later.x}: no sql block above is named "later"');
+    expect(() => parseNotebook('---\ntitle: T\naudience: everyone\n---\n', 'bad')).toThrow(
+      'audience must be one of committee, funder, public'
+    );
     expect(() => parseNotebook('no front matter', 'bad')).toThrow('bad.md:1: the front matter needs a title');
   });
 
@@ -170,7 +193,11 @@ describe('parameters are bound, never spliced', () => {
   });
 
   it('rejects an as-of date that is not loaded, listing the loaded ones, before any query runs', async () => {
-    const attempt = renderText(`${head}\`\`\`sql name=p\nSELECT count(*) AS n FROM uptake_funnel WHERE as_of = $as_of\n\`\`\``, 'committee', "' OR 1=1 --");
+    const attempt = renderText(
+      `${head}\`\`\`sql name=p\nSELECT count(*) AS n FROM uptake_funnel WHERE as_of = $as_of\n\`\`\``,
+      'committee',
+      "' OR 1=1 --"
+    );
     await expect(attempt).rejects.toThrow(UnknownAsOfError);
     await expect(attempt).rejects.toThrow(
       `No snapshot is loaded for the as-of date "' OR 1=1 --". Loaded as-of dates: 2016-10-31, 2016-11-30, 2016-12-31, 2017-01-31, 2017-02-06.`
@@ -181,9 +208,16 @@ describe('parameters are bound, never spliced', () => {
     await expect(renderText(`${head}\`\`\`sql name=p\nSELECT $who AS x\n\`\`\``)).rejects.toThrow(
       'test.md:4: sql p: unknown parameter $who; a notebook may use $as_of and $previous_as_of'
     );
-    await expect(renderText(`${head}\`\`\`sql name=p\nDELETE FROM service\n\`\`\``)).rejects.toThrow('only read-only queries may run in a notebook, not DELETE');
-    await expect(renderText(`${head}\`\`\`sql name=p\nSELECT 1; DROP TABLE service\n\`\`\``)).rejects.toThrow('a sql block holds exactly one statement (this has 2)');
-    const [{ n }] = await queryRows<{ n: number }>(warehouse.connection, 'SELECT CAST(count(*) AS INTEGER) AS n FROM service_latest');
+    await expect(renderText(`${head}\`\`\`sql name=p\nDELETE FROM service\n\`\`\``)).rejects.toThrow(
+      'only read-only queries may run in a notebook, not DELETE'
+    );
+    await expect(renderText(`${head}\`\`\`sql name=p\nSELECT 1; DROP TABLE service\n\`\`\``)).rejects.toThrow(
+      'a sql block holds exactly one statement (this has 2)'
+    );
+    const [{ n }] = await queryRows<{ n: number }>(
+      warehouse.connection,
+      'SELECT CAST(count(*) AS INTEGER) AS n FROM service_latest'
+    );
     expect(n).toBe(13);
   });
 });
@@ -202,7 +236,9 @@ describe('every number must say what it counts', () => {
   it('refuses a catalogue patient measure declared as something else', async () => {
     const notebook = `${head}\`\`\`sql name=s numbers=registered\nSELECT service_name, registered FROM uptake_funnel WHERE as_of = $as_of\n\`\`\`\n\`\`\`table s\n\`\`\``;
     await expect(renderText(notebook, 'funder')).rejects.toThrow(NotebookError);
-    await expect(renderText(notebook, 'funder')).rejects.toThrow('counts patients (measure catalogue) but is declared as number');
+    await expect(renderText(notebook, 'funder')).rejects.toThrow(
+      'counts patients (measure catalogue) but is declared as number'
+    );
   });
 
   it('refuses an unknown audience', async () => {
@@ -213,39 +249,104 @@ describe('every number must say what it counts', () => {
 describe('cie-evaluation-2017', () => {
   it('gives the committee the exact figures of the five tables at 6 February 2017', async () => {
     const report = await render('cie-evaluation-2017', 'committee');
-    expect(report).toMatchObject({ audience: 'committee', profile: 'none', asOf: '2017-02-06', previousAsOf: '2017-01-31' });
+    expect(report).toMatchObject({
+      audience: 'committee',
+      profile: 'none',
+      asOf: '2017-02-06',
+      previousAsOf: '2017-01-31'
+    });
 
     const setup = table(report, 'Table 1: Duration of site setup');
     expect(setup.rows.map((r) => r.Service)).toEqual([
-      'Neuro-oncology', 'Interstitial lung disease', 'Early Intervention in Psychosis', 'Rheumatology', 'Renal', 'Haematology', 'Colposcopy', 'Hepatology'
+      'Neuro-oncology',
+      'Interstitial lung disease',
+      'Early Intervention in Psychosis',
+      'Rheumatology',
+      'Renal',
+      'Haematology',
+      'Colposcopy',
+      'Hepatology'
     ]);
-    expect(setup.row('Early Intervention in Psychosis')).toMatchObject({ Approached: '1 Oct 2014', 'Went live': '1 Jul 2015', 'Months from programme launch': '9.0', 'Months from approach': '9.0' });
-    expect(setup.row('Colposcopy')).toMatchObject({ 'Months from programme launch': '20.9', 'Months from approach': '0.7' });
+    expect(setup.row('Early Intervention in Psychosis')).toMatchObject({
+      Approached: '1 Oct 2014',
+      'Went live': '1 Jul 2015',
+      'Months from programme launch': '9.0',
+      'Months from approach': '9.0'
+    });
+    expect(setup.row('Colposcopy')).toMatchObject({
+      'Months from programme launch': '20.9',
+      'Months from approach': '0.7'
+    });
 
     const core = table(report, 'Table 2: Core functionalities');
     expect(core.rows).toHaveLength(8);
     for (const row of core.rows) expect(Object.values(row).slice(1)).toEqual(['Yes', 'Yes', 'Yes', 'Yes', 'Yes']);
 
     const additional = table(report, 'Table 3: Additional CIE functionalities');
-    expect(additional.rows[0]).toMatchObject({ Service: 'Interstitial lung disease', 'Number enabled': '6', Messaging: 'Yes' });
-    expect(additional.row('Neuro-oncology')).toMatchObject({ 'Number enabled': '1', 'Service-specific library content': 'No', 'Clinic letters': 'Yes' });
-    expect(additional.rows.filter((r) => r.Messaging === 'Yes').map((r) => r.Service)).toEqual(['Interstitial lung disease', 'Rheumatology']);
+    expect(additional.rows[0]).toMatchObject({
+      Service: 'Interstitial lung disease',
+      'Number enabled': '6',
+      Messaging: 'Yes'
+    });
+    expect(additional.row('Neuro-oncology')).toMatchObject({
+      'Number enabled': '1',
+      'Service-specific library content': 'No',
+      'Clinic letters': 'Yes'
+    });
+    expect(additional.rows.filter((r) => r.Messaging === 'Yes').map((r) => r.Service)).toEqual([
+      'Interstitial lung disease',
+      'Rheumatology'
+    ]);
 
     const consent = table(report, 'Table 4: Description of patients consented and registered');
-    expect(dom(report).body.textContent).toContain('Table 4: Description of patients consented and registered to the CIE Programme. Data from 6 Feb 2017');
-    expect(consent.row('Early Intervention in Psychosis')).toEqual({ Service: 'Early Intervention in Psychosis', 'Consented (expressed interest)': '15', Registered: '12', '% registered': '80%' });
-    expect(consent.row('Colposcopy')).toMatchObject({ 'Consented (expressed interest)': '200', Registered: '74', '% registered': '37%' });
-    expect(consent.total).toEqual({ Service: 'All services', 'Consented (expressed interest)': '600', Registered: '350', '% registered': '58%' });
+    expect(dom(report).body.textContent).toContain(
+      'Table 4: Description of patients consented and registered to the CIE Programme. Data from 6 Feb 2017'
+    );
+    expect(consent.row('Early Intervention in Psychosis')).toEqual({
+      Service: 'Early Intervention in Psychosis',
+      'Consented (expressed interest)': '15',
+      Registered: '12',
+      '% registered': '80%'
+    });
+    expect(consent.row('Colposcopy')).toMatchObject({
+      'Consented (expressed interest)': '200',
+      Registered: '74',
+      '% registered': '37%'
+    });
+    expect(consent.total).toEqual({
+      Service: 'All services',
+      'Consented (expressed interest)': '600',
+      Registered: '350',
+      '% registered': '58%'
+    });
 
     const sharing = table(report, 'Table 5: Number of patients sharing');
-    expect(sharing.row('Renal')).toEqual({ Service: 'Renal', Registered: '80', 'Shared with a carer': '6', '% of registered': '5%', 'Shared with a professional': '4' });
-    expect(sharing.total).toMatchObject({ Registered: '350', 'Shared with a carer': '20', 'Shared with a professional': '15' });
+    expect(sharing.row('Renal')).toEqual({
+      Service: 'Renal',
+      Registered: '80',
+      'Shared with a carer': '6',
+      '% of registered': '5%',
+      'Shared with a professional': '4'
+    });
+    expect(sharing.total).toMatchObject({
+      Registered: '350',
+      'Shared with a carer': '20',
+      'Shared with a professional': '15'
+    });
 
     const words = text(report);
-    expect(words).toContain('Care Information Exchange (North West London) went live on 1 Oct 2014. At 6 Feb 2017, 8 of the 13 services approached were using it, across 2 organisations.');
-    expect(words).toContain('8 of the 8 live services gave patients all five core tabs. Interstitial lung disease had the widest range of additional functionality (6 features).');
-    expect(words).toContain('Across the live services 600 patients consented and 350 registered (58% of those who consented).');
-    expect(words).toContain('Of 350 registered patients, 20 (6%) had shared their record with a carer and 15 (4%) with an external professional.');
+    expect(words).toContain(
+      'Care Information Exchange (North West London) went live on 1 Oct 2014. At 6 Feb 2017, 8 of the 13 services approached were using it, across 2 organisations.'
+    );
+    expect(words).toContain(
+      '8 of the 8 live services gave patients all five core tabs. Interstitial lung disease had the widest range of additional functionality (6 features).'
+    );
+    expect(words).toContain(
+      'Across the live services 600 patients consented and 350 registered (58% of those who consented).'
+    );
+    expect(words).toContain(
+      'Of 350 registered patients, 20 (6%) had shared their record with a carer and 15 (4%) with an external professional.'
+    );
     expect(words).toContain(footnote('none'));
   });
 
@@ -253,17 +354,51 @@ describe('cie-evaluation-2017', () => {
     const report = await render('cie-evaluation-2017', 'funder');
     expect(report).toMatchObject({ audience: 'funder', profile: 'nhs-digital' });
     const consent = table(report, 'Table 4');
-    expect(consent.row('Early Intervention in Psychosis')).toEqual({ Service: 'Early Intervention in Psychosis', 'Consented (expressed interest)': '15', Registered: '10', '% registered': '67%' });
-    expect(consent.row('Colposcopy')).toMatchObject({ 'Consented (expressed interest)': '200', Registered: '75', '% registered': '38%' });
-    expect(consent.row('Hepatology')).toMatchObject({ 'Consented (expressed interest)': '30', Registered: '10', '% registered': '33%' });
-    expect(consent.total).toEqual({ Service: 'All services', 'Consented (expressed interest)': '600', Registered: '350', '% registered': '58%' });
+    expect(consent.row('Early Intervention in Psychosis')).toEqual({
+      Service: 'Early Intervention in Psychosis',
+      'Consented (expressed interest)': '15',
+      Registered: '10',
+      '% registered': '67%'
+    });
+    expect(consent.row('Colposcopy')).toMatchObject({
+      'Consented (expressed interest)': '200',
+      Registered: '75',
+      '% registered': '38%'
+    });
+    expect(consent.row('Hepatology')).toMatchObject({
+      'Consented (expressed interest)': '30',
+      Registered: '10',
+      '% registered': '33%'
+    });
+    expect(consent.total).toEqual({
+      Service: 'All services',
+      'Consented (expressed interest)': '600',
+      Registered: '350',
+      '% registered': '58%'
+    });
     const sharing = table(report, 'Table 5');
     // Renal shares 6 with a carer and 4 with a professional: both hidden, and so are the rates built on them.
-    expect(sharing.row('Renal')).toEqual({ Service: 'Renal', Registered: '80', 'Shared with a carer': '*', '% of registered': '*', 'Shared with a professional': '*' });
-    expect(sharing.row('Hepatology')).toMatchObject({ Registered: '10', 'Shared with a carer': '0', 'Shared with a professional': '0' });
+    expect(sharing.row('Renal')).toEqual({
+      Service: 'Renal',
+      Registered: '80',
+      'Shared with a carer': '*',
+      '% of registered': '*',
+      'Shared with a professional': '*'
+    });
+    expect(sharing.row('Hepatology')).toMatchObject({
+      Registered: '10',
+      'Shared with a carer': '0',
+      'Shared with a professional': '0'
+    });
     // Totals come from the exact 20 and 15, then rounded (20 → 20, 15 → 15), not from the hidden cells.
-    expect(sharing.total).toMatchObject({ Registered: '350', 'Shared with a carer': '20', 'Shared with a professional': '15' });
-    expect(text(report)).toContain('Of 350 registered patients, 20 (6%) had shared their record with a carer and 15 (4%) with an external professional.');
+    expect(sharing.total).toMatchObject({
+      Registered: '350',
+      'Shared with a carer': '20',
+      'Shared with a professional': '15'
+    });
+    expect(text(report)).toContain(
+      'Of 350 registered patients, 20 (6%) had shared their record with a carer and 15 (4%) with an external professional.'
+    );
     expect(report.fragment).toContain('Disclosure control: <strong>nhs-digital</strong>');
     expect(text(report)).toContain(footnote('nhs-digital'));
   });
@@ -282,35 +417,78 @@ describe('steering-committee-monthly', () => {
   it('shows what changed since the previous snapshot, services behind plan, uptake and risks, exactly', async () => {
     const report = await render('steering-committee-monthly');
     expect(report.audience).toBe('committee');
-    expect(text(report)).toContain('This report compares 6 Feb 2017 with the previous snapshot (31 Jan 2017). 8 services are live (0 since the previous snapshot) and 350 patients are registered (+13).');
+    expect(text(report)).toContain(
+      'This report compares 6 Feb 2017 with the previous snapshot (31 Jan 2017). 8 services are live (0 since the previous snapshot) and 350 patients are registered (+13).'
+    );
     const patients = table(report, 'Patients, 6 Feb 2017 compared with 31 Jan 2017');
-    expect(patients.row('Patients registered')).toEqual({ Patients: 'Patients registered', 'Previous snapshot': '337', 'This snapshot': '350', Change: '+13' });
-    expect(patients.row('Patients approached')).toMatchObject({ 'Previous snapshot': '956', 'This snapshot': '1,000', Change: '+44' });
+    expect(patients.row('Patients registered')).toEqual({
+      Patients: 'Patients registered',
+      'Previous snapshot': '337',
+      'This snapshot': '350',
+      Change: '+13'
+    });
+    expect(patients.row('Patients approached')).toMatchObject({
+      'Previous snapshot': '956',
+      'This snapshot': '1,000',
+      Change: '+44'
+    });
     const behind = table(report, 'Services behind plan');
-    expect(behind.rows[0]).toMatchObject({ Service: 'Diabetes', Status: 'in setup', 'Planned go-live': '1 Apr 2015', 'Days overdue': '677' });
+    expect(behind.rows[0]).toMatchObject({
+      Service: 'Diabetes',
+      Status: 'in setup',
+      'Planned go-live': '1 Apr 2015',
+      'Days overdue': '677'
+    });
     expect(behind.row('Early Intervention in Psychosis')).toMatchObject({ Status: 'live', 'Days late': '181' });
     expect(behind.rows.map((r) => r.Service)).not.toContain('Colposcopy'); // live 4 days early
     expect(text(report)).toContain('10 services are behind their planned go-live date');
     const uptake = table(report, 'Uptake by live service');
-    expect(uptake.row('Early Intervention in Psychosis')).toMatchObject({ Consented: '15', Registered: '12', '% of consented': '80%', 'New since 31 Jan 2017': '+1' });
-    expect(uptake.total).toMatchObject({ Approached: '1,000', Consented: '600', Registered: '350', 'New since 31 Jan 2017': '+13' });
-    expect(table(report, 'Services in setup longest').rows[0]).toMatchObject({ Service: 'Diabetes', 'Days in setup': '859' });
-    expect(text(report)).toContain('Live services with no new registrations since 31 Jan 2017: Haematology and Neuro-oncology.');
+    expect(uptake.row('Early Intervention in Psychosis')).toMatchObject({
+      Consented: '15',
+      Registered: '12',
+      '% of consented': '80%',
+      'New since 31 Jan 2017': '+1'
+    });
+    expect(uptake.total).toMatchObject({
+      Approached: '1,000',
+      Consented: '600',
+      Registered: '350',
+      'New since 31 Jan 2017': '+13'
+    });
+    expect(table(report, 'Services in setup longest').rows[0]).toMatchObject({
+      Service: 'Diabetes',
+      'Days in setup': '859'
+    });
+    expect(text(report)).toContain(
+      'Live services with no new registrations since 31 Jan 2017: Haematology and Neuro-oncology.'
+    );
     expect(report.fragment.match(/<svg/g)).toHaveLength(2);
   });
 
   it('at the first snapshot says there is nothing to compare with', async () => {
     const report = await render('steering-committee-monthly', 'committee', '2016-10-31');
     expect(text(report)).toContain('with the previous snapshot (no earlier snapshot)');
-    expect(text(report)).toContain('Every live service registered more patients than at the previous snapshot (or there is no previous snapshot).');
-    expect(table(report, 'Patients, 31 Oct 2016').row('Patients registered')).toEqual({ Patients: 'Patients registered', 'Previous snapshot': '', 'This snapshot': '247', Change: '' });
+    expect(text(report)).toContain(
+      'Every live service registered more patients than at the previous snapshot (or there is no previous snapshot).'
+    );
+    expect(table(report, 'Patients, 31 Oct 2016').row('Patients registered')).toEqual({
+      Patients: 'Patients registered',
+      'Previous snapshot': '',
+      'This snapshot': '247',
+      Change: ''
+    });
   });
 
   it('for a funder, leaves out of the charts what the tables hide', async () => {
     const report = await render('steering-committee-monthly', 'funder');
     const uptake = table(report, 'Uptake by live service');
     // Psychosis registered 12 → 10; 11 a month ago → 10; the change of the rounded figures is 0.
-    expect(uptake.row('Early Intervention in Psychosis')).toMatchObject({ Consented: '15', Registered: '10', '% of consented': '67%', 'New since 31 Jan 2017': '0' });
+    expect(uptake.row('Early Intervention in Psychosis')).toMatchObject({
+      Consented: '15',
+      Registered: '10',
+      '% of consented': '67%',
+      'New since 31 Jan 2017': '0'
+    });
     expect(uptake.row('Renal')).toMatchObject({ Registered: '80', 'New since 31 Jan 2017': '+5' });
   });
 });
@@ -320,11 +498,18 @@ describe('funder-impact', () => {
     const report = await render('funder-impact');
     expect(report).toMatchObject({ audience: 'funder', profile: 'nhs-digital' });
     const words = text(report);
-    expect(words).toContain('By 6 Feb 2017, 1,000 patients had been approached, 600 had consented and 350 had registered to hold their own record: 58% of those who consented.');
+    expect(words).toContain(
+      'By 6 Feb 2017, 1,000 patients had been approached, 600 had consented and 350 had registered to hold their own record: 58% of those who consented.'
+    );
     expect(words).toContain('8 of the 13 services approached are live, at 2 of the 4 organisations approached.');
     expect(words).toContain('Half of the live services took 13.3 months or less');
     expect(words).toContain('No coded interviews are loaded yet');
-    expect(table(report, 'Services approached and live by care setting').row('Primary care')).toEqual({ Setting: 'Primary care', 'Services approached': '1', 'Services live': '0', '% live': '0%' });
+    expect(table(report, 'Services approached and live by care setting').row('Primary care')).toEqual({
+      Setting: 'Primary care',
+      'Services approached': '1',
+      'Services live': '0',
+      '% live': '0%'
+    });
     // The bars are the rounded counts, in the query's order, labelled as shown.
     const bars = dom(report).querySelectorAll('figure.report-chart')[0];
     expect(bars.querySelector('figcaption')!.textContent).toBe('Patients registered by service at 6 Feb 2017');
@@ -332,11 +517,22 @@ describe('funder-impact', () => {
     // colposcopy 74 → 75, rheumatology 64 → 65, ILD 36 and neuro-oncology 34 → 35, psychosis 12 → 10.
     expect(barLabels).toEqual(['80', '75', '65', '40', '35', '35', '10', '10']);
     expect([...bars.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => t.textContent)).toEqual([
-      'Renal', 'Colposcopy', 'Rheumatology', 'Haematology', 'Interstitial lung disease', 'Neuro-oncology', 'Early Intervention in Psychosis', 'Hepatology'
+      'Renal',
+      'Colposcopy',
+      'Rheumatology',
+      'Haematology',
+      'Interstitial lung disease',
+      'Neuro-oncology',
+      'Early Intervention in Psychosis',
+      'Hepatology'
     ]);
-    expect(bars.querySelector('.report-summary')!.textContent).toBe('Bar chart of patients registered by service, 6 Feb 2017: highest Renal (80), lowest Hepatology (10).');
+    expect(bars.querySelector('.report-summary')!.textContent).toBe(
+      'Bar chart of patients registered by service, 6 Feb 2017: highest Renal (80), lowest Hepatology (10).'
+    );
     const line = dom(report).querySelectorAll('figure.report-chart')[1];
-    expect(line.querySelector('.report-summary')!.textContent).toBe('Line chart of patients registered, 31 Oct 2016 to 6 Feb 2017: from 245 to 350.');
+    expect(line.querySelector('.report-summary')!.textContent).toBe(
+      'Line chart of patients registered, 31 Oct 2016 to 6 Feb 2017: from 245 to 350.'
+    );
   });
 
   it('shows themes and quotes once coded interviews are in the warehouse', async () => {
@@ -383,15 +579,22 @@ describe('funder-impact', () => {
 
 describe('charts are drawn from the controlled figures', () => {
   const notebook = [
-    '---', 'title: Sharing', '---',
+    '---',
+    'title: Sharing',
+    '---',
     '```sql name=s',
     'SELECT f.service_name, f.shared_with_carer FROM uptake_funnel f',
     'JOIN service_status s ON s.as_of = f.as_of AND s.service_id = f.service_id',
     'WHERE f.as_of = $as_of AND s.is_live ORDER BY f.service_name',
     '```',
-    '```chart s', 'mark: barX', 'x: shared_with_carer', 'y: service_name', '```'
+    '```chart s',
+    'mark: barX',
+    'x: shared_with_carer',
+    'y: service_name',
+    '```'
   ].join('\n');
-  const labels = (report: RenderedReport) => [...dom(report).querySelectorAll('g[aria-label="text"] text')].map((t) => t.textContent);
+  const labels = (report: RenderedReport) =>
+    [...dom(report).querySelectorAll('g[aria-label="text"] text')].map((t) => t.textContent);
 
   it('draws exact bars for the committee', async () => {
     const report = await renderText(notebook, 'committee');
@@ -425,13 +628,22 @@ describe('a notebook may name another disclosure profile', () => {
   it('threshold-10: counts under 10 (0 included) hidden, larger ones exact, the profile named', async () => {
     const report = await renderText(
       [
-        '---', 'title: Sharing', 'profile: threshold-10', '---',
+        '---',
+        'title: Sharing',
+        'profile: threshold-10',
+        '---',
         '```sql name=s',
         'SELECT f.service_name, f.registered, f.shared_with_carer FROM uptake_funnel f',
         'JOIN service_status s ON s.as_of = f.as_of AND s.service_id = f.service_id',
         'WHERE f.as_of = $as_of AND s.is_live ORDER BY f.registered DESC, f.service_name',
         '```',
-        '```table s', 'caption: Sharing', 'column service_name: Service', 'column registered: Registered', 'column shared_with_carer: Carer', 'total: All', '```'
+        '```table s',
+        'caption: Sharing',
+        'column service_name: Service',
+        'column registered: Registered',
+        'column shared_with_carer: Carer',
+        'total: All',
+        '```'
       ].join('\n'),
       'funder'
     );
@@ -445,9 +657,18 @@ describe('a notebook may name another disclosure profile', () => {
     // The committee still sees exact figures, whatever profile the notebook names for funders.
     const committee = await renderText(
       [
-        '---', 'title: Sharing', 'profile: threshold-10', '---',
-        '```sql name=s', "SELECT service_name, shared_with_carer FROM uptake_funnel WHERE as_of = $as_of AND service_id = 'IMP-COLP'", '```',
-        '```table s', 'caption: Sharing', 'column service_name: Service', 'column shared_with_carer: Carer', '```'
+        '---',
+        'title: Sharing',
+        'profile: threshold-10',
+        '---',
+        '```sql name=s',
+        "SELECT service_name, shared_with_carer FROM uptake_funnel WHERE as_of = $as_of AND service_id = 'IMP-COLP'",
+        '```',
+        '```table s',
+        'caption: Sharing',
+        'column service_name: Service',
+        'column shared_with_carer: Carer',
+        '```'
       ].join('\n'),
       'committee'
     );
@@ -471,7 +692,8 @@ describe('disclosure control in every controlled report', () => {
           expect(n % 5, value).toBe(0);
         }
         // Outside signed changes, a shown count is 0 or at least 10: never 1 to 7.
-        for (const value of shown.filter((v) => !/^[+−]/.test(v))) expect(['*', '', '0'].includes(value) || Number(value.replace(/,/g, '')) >= 10, value).toBe(true);
+        for (const value of shown.filter((v) => !/^[+−]/.test(v)))
+          expect(['*', '', '0'].includes(value) || Number(value.replace(/,/g, '')) >= 10, value).toBe(true);
         expect(report.fragment).toContain('Disclosure control: <strong>nhs-digital</strong>');
         expect(text(report)).toContain(footnote('nhs-digital'));
         expect(report.document).toContain('disclosure profile nhs-digital');
@@ -495,14 +717,28 @@ describe('uptake report', () => {
   async function uptake(args: string[]) {
     let stdout = '';
     let stderr = '';
-    const effects: CliEffects = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, isTTY: false, env: {} };
+    const effects: CliEffects = {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      isTTY: false,
+      env: {}
+    };
     const code = await runCli(['--db', db, ...args], effects);
     return { code, stdout, stderr };
   }
 
   it('writes the HTML document for the chosen audience and date', async () => {
     const out = join(folder, 'cie.html');
-    const result = await uptake(['report', 'cie-evaluation-2017', '--audience', 'funder', '--as-of', '2017-01-31', '--out', out]);
+    const result = await uptake([
+      'report',
+      'cie-evaluation-2017',
+      '--audience',
+      'funder',
+      '--as-of',
+      '2017-01-31',
+      '--out',
+      out
+    ]);
     expect(result).toEqual({
       code: 0,
       stdout: `Wrote ${out}: Care Information Exchange evaluation: progress to date, as of 2017-01-31, for the funder (disclosure profile nhs-digital).\n`,
@@ -518,13 +754,18 @@ describe('uptake report', () => {
     const out = join(folder, 'impact.pdf');
     const result = await uptake(['report', 'funder-impact', '--out', out]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`Wrote ${out}: Impact report, as of 2017-02-06, for the funder (disclosure profile nhs-digital).\n`);
+    expect(result.stdout).toBe(
+      `Wrote ${out}: Impact report, as of 2017-02-06, for the funder (disclosure profile nhs-digital).\n`
+    );
     expect(readFileSync(out).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
   it('takes a path to a notebook file', async () => {
     const path = join(folder, 'mine.md');
-    writeFileSync(path, '---\ntitle: Mine\n---\n```sql name=h services=services_live\nSELECT services_live FROM programme_headline WHERE as_of = $as_of\n```\n{h.services_live} live.\n');
+    writeFileSync(
+      path,
+      '---\ntitle: Mine\n---\n```sql name=h services=services_live\nSELECT services_live FROM programme_headline WHERE as_of = $as_of\n```\n{h.services_live} live.\n'
+    );
     const out = join(folder, 'mine.html');
     expect((await uptake(['report', path, '--out', out])).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('<span class="report-value" data-kind="service-count">8</span> live.');
@@ -535,11 +776,13 @@ describe('uptake report', () => {
     expect(await uptake(['report', 'nope', '--out', out])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'uptake: There is no notebook "nope". Notebooks: cie-evaluation-2017, funder-impact, steering-committee-monthly (or give the path to a .md file).\n'
+      stderr:
+        'uptake: There is no notebook "nope". Notebooks: cie-evaluation-2017, funder-impact, steering-committee-monthly (or give the path to a .md file).\n'
     });
     expect(await uptake(['report', 'funder-impact', '--as-of', '2017-02-07', '--out', out])).toMatchObject({
       code: 2,
-      stderr: 'uptake: No snapshot is loaded for the as-of date "2017-02-07". Loaded as-of dates: 2016-10-31, 2016-11-30, 2016-12-31, 2017-01-31, 2017-02-06.\n'
+      stderr:
+        'uptake: No snapshot is loaded for the as-of date "2017-02-07". Loaded as-of dates: 2016-10-31, 2016-11-30, 2016-12-31, 2017-01-31, 2017-02-06.\n'
     });
     expect(await uptake(['report', 'funder-impact', '--as-of', "' OR 1=1 --", '--out', out])).toMatchObject({
       code: 2,
@@ -548,7 +791,10 @@ describe('uptake report', () => {
     const audience = await uptake(['report', 'funder-impact', '--audience', 'board', '--out', out]);
     expect(audience.code).toBe(2);
     expect(audience.stderr).toContain("argument 'board' is invalid. Allowed choices are committee, funder, public.");
-    expect(await uptake(['report', 'funder-impact', '--out', join(folder, 'x.docx')])).toMatchObject({ code: 2, stderr: `uptake: --out must end in .html or .pdf, not "${join(folder, 'x.docx')}".\n` });
+    expect(await uptake(['report', 'funder-impact', '--out', join(folder, 'x.docx')])).toMatchObject({
+      code: 2,
+      stderr: `uptake: --out must end in .html or .pdf, not "${join(folder, 'x.docx')}".\n`
+    });
     expect(existsSync(out)).toBe(false);
   });
 });

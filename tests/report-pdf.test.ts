@@ -24,10 +24,17 @@ const OUTPUT = resolve(import.meta.dirname, 'output/report-pdf');
 /** Runs a poppler tool; a missing one fails the test with what to install, never skips it. */
 function poppler(tool: 'pdfinfo' | 'pdftotext' | 'pdftoppm', args: string[]): string {
   try {
-    return execFileSync(tool, args, { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(tool, args, {
+      encoding: 'utf8',
+      maxBuffer: 32 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`${tool} is missing: install Debian's poppler-utils (apt-get install poppler-utils) to run the PDF tests.`, { cause: error });
+      throw new Error(
+        `${tool} is missing: install Debian's poppler-utils (apt-get install poppler-utils) to run the PDF tests.`,
+        { cause: error }
+      );
     }
     throw error;
   }
@@ -58,7 +65,9 @@ async function print(name: string, audience: string): Promise<Printed> {
   const info = poppler('pdfinfo', [path]);
   const pages = Number(/^Pages:\s+(\d+)/m.exec(info)![1]);
   expect(info).toMatch(/^Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)|^Page size:\s+595\.\d+ x 842\.\d+ pts \(A4\)/m);
-  const pageText = [...Array(pages).keys()].map((i) => squeeze(poppler('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), path, '-'])));
+  const pageText = [...Array(pages).keys()].map((i) =>
+    squeeze(poppler('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), path, '-']))
+  );
   const layout = poppler('pdftotext', ['-layout', path, '-']);
   // Pages as pictures, to look at: tests/output/report-pdf/<name>-<audience>-<page>.png
   mkdirSync(OUTPUT, { recursive: true });
@@ -143,7 +152,8 @@ describe.each([
 });
 
 describe('the figures as printed', () => {
-  const row = (layout: string, label: string) => squeeze(layout.split('\n').find((line) => line.trim().startsWith(label)) ?? '');
+  const row = (layout: string, label: string) =>
+    squeeze(layout.split('\n').find((line) => line.trim().startsWith(label)) ?? '');
 
   it('cie-evaluation-2017 for the committee: psychosis 15 consented, 12 registered, 80%', () => {
     const { layout } = printed.get('cie-evaluation-2017/committee')!;
@@ -166,6 +176,8 @@ describe('the figures as printed', () => {
   it('funder-impact: the interview section says no coded interviews are loaded', () => {
     const { pageText } = printed.get('funder-impact/funder')!;
     expect(pageText[pageText.length - 1]).toContain('No coded interviews are loaded yet');
-    expect(pageText.join(' ')).toContain('By 6 Feb 2017, 1,000 patients had been approached, 600 had consented and 350 had registered');
+    expect(pageText.join(' ')).toContain(
+      'By 6 Feb 2017, 1,000 patients had been approached, 600 had consented and 350 had registered'
+    );
   });
 });

@@ -47,16 +47,24 @@ it('loads every example as one batch, without a problem', async () => {
     writeFileSync(path, csv);
     return path;
   });
-  const report = await loadPaths(warehouse, paths, { rawDir: join(folder, 'raw'), now: new Date('2017-02-07T09:00:00Z') });
+  const report = await loadPaths(warehouse, paths, {
+    rawDir: join(folder, 'raw'),
+    now: new Date('2017-02-07T09:00:00Z')
+  });
   expect(report.problems).toEqual([]);
   expect(report.outcome).toBe('loaded');
 
   // Day-first dates, ✓ flags and the semicolon file's reordered headers all landed as meant.
-  const colposcopy = await queryRows(warehouse.connection, `
+  const colposcopy = await queryRows(
+    warehouse.connection,
+    `
     SELECT approached_on, live_on, (SELECT enabled_on FROM feature WHERE feature = 'clinic letters') AS letters_on,
            (SELECT list(registered ORDER BY as_of) FROM snapshot WHERE service_id = 'IMP-COLP') AS registered
-    FROM service WHERE service_id = 'IMP-COLP'`);
-  expect(colposcopy).toEqual([{ approached_on: '2016-06-06', live_on: '2016-06-27', letters_on: '2016-06-27', registered: [71, 74] }]);
+    FROM service WHERE service_id = 'IMP-COLP'`
+  );
+  expect(colposcopy).toEqual([
+    { approached_on: '2016-06-06', live_on: '2016-06-27', letters_on: '2016-06-27', registered: [71, 74] }
+  ]);
   const [programme] = await queryRows(warehouse.connection, 'SELECT * FROM programme_latest');
   expect(programme).toEqual({ programme: 'Care Information Exchange (North West London)', launched_on: '2014-10-01' });
 });

@@ -10,24 +10,36 @@ import { themePrevalence, inkFor, shadeFor, type ThemePrevalenceRow } from '../p
 import { contrastRatio, NHS_BLACK, NHS_BLUE, NHS_WHITE } from '../pipeline/charts/palette.ts';
 
 const row = (code: string, group: string, withCode: number, inGroup: number): ThemePrevalenceRow => ({
-  code, stakeholder_group: group, participants_with_code: withCode, participants_in_group: inGroup
+  code,
+  stakeholder_group: group,
+  participants_with_code: withCode,
+  participants_in_group: inGroup
 });
 
 // Two groups (3 clinicians, 2 funders) and three codes; workload is raised by every clinician and no funder.
 const ROWS = [
-  row('4.1 National data sharing policy', 'clinician', 2, 3), row('4.1 National data sharing policy', 'funder', 1, 2),
-  row('4.4 Clinician workload', 'clinician', 3, 3), row('4.4 Clinician workload', 'funder', 0, 2),
-  row('4.6 Other', 'clinician', 0, 3), row('4.6 Other', 'funder', 0, 2)
+  row('4.1 National data sharing policy', 'clinician', 2, 3),
+  row('4.1 National data sharing policy', 'funder', 1, 2),
+  row('4.4 Clinician workload', 'clinician', 3, 3),
+  row('4.4 Clinician workload', 'funder', 0, 2),
+  row('4.6 Other', 'clinician', 0, 3),
+  row('4.6 Other', 'funder', 0, 2)
 ];
 
 const texts = (svg: string, selector: string) =>
-  [...parseHTML(`<!doctype html><html><body>${svg}</body></html>`).document.querySelectorAll(selector)].map((e) => e.textContent ?? '');
+  [...parseHTML(`<!doctype html><html><body>${svg}</body></html>`).document.querySelectorAll(selector)].map(
+    (e) => e.textContent ?? ''
+  );
 
 test('every cell says how many of the group raised the code, or – for nobody', () => {
   const { svg } = themePrevalence(ROWS);
   const cellTexts = texts(svg, 'g[aria-label="text"] text');
   expect(cellTexts).toEqual(['2 of 3', '1 of 2', '3 of 3', '–', '–', '–']);
-  expect(texts(svg, 'g[aria-label="y-axis tick label"] text')).toEqual(['4.1 National data sharing policy', '4.4 Clinician workload', '4.6 Other']);
+  expect(texts(svg, 'g[aria-label="y-axis tick label"] text')).toEqual([
+    '4.1 National data sharing policy',
+    '4.4 Clinician workload',
+    '4.6 Other'
+  ]);
 });
 
 test('the summary names the widest theme, themes everyone in a group raised, and those nobody raised', () => {
@@ -58,5 +70,7 @@ test('the same rows give the same SVG; no rows give a message instead of a chart
   const { svg } = themePrevalence(ROWS);
   expect(themePrevalence(ROWS).svg).toBe(svg);
   await expect(svg).toMatchFileSnapshot('__snapshots__/theme-prevalence.svg');
-  expect(themePrevalence([]).summary).toBe('No codes or no interviewed participants yet, so there is no prevalence to show.');
+  expect(themePrevalence([]).summary).toBe(
+    'No codes or no interviewed participants yet, so there is no prevalence to show.'
+  );
 });

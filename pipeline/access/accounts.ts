@@ -39,7 +39,9 @@ export class AccountError extends Error {
 export function normaliseUsername(raw: string): string {
   const username = raw.trim().toLowerCase();
   if (!/^[a-z0-9][a-z0-9._@-]{0,99}$/.test(username)) {
-    throw new AccountError(`"${raw.slice(0, 100)}" cannot be a username: use letters, digits and . _ @ - (up to 100 characters).`);
+    throw new AccountError(
+      `"${raw.slice(0, 100)}" cannot be a username: use letters, digits and . _ @ - (up to 100 characters).`
+    );
   }
   return username;
 }
@@ -79,7 +81,10 @@ export async function listAccounts(connection: DuckDBConnection): Promise<Accoun
   return rows.map(toAccount);
 }
 
-export async function findAccount(connection: DuckDBConnection, username: string): Promise<(Account & { passwordHash: string | null }) | null> {
+export async function findAccount(
+  connection: DuckDBConnection,
+  username: string
+): Promise<(Account & { passwordHash: string | null }) | null> {
   const rows = await queryRows<AccountRow>(
     connection,
     `SELECT username, display_name, role, password_hash, oidc_subject, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at, created_by
@@ -97,7 +102,9 @@ async function requireAccount(connection: DuckDBConnection, raw: string) {
 }
 
 async function countAdmins(connection: DuckDBConnection): Promise<number> {
-  return Number((await queryRows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM account WHERE role = 'admin'`))[0].n);
+  return Number(
+    (await queryRows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM account WHERE role = 'admin'`))[0].n
+  );
 }
 
 export async function addAccount(
@@ -110,10 +117,14 @@ export async function addAccount(
   if (await findAccount(connection, username)) throw new AccountError(`There is already an account "${username}".`);
   const passwordHash = await hashPassword(input.password);
   const at = timestampText(by.now ?? new Date());
-  await connection.run(
-    `INSERT INTO account VALUES ($1, $2, $3, $4, NULL, NULL, $5::TIMESTAMP, $6)`,
-    [username, input.displayName?.trim() || null, role, passwordHash, at, by.actor]
-  );
+  await connection.run(`INSERT INTO account VALUES ($1, $2, $3, $4, NULL, NULL, $5::TIMESTAMP, $6)`, [
+    username,
+    input.displayName?.trim() || null,
+    role,
+    passwordHash,
+    at,
+    by.actor
+  ]);
   await recordAudit(connection, { ...by, at: by.now, action: 'account-add', target: username, detail: `role ${role}` });
   return (await findAccount(connection, username))!;
 }
@@ -130,30 +141,60 @@ export async function removeAccount(connection: DuckDBConnection, rawUsername: s
   await keepAnAdmin(connection, account, 'remove this account');
   await connection.run('DELETE FROM session WHERE username = $1', [account.username]);
   await connection.run('DELETE FROM account WHERE username = $1', [account.username]);
-  await recordAudit(connection, { ...by, at: by.now, action: 'account-remove', target: account.username, detail: `role was ${account.role}` });
+  await recordAudit(connection, {
+    ...by,
+    at: by.now,
+    action: 'account-remove',
+    target: account.username,
+    detail: `role was ${account.role}`
+  });
 }
 
-export async function setRole(connection: DuckDBConnection, rawUsername: string, rawRole: string, by: Actor): Promise<{ from: Role; to: Role }> {
+export async function setRole(
+  connection: DuckDBConnection,
+  rawUsername: string,
+  rawRole: string,
+  by: Actor
+): Promise<{ from: Role; to: Role }> {
   const account = await requireAccount(connection, rawUsername);
   const role = checkRole(rawRole);
   if (account.role !== role) {
     await keepAnAdmin(connection, account, 'change its role');
     await connection.run('UPDATE account SET role = $1 WHERE username = $2', [role, account.username]);
-    await recordAudit(connection, { ...by, at: by.now, action: 'role-change', target: account.username, detail: `${account.role} → ${role}` });
+    await recordAudit(connection, {
+      ...by,
+      at: by.now,
+      action: 'role-change',
+      target: account.username,
+      detail: `${account.role} → ${role}`
+    });
   }
   return { from: account.role, to: role };
 }
 
-export async function resetPassword(connection: DuckDBConnection, rawUsername: string, password: string, by: Actor): Promise<void> {
+export async function resetPassword(
+  connection: DuckDBConnection,
+  rawUsername: string,
+  password: string,
+  by: Actor
+): Promise<void> {
   const account = await requireAccount(connection, rawUsername);
   if (account.signIn === 'single sign-on') {
-    throw new AccountError(`${account.username} signs in through the organisation's identity provider and has no Uptake password.`);
+    throw new AccountError(
+      `${account.username} signs in through the organisation's identity provider and has no Uptake password.`
+    );
   }
   const passwordHash = await hashPassword(password);
   await connection.run('UPDATE account SET password_hash = $1 WHERE username = $2', [passwordHash, account.username]);
   // Whoever knew the old password is signed out everywhere.
   await connection.run('DELETE FROM session WHERE username = $1', [account.username]);
-  await recordAudit(connection, { ...by, at: by.now, action: 'password-reset', target: account.username, detail: 'sessions ended' });
+  await recordAudit(connection, {
+    ...by,
+    at: by.now,
+    action: 'password-reset',
+    target: account.username,
+    detail: 'sessions ended'
+  });
 }
 
 /**
@@ -199,6 +240,12 @@ export async function accountForSingleSignOn(
     timestampText(by.now ?? new Date()),
     by.actor
   ]);
-  await recordAudit(connection, { ...by, at: by.now, action: 'account-add', target: username, detail: `role ${identity.role} (single sign-on)` });
+  await recordAudit(connection, {
+    ...by,
+    at: by.now,
+    action: 'account-add',
+    target: username,
+    detail: `role ${identity.role} (single sign-on)`
+  });
   return (await findAccount(connection, username))!;
 }

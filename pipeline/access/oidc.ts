@@ -50,8 +50,16 @@ function isLoopback(hostname: string): boolean {
 /** The settings from the environment; null when single sign-on is not configured (no issuer). */
 export function oidcSettingsFromEnv(env: Record<string, string | undefined>): OidcSettings | null {
   if (!env.UPTAKE_OIDC_ISSUER) return null;
-  const missing = ['UPTAKE_OIDC_CLIENT_ID', 'UPTAKE_OIDC_CLIENT_SECRET', 'UPTAKE_OIDC_ROLE_CLAIM', 'UPTAKE_OIDC_ROLE_MAP'].filter((k) => !env[k]);
-  if (missing.length) throw new OidcConfigError(`UPTAKE_OIDC_ISSUER is set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not.`);
+  const missing = [
+    'UPTAKE_OIDC_CLIENT_ID',
+    'UPTAKE_OIDC_CLIENT_SECRET',
+    'UPTAKE_OIDC_ROLE_CLAIM',
+    'UPTAKE_OIDC_ROLE_MAP'
+  ].filter((k) => !env[k]);
+  if (missing.length)
+    throw new OidcConfigError(
+      `UPTAKE_OIDC_ISSUER is set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not.`
+    );
   let issuer: URL;
   try {
     issuer = new URL(env.UPTAKE_OIDC_ISSUER);
@@ -59,7 +67,9 @@ export function oidcSettingsFromEnv(env: Record<string, string | undefined>): Oi
     throw new OidcConfigError(`UPTAKE_OIDC_ISSUER is not a URL: "${env.UPTAKE_OIDC_ISSUER}".`);
   }
   if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && isLoopback(issuer.hostname))) {
-    throw new OidcConfigError('UPTAKE_OIDC_ISSUER must be an https URL (plain http is accepted only on a loopback address, for testing).');
+    throw new OidcConfigError(
+      'UPTAKE_OIDC_ISSUER must be an https URL (plain http is accepted only on a loopback address, for testing).'
+    );
   }
   let parsed: unknown;
   try {
@@ -71,7 +81,9 @@ export function oidcSettingsFromEnv(env: Record<string, string | undefined>): Oi
   if (!map.success) throw new OidcConfigError('UPTAKE_OIDC_ROLE_MAP must be a JSON object of claim value → role.');
   const wrong = Object.entries(map.data).filter(([, role]) => !isRole(role));
   if (wrong.length) {
-    throw new OidcConfigError(`UPTAKE_OIDC_ROLE_MAP names roles that do not exist: ${wrong.map(([, r]) => `"${r}"`).join(', ')} (roles: ${ROLE_PRECEDENCE.join(', ')}).`);
+    throw new OidcConfigError(
+      `UPTAKE_OIDC_ROLE_MAP names roles that do not exist: ${wrong.map(([, r]) => `"${r}"`).join(', ')} (roles: ${ROLE_PRECEDENCE.join(', ')}).`
+    );
   }
   return {
     issuer,
@@ -86,7 +98,12 @@ export function oidcSettingsFromEnv(env: Record<string, string | undefined>): Oi
 /** The role for a claim's value (a string or a list of strings), or null when none of its values is mapped. */
 export function roleFromClaim(value: unknown, roleMap: Record<string, Role>): Role | null {
   const values = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
-  const roles = new Set(values.filter((v): v is string => typeof v === 'string').map((v) => roleMap[v]).filter(Boolean));
+  const roles = new Set(
+    values
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => roleMap[v])
+      .filter(Boolean)
+  );
   return ROLE_PRECEDENCE.find((r) => roles.has(r)) ?? null;
 }
 
@@ -158,19 +175,37 @@ export class SingleSignOn {
   configuration(): Promise<client.Configuration> {
     const { issuer, clientId, clientSecret } = this.settings;
     this.#configuration ??= client
-      .discovery(issuer, clientId, clientSecret, undefined, issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined)
+      .discovery(
+        issuer,
+        clientId,
+        clientSecret,
+        undefined,
+        issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined
+      )
       .catch((error) => {
         this.#configuration = undefined;
-        throw new OidcSignInError(`The organisation's sign-in service at ${issuer.origin} could not be reached (${(error as Error).message}). Try again, or sign in with a password.`);
+        throw new OidcSignInError(
+          `The organisation's sign-in service at ${issuer.origin} could not be reached (${(error as Error).message}). Try again, or sign in with a password.`
+        );
       });
     return this.#configuration;
   }
 
   /** The provider's authorisation URL to send the person to, and what to remember until they come back. */
-  async start(redirectUri: string, next: string, now: number = Date.now()): Promise<{ url: URL; pending: PendingSignIn }> {
+  async start(
+    redirectUri: string,
+    next: string,
+    now: number = Date.now()
+  ): Promise<{ url: URL; pending: PendingSignIn }> {
     const config = await this.configuration();
     const codeVerifier = client.randomPKCECodeVerifier();
-    const pending: PendingSignIn = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier, next, createdAt: now };
+    const pending: PendingSignIn = {
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      codeVerifier,
+      next,
+      createdAt: now
+    };
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
       scope: 'openid profile email',
@@ -188,7 +223,9 @@ export class SingleSignOn {
     const providerError = callbackUrl.searchParams.get('error');
     if (providerError) {
       const description = callbackUrl.searchParams.get('error_description');
-      throw new OidcSignInError(`The organisation's sign-in service did not sign you in (${providerError}${description ? `: ${description.slice(0, 200)}` : ''}).`);
+      throw new OidcSignInError(
+        `The organisation's sign-in service did not sign you in (${providerError}${description ? `: ${description.slice(0, 200)}` : ''}).`
+      );
     }
     let tokens;
     try {
@@ -199,7 +236,9 @@ export class SingleSignOn {
         idTokenExpected: true
       });
     } catch (error) {
-      throw new OidcSignInError(`The answer from the organisation's sign-in service could not be checked (${(error as Error).message}). Start again.`);
+      throw new OidcSignInError(
+        `The answer from the organisation's sign-in service could not be checked (${(error as Error).message}). Start again.`
+      );
     }
     const claims = tokens.claims();
     if (!claims) throw new OidcSignInError("The organisation's sign-in service returned no ID token.");
@@ -210,7 +249,9 @@ export class SingleSignOn {
       try {
         profile = { ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
       } catch (error) {
-        throw new OidcSignInError(`Your groups could not be read from the organisation's sign-in service (${(error as Error).message}). Start again.`);
+        throw new OidcSignInError(
+          `Your groups could not be read from the organisation's sign-in service (${(error as Error).message}). Start again.`
+        );
       }
       roleValue = profile[this.settings.roleClaim];
     }
@@ -220,7 +261,8 @@ export class SingleSignOn {
         `Your organisation account has no Uptake role: its "${this.settings.roleClaim}" claim has no value that Uptake maps to a role. Ask your Uptake admin to give you access.`
       );
     }
-    const text = (key: string) => (typeof profile[key] === 'string' && (profile[key] as string).trim() ? (profile[key] as string).trim() : null);
+    const text = (key: string) =>
+      typeof profile[key] === 'string' && (profile[key] as string).trim() ? (profile[key] as string).trim() : null;
     return {
       issuer: String(claims.iss),
       subject: claims.sub,

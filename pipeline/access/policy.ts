@@ -34,13 +34,19 @@ export interface PolicyEntry {
 
 /** Exact figures: the steering committee, researchers (who may see exact numbers, DESIGN.md) and admins. */
 const EXACT: Partial<Record<Role, Grant>> = { admin: 'allow', committee: 'allow', researcher: 'allow' };
-const EXACT_REFUSAL = 'This page shows exact figures, including small counts of patients. The funder role sees disclosure-controlled figures only, in the reports.';
+const EXACT_REFUSAL =
+  'This page shows exact figures, including small counts of patients. The funder role sees disclosure-controlled figures only, in the reports.';
 const FUNDER_REPORT = { forceAudience: 'funder' } as const;
 
 export const POLICY: readonly PolicyEntry[] = [
   { pattern: '/sign-in', what: 'sign-in page', public: true, grants: {} },
   { pattern: '/sign-out', what: 'sign-out (POST)', public: true, grants: {} },
-  { pattern: '/auth/oidc/**', what: 'single sign-on through the organisation (OpenID Connect)', public: true, grants: {} },
+  {
+    pattern: '/auth/oidc/**',
+    what: 'single sign-on through the organisation (OpenID Connect)',
+    public: true,
+    grants: {}
+  },
 
   { pattern: '/', what: 'overview', grants: { ...EXACT, funder: { redirect: '/reports' } } },
   { pattern: '/services', what: 'services table', grants: EXACT, refusal: EXACT_REFUSAL },
@@ -67,21 +73,28 @@ export const POLICY: readonly PolicyEntry[] = [
   { pattern: '/data/**', what: 'loads so far, with their problems', grants: EXACT, refusal: EXACT_REFUSAL },
 
   { pattern: '/reports', what: 'list of reports', grants: { ...EXACT, funder: 'allow' } },
-  { pattern: '/reports/**', what: 'a report, its HTML and its PDF', grants: { ...EXACT, funder: FUNDER_REPORT }, audit: 'report-render' },
+  {
+    pattern: '/reports/**',
+    what: 'a report, its HTML and its PDF',
+    grants: { ...EXACT, funder: FUNDER_REPORT },
+    audit: 'report-render'
+  },
 
   {
     pattern: '/interviews/export/**',
     what: 'exports of the interviews (REFI-QDA project, codebook, framework matrix workbook)',
     grants: { admin: 'allow', researcher: 'allow' },
     audit: 'download',
-    refusal: 'Interview transcripts and codings are sensitive even when anonymised: only researchers (and admins) can export them.'
+    refusal:
+      'Interview transcripts and codings are sensitive even when anonymised: only researchers (and admins) can export them.'
   },
   {
     pattern: '/interviews/**',
     what: 'interviews: transcripts, coding, framework matrix, themes',
     grants: { admin: 'allow', researcher: 'allow' },
     audit: 'transcript-view',
-    refusal: 'Interview transcripts and codings are sensitive even when anonymised: only researchers (and admins) can open them.'
+    refusal:
+      'Interview transcripts and codings are sensitive even when anonymised: only researchers (and admins) can open them.'
   },
 
   {
@@ -92,7 +105,12 @@ export const POLICY: readonly PolicyEntry[] = [
   },
 
   // Deny by default: a route nobody listed is refused to every role but admin, who may open everything anyway.
-  { pattern: '/**', what: 'any route not listed above', grants: { admin: 'allow' }, refusal: 'This page has not been opened to your role.' }
+  {
+    pattern: '/**',
+    what: 'any route not listed above',
+    grants: { admin: 'allow' },
+    refusal: 'This page has not been opened to your role.'
+  }
 ];
 
 /** `(group)` segments do not appear in URLs, so they play no part in matching. */

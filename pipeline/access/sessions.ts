@@ -28,10 +28,13 @@ export async function createSession(
 ): Promise<{ id: string; expiresAt: Date }> {
   const id = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
-  await connection.run(
-    `INSERT INTO session VALUES ($1, $2, $3, $4::TIMESTAMP, $4::TIMESTAMP, $5::TIMESTAMP)`,
-    [hashSessionId(id), username, method, timestampText(now), timestampText(expiresAt)]
-  );
+  await connection.run(`INSERT INTO session VALUES ($1, $2, $3, $4::TIMESTAMP, $4::TIMESTAMP, $5::TIMESTAMP)`, [
+    hashSessionId(id),
+    username,
+    method,
+    timestampText(now),
+    timestampText(expiresAt)
+  ]);
   return { id, expiresAt };
 }
 
@@ -42,11 +45,21 @@ export interface SessionLookup {
 }
 
 /** The signed-in person for a cookie value, or null when it is unknown, expired, idle too long or its account gone. */
-export async function findSession(connection: DuckDBConnection, id: string, now: Date = new Date()): Promise<SessionLookup | null> {
+export async function findSession(
+  connection: DuckDBConnection,
+  id: string,
+  now: Date = new Date()
+): Promise<SessionLookup | null> {
   // Our ids are 43 base64url characters; anything else cannot be one, so it costs no query.
   if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return null;
   const sessionHash = hashSessionId(id);
-  const rows = await queryRows<{ username: string; display_name: string | null; role: string; last_seen_ms: string; expires_ms: string }>(
+  const rows = await queryRows<{
+    username: string;
+    display_name: string | null;
+    role: string;
+    last_seen_ms: string;
+    expires_ms: string;
+  }>(
     connection,
     `SELECT a.username, a.display_name, a.role,
             epoch_ms(s.last_seen_at) AS last_seen_ms, epoch_ms(s.expires_at) AS expires_ms
@@ -63,7 +76,12 @@ export async function findSession(connection: DuckDBConnection, id: string, now:
       .catch(() => undefined);
   }
   return {
-    viewer: { username: row.username, displayName: row.display_name ?? row.username, role: row.role as Viewer['role'], demo: false },
+    viewer: {
+      username: row.username,
+      displayName: row.display_name ?? row.username,
+      role: row.role as Viewer['role'],
+      demo: false
+    },
     sessionHash,
     expiresAt: new Date(Number(row.expires_ms))
   };

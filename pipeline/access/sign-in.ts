@@ -34,7 +34,11 @@ function attemptName(raw: string): string {
 }
 
 /** When the lock on `username` ends, or null when it is not locked at `now`. */
-export async function lockedUntil(connection: DuckDBConnection, username: string, now: Date = new Date()): Promise<Date | null> {
+export async function lockedUntil(
+  connection: DuckDBConnection,
+  username: string,
+  now: Date = new Date()
+): Promise<Date | null> {
   const horizon = new Date(now.getTime() - (LOCKOUT.windowMinutes + LOCKOUT.lockMinutes) * MINUTE);
   const failures = (
     await queryRows<{ ms: string }>(
@@ -50,7 +54,8 @@ export async function lockedUntil(connection: DuckDBConnection, username: string
   let until: number | null = null;
   for (let i = LOCKOUT.failures - 1; i < failures.length; i++) {
     // The attempt at i is the last of LOCKOUT.failures within the window: it locks the username from then.
-    if (failures[i] - failures[i - LOCKOUT.failures + 1] < LOCKOUT.windowMinutes * MINUTE) until = failures[i] + LOCKOUT.lockMinutes * MINUTE;
+    if (failures[i] - failures[i - LOCKOUT.failures + 1] < LOCKOUT.windowMinutes * MINUTE)
+      until = failures[i] + LOCKOUT.lockMinutes * MINUTE;
   }
   return until !== null && until > now.getTime() ? new Date(until) : null;
 }
@@ -63,11 +68,22 @@ export async function signInWithPassword(
 ): Promise<SignInResult> {
   const now = context.now ?? new Date();
   const name = attemptName(rawUsername);
-  const audit = { actor: name, source: 'web' as const, client: context.client ?? null, at: now, action: 'sign-in' as const, target: 'password' };
+  const audit = {
+    actor: name,
+    source: 'web' as const,
+    client: context.client ?? null,
+    at: now,
+    action: 'sign-in' as const,
+    target: 'password'
+  };
 
   const until = await lockedUntil(connection, name, now);
   if (until) {
-    await recordAudit(connection, { ...audit, outcome: 'refused', detail: `locked until ${timestampText(until).slice(0, 19)} UTC` });
+    await recordAudit(connection, {
+      ...audit,
+      outcome: 'refused',
+      detail: `locked until ${timestampText(until).slice(0, 19)} UTC`
+    });
     return { outcome: 'locked', until };
   }
   let account = null;
@@ -78,7 +94,11 @@ export async function signInWithPassword(
   }
   const ok = await verifyPassword(account?.passwordHash ?? null, password);
   if (!ok || !account) {
-    await recordAudit(connection, { ...audit, outcome: 'failed', detail: account ? 'wrong password' : 'no such account' });
+    await recordAudit(connection, {
+      ...audit,
+      outcome: 'failed',
+      detail: account ? 'wrong password' : 'no such account'
+    });
     const lockedNow = await lockedUntil(connection, name, now);
     return lockedNow ? { outcome: 'locked', until: lockedNow } : { outcome: 'wrong' };
   }
@@ -87,7 +107,12 @@ export async function signInWithPassword(
   await recordAudit(connection, { ...audit, actorRole: account.role, outcome: 'ok' });
   return {
     outcome: 'signed-in',
-    viewer: { username: account.username, displayName: account.displayName ?? account.username, role: account.role, demo: false },
+    viewer: {
+      username: account.username,
+      displayName: account.displayName ?? account.username,
+      role: account.role,
+      demo: false
+    },
     session
   };
 }

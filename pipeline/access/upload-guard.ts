@@ -39,8 +39,13 @@ export class UploadRefusedError extends Error {
 
 /** The name to show and record: the last part of what the browser sent, printable, at most 120 characters. */
 export function displayName(sent: string): string {
-  // eslint-disable-next-line no-control-regex
-  const last = sent.replaceAll('\\', '/').split('/').pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const last = sent
+    .replaceAll('\\', '/')
+    .split('/')
+    .pop()!
+    // eslint-disable-next-line no-control-regex -- control characters are what is stripped from a shown file name
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return last.slice(-120) || 'upload';
 }
 
@@ -67,20 +72,35 @@ export async function checkUpload(
 ): Promise<{ displayName: string; extension: UploadExtension }> {
   const name = displayName(sentName);
   const maxBytes = options.maxBytes ?? maxUploadBytes();
-  const accepted = Object.entries(UPLOAD_TYPES).map(([ext, label]) => `${label} (${ext})`).join(', ');
+  const accepted = Object.entries(UPLOAD_TYPES)
+    .map(([ext, label]) => `${label} (${ext})`)
+    .join(', ');
   if (bytes.byteLength > maxBytes) {
-    throw new UploadRefusedError('too-large', `${name} is ${megabytes(bytes.byteLength)}; the largest file accepted is ${megabytes(maxBytes)}.`, 413);
+    throw new UploadRefusedError(
+      'too-large',
+      `${name} is ${megabytes(bytes.byteLength)}; the largest file accepted is ${megabytes(maxBytes)}.`,
+      413
+    );
   }
   if (bytes.byteLength === 0) throw new UploadRefusedError('empty', `${name} is empty.`, 422);
   const extension = extensionOf(name);
   if (!(extension in UPLOAD_TYPES)) {
-    throw new UploadRefusedError('wrong-type', `${name} is not a file Uptake loads: the accepted types are ${accepted}.`, 415);
+    throw new UploadRefusedError(
+      'wrong-type',
+      `${name} is not a file Uptake loads: the accepted types are ${accepted}.`,
+      415
+    );
   }
   const ext = extension as UploadExtension;
   const head = bytes.subarray(0, 64 * 1024);
   const isZip = head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
   if (ext === '.xlsx') {
-    if (!isZip) throw new UploadRefusedError('wrong-content', `${name} is named .xlsx but is not an Excel workbook (it is not a ZIP archive).`, 415);
+    if (!isZip)
+      throw new UploadRefusedError(
+        'wrong-content',
+        `${name} is named .xlsx but is not an Excel workbook (it is not a ZIP archive).`,
+        415
+      );
     let entries;
     try {
       entries = await checkZipBytes(bytes, name);
@@ -89,18 +109,33 @@ export async function checkUpload(
       throw error;
     }
     if (!entries.some((e) => e.name === 'xl/workbook.xml')) {
-      throw new UploadRefusedError('wrong-content', `${name} is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml).`, 415);
+      throw new UploadRefusedError(
+        'wrong-content',
+        `${name} is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml).`,
+        415
+      );
     }
     return { displayName: name, extension: ext };
   }
   // CSV and JSON are text: a NUL byte or a ZIP signature means a binary file with the wrong name.
   if (isZip || head.includes(0)) {
-    throw new UploadRefusedError('wrong-content', `${name} is named ${ext} but holds binary data, not text. Export it again as ${UPLOAD_TYPES[ext]}.`, 415);
+    throw new UploadRefusedError(
+      'wrong-content',
+      `${name} is named ${ext} but holds binary data, not text. Export it again as ${UPLOAD_TYPES[ext]}.`,
+      415
+    );
   }
   if (ext === '.json') {
-    const text = new TextDecoder().decode(head).replace(/^\ufeff/, '').trimStart();
+    const text = new TextDecoder()
+      .decode(head)
+      .replace(/^\ufeff/, '')
+      .trimStart();
     if (!text.startsWith('{') && !text.startsWith('[')) {
-      throw new UploadRefusedError('wrong-content', `${name} is named .json but does not start with { or [, so it is not JSON.`, 415);
+      throw new UploadRefusedError(
+        'wrong-content',
+        `${name} is named .json but does not start with { or [, so it is not JSON.`,
+        415
+      );
     }
   }
   return { displayName: name, extension: ext };
@@ -116,6 +151,16 @@ export function refusedUpload(name: string, error: UploadRefusedError): LoadRepo
     outcome: 'rejected',
     loaded: [],
     skipped: [],
-    problems: [{ file: name, row: null, column: null, value: null, rule: `upload-${error.reason}`, message: error.message, severity: 'error' }]
+    problems: [
+      {
+        file: name,
+        row: null,
+        column: null,
+        value: null,
+        rule: `upload-${error.reason}`,
+        message: error.message,
+        severity: 'error'
+      }
+    ]
   };
 }

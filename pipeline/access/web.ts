@@ -30,12 +30,14 @@ export function securityHeaders(https: boolean): Record<string, string> {
 }
 
 /** For responses SvelteKit did not render as a page (endpoints, our refusal pages): nothing runs, nothing frames it. */
-export const STRICT_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const STRICT_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Where to go after signing in: only a path on this site (never `//evil.example` or `https://…`), else `fallback`. */
 export function safeNext(next: string | null | undefined, fallback: string): string {
   // eslint-disable-next-line no-control-regex -- control characters in a redirect target are exactly what is refused
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001f]/.test(next)) return fallback;
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001f]/.test(next))
+    return fallback;
   if (next.startsWith('/sign-in') || next.startsWith('/sign-out') || next.startsWith('/auth/')) return fallback;
   return next.slice(0, 2000);
 }
@@ -47,12 +49,16 @@ export const DEMO_VIEWER: Viewer = { username: 'demo-admin', displayName: 'demo 
  * `npm start` sets) AND the server listens on a loopback address only (HOST=127.0.0.1, ::1 or localhost; `npm start`
  * sets 127.0.0.1). A server reachable from the network never signs anyone in by itself.
  */
-export function demoMode(env: Record<string, string | undefined>, developmentServer = false): { on: boolean; why: string } {
+export function demoMode(
+  env: Record<string, string | undefined>,
+  developmentServer = false
+): { on: boolean; why: string } {
   if (env.UPTAKE_DEMO !== '1') return { on: false, why: 'UPTAKE_DEMO is not 1' };
   const host = env.HOST;
   // `vite dev` listens on localhost unless told otherwise; the built server (adapter-node) on every address unless HOST says.
   if (host === undefined && developmentServer) return { on: true, why: 'development server on localhost' };
-  if (host !== undefined && (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host))) return { on: true, why: `HOST=${host}` };
+  if (host !== undefined && (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)))
+    return { on: true, why: `HOST=${host}` };
   return {
     on: false,
     why: `UPTAKE_DEMO=1 was ignored: HOST is ${host === undefined ? 'not set (the server listens on every address)' : `"${host}"`}, and demo mode signs everyone in as an admin, so it needs HOST=127.0.0.1`

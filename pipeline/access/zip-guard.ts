@@ -92,7 +92,8 @@ export function unsafeEntryName(name: string): string | null {
   const slashed = name.replaceAll('\\', '/'); // Windows extractors treat a backslash as a folder separator
   if (slashed.startsWith('/')) return `the entry "${printable(name)}" has an absolute path`;
   if (/^[a-zA-Z]:/.test(slashed)) return `the entry "${printable(name)}" names a drive`;
-  if (slashed.split('/').some((segment) => segment === '..')) return `the entry "${printable(name)}" points outside the archive's folder (path traversal)`;
+  if (slashed.split('/').some((segment) => segment === '..'))
+    return `the entry "${printable(name)}" points outside the archive's folder (path traversal)`;
   return null;
 }
 
@@ -122,21 +123,25 @@ async function readDirectory(source: Source, label: string): Promise<ZipEntry[]>
   let directoryOffset = tail.readUInt32LE(at + 16);
   if (count === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
     const locatorAt = at - 20;
-    if (locatorAt < 0 || tail.readUInt32LE(locatorAt) !== EOCD64_LOCATOR) throw refuse('corrupt', 'its ZIP64 end record is missing.');
+    if (locatorAt < 0 || tail.readUInt32LE(locatorAt) !== EOCD64_LOCATOR)
+      throw refuse('corrupt', 'its ZIP64 end record is missing.');
     const end64Offset = Number(tail.readBigUInt64LE(locatorAt + 8));
     const end64 = await source.read(end64Offset, 56);
-    if (end64.length < 56 || end64.readUInt32LE(0) !== EOCD64) throw refuse('corrupt', 'its ZIP64 end record is damaged.');
+    if (end64.length < 56 || end64.readUInt32LE(0) !== EOCD64)
+      throw refuse('corrupt', 'its ZIP64 end record is damaged.');
     count = Number(end64.readBigUInt64LE(32));
     directorySize = Number(end64.readBigUInt64LE(40));
     directoryOffset = Number(end64.readBigUInt64LE(48));
   }
-  if (directoryOffset + directorySize > source.size) throw refuse('corrupt', 'its table of contents points past the end of the file.');
+  if (directoryOffset + directorySize > source.size)
+    throw refuse('corrupt', 'its table of contents points past the end of the file.');
   if (count > DEFAULT_ZIP_LIMITS.maxEntries * 10) throw refuse('too-many-entries', `it declares ${count} entries.`);
   const directory = await source.read(directoryOffset, directorySize);
   const entries: ZipEntry[] = [];
   let p = 0;
   for (let n = 0; n < count; n++) {
-    if (p + 46 > directory.length || directory.readUInt32LE(p) !== CENTRAL) throw refuse('corrupt', 'its table of contents is damaged.');
+    if (p + 46 > directory.length || directory.readUInt32LE(p) !== CENTRAL)
+      throw refuse('corrupt', 'its table of contents is damaged.');
     const madeBy = directory.readUInt16LE(p + 4) >> 8;
     const flags = directory.readUInt16LE(p + 8);
     const method = directory.readUInt16LE(p + 10);
@@ -150,7 +155,7 @@ async function readDirectory(source: Source, label: string): Promise<ZipEntry[]>
     const name = directory.subarray(p + 46, p + 46 + nameLength).toString('utf8');
     // ZIP64: the sizes and offset that overflowed 32 bits follow, in this order, in extra field 0x0001.
     const extra = directory.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength);
-    for (let e = 0; e + 4 <= extra.length; ) {
+    for (let e = 0; e + 4 <= extra.length;) {
       const id = extra.readUInt16LE(e);
       const size = extra.readUInt16LE(e + 2);
       if (id === 0x0001) {
@@ -166,13 +171,19 @@ async function readDirectory(source: Source, label: string): Promise<ZipEntry[]>
       }
       e += 4 + size;
     }
-    if ([compressedSize, uncompressedSize, localHeaderOffset].some((v) => !Number.isFinite(v))) throw refuse('corrupt', `the entry "${printable(name)}" has damaged sizes.`);
+    if ([compressedSize, uncompressedSize, localHeaderOffset].some((v) => !Number.isFinite(v)))
+      throw refuse('corrupt', `the entry "${printable(name)}" has damaged sizes.`);
     if (flags & 0x1) throw refuse('encrypted', `the entry "${printable(name)}" is encrypted, so it cannot be checked.`);
     const unsafe = unsafeEntryName(name);
     if (unsafe) throw refuse('path-traversal', `${unsafe}.`);
     // Unix "made by" with S_IFLNK in the high bits of the external attributes: a symbolic link.
-    if (madeBy === 3 && ((externalAttributes >>> 16) & 0o170000) === 0o120000) throw refuse('symlink', `the entry "${printable(name)}" is a symbolic link.`);
-    if (method !== 0 && method !== 8) throw refuse('unsupported-compression', `the entry "${printable(name)}" uses compression method ${method}; only stored and deflate are accepted.`);
+    if (madeBy === 3 && ((externalAttributes >>> 16) & 0o170000) === 0o120000)
+      throw refuse('symlink', `the entry "${printable(name)}" is a symbolic link.`);
+    if (method !== 0 && method !== 8)
+      throw refuse(
+        'unsupported-compression',
+        `the entry "${printable(name)}" uses compression method ${method}; only stored and deflate are accepted.`
+      );
     entries.push({ name, compressedSize, uncompressedSize, method, localHeaderOffset });
     p += 46 + nameLength + extraLength + commentLength;
   }
@@ -182,57 +193,101 @@ async function readDirectory(source: Source, label: string): Promise<ZipEntry[]>
 async function checkSource(source: Source, label: string, limits: ZipLimits): Promise<ZipEntry[]> {
   const refuse = (reason: ZipRefusal, detail: string) => new ZipRefusedError(reason, label, detail);
   const entries = await readDirectory(source, label);
-  if (entries.length > limits.maxEntries) throw refuse('too-many-entries', `it holds ${entries.length} entries; at most ${limits.maxEntries} are accepted.`);
+  if (entries.length > limits.maxEntries)
+    throw refuse('too-many-entries', `it holds ${entries.length} entries; at most ${limits.maxEntries} are accepted.`);
 
   let declaredTotal = 0;
   for (const entry of entries) {
     if (entry.uncompressedSize > limits.maxEntryBytes) {
-      throw refuse('entry-too-large', `the entry "${printable(entry.name)}" would unpack to ${megabytes(entry.uncompressedSize)}; at most ${megabytes(limits.maxEntryBytes)} is accepted.`);
+      throw refuse(
+        'entry-too-large',
+        `the entry "${printable(entry.name)}" would unpack to ${megabytes(entry.uncompressedSize)}; at most ${megabytes(limits.maxEntryBytes)} is accepted.`
+      );
     }
-    if (entry.uncompressedSize > RATIO_APPLIES_FROM && entry.uncompressedSize > limits.maxRatio * Math.max(entry.compressedSize, 1)) {
-      throw refuse('ratio', `the entry "${printable(entry.name)}" would unpack ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times larger than it is stored (a zip bomb); at most ${limits.maxRatio} times is accepted.`);
+    if (
+      entry.uncompressedSize > RATIO_APPLIES_FROM &&
+      entry.uncompressedSize > limits.maxRatio * Math.max(entry.compressedSize, 1)
+    ) {
+      throw refuse(
+        'ratio',
+        `the entry "${printable(entry.name)}" would unpack ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times larger than it is stored (a zip bomb); at most ${limits.maxRatio} times is accepted.`
+      );
     }
     declaredTotal += entry.uncompressedSize;
   }
-  if (declaredTotal > limits.maxTotalBytes) throw refuse('total-too-large', `it would unpack to ${megabytes(declaredTotal)}; at most ${megabytes(limits.maxTotalBytes)} is accepted.`);
+  if (declaredTotal > limits.maxTotalBytes)
+    throw refuse(
+      'total-too-large',
+      `it would unpack to ${megabytes(declaredTotal)}; at most ${megabytes(limits.maxTotalBytes)} is accepted.`
+    );
 
   // Each entry's local header and data must lie inside the file and apart from every other entry's.
   const spans: { start: number; end: number; name: string }[] = [];
   for (const entry of entries) {
     const header = await source.read(entry.localHeaderOffset, 30);
-    if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw refuse('corrupt', `the entry "${printable(entry.name)}" has no local header where the table of contents says.`);
+    if (header.length < 30 || header.readUInt32LE(0) !== LOCAL)
+      throw refuse(
+        'corrupt',
+        `the entry "${printable(entry.name)}" has no local header where the table of contents says.`
+      );
     const nameLength = header.readUInt16LE(26);
     const extraLength = header.readUInt16LE(28);
     const localName = (await source.read(entry.localHeaderOffset + 30, nameLength)).toString('utf8');
-    if (localName !== entry.name) throw refuse('header-mismatch', `the entry "${printable(entry.name)}" is named "${printable(localName)}" in its local header.`);
+    if (localName !== entry.name)
+      throw refuse(
+        'header-mismatch',
+        `the entry "${printable(entry.name)}" is named "${printable(localName)}" in its local header.`
+      );
     const dataStart = entry.localHeaderOffset + 30 + nameLength + extraLength;
     const end = dataStart + entry.compressedSize;
-    if (end > source.size) throw refuse('corrupt', `the entry "${printable(entry.name)}" runs past the end of the file.`);
+    if (end > source.size)
+      throw refuse('corrupt', `the entry "${printable(entry.name)}" runs past the end of the file.`);
     spans.push({ start: entry.localHeaderOffset, end, name: entry.name });
     Object.assign(entry, { dataStart });
   }
   spans.sort((a, b) => a.start - b.start);
   for (let i = 1; i < spans.length; i++) {
     if (spans[i].start < spans[i - 1].end) {
-      throw refuse('overlapping-entries', `the entries "${printable(spans[i - 1].name)}" and "${printable(spans[i].name)}" share compressed data (a zip bomb).`);
+      throw refuse(
+        'overlapping-entries',
+        `the entries "${printable(spans[i - 1].name)}" and "${printable(spans[i].name)}" share compressed data (a zip bomb).`
+      );
     }
   }
 
   // Do not trust the declared sizes: count what each entry really unpacks to, stopping at the first excess.
   let actualTotal = 0;
   for (const entry of entries as (ZipEntry & { dataStart: number })[]) {
-    const actual = entry.method === 0 ? entry.compressedSize : await inflatedSize(source, entry, Math.min(entry.uncompressedSize, limits.maxEntryBytes), label);
+    const actual =
+      entry.method === 0
+        ? entry.compressedSize
+        : await inflatedSize(source, entry, Math.min(entry.uncompressedSize, limits.maxEntryBytes), label);
     if (actual !== entry.uncompressedSize) {
-      throw refuse('size-mismatch', `the entry "${printable(entry.name)}" unpacks to more or less than the ${entry.uncompressedSize} bytes it declares.`);
+      throw refuse(
+        'size-mismatch',
+        `the entry "${printable(entry.name)}" unpacks to more or less than the ${entry.uncompressedSize} bytes it declares.`
+      );
     }
     actualTotal += actual;
-    if (actualTotal > limits.maxTotalBytes) throw refuse('total-too-large', `it unpacks to more than ${megabytes(limits.maxTotalBytes)}.`);
+    if (actualTotal > limits.maxTotalBytes)
+      throw refuse('total-too-large', `it unpacks to more than ${megabytes(limits.maxTotalBytes)}.`);
   }
-  return entries.map(({ name, compressedSize, uncompressedSize, method, localHeaderOffset }) => ({ name, compressedSize, uncompressedSize, method, localHeaderOffset }));
+  return entries.map(({ name, compressedSize, uncompressedSize, method, localHeaderOffset }) => ({
+    name,
+    compressedSize,
+    uncompressedSize,
+    method,
+    localHeaderOffset
+  }));
 }
 
 /** Inflates one entry in chunks, counting output; stops (and reports cap + 1) once it passes `cap` bytes. */
-function inflatedSize(source: Source, entry: ZipEntry & { dataStart: number }, cap: number, label: string): Promise<number> {
+function inflatedSize(
+  source: Source,
+  entry: ZipEntry & { dataStart: number },
+  cap: number,
+  label: string
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const inflate = createInflateRaw();
     let produced = 0;
@@ -249,7 +304,9 @@ function inflatedSize(source: Source, entry: ZipEntry & { dataStart: number }, c
       if (produced > cap) finish(cap + 1);
     });
     inflate.on('end', () => finish(produced));
-    inflate.on('error', () => finish(new ZipRefusedError('corrupt', label, `the entry "${printable(entry.name)}" is not valid deflate data.`)));
+    inflate.on('error', () =>
+      finish(new ZipRefusedError('corrupt', label, `the entry "${printable(entry.name)}" is not valid deflate data.`))
+    );
     (async () => {
       for (let offset = 0; offset < entry.compressedSize && !settled; offset += CHUNK) {
         const chunk = await source.read(entry.dataStart + offset, Math.min(CHUNK, entry.compressedSize - offset));
@@ -266,16 +323,27 @@ function inflatedSize(source: Source, entry: ZipEntry & { dataStart: number }, c
   });
 }
 
-export async function checkZipBytes(bytes: Uint8Array, label = 'The archive', limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipEntry[]> {
+export async function checkZipBytes(
+  bytes: Uint8Array,
+  label = 'The archive',
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS
+): Promise<ZipEntry[]> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return checkSource(
-    { size: buffer.length, read: async (offset, length) => buffer.subarray(offset, Math.min(offset + length, buffer.length)) },
+    {
+      size: buffer.length,
+      read: async (offset, length) => buffer.subarray(offset, Math.min(offset + length, buffer.length))
+    },
     label,
     limits
   );
 }
 
-export async function checkZipFile(path: string, label = 'The archive', limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipEntry[]> {
+export async function checkZipFile(
+  path: string,
+  label = 'The archive',
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS
+): Promise<ZipEntry[]> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();

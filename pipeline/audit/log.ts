@@ -6,17 +6,17 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { userInfo } from 'node:os';
 
 export const AUDIT_ACTIONS = [
-  'sign-in',           // outcome ok, or failed (wrong name or password) or refused (locked, no role)
+  'sign-in', // outcome ok, or failed (wrong name or password) or refused (locked, no role)
   'sign-out',
-  'load',              // a batch through `uptake load` or the upload page: outcome ok (loaded or already loaded) or failed
-  'download',          // a CSV of a dashboard figure
-  'report-render',     // a report page, or its HTML or PDF download
-  'transcript-view',   // any page under /interviews
+  'load', // a batch through `uptake load` or the upload page: outcome ok (loaded or already loaded) or failed
+  'download', // a CSV of a dashboard figure
+  'report-render', // a report page, or its HTML or PDF download
+  'transcript-view', // any page under /interviews
   'account-add',
   'account-remove',
   'role-change',
   'password-reset',
-  'access-refused'     // a signed-in person refused a page (the 403 page)
+  'access-refused' // a signed-in person refused a page (the 403 page)
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -43,7 +43,8 @@ const MOMENT = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$/;
 /** A date or moment as DuckDB timestamp text; `endOfDay` turns a bare day into the end of that day. */
 function instant(value: string, name: string, endOfDay: boolean): string {
   const v = value.trim();
-  if (DAY.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))) return endOfDay ? `${v} 23:59:59.999999` : `${v} 00:00:00`;
+  if (DAY.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
+    return endOfDay ? `${v} 23:59:59.999999` : `${v} 00:00:00`;
   if (MOMENT.test(v) && !Number.isNaN(Date.parse(`${v.replace(' ', 'T')}Z`))) return v.replace('T', ' ');
   throw new AuditFilterError(`"${value.slice(0, 40)}" is not a date: ${name} takes YYYY-MM-DD or YYYY-MM-DD HH:MM.`);
 }
@@ -60,7 +61,9 @@ function buildWhere(filter: AuditFilter): { where: string; params: unknown[] } {
   if (filter.actor) conditions.push(`lower(actor) = ${bind(filter.actor.trim().toLowerCase())}`);
   if (filter.action) {
     if (!(AUDIT_ACTIONS as readonly string[]).includes(filter.action)) {
-      throw new AuditFilterError(`There is no action "${filter.action.slice(0, 40)}": the actions are ${AUDIT_ACTIONS.join(', ')}.`);
+      throw new AuditFilterError(
+        `There is no action "${filter.action.slice(0, 40)}": the actions are ${AUDIT_ACTIONS.join(', ')}.`
+      );
     }
     conditions.push(`action = ${bind(filter.action)}`);
   }
@@ -93,7 +96,9 @@ export async function readAudit(
      FROM audit_event ${where} ORDER BY audit_event.occurred_at DESC, action LIMIT ${limit} OFFSET ${offset}`,
     params
   );
-  const total = Number((await queryRows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM audit_event ${where}`, params))[0].n);
+  const total = Number(
+    (await queryRows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM audit_event ${where}`, params))[0].n
+  );
   return {
     total,
     rows: rows.map((r) => ({

@@ -66,11 +66,24 @@ export function adoptionBySetting(rows: readonly AdoptionBySettingRow[], options
   const asOf = toIsoDate(options.asOf);
   const settings = settingAdoption(rows, asOf);
   const bars: SettingBar[] = settings.flatMap((s) =>
-    ADOPTION_MEASURES.map((measure) => ({ setting: s.setting, measure, count: s[measure], label: `${formatCount(s[measure])} ${measure}` }))
+    ADOPTION_MEASURES.map((measure) => ({
+      setting: s.setting,
+      measure,
+      count: s[measure],
+      label: `${formatCount(s[measure])} ${measure}`
+    }))
   );
   const xMax = Math.max(1, ...bars.map((b) => b.count));
-  const marginLeft = marginForLabels(settings.map((s) => sentenceCase(s.setting)), 160);
-  const marginRight = marginForEndLabels(bars.map((b) => ({ x: b.count, label: b.label })), [0, xMax], width, marginLeft);
+  const marginLeft = marginForLabels(
+    settings.map((s) => sentenceCase(s.setting)),
+    160
+  );
+  const marginRight = marginForEndLabels(
+    bars.map((b) => ({ x: b.count, label: b.label })),
+    [0, xMax],
+    width,
+    marginLeft
+  );
   const height = d.marginTop + settings.length * (ADOPTION_MEASURES.length + 0.6) * d.bandHeight + d.marginBottom;
 
   const summary = settingSummary(asOf, settings);
@@ -103,7 +116,16 @@ export function adoptionBySetting(rows: readonly AdoptionBySettingRow[], options
           className: 'uptake-setting-bar',
           title: (b: SettingBar) => `${b.setting}: ${b.label}`
         }),
-        Plot.text(bars, { x: 'count', y: 'measure', fy: 'setting', text: 'label', textAnchor: 'start', dx: 5, fill: NHS_BLACK, className: 'uptake-setting-label' }),
+        Plot.text(bars, {
+          x: 'count',
+          y: 'measure',
+          fy: 'setting',
+          text: 'label',
+          textAnchor: 'start',
+          dx: 5,
+          fill: NHS_BLACK,
+          className: 'uptake-setting-label'
+        }),
         Plot.ruleX([0], { stroke: NHS_DARK_GREY })
       ]
     },
@@ -114,7 +136,9 @@ export function adoptionBySetting(rows: readonly AdoptionBySettingRow[], options
 }
 
 function settingSummary(asOf: string, settings: SettingAdoption[]): string {
-  const each = settings.map((s) => `${s.setting}: ${formatCount(s.approached)} approached, ${formatCount(s.live)} live`).join('; ');
+  const each = settings
+    .map((s) => `${s.setting}: ${formatCount(s.approached)} approached, ${formatCount(s.live)} live`)
+    .join('; ');
   const parts = [`Bar chart of services approached and live by setting, ${formatDate(asOf)}; ${each}`];
   const mostLive = Math.max(...settings.map((s) => s.live));
   if (mostLive > 0) {

@@ -52,7 +52,8 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
   const goLives: GoLive[] = live.map((p, i) => ({ month: p.liveMonth!, count: i + 1, name: p.serviceName }));
 
   const xMin = Math.min(0, ...goLives.map((g) => g.month));
-  const xMax = Math.ceil(Math.max(setup.asOfMonth, ...goLives.map((g) => g.month)) / d.tickMonths) * d.tickMonths || d.tickMonths;
+  const xMax =
+    Math.ceil(Math.max(setup.asOfMonth, ...goLives.map((g) => g.month)) / d.tickMonths) * d.tickMonths || d.tickMonths;
   const ticks: number[] = [];
   for (let m = Math.ceil(xMin / d.tickMonths) * d.tickMonths; m <= xMax; m += d.tickMonths) ticks.push(m);
   const step = [{ month: xMin, count: 0 }, ...goLives, { month: setup.asOfMonth, count: goLives.length }];
@@ -63,8 +64,7 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
   const plotLeft = d.marginLeft;
   const plotWidth = width - d.marginLeft - d.marginRight;
   const pixel = (month: number) => plotLeft + ((month - xMin) / (xMax - xMin)) * plotWidth;
-  const labelled =
-    goLives.length <= d.labelLimit ? goLives : [goLives[0], goLives[goLives.length - 1]];
+  const labelled = goLives.length <= d.labelLimit ? goLives : [goLives[0], goLives[goLives.length - 1]];
   const fitsLeft = (g: GoLive) => pixel(g.month) - 8 - estimateTextWidth(g.name) >= plotLeft + 4;
   const leftLabels = labelled.filter(fitsLeft);
   const rightLabels = labelled.filter((g) => !fitsLeft(g));
@@ -78,7 +78,14 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
       marginRight: d.marginRight,
       marginBottom: d.marginBottom,
       marginLeft: d.marginLeft,
-      x: { domain: [xMin, xMax], ticks, tickFormat: (v: number) => formatCount(v), label: `Months since programme launch (${formatDate(setup.launchedOn)})`, labelAnchor: 'center', labelArrow: 'none' },
+      x: {
+        domain: [xMin, xMax],
+        ticks,
+        tickFormat: (v: number) => formatCount(v),
+        label: `Months since programme launch (${formatDate(setup.launchedOn)})`,
+        labelAnchor: 'center',
+        labelArrow: 'none'
+      },
       y: {
         domain: [0, total],
         ticks: Math.min(total, 10),
@@ -90,10 +97,31 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
       marks: [
         Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
         Plot.ruleY([total], { stroke: NHS_MID_GREY, strokeDasharray: '4,3' }),
-        Plot.text([`${plural(total, 'service')} in the programme`], { x: xMin, y: total, dx: 4, dy: -8, textAnchor: 'start', fill: NHS_DARK_GREY }),
+        Plot.text([`${plural(total, 'service')} in the programme`], {
+          x: xMin,
+          y: total,
+          dx: 4,
+          dy: -8,
+          textAnchor: 'start',
+          fill: NHS_DARK_GREY
+        }),
         Plot.ruleX([setup.asOfMonth], { stroke: NHS_DARK_GREY, strokeDasharray: '4,3' }),
-        Plot.text([`as of ${formatDate(setup.asOf)}`], { x: setup.asOfMonth, frameAnchor: 'top', lineAnchor: 'bottom', dy: -6, textAnchor: 'middle', fill: NHS_DARK_GREY }),
-        Plot.line(step, { x: 'month', y: 'count', curve: 'step-after', stroke: NHS_BLUE, strokeWidth: 2.5, className: 'uptake-adoption-step' }),
+        Plot.text([`as of ${formatDate(setup.asOf)}`], {
+          x: setup.asOfMonth,
+          frameAnchor: 'top',
+          lineAnchor: 'bottom',
+          dy: -6,
+          textAnchor: 'middle',
+          fill: NHS_DARK_GREY
+        }),
+        Plot.line(step, {
+          x: 'month',
+          y: 'count',
+          curve: 'step-after',
+          stroke: NHS_BLUE,
+          strokeWidth: 2.5,
+          className: 'uptake-adoption-step'
+        }),
         Plot.dot(goLives, {
           x: 'month',
           y: 'count',
@@ -103,8 +131,24 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
           title: (g: GoLive) => `${g.name}: live ${formatMonths(g.month)} after launch`,
           className: 'uptake-go-live'
         }),
-        Plot.text(leftLabels, { x: 'month', y: 'count', text: 'name', textAnchor: 'end', dx: -8, className: 'uptake-go-live-label' }),
-        Plot.text(rightLabels, { x: 'month', y: 'count', text: 'name', textAnchor: 'start', lineAnchor: 'top', dx: 7, dy: 5, className: 'uptake-go-live-label' })
+        Plot.text(leftLabels, {
+          x: 'month',
+          y: 'count',
+          text: 'name',
+          textAnchor: 'end',
+          dx: -8,
+          className: 'uptake-go-live-label'
+        }),
+        Plot.text(rightLabels, {
+          x: 'month',
+          y: 'count',
+          text: 'name',
+          textAnchor: 'start',
+          lineAnchor: 'top',
+          dx: 7,
+          dy: 5,
+          className: 'uptake-go-live-label'
+        })
       ]
     },
     summary,
@@ -113,7 +157,13 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
   return { svg, summary };
 }
 
-function adoptionSummary(launchedOn: string, asOf: string, asOfMonth: number, paths: SetupPath[], live: SetupPath[]): string {
+function adoptionSummary(
+  launchedOn: string,
+  asOf: string,
+  asOfMonth: number,
+  paths: SetupPath[],
+  live: SetupPath[]
+): string {
   const total = paths.length;
   const head = `Step chart of services live by months since programme launch, ${formatDate(launchedOn)} to ${formatDate(asOf)}`;
   if (live.length === 0) return `${head}; none of the ${plural(total, 'service')} is live yet.`;

@@ -9,7 +9,18 @@
 import * as Plot from '@observablehq/plot';
 import type { FeatureMatrixRow } from './rows.ts';
 import { isOnOrBefore, toIsoDate } from './dates.ts';
-import { chartWidth, estimateTextWidth, FONT_SIZE, marginForLabels, renderEmpty, renderSvg, svgElement, wrapText, type Chart, type ChartOptions } from './render.ts';
+import {
+  chartWidth,
+  estimateTextWidth,
+  FONT_SIZE,
+  marginForLabels,
+  renderEmpty,
+  renderSvg,
+  svgElement,
+  wrapText,
+  type Chart,
+  type ChartOptions
+} from './render.ts';
 import { formatDate, listNames, plural } from './format.ts';
 import { keyMark, layoutKey, type KeyItem } from './key.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_WHITE } from './palette.ts';
@@ -78,7 +89,9 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
     groups.push({ category, features, from: next, to: next + features.length });
     next += features.length;
   }
-  const columnOf = new Map(groups.flatMap((g) => g.features.map((f, i) => [`${g.category}\u0000${f}`, g.from + i] as const)));
+  const columnOf = new Map(
+    groups.flatMap((g) => g.features.map((f, i) => [`${g.category}\u0000${f}`, g.from + i] as const))
+  );
   const cells: FeatureCell[] = rows.map((row) => ({
     serviceId: row.service_id,
     serviceName: row.service_name,
@@ -96,7 +109,9 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
   const columnWidth = (width - marginLeft - marginRight) / next;
   const headers = groups.flatMap((g) => g.features.map((feature, i) => ({ feature, centre: g.from + i + 0.5 })));
   // Horizontal headers (wrapped) when every word fits its column; otherwise headers turn to read upwards.
-  const headerFits = headers.every((h) => h.feature.split(/[\s-]+/).every((word) => estimateTextWidth(word, d.headerFontSize) <= columnWidth - 4));
+  const headerFits = headers.every((h) =>
+    h.feature.split(/[\s-]+/).every((word) => estimateTextWidth(word, d.headerFontSize) <= columnWidth - 4)
+  );
   const lineHeight = Math.round(d.headerFontSize * 1.2);
   // Turned headers may wrap too, as long as their lines still fit across the column.
   const maxRotatedLines = Math.max(1, Math.floor((columnWidth - 4) / lineHeight));
@@ -114,7 +129,10 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
   const anyMissing = reported.size < services.length * headers.length;
   const keyItems: KeyItem[] = [
     { label: 'enabled', swatch: { kind: 'symbol', text: d.enabledSymbol, fill: NHS_WHITE, background: NHS_BLUE } },
-    { label: 'not enabled', swatch: { kind: 'symbol', text: d.notEnabledSymbol, fill: NHS_DARK_GREY, background: NHS_WHITE } },
+    {
+      label: 'not enabled',
+      swatch: { kind: 'symbol', text: d.notEnabledSymbol, fill: NHS_DARK_GREY, background: NHS_WHITE }
+    },
     ...(anyMissing ? [{ label: 'blank: not reported', swatch: { kind: 'none' as const } }] : [])
   ];
   const keyHeight = layoutKey(keyItems, width).height;
@@ -124,12 +142,31 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
 
   // Group headings centred over their columns, with a rule beneath so the gap reads as a boundary.
   const groupHeadings: Plot.RenderFunction = (_i, scales, _v, _dims, context) => {
-    const g = svgElement(context.document, 'g', { 'aria-label': 'feature groups', fill: NHS_BLACK, 'font-weight': 'bold' });
+    const g = svgElement(context.document, 'g', {
+      'aria-label': 'feature groups',
+      fill: NHS_BLACK,
+      'font-weight': 'bold'
+    });
     const x = scales.x!;
     for (const group of groups) {
       const [left, right] = [x(group.from) as number, x(group.to) as number];
-      g.append(svgElement(context.document, 'text', { x: (left + right) / 2, y: groupHeadingTop + 10, 'text-anchor': 'middle', dy: '0.35em' }, categoryHeading(group.category)));
-      g.append(svgElement(context.document, 'line', { x1: left + 2, x2: right - 2, y1: groupHeadingTop + 22, y2: groupHeadingTop + 22, stroke: NHS_DARK_GREY }));
+      g.append(
+        svgElement(
+          context.document,
+          'text',
+          { x: (left + right) / 2, y: groupHeadingTop + 10, 'text-anchor': 'middle', dy: '0.35em' },
+          categoryHeading(group.category)
+        )
+      );
+      g.append(
+        svgElement(context.document, 'line', {
+          x1: left + 2,
+          x2: right - 2,
+          y1: groupHeadingTop + 22,
+          y2: groupHeadingTop + 22,
+          stroke: NHS_DARK_GREY
+        })
+      );
     }
     return g;
   };
@@ -144,7 +181,13 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
       marginBottom: d.marginBottom,
       marginLeft,
       x: { domain: [0, next], axis: null },
-      y: { domain: services.map(([id]) => id), tickSize: 0, tickFormat: (id: string) => nameLines.get(id)!.join('\n'), label: null, padding: 0 },
+      y: {
+        domain: services.map(([id]) => id),
+        tickSize: 0,
+        tickFormat: (id: string) => nameLines.get(id)!.join('\n'),
+        label: null,
+        padding: 0
+      },
       color: { type: 'identity' },
       marks: [
         keyMark(keyItems, width),
@@ -155,7 +198,9 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
           text: (h: { feature: string }) => headerLines.get(h.feature)!.join('\n'),
           fontSize: d.headerFontSize,
           dy: -6,
-          ...(headerFits ? { lineAnchor: 'bottom' as const } : { rotate: -90, textAnchor: 'start' as const, lineAnchor: 'middle' as const }),
+          ...(headerFits
+            ? { lineAnchor: 'bottom' as const }
+            : { rotate: -90, textAnchor: 'start' as const, lineAnchor: 'middle' as const }),
           className: 'uptake-feature-header'
         }),
         Plot.barX(cells, {
@@ -188,14 +233,24 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
 
 function matrixSummary(asOf: string, serviceCount: number, groups: Group[], cells: FeatureCell[]): string {
   const counts = groups.map((g) => `${g.features.length} ${g.category}`).join(' and ');
-  const parts = [`Matrix of features enabled by service, ${formatDate(asOf)}; ${counts} features across ${plural(serviceCount, 'service')}`];
+  const parts = [
+    `Matrix of features enabled by service, ${formatDate(asOf)}; ${counts} features across ${plural(serviceCount, 'service')}`
+  ];
   for (const group of groups) {
     const perService = new Map<string, number>();
-    for (const c of cells) if (c.category === group.category) perService.set(c.serviceName, (perService.get(c.serviceName) ?? 0) + (c.enabled ? 1 : 0));
+    for (const c of cells)
+      if (c.category === group.category)
+        perService.set(c.serviceName, (perService.get(c.serviceName) ?? 0) + (c.enabled ? 1 : 0));
     const total = group.features.length;
     const values = [...perService.values()];
     const [most, fewest] = [Math.max(...values), Math.min(...values)];
-    const named = (n: number) => listNames([...perService].filter(([, v]) => v === n).map(([name]) => name).sort((a, b) => a.localeCompare(b, 'en')));
+    const named = (n: number) =>
+      listNames(
+        [...perService]
+          .filter(([, v]) => v === n)
+          .map(([name]) => name)
+          .sort((a, b) => a.localeCompare(b, 'en'))
+      );
     const withAll = values.filter((v) => v === total).length;
     if (group.category === 'core') {
       parts.push(
@@ -210,9 +265,15 @@ function matrixSummary(asOf: string, serviceCount: number, groups: Group[], cell
           : `${group.category} features: most ${named(most)} (${most} of ${total}), fewest ${named(fewest)} (${fewest} of ${total})`
       );
       const byFeature = group.features
-        .map((f) => ({ f, n: cells.filter((c) => c.feature === f && c.category === group.category && c.enabled).length }))
+        .map((f) => ({
+          f,
+          n: cells.filter((c) => c.feature === f && c.category === group.category && c.enabled).length
+        }))
         .sort((a, b) => b.n - a.n || a.f.localeCompare(b.f, 'en'));
-      if (byFeature[0].n > 0) parts.push(`most widely enabled ${group.category} feature ${byFeature[0].f} (${byFeature[0].n} of ${plural(serviceCount, 'service')})`);
+      if (byFeature[0].n > 0)
+        parts.push(
+          `most widely enabled ${group.category} feature ${byFeature[0].f} (${byFeature[0].n} of ${plural(serviceCount, 'service')})`
+        );
     }
   }
   return `${parts.join('; ')}.`;

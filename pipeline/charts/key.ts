@@ -59,17 +59,48 @@ function swatchElement(doc: Document, swatch: Swatch, x: number, y: number): SVG
     case 'filled':
       return svgElement(doc, 'rect', { ...box, fill: swatch.fill, stroke: swatch.stroke ?? 'none' });
     case 'open':
-      return svgElement(doc, 'rect', { ...box, x: x + 1, y: y + 1, width: SWATCH - 2, height: SWATCH - 2, fill: 'white', stroke: swatch.stroke, 'stroke-width': 2 });
+      return svgElement(doc, 'rect', {
+        ...box,
+        x: x + 1,
+        y: y + 1,
+        width: SWATCH - 2,
+        height: SWATCH - 2,
+        fill: 'white',
+        stroke: swatch.stroke,
+        'stroke-width': 2
+      });
     case 'hatched':
       return svgElement(doc, 'rect', { ...box, fill: `url(#${swatch.patternId})`, stroke: swatch.stroke });
     case 'tick':
-      return svgElement(doc, 'line', { x1: x + SWATCH / 2, x2: x + SWATCH / 2, y1: y - 2, y2: y + SWATCH + 2, stroke: swatch.stroke, 'stroke-width': 3 });
+      return svgElement(doc, 'line', {
+        x1: x + SWATCH / 2,
+        x2: x + SWATCH / 2,
+        y1: y - 2,
+        y2: y + SWATCH + 2,
+        stroke: swatch.stroke,
+        'stroke-width': 3
+      });
     case 'dashed':
-      return svgElement(doc, 'line', { x1: x + SWATCH / 2, x2: x + SWATCH / 2, y1: y - 2, y2: y + SWATCH + 2, stroke: swatch.stroke, 'stroke-width': 1.5, 'stroke-dasharray': '4,3' });
+      return svgElement(doc, 'line', {
+        x1: x + SWATCH / 2,
+        x2: x + SWATCH / 2,
+        y1: y - 2,
+        y2: y + SWATCH + 2,
+        stroke: swatch.stroke,
+        'stroke-width': 1.5,
+        'stroke-dasharray': '4,3'
+      });
     case 'symbol': {
       const g = svgElement(doc, 'g');
       g.append(svgElement(doc, 'rect', { ...box, fill: swatch.background, stroke: '#AEB7BD' }));
-      g.append(svgElement(doc, 'text', { x: x + SWATCH / 2, y: y + SWATCH / 2, dy: '0.35em', 'text-anchor': 'middle', fill: swatch.fill }, swatch.text));
+      g.append(
+        svgElement(
+          doc,
+          'text',
+          { x: x + SWATCH / 2, y: y + SWATCH / 2, dy: '0.35em', 'text-anchor': 'middle', fill: swatch.fill },
+          swatch.text
+        )
+      );
       return g;
     }
     case 'none':
@@ -88,7 +119,14 @@ export function keyMark(items: readonly KeyItem[], width: number, left = 0): Plo
       for (const { item, x } of row) {
         const swatch = swatchElement(doc, item.swatch, x, y);
         if (swatch) g.append(swatch);
-        g.append(svgElement(doc, 'text', { x: x + swatchWidth(item), y: y + SWATCH / 2, dy: '0.35em', 'text-anchor': 'start' }, item.label));
+        g.append(
+          svgElement(
+            doc,
+            'text',
+            { x: x + swatchWidth(item), y: y + SWATCH / 2, dy: '0.35em', 'text-anchor': 'start' },
+            item.label
+          )
+        );
       }
     });
     return g;
@@ -103,7 +141,13 @@ export function hatchPatternMark(id: string, colour: string): Plot.RenderFunctio
   return (_index, _scales, _values, _dimensions, context) => {
     const doc = context.document;
     const defs = svgElement(doc, 'defs');
-    const pattern = svgElement(doc, 'pattern', { id, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
+    const pattern = svgElement(doc, 'pattern', {
+      id,
+      width: 6,
+      height: 6,
+      patternUnits: 'userSpaceOnUse',
+      patternTransform: 'rotate(45)'
+    });
     pattern.append(svgElement(doc, 'rect', { width: 6, height: 6, fill: 'white' }));
     pattern.append(svgElement(doc, 'rect', { width: 3, height: 6, fill: colour }));
     defs.append(pattern);

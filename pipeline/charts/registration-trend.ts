@@ -7,7 +7,16 @@
 import * as Plot from '@observablehq/plot';
 import { toCount, type UptakeFunnelRow } from './rows.ts';
 import { toIsoDate, toUtcDate, type DateLike } from './dates.ts';
-import { chartWidth, estimateTextWidth, FONT_SIZE, renderEmpty, renderSvg, wrapText, type Chart, type ChartOptions } from './render.ts';
+import {
+  chartWidth,
+  estimateTextWidth,
+  FONT_SIZE,
+  renderEmpty,
+  renderSvg,
+  wrapText,
+  type Chart,
+  type ChartOptions
+} from './render.ts';
 import { formatChange, formatCount, formatDate, formatMonthYear, listNames } from './format.ts';
 import { categoricalColour, NHS_BLACK, NHS_DARK_GREY, NHS_MID_GREY, outlineFor } from './palette.ts';
 
@@ -93,7 +102,9 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
     return { svg: renderEmpty(summary, width), summary };
   }
   // Plain comparison, not localeCompare: ISO dates and ids sort by code unit, and ICU collation is ~20× slower here.
-  points.sort((a, b) => (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : 0));
+  points.sort((a, b) =>
+    a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : 0
+  );
   const dates = [...new Set(points.map((p) => p.asOf))];
 
   const byService = new Map<string, Point[]>();
@@ -103,9 +114,19 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
     else byService.set(p.serviceId, [p]);
   }
   const series: Series[] = [...byService.values()]
-    .map((pts) => ({ serviceId: pts[0].serviceId, serviceName: pts[pts.length - 1].serviceName, points: pts, first: pts[0], last: pts[pts.length - 1] }))
+    .map((pts) => ({
+      serviceId: pts[0].serviceId,
+      serviceName: pts[pts.length - 1].serviceName,
+      points: pts,
+      first: pts[0],
+      last: pts[pts.length - 1]
+    }))
     .sort((a, b) => b.last.registered - a.last.registered || a.serviceName.localeCompare(b.serviceName, 'en'))
-    .map((s, i) => ({ ...s, highlighted: i < d.highlightLimit, colour: i < d.highlightLimit ? categoricalColour(i) : NHS_MID_GREY }));
+    .map((s, i) => ({
+      ...s,
+      highlighted: i < d.highlightLimit,
+      colour: i < d.highlightLimit ? categoricalColour(i) : NHS_MID_GREY
+    }));
   const highlighted = series.filter((s) => s.highlighted);
 
   // The y scale is fixed here (not left to Plot) so end labels can be dodged in pixels and mapped back to data.
@@ -120,7 +141,13 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
   }
   const labelled = [...labelGroups.values()];
   const labelLines = labelled.map((group) =>
-    wrapText(`${listNames(group.map((s) => s.serviceName), 4)} (${formatCount(group[0].last.registered)})`, d.maxLabelWidth)
+    wrapText(
+      `${listNames(
+        group.map((s) => s.serviceName),
+        4
+      )} (${formatCount(group[0].last.registered)})`,
+      d.maxLabelWidth
+    )
   );
   const marginRight = Math.max(16, ...labelLines.flat().map((line) => estimateTextWidth(line) + 12));
   const plotTop = d.marginTop;
@@ -128,8 +155,17 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
   const toPixel = (y: number) => plotBottom - (y / yMax) * (plotBottom - plotTop);
   const toValue = (px: number) => ((plotBottom - px) / (plotBottom - plotTop)) * yMax;
   const heights = labelLines.map((lines) => lines.length * d.lineHeight);
-  const centres = dodge(labelled.map((group) => toPixel(group[0].last.registered)), heights, plotTop - 10, plotBottom + 10);
-  const endLabels: EndLabel[] = labelled.map((group, i) => ({ date: group[0].last.date, y: toValue(centres[i]), text: labelLines[i].join('\n') }));
+  const centres = dodge(
+    labelled.map((group) => toPixel(group[0].last.registered)),
+    heights,
+    plotTop - 10,
+    plotBottom + 10
+  );
+  const endLabels: EndLabel[] = labelled.map((group, i) => ({
+    date: group[0].last.date,
+    y: toValue(centres[i]),
+    text: labelLines[i].join('\n')
+  }));
 
   const single = dates.length === 1;
   const halfMonth = 15 * 86_400_000;
@@ -141,12 +177,17 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
   // Ticks are real as-of dates. Snapshots can be days apart (31 Jan and 6 Feb), so drop any whose label would touch
   // its neighbour's, always keeping the latest.
   const [t0, t1] = [xDomain[0].getTime(), xDomain[1].getTime()];
-  const tickPixel = (date: string) => d.marginLeft + ((toUtcDate(date).getTime() - t0) / (t1 - t0)) * (width - d.marginLeft - marginRight);
+  const tickPixel = (date: string) =>
+    d.marginLeft + ((toUtcDate(date).getTime() - t0) / (t1 - t0)) * (width - d.marginLeft - marginRight);
   const kept: string[] = [];
   for (const date of [...pickTicks(dates, distinctMonths ? 6 : 4)].reverse()) {
     const previous = kept[kept.length - 1];
     const room = previous === undefined ? Infinity : tickPixel(previous) - tickPixel(date);
-    if (previous === undefined || room >= (estimateTextWidth(tickLabel(previous)) + estimateTextWidth(tickLabel(date))) / 2 + 10) kept.push(date);
+    if (
+      previous === undefined ||
+      room >= (estimateTextWidth(tickLabel(previous)) + estimateTextWidth(tickLabel(date))) / 2 + 10
+    )
+      kept.push(date);
   }
   const ticks = kept.reverse().map(toUtcDate);
 
@@ -162,26 +203,53 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
       marginBottom: d.marginBottom,
       marginLeft: d.marginLeft,
       x: { type: 'utc', domain: xDomain, ticks, tickFormat: tickLabel, label: null },
-      y: { domain: [0, yMax], grid: true, label: 'Patients registered', labelArrow: 'none', tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '') },
+      y: {
+        domain: [0, yMax],
+        grid: true,
+        label: 'Patients registered',
+        labelArrow: 'none',
+        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+      },
       color: { type: 'identity' },
       marks: [
         Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
-        Plot.line(series.filter((s) => !s.highlighted).flatMap((s) => s.points), { x: 'date', y: 'registered', z: 'serviceId', stroke: NHS_MID_GREY, strokeWidth: 1, strokeOpacity: 0.6 }),
+        Plot.line(
+          series.filter((s) => !s.highlighted).flatMap((s) => s.points),
+          { x: 'date', y: 'registered', z: 'serviceId', stroke: NHS_MID_GREY, strokeWidth: 1, strokeOpacity: 0.6 }
+        ),
         // Light colours (orange, light blue, tints) are under 3:1 on white: a dark casing keeps their lines visible.
         Plot.line(lowContrast, { x: 'date', y: 'registered', z: 'serviceId', stroke: NHS_DARK_GREY, strokeWidth: 4.5 }),
         Plot.line(
           highlighted.flatMap((s) => s.points),
-          { x: 'date', y: 'registered', z: 'serviceId', stroke: (p: Point) => colourOf.get(p.serviceId), strokeWidth: 2.5, className: 'uptake-trend-line' }
+          {
+            x: 'date',
+            y: 'registered',
+            z: 'serviceId',
+            stroke: (p: Point) => colourOf.get(p.serviceId),
+            strokeWidth: 2.5,
+            className: 'uptake-trend-line'
+          }
         ),
-        Plot.dot(highlighted.flatMap((s) => s.points), {
+        Plot.dot(
+          highlighted.flatMap((s) => s.points),
+          {
+            x: 'date',
+            y: 'registered',
+            r: 3.5,
+            fill: (p: Point) => colourOf.get(p.serviceId),
+            stroke: (p: Point) => (outlineFor(colourOf.get(p.serviceId)!) === 'none' ? 'white' : NHS_DARK_GREY),
+            title: (p: Point) => `${p.serviceName}, ${formatDate(p.asOf)}: ${formatCount(p.registered)} registered`
+          }
+        ),
+        Plot.text(endLabels, {
           x: 'date',
-          y: 'registered',
-          r: 3.5,
-          fill: (p: Point) => colourOf.get(p.serviceId),
-          stroke: (p: Point) => (outlineFor(colourOf.get(p.serviceId)!) === 'none' ? 'white' : NHS_DARK_GREY),
-          title: (p: Point) => `${p.serviceName}, ${formatDate(p.asOf)}: ${formatCount(p.registered)} registered`
-        }),
-        Plot.text(endLabels, { x: 'date', y: 'y', text: 'text', textAnchor: 'start', dx: 8, fill: NHS_BLACK, className: 'uptake-trend-label' })
+          y: 'y',
+          text: 'text',
+          textAnchor: 'start',
+          dx: 8,
+          fill: NHS_BLACK,
+          className: 'uptake-trend-label'
+        })
       ]
     },
     summary,
@@ -192,9 +260,11 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
 
 function trendSummary(dates: string[], series: Series[]): string {
   const [firstDate, lastDate] = [dates[0], dates[dates.length - 1]];
-  const period = dates.length === 1 ? `${formatDate(lastDate)} only` : `${formatDate(firstDate)} to ${formatDate(lastDate)}`;
+  const period =
+    dates.length === 1 ? `${formatDate(lastDate)} only` : `${formatDate(firstDate)} to ${formatDate(lastDate)}`;
   const parts = [`Line chart of patients registered by service, ${period}`];
-  const totalOn = (date: string) => series.reduce((sum, s) => sum + (s.points.find((p) => p.asOf === date)?.registered ?? 0), 0);
+  const totalOn = (date: string) =>
+    series.reduce((sum, s) => sum + (s.points.find((p) => p.asOf === date)?.registered ?? 0), 0);
   const [startTotal, endTotal] = [totalOn(firstDate), totalOn(lastDate)];
   if (dates.length === 1) parts.push(`total registered ${formatCount(endTotal)}`);
   else {
@@ -218,7 +288,9 @@ function trendSummary(dates: string[], series: Series[]): string {
     const rises = series
       .map((s) => ({ name: s.serviceName, change: s.last.registered - s.first.registered }))
       .sort((a, b) => b.change - a.change || a.name.localeCompare(b.name, 'en'));
-    parts.push(rises[0].change > 0 ? `largest rise ${rises[0].name} (${formatChange(rises[0].change)})` : 'no service rose');
+    parts.push(
+      rises[0].change > 0 ? `largest rise ${rises[0].name} (${formatChange(rises[0].change)})` : 'no service rose'
+    );
   }
   return `${parts.join('; ')}.`;
 }

@@ -93,14 +93,23 @@ export function renderSvg(options: Plot.PlotOptions, ariaLabel: string, labelled
   // the label allowed (TOOLCHAIN.md gotcha 3, verified with axe).
   element.querySelectorAll('g[aria-label]').forEach((g) => g.setAttribute('role', 'group'));
   const svg = element.outerHTML.replace(LABEL_PLACEHOLDER, () => escapeAttribute(labelledBy ?? ariaLabel));
-  if (COUNTER_IDS.test(svg)) throw new Error('A chart used a Plot option whose ids come from a global counter (clip, marker, waffle); it would not be deterministic');
+  if (COUNTER_IDS.test(svg))
+    throw new Error(
+      'A chart used a Plot option whose ids come from a global counter (clip, marker, waffle); it would not be deterministic'
+    );
   return svg;
 }
 
 /** A chart with nothing to plot: the same frame and size, with the reason written in it. */
 export function renderEmpty(message: string, width: number, height = 120): string {
   return renderSvg(
-    { width, height, x: { axis: null }, y: { axis: null }, marks: [Plot.frame({ stroke: '#AEB7BD' }), Plot.text([message], { frameAnchor: 'middle', fontSize: 14 })] },
+    {
+      width,
+      height,
+      x: { axis: null },
+      y: { axis: null },
+      marks: [Plot.frame({ stroke: '#AEB7BD' }), Plot.text([message], { frameAnchor: 'middle', fontSize: 14 })]
+    },
     message
   );
 }
@@ -163,7 +172,9 @@ export function marginForEndLabels(
     const plotWidth = width - marginLeft - marginRight;
     const overflow = Math.max(
       0,
-      ...ends.map((e) => marginLeft + ((e.x - lo) / (hi - lo || 1)) * plotWidth + gap + estimateTextWidth(e.label) - (width - 4))
+      ...ends.map(
+        (e) => marginLeft + ((e.x - lo) / (hi - lo || 1)) * plotWidth + gap + estimateTextWidth(e.label) - (width - 4)
+      )
     );
     if (overflow <= 0.5) break;
     marginRight += Math.ceil(overflow);

@@ -8,7 +8,17 @@
 import * as Plot from '@observablehq/plot';
 import type { ServiceSetupRow } from './rows.ts';
 import { setupPaths, type SetupPath } from './setup-path.ts';
-import { chartWidth, FONT_SIZE, marginForEndLabels, marginForLabels, renderEmpty, renderSvg, wrapText, type Chart, type ChartOptions } from './render.ts';
+import {
+  chartWidth,
+  FONT_SIZE,
+  marginForEndLabels,
+  marginForLabels,
+  renderEmpty,
+  renderSvg,
+  wrapText,
+  type Chart,
+  type ChartOptions
+} from './render.ts';
 import { formatCount, formatDate, formatMonths, listNames, plural } from './format.ts';
 import { hatchPatternMark, keyMark, layoutKey, type KeyItem } from './key.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE } from './palette.ts';
@@ -70,7 +80,13 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
   const paths = [...setup.paths].sort(byApproach);
   const bars: Bar[] = paths.map((p) => {
     const end = p.endMonth ?? p.approachedMonth ?? 0;
-    return { ...p, start: p.approachedMonth ?? end, end, label: statusLabel(p), labelAt: Math.max(end, p.plannedMonth ?? -Infinity) };
+    return {
+      ...p,
+      start: p.approachedMonth ?? end,
+      end,
+      label: statusLabel(p),
+      labelAt: Math.max(end, p.plannedMonth ?? -Infinity)
+    };
   });
   const drawn = bars.filter((b) => b.status !== 'not approached');
   const late = drawn.filter((b) => b.monthsLate != null);
@@ -83,10 +99,18 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
 
   const nameLines = new Map(bars.map((b) => [b.serviceId, wrapText(b.serviceName, d.maxLabelWidth)]));
   const marginLeft = marginForLabels([...nameLines.values()].flat(), d.maxLabelWidth + 14);
-  const rowHeight = Math.max(d.rowHeight, ...[...nameLines.values()].map((lines) => Math.ceil(lines.length * FONT_SIZE * 1.2 + 8)));
+  const rowHeight = Math.max(
+    d.rowHeight,
+    ...[...nameLines.values()].map((lines) => Math.ceil(lines.length * FONT_SIZE * 1.2 + 8))
+  );
 
   // Status labels sit right of each bar (and of a planned tick beyond it); the right margin grows to fit them.
-  const marginRight = marginForEndLabels(bars.map((b) => ({ x: b.labelAt, label: b.label })), [xMin, xMax], width, marginLeft);
+  const marginRight = marginForEndLabels(
+    bars.map((b) => ({ x: b.labelAt, label: b.label })),
+    [xMin, xMax],
+    width,
+    marginLeft
+  );
 
   const keyItems: KeyItem[] = [
     { label: 'live', swatch: { kind: 'filled', fill: NHS_BLUE } },
@@ -107,7 +131,15 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
       marginRight,
       marginBottom: d.marginBottom,
       marginLeft,
-      x: { domain: [xMin, xMax], ticks, tickFormat: (v: number) => formatCount(v), grid: true, label: `Months since programme launch (${formatDate(setup.launchedOn)})`, labelAnchor: 'center', labelArrow: 'none' },
+      x: {
+        domain: [xMin, xMax],
+        ticks,
+        tickFormat: (v: number) => formatCount(v),
+        grid: true,
+        label: `Months since programme launch (${formatDate(setup.launchedOn)})`,
+        labelAnchor: 'center',
+        labelArrow: 'none'
+      },
       y: {
         domain: bars.map((b) => b.serviceId),
         tickFormat: (id: string) => nameLines.get(id)!.join('\n'),
@@ -118,18 +150,24 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
       marks: [
         hatchPatternMark(hatchId, d.lateColour),
         keyMark(keyItems, width),
-        Plot.barX(drawn.filter((b) => b.status === 'live'), { x1: 'start', x2: 'end', y: 'serviceId', fill: NHS_BLUE, className: css.live, title: 'label' }),
-        Plot.barX(drawn.filter((b) => b.status === 'in setup'), {
-          x1: 'start',
-          x2: 'end',
-          y: 'serviceId',
-          fill: 'white',
-          stroke: NHS_BLUE,
-          strokeWidth: 2,
-          inset: 1,
-          className: css.open,
-          title: 'label'
-        }),
+        Plot.barX(
+          drawn.filter((b) => b.status === 'live'),
+          { x1: 'start', x2: 'end', y: 'serviceId', fill: NHS_BLUE, className: css.live, title: 'label' }
+        ),
+        Plot.barX(
+          drawn.filter((b) => b.status === 'in setup'),
+          {
+            x1: 'start',
+            x2: 'end',
+            y: 'serviceId',
+            fill: 'white',
+            stroke: NHS_BLUE,
+            strokeWidth: 2,
+            inset: 1,
+            className: css.open,
+            title: 'label'
+          }
+        ),
         // The late stretch (from the later of approach and plan, to go-live or the as-of date), drawn over the bar.
         Plot.barX(late, {
           x1: (b: Bar) => Math.max(b.start, b.plannedMonth!),
@@ -142,10 +180,27 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
           className: css.late,
           title: 'label'
         }),
-        Plot.tickX(bars.filter((b) => b.plannedMonth != null), { x: 'plannedMonth', y: 'serviceId', stroke: NHS_BLACK, strokeWidth: 3, className: css.planned }),
+        Plot.tickX(
+          bars.filter((b) => b.plannedMonth != null),
+          { x: 'plannedMonth', y: 'serviceId', stroke: NHS_BLACK, strokeWidth: 3, className: css.planned }
+        ),
         Plot.ruleX([setup.asOfMonth], { stroke: NHS_DARK_GREY, strokeDasharray: '4,3' }),
-        Plot.text([`as of ${formatDate(setup.asOf)}`], { x: setup.asOfMonth, frameAnchor: 'top', lineAnchor: 'bottom', dy: -6, fill: NHS_DARK_GREY }),
-        Plot.text(bars, { x: 'labelAt', y: 'serviceId', text: 'label', textAnchor: 'start', dx: 6, fill: NHS_BLACK, className: css.label })
+        Plot.text([`as of ${formatDate(setup.asOf)}`], {
+          x: setup.asOfMonth,
+          frameAnchor: 'top',
+          lineAnchor: 'bottom',
+          dy: -6,
+          fill: NHS_DARK_GREY
+        }),
+        Plot.text(bars, {
+          x: 'labelAt',
+          y: 'serviceId',
+          text: 'label',
+          textAnchor: 'start',
+          dx: 6,
+          fill: NHS_BLACK,
+          className: css.label
+        })
       ]
     },
     summary,
@@ -158,13 +213,19 @@ function timelineSummary(launchedOn: string, asOf: string, paths: SetupPath[]): 
   const count = (status: SetupPath['status']) => paths.filter((p) => p.status === status).length;
   const parts = [
     `Timeline of set-up by service in months since programme launch (${formatDate(launchedOn)}), to ${formatDate(asOf)}`,
-    [`${count('live')} of ${plural(paths.length, 'service')} live`, `${count('in setup')} in set-up`, `${count('not approached')} not approached`]
+    [
+      `${count('live')} of ${plural(paths.length, 'service')} live`,
+      `${count('in setup')} in set-up`,
+      `${count('not approached')} not approached`
+    ]
       .filter((part, i) => i === 0 || !part.startsWith('0 '))
       .join(', ')
   ];
   const live = paths.filter((p) => p.status === 'live' && p.monthsInSetup != null);
   if (live.length > 0) {
-    const bySetup = [...live].sort((a, b) => b.monthsInSetup! - a.monthsInSetup! || a.serviceName.localeCompare(b.serviceName, 'en'));
+    const bySetup = [...live].sort(
+      (a, b) => b.monthsInSetup! - a.monthsInSetup! || a.serviceName.localeCompare(b.serviceName, 'en')
+    );
     const longest = bySetup[0];
     const shortest = bySetup[bySetup.length - 1];
     parts.push(
@@ -173,22 +234,33 @@ function timelineSummary(launchedOn: string, asOf: string, paths: SetupPath[]): 
         : `longest from approach to live ${longest.serviceName} (${formatMonths(longest.monthsInSetup!)}), shortest ${shortest.serviceName} (${formatMonths(shortest.monthsInSetup!)})`
     );
   }
-  const mostLate = (list: SetupPath[]) => [...list].sort((a, b) => b.monthsLate! - a.monthsLate! || a.serviceName.localeCompare(b.serviceName, 'en'))[0];
+  const mostLate = (list: SetupPath[]) =>
+    [...list].sort((a, b) => b.monthsLate! - a.monthsLate! || a.serviceName.localeCompare(b.serviceName, 'en'))[0];
   const liveLate = paths.filter((p) => p.status === 'live' && p.monthsLate != null);
   if (liveLate.length > 0) {
     const latest = mostLate(liveLate);
-    parts.push(`${liveLate.length} went live later than planned, the latest ${latest.serviceName} (${formatMonths(latest.monthsLate!)} late)`);
+    parts.push(
+      `${liveLate.length} went live later than planned, the latest ${latest.serviceName} (${formatMonths(latest.monthsLate!)} late)`
+    );
   } else if (count('live') > 0) {
     parts.push('none went live later than planned');
   }
   const overdue = paths.filter((p) => p.status === 'in setup' && p.monthsLate != null);
   if (overdue.length > 0) {
     const worst = mostLate(overdue);
-    parts.push(`${overdue.length} not live past their planned date, the furthest behind ${worst.serviceName} (${formatMonths(worst.monthsLate!)} late)`);
+    parts.push(
+      `${overdue.length} not live past their planned date, the furthest behind ${worst.serviceName} (${formatMonths(worst.monthsLate!)} late)`
+    );
   }
-  const inSetup = paths.filter((p) => p.status === 'in setup').sort((a, b) => b.monthsInSetup! - a.monthsInSetup! || a.serviceName.localeCompare(b.serviceName, 'en'));
-  if (inSetup.length > 0) parts.push(`longest in set-up ${inSetup[0].serviceName} (${formatMonths(inSetup[0].monthsInSetup!)})`);
-  const notApproached = paths.filter((p) => p.status === 'not approached').map((p) => p.serviceName).sort((a, b) => a.localeCompare(b, 'en'));
+  const inSetup = paths
+    .filter((p) => p.status === 'in setup')
+    .sort((a, b) => b.monthsInSetup! - a.monthsInSetup! || a.serviceName.localeCompare(b.serviceName, 'en'));
+  if (inSetup.length > 0)
+    parts.push(`longest in set-up ${inSetup[0].serviceName} (${formatMonths(inSetup[0].monthsInSetup!)})`);
+  const notApproached = paths
+    .filter((p) => p.status === 'not approached')
+    .map((p) => p.serviceName)
+    .sort((a, b) => a.localeCompare(b, 'en'));
   if (notApproached.length > 0) parts.push(`not approached: ${listNames(notApproached)}`);
   return `${parts.join('; ')}.`;
 }

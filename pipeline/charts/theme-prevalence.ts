@@ -10,7 +10,16 @@
  * no database; the same rows always give the same SVG.
  */
 import * as Plot from '@observablehq/plot';
-import { chartWidth, FONT_SIZE, marginForLabels, renderEmpty, renderSvg, wrapText, type Chart, type ChartOptions } from './render.ts';
+import {
+  chartWidth,
+  FONT_SIZE,
+  marginForLabels,
+  renderEmpty,
+  renderSvg,
+  wrapText,
+  type Chart,
+  type ChartOptions
+} from './render.ts';
 import { listNames, plural } from './format.ts';
 import { keyMark, layoutKey, type KeyItem } from './key.ts';
 import { contrastRatio, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_WHITE } from './palette.ts';
@@ -57,7 +66,14 @@ interface Cell extends ThemePrevalenceRow {
 /** Linear mix of two #RRGGBB colours. */
 function mix(from: string, to: string, t: number): string {
   const channel = (hex: string, i: number) => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
-  return `#${[0, 1, 2].map((i) => Math.round(channel(from, i) + (channel(to, i) - channel(from, i)) * t).toString(16).padStart(2, '0')).join('').toUpperCase()}`;
+  return `#${[0, 1, 2]
+    .map((i) =>
+      Math.round(channel(from, i) + (channel(to, i) - channel(from, i)) * t)
+        .toString(16)
+        .padStart(2, '0')
+    )
+    .join('')
+    .toUpperCase()}`;
 }
 
 export function shadeFor(share: number): string {
@@ -84,7 +100,13 @@ export function themePrevalence(rows: readonly ThemePrevalenceRow[], options: Th
   const cells: Cell[] = rows.map((r) => {
     const share = r.participants_in_group > 0 ? r.participants_with_code / r.participants_in_group : 0;
     const fill = shadeFor(share);
-    return { ...r, share, fill, ink: share > 0 ? inkFor(fill) : NHS_DARK_GREY, label: r.participants_with_code > 0 ? `${r.participants_with_code} of ${r.participants_in_group}` : d.noneText };
+    return {
+      ...r,
+      share,
+      fill,
+      ink: share > 0 ? inkFor(fill) : NHS_DARK_GREY,
+      label: r.participants_with_code > 0 ? `${r.participants_with_code} of ${r.participants_in_group}` : d.noneText
+    };
   });
   const groupSize = new Map(cells.map((c) => [c.stakeholder_group, c.participants_in_group]));
   const codeLines = new Map(codes.map((code) => [code, wrapText(code, d.maxLabelWidth)]));
@@ -111,8 +133,21 @@ export function themePrevalence(rows: readonly ThemePrevalenceRow[], options: Th
       marginLeft,
       marginRight: 4,
       marginBottom: d.marginBottom,
-      x: { domain: groups, axis: 'top', tickSize: 0, label: null, tickFormat: (g: string) => headerLines.get(g)!.join('\n'), padding: 0 },
-      y: { domain: codes, tickSize: 0, label: null, tickFormat: (c: string) => codeLines.get(c)!.join('\n'), padding: 0 },
+      x: {
+        domain: groups,
+        axis: 'top',
+        tickSize: 0,
+        label: null,
+        tickFormat: (g: string) => headerLines.get(g)!.join('\n'),
+        padding: 0
+      },
+      y: {
+        domain: codes,
+        tickSize: 0,
+        label: null,
+        tickFormat: (c: string) => codeLines.get(c)!.join('\n'),
+        padding: 0
+      },
       color: { type: 'identity' },
       marks: [
         keyMark(keyItems, width),
@@ -122,7 +157,8 @@ export function themePrevalence(rows: readonly ThemePrevalenceRow[], options: Th
           fill: 'fill',
           stroke: '#AEB7BD',
           inset: 1,
-          title: (c: Cell) => `${c.code}, ${c.stakeholder_group}: ${c.participants_with_code} of ${plural(c.participants_in_group, 'participant')}`
+          title: (c: Cell) =>
+            `${c.code}, ${c.stakeholder_group}: ${c.participants_with_code} of ${plural(c.participants_in_group, 'participant')}`
         }),
         Plot.text(cells, { x: 'stakeholder_group', y: 'code', text: 'label', fill: 'ink', fontSize: FONT_SIZE })
       ]
@@ -134,19 +170,29 @@ export function themePrevalence(rows: readonly ThemePrevalenceRow[], options: Th
 }
 
 function prevalenceSummary(cells: Cell[], codes: string[], groups: string[]): string {
-  const participants = [...new Map(cells.map((c) => [c.stakeholder_group, c.participants_in_group])).values()].reduce((a, b) => a + b, 0);
+  const participants = [...new Map(cells.map((c) => [c.stakeholder_group, c.participants_in_group])).values()].reduce(
+    (a, b) => a + b,
+    0
+  );
   const parts = [
     `Heatmap of how many participants in each stakeholder group raised each code; ${plural(codes.length, 'code')} across ${plural(groups.length, 'group')} of ${plural(participants, 'interviewed participant')}`
   ];
   const byCode = codes.map((code) => {
     const mine = cells.filter((c) => c.code === code);
-    return { code, people: mine.reduce((n, c) => n + c.participants_with_code, 0), groups: mine.filter((c) => c.participants_with_code > 0).map((c) => c.stakeholder_group) };
+    return {
+      code,
+      people: mine.reduce((n, c) => n + c.participants_with_code, 0),
+      groups: mine.filter((c) => c.participants_with_code > 0).map((c) => c.stakeholder_group)
+    };
   });
   const widest = [...byCode].sort((a, b) => b.groups.length - a.groups.length || b.people - a.people)[0];
   if (widest.people === 0) return `${parts[0]}; no code has been applied yet.`;
-  parts.push(`raised in the most groups: ${widest.code} (${plural(widest.people, 'participant')} in ${plural(widest.groups.length, 'group')}: ${listNames(widest.groups, 6)})`);
+  parts.push(
+    `raised in the most groups: ${widest.code} (${plural(widest.people, 'participant')} in ${plural(widest.groups.length, 'group')}: ${listNames(widest.groups, 6)})`
+  );
   const full = cells.filter((c) => c.participants_in_group > 0 && c.share === 1 && c.participants_in_group > 1);
-  if (full.length) parts.push(`raised by everyone in the group: ${listNames(full.map((c) => `${c.code} (${c.stakeholder_group})`))}`);
+  if (full.length)
+    parts.push(`raised by everyone in the group: ${listNames(full.map((c) => `${c.code} (${c.stakeholder_group})`))}`);
   const none = byCode.filter((c) => c.people === 0);
   if (none.length) parts.push(`not raised yet: ${plural(none.length, 'code')}`);
   return `${parts.join('; ')}.`;

@@ -9,7 +9,16 @@
 import * as Plot from '@observablehq/plot';
 import { toCount, type UptakeFunnelRow } from './rows.ts';
 import { toIsoDate } from './dates.ts';
-import { chartWidth, FONT_SIZE, marginForEndLabels, renderEmpty, renderSvg, wrapText, type Chart, type ChartOptions } from './render.ts';
+import {
+  chartWidth,
+  FONT_SIZE,
+  marginForEndLabels,
+  renderEmpty,
+  renderSvg,
+  wrapText,
+  type Chart,
+  type ChartOptions
+} from './render.ts';
 import { formatCount, formatDate, formatPercent, listNames } from './format.ts';
 import { NHS_BLACK, NHS_COLOURS, NHS_DARK_GREY, outlineFor } from './palette.ts';
 
@@ -62,14 +71,23 @@ export function serviceFunnels(rows: readonly UptakeFunnelRow[], asOf: string): 
       const carer = toCount(row.shared_with_carer);
       const professional = toCount(row.shared_with_professional);
       const sharing =
-        toCount(row.shared_with_anyone_max) ?? (carer == null && professional == null ? null : Math.max(carer ?? 0, professional ?? 0));
+        toCount(row.shared_with_anyone_max) ??
+        (carer == null && professional == null ? null : Math.max(carer ?? 0, professional ?? 0));
       return {
         serviceId: row.service_id,
         serviceName: row.service_name,
-        counts: { approached: toCount(row.approached), consented: toCount(row.consented), registered: toCount(row.registered), sharing }
+        counts: {
+          approached: toCount(row.approached),
+          consented: toCount(row.consented),
+          registered: toCount(row.registered),
+          sharing
+        }
       };
     })
-    .sort((a, b) => (b.counts.approached ?? -1) - (a.counts.approached ?? -1) || a.serviceName.localeCompare(b.serviceName, 'en'));
+    .sort(
+      (a, b) =>
+        (b.counts.approached ?? -1) - (a.counts.approached ?? -1) || a.serviceName.localeCompare(b.serviceName, 'en')
+    );
 }
 
 /** No patients at any stage (zero or not reported throughout). */
@@ -92,7 +110,15 @@ function funnelBars(funnel: ServiceFunnel): FunnelBar[] {
         : previous == null || rateOfPrevious == null
           ? formatCount(count)
           : `${formatCount(count)} (${formatPercent(rateOfPrevious)} of ${previous})`;
-    return { serviceId: funnel.serviceId, serviceName: funnel.serviceName, stage, count, rateOfPrevious, label, colour: NHS_COLOURS[i] };
+    return {
+      serviceId: funnel.serviceId,
+      serviceName: funnel.serviceName,
+      stage,
+      count,
+      rateOfPrevious,
+      label,
+      colour: NHS_COLOURS[i]
+    };
   });
 }
 
@@ -108,10 +134,16 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
   // Services with no patients at any stage would each take five empty rows; they are named once, under the chart.
   const active = funnels.filter((f) => !isIdle(f));
   const idle = funnels.filter(isIdle).map((f) => f.serviceName);
-  const idleNote = idle.length === 0 ? [] : wrapText(`No patients yet: ${listNames(idle, d.idleNamesLimit)}.`, width - 8);
+  const idleNote =
+    idle.length === 0 ? [] : wrapText(`No patients yet: ${listNames(idle, d.idleNamesLimit)}.`, width - 8);
   const bars = active.flatMap(funnelBars);
   const xMax = Math.max(1, ...bars.map((b) => b.count ?? 0));
-  const marginRight = marginForEndLabels(bars.map((b) => ({ x: b.count ?? 0, label: b.label })), [0, xMax], width, d.marginLeft);
+  const marginRight = marginForEndLabels(
+    bars.map((b) => ({ x: b.count ?? 0, label: b.label })),
+    [0, xMax],
+    width,
+    d.marginLeft
+  );
   const bands = Math.max(1, active.length) * (UPTAKE_FUNNEL_STAGES.length + 2) - 1;
   const marginBottom = d.marginBottom + (idleNote.length > 0 ? 14 + idleNote.length * d.noteLineHeight : 0);
   const height = d.marginTop + bands * d.bandHeight + marginBottom;
@@ -125,7 +157,15 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
       marginRight,
       marginBottom,
       marginLeft: d.marginLeft,
-      x: { domain: [0, xMax], grid: true, label: 'Patients', labelAnchor: 'center', labelArrow: 'none', labelOffset: d.marginBottom - 6, tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '') },
+      x: {
+        domain: [0, xMax],
+        grid: true,
+        label: 'Patients',
+        labelAnchor: 'center',
+        labelArrow: 'none',
+        labelOffset: d.marginBottom - 6,
+        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+      },
       y: {
         // A blank band between blocks keeps each heading with its own bars.
         domain: active.flatMap((f, i) => [
@@ -133,7 +173,8 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
           headingKey(f.serviceId),
           ...UPTAKE_FUNNEL_STAGES.map((stage) => stageKey(f.serviceId, stage))
         ]),
-        tickFormat: (key: string) => (UPTAKE_FUNNEL_STAGES as readonly string[]).includes(stageOfKey(key)) ? stageOfKey(key) : '',
+        tickFormat: (key: string) =>
+          (UPTAKE_FUNNEL_STAGES as readonly string[]).includes(stageOfKey(key)) ? stageOfKey(key) : '',
         tickSize: 0,
         label: null,
         padding: 0.15
@@ -142,16 +183,27 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
       marks: [
         // First, so the service names' white halo covers it.
         Plot.ruleX([0], { stroke: NHS_DARK_GREY }),
-        Plot.barX(bars.filter((b) => b.count != null), {
-          x: 'count',
+        Plot.barX(
+          bars.filter((b) => b.count != null),
+          {
+            x: 'count',
+            y: (b: FunnelBar) => stageKey(b.serviceId, b.stage),
+            fill: 'colour',
+            // Orange is under 3:1 against white (WCAG 1.4.11): give it a dark outline; others are outlined in their own colour.
+            stroke: (b: FunnelBar) => (outlineFor(b.colour) === 'none' ? b.colour : outlineFor(b.colour)),
+            className: 'uptake-funnel-bar',
+            title: (b: FunnelBar) => `${b.serviceName}, ${b.stage}: ${b.label}`
+          }
+        ),
+        Plot.text(bars, {
+          x: (b: FunnelBar) => b.count ?? 0,
           y: (b: FunnelBar) => stageKey(b.serviceId, b.stage),
-          fill: 'colour',
-          // Orange is under 3:1 against white (WCAG 1.4.11): give it a dark outline; others are outlined in their own colour.
-          stroke: (b: FunnelBar) => (outlineFor(b.colour) === 'none' ? b.colour : outlineFor(b.colour)),
-          className: 'uptake-funnel-bar',
-          title: (b: FunnelBar) => `${b.serviceName}, ${b.stage}: ${b.label}`
+          text: 'label',
+          textAnchor: 'start',
+          dx: 5,
+          fill: NHS_BLACK,
+          className: 'uptake-funnel-label'
         }),
-        Plot.text(bars, { x: (b: FunnelBar) => b.count ?? 0, y: (b: FunnelBar) => stageKey(b.serviceId, b.stage), text: 'label', textAnchor: 'start', dx: 5, fill: NHS_BLACK, className: 'uptake-funnel-label' }),
         // The service's name heads its block, starting at the SVG's left edge above the stage names.
         Plot.text(active, {
           x: 0,
@@ -201,10 +253,13 @@ function funnelSummary(asOf: string, funnels: ServiceFunnel[]): string {
   if (rated.length === 1) parts.push(`registration rate ${rated[0].name} ${formatPercent(rated[0].rate)}`);
   if (rated.length > 1) {
     const [highest, lowest] = [rated[0], rated[rated.length - 1]];
-    parts.push(`highest registration rate ${highest.name} (${formatPercent(highest.rate)}), lowest ${lowest.name} (${formatPercent(lowest.rate)})`);
+    parts.push(
+      `highest registration rate ${highest.name} (${formatPercent(highest.rate)}), lowest ${lowest.name} (${formatPercent(lowest.rate)})`
+    );
   }
   const most = funnels[0];
-  if (most.counts.approached) parts.push(`most approached ${most.serviceName} (${formatCount(most.counts.approached)})`);
+  if (most.counts.approached)
+    parts.push(`most approached ${most.serviceName} (${formatCount(most.counts.approached)})`);
   const idle = funnels.filter(isIdle).map((f) => f.serviceName);
   if (idle.length > 0) parts.push(`no patients yet: ${listNames(idle)}`);
   return `${parts.join('; ')}.`;

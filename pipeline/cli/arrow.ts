@@ -48,7 +48,8 @@ import { writeFileAtomic } from './atomic-write.ts';
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-type NumberArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
+type NumberArray =
+  Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
 type BigArray = BigInt64Array | BigUint64Array;
 
 /** A fixed-width column built directly from a typed array and a validity bitmap: exact, and fast for large results. */
@@ -112,14 +113,26 @@ function columnToVector(column: ResultColumn): Vector {
     case DuckDBTypeId.DOUBLE:
       return fixedWidth(new Float64(), column, new Float64Array(n), plainNumber);
     case DuckDBTypeId.DECIMAL:
-      return fixedWidth(new Float64(), column, new Float64Array(n), (value) => (value as DuckDBDecimalValue).toDouble());
+      return fixedWidth(new Float64(), column, new Float64Array(n), (value) =>
+        (value as DuckDBDecimalValue).toDouble()
+      );
     case DuckDBTypeId.DATE:
       // Both count days since 1970-01-01, so the value carries over exactly.
       return fixedWidth(new DateDay(), column, new Int32Array(n), (value) => (value as DuckDBDateValue).days);
     case DuckDBTypeId.TIMESTAMP:
-      return fixedWidth(new Timestamp(TimeUnit.MICROSECOND), column, new BigInt64Array(n), (value) => (value as DuckDBTimestampValue).micros);
+      return fixedWidth(
+        new Timestamp(TimeUnit.MICROSECOND),
+        column,
+        new BigInt64Array(n),
+        (value) => (value as DuckDBTimestampValue).micros
+      );
     case DuckDBTypeId.TIMESTAMP_TZ:
-      return fixedWidth(new Timestamp(TimeUnit.MICROSECOND, 'UTC'), column, new BigInt64Array(n), (value) => (value as DuckDBTimestampTZValue).micros);
+      return fixedWidth(
+        new Timestamp(TimeUnit.MICROSECOND, 'UTC'),
+        column,
+        new BigInt64Array(n),
+        (value) => (value as DuckDBTimestampTZValue).micros
+      );
     default:
       return vectorFromArray(column.values.map(valueAsText), new Utf8());
   }

@@ -42,10 +42,14 @@ export function formatAudit(rows: AuditRow[]): string {
     action: Math.max(4, ...rows.map((r) => r.action.length)),
     outcome: 7
   };
-  const lines = [`${'when (UTC)'.padEnd(19)}  ${'who'.padEnd(widths.who)}  ${'what'.padEnd(widths.action)}  outcome  target — detail`];
+  const lines = [
+    `${'when (UTC)'.padEnd(19)}  ${'who'.padEnd(widths.who)}  ${'what'.padEnd(widths.action)}  outcome  target — detail`
+  ];
   for (const r of rows) {
     const tail = [r.target, r.detail].filter(Boolean).join(' — ');
-    lines.push(`${r.occurredAt}  ${who(r).padEnd(widths.who)}  ${r.action.padEnd(widths.action)}  ${r.outcome.padEnd(widths.outcome)}  ${tail}`.trimEnd());
+    lines.push(
+      `${r.occurredAt}  ${who(r).padEnd(widths.who)}  ${r.action.padEnd(widths.action)}  ${r.outcome.padEnd(widths.outcome)}  ${tail}`.trimEnd()
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -61,10 +65,18 @@ export function registerAuditCommand(program: Command, run: Run, effects: CliEff
     .option('--json', 'print an array of events')
     .action(async function (this: Command) {
       const options = this.opts<AuditOptions>();
-      await run(async (db) => {
-        const rows = await readAuditForCli(db, { since: options.since, until: options.until, actor: options.actor, action: options.action });
-        effects.stdout.write(options.json ? JSON.stringify(rows, null, 2) + '\n' : formatAudit(rows));
-        return EXIT.ok;
-      }, () => Boolean(options.json))();
+      await run(
+        async (db) => {
+          const rows = await readAuditForCli(db, {
+            since: options.since,
+            until: options.until,
+            actor: options.actor,
+            action: options.action
+          });
+          effects.stdout.write(options.json ? JSON.stringify(rows, null, 2) + '\n' : formatAudit(rows));
+          return EXIT.ok;
+        },
+        () => Boolean(options.json)
+      )();
     });
 }

@@ -79,10 +79,17 @@ async function listRelations(connection: DuckDBConnection): Promise<Relation[]> 
   return rows.map((row) => ({ name: row.name, kind: row.kind, partitionable: row.partitionable }));
 }
 
-
-async function exportRelation(connection: DuckDBConnection, relation: Relation, format: ExportFormat, folder: string): Promise<ExportedRelation> {
+async function exportRelation(
+  connection: DuckDBConnection,
+  relation: Relation,
+  format: ExportFormat,
+  folder: string
+): Promise<ExportedRelation> {
   const source = `SELECT * FROM ${quoteIdentifier(relation.name)}`;
-  const [{ rows }] = await queryRows<{ rows: number }>(connection, `SELECT CAST(count(*) AS INTEGER) AS rows FROM ${quoteIdentifier(relation.name)}`);
+  const [{ rows }] = await queryRows<{ rows: number }>(
+    connection,
+    `SELECT CAST(count(*) AS INTEGER) AS rows FROM ${quoteIdentifier(relation.name)}`
+  );
   const partitioned = format === 'parquet' && relation.partitionable && !NOT_PARTITIONED.has(relation.name);
   const path = partitioned ? relation.name : `${relation.name}.${format}`;
   const target = join(folder, path);
@@ -90,7 +97,12 @@ async function exportRelation(connection: DuckDBConnection, relation: Relation, 
     const reader = await connection.runAndReadAll(source);
     writeFileSync(target, resultAsArrowFile(resultTableFrom(reader)));
   } else {
-    const options = format === 'csv' ? 'FORMAT csv, HEADER true' : partitioned ? 'FORMAT parquet, PARTITION_BY (as_of)' : 'FORMAT parquet';
+    const options =
+      format === 'csv'
+        ? 'FORMAT csv, HEADER true'
+        : partitioned
+          ? 'FORMAT parquet, PARTITION_BY (as_of)'
+          : 'FORMAT parquet';
     await connection.run(`COPY (${source}) TO ${quoteLiteral(target)} (${options})`);
     // An empty relation writes no partitions; the empty folder still tells a reader the relation exists.
     if (partitioned) mkdirSync(target, { recursive: true });
@@ -103,7 +115,9 @@ function checkReplaceable(folder: string): void {
   if (!existsSync(folder)) return;
   const entries = readdirSync(folder);
   if (entries.length > 0 && !entries.includes(EXPORT_MANIFEST)) {
-    throw new UsageError(`${folder} already holds files that are not an Uptake export; choose an empty or new folder for --out.`);
+    throw new UsageError(
+      `${folder} already holds files that are not an Uptake export; choose an empty or new folder for --out.`
+    );
   }
 }
 
@@ -121,7 +135,10 @@ export async function exportWarehouse(dbPath: string, format: ExportFormat, out:
       relations.push(await exportRelation(warehouse.connection, relation, format, temporary));
     }
     const summary: ExportSummary = { format, folder, database: dbPath, relations };
-    writeFileSync(join(temporary, EXPORT_MANIFEST), JSON.stringify({ ...summary, exportedAt: new Date().toISOString() }, null, 2) + '\n');
+    writeFileSync(
+      join(temporary, EXPORT_MANIFEST),
+      JSON.stringify({ ...summary, exportedAt: new Date().toISOString() }, null, 2) + '\n'
+    );
     // Swap: the old export steps aside, the new one takes its name, then the old one goes.
     if (existsSync(folder)) renameSync(folder, previous);
     renameSync(temporary, folder);
@@ -141,12 +158,18 @@ export function formatExportSummary(summary: ExportSummary): string {
   const lines = [`Exported ${summary.relations.length} tables and views to ${summary.folder} (${summary.format}):`];
   for (const r of summary.relations) {
     const shown = r.partitionedBy ? `${r.path}/` : r.path;
-    lines.push(`  ${shown.padEnd(width)}  ${String(r.rows).padStart(8)} ${r.rows === 1 ? 'row ' : 'rows'}${r.partitionedBy ? `  partitioned by ${r.partitionedBy}` : ''}`);
+    lines.push(
+      `  ${shown.padEnd(width)}  ${String(r.rows).padStart(8)} ${r.rows === 1 ? 'row ' : 'rows'}${r.partitionedBy ? `  partitioned by ${r.partitionedBy}` : ''}`
+    );
   }
   return lines.join('\n') + '\n';
 }
 
-export async function exportCommand(dbPath: string, options: { format: string; out: string }, effects: CliEffects): Promise<ExitCode> {
+export async function exportCommand(
+  dbPath: string,
+  options: { format: string; out: string },
+  effects: CliEffects
+): Promise<ExitCode> {
   if (!EXPORT_FORMATS.includes(options.format as ExportFormat)) {
     throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not "${options.format}".`);
   }

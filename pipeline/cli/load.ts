@@ -9,7 +9,14 @@ import { existsSync } from 'node:fs';
 import type { CliEffects } from './effects.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';
 import { loadProgress, terminalBar } from './progress.ts';
-import { formatProblem, loadPaths, LoadUsageError, type FileSummary, type LoadReport, type Problem } from '../load/load.ts';
+import {
+  formatProblem,
+  loadPaths,
+  LoadUsageError,
+  type FileSummary,
+  type LoadReport,
+  type Problem
+} from '../load/load.ts';
 import { ProfileError, resolveProfile } from '../load/profile.ts';
 import { defaultRawDir } from '../load/raw-store.ts';
 import { openWarehouse } from '../warehouse/open.ts';
@@ -68,7 +75,9 @@ export function formatLoadReport(report: LoadReport, dbPath: string, quietIfLoad
     out.push(`Loaded ${plural(report.loaded.length, 'file')} into ${dbPath} (batch ${report.batchId}):`);
     out.push(...fileLines(report.loaded, true));
     if (report.skipped.length) {
-      out.push(`Skipped ${plural(report.skipped.length, 'file')} already loaded (same content): ${report.skipped.map((f) => f.file).join(', ')}`);
+      out.push(
+        `Skipped ${plural(report.skipped.length, 'file')} already loaded (same content): ${report.skipped.map((f) => f.file).join(', ')}`
+      );
     }
   }
   if (warnings.length) out.push(`Warnings (not blocking):`, ...problemLines(warnings));
@@ -77,7 +86,13 @@ export function formatLoadReport(report: LoadReport, dbPath: string, quietIfLoad
 
 /** What `--json` prints: exactly this one object. */
 export function loadReportJson(report: LoadReport) {
-  return { outcome: report.outcome, batchId: report.batchId, loaded: report.loaded, skipped: report.skipped, problems: report.problems };
+  return {
+    outcome: report.outcome,
+    batchId: report.batchId,
+    loaded: report.loaded,
+    skipped: report.skipped,
+    problems: report.problems
+  };
 }
 
 /** Mistakes in the command line are reported before the database is opened, so they never wait on a lock. */
@@ -92,7 +107,12 @@ function checkArguments(paths: string[], options: LoadCommandOptions): void {
   }
 }
 
-export async function loadCommand(dbPath: string, paths: string[], options: LoadCommandOptions, effects: CliEffects): Promise<ExitCode> {
+export async function loadCommand(
+  dbPath: string,
+  paths: string[],
+  options: LoadCommandOptions,
+  effects: CliEffects
+): Promise<ExitCode> {
   checkArguments(paths, options);
   const progress = loadProgress({
     enabled: effects.isTTY && !options.json && effects.progressStream !== undefined,
@@ -101,7 +121,11 @@ export async function loadCommand(dbPath: string, paths: string[], options: Load
   const warehouse = await openWarehouse(dbPath);
   let report: LoadReport;
   try {
-    report = await loadPaths(warehouse, paths, { profile: options.profile, rawDir: defaultRawDir(dbPath), onProgress: progress.onProgress });
+    report = await loadPaths(warehouse, paths, {
+      profile: options.profile,
+      rawDir: defaultRawDir(dbPath),
+      onProgress: progress.onProgress
+    });
     await recordAudit(warehouse.connection, { actor: cliActor(), source: 'cli', ...loadAuditEvent(report, paths) });
   } catch (error) {
     // A missing path or an unknown profile is the caller's mistake, not a failed load.

@@ -4,7 +4,9 @@ import { openWarehouse, type Warehouse } from '../warehouse/open.ts';
 
 export class NoWarehouseError extends Error {
   constructor(readonly path: string) {
-    super(`There is no warehouse at ${path} yet: load files first with \`uptake load <file|folder>\` (or pick another with --db).`);
+    super(
+      `There is no warehouse at ${path} yet: load files first with \`uptake load <file|folder>\` (or pick another with --db).`
+    );
     this.name = 'NoWarehouseError';
   }
 }

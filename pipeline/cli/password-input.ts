@@ -22,7 +22,9 @@ export async function readPassword(options: { passwordFile?: string }, source: P
     try {
       text = readFileSync(options.passwordFile, 'utf8');
     } catch (error) {
-      throw new UsageError(`The password file ${options.passwordFile} could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+      throw new UsageError(
+        `The password file ${options.passwordFile} could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`
+      );
     }
     return firstLine(text);
   }

@@ -18,7 +18,9 @@ import { registerAuditCommand } from './audit.ts';
 import { statusCommand } from './status.ts';
 import { databasePath } from '../warehouse/open.ts';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export async function runCli(argv: string[], effects: CliEffects): Promise<ExitCode> {
   let exitCode: ExitCode = EXIT.ok;
@@ -34,7 +36,10 @@ export async function runCli(argv: string[], effects: CliEffects): Promise<ExitC
       const line = describeError(error, debug);
       effects.stderr.write(`uptake: ${line}\n`);
       // --json promises one JSON object on stdout, failure included, so a script never parses an empty stream.
-      if (json?.()) effects.stdout.write(JSON.stringify({ outcome: 'error', exitCode, error: describeError(error, false) }, null, 2) + '\n');
+      if (json?.())
+        effects.stdout.write(
+          JSON.stringify({ outcome: 'error', exitCode, error: describeError(error, false) }, null, 2) + '\n'
+        );
     }
   };
 
@@ -52,12 +57,18 @@ export async function runCli(argv: string[], effects: CliEffects): Promise<ExitC
     .command('load')
     .description('check exports, then load them all in one transaction (or nothing)')
     .argument('<paths...>', 'files or folders (a folder loads every CSV, XLSX and JSON file in it)')
-    .option('--profile <name|file>', 'source profile: a built-in name or a profile JSON file (default: Uptake templates)')
+    .option(
+      '--profile <name|file>',
+      'source profile: a built-in name or a profile JSON file (default: Uptake templates)'
+    )
     .option('--json', 'print one JSON object: outcome, batchId, loaded, skipped, problems')
     .addOption(new Option('--quiet-if-loaded', 'print nothing when every file was loaded before').hideHelp())
     .action(async function (this: Command, paths: string[]) {
       const options = this.opts<{ profile?: string; json?: boolean; quietIfLoaded?: boolean }>();
-      await run((db) => loadCommand(db, paths, options, effects), () => Boolean(options.json))();
+      await run(
+        (db) => loadCommand(db, paths, options, effects),
+        () => Boolean(options.json)
+      )();
     });
 
   program

@@ -44,7 +44,11 @@ const realTimer = (callback: () => void, ms: number) => {
   return () => clearTimeout(timer);
 };
 
-const PHASE_WORDS: Record<LoadProgressEvent['phase'], string> = { read: 'reading', check: 'checking', write: 'writing' };
+const PHASE_WORDS: Record<LoadProgressEvent['phase'], string> = {
+  read: 'reading',
+  check: 'checking',
+  write: 'writing'
+};
 
 export function terminalBar(stream: NodeJS.WritableStream): ProgressBar {
   return new cliProgress.SingleBar(

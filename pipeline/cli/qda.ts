@@ -62,32 +62,57 @@ export function formatImportReport(report: ImportReport, file: string): string {
   return lines.join('\n') + '\n';
 }
 
-export async function qdaImportCommand(dbPath: string, file: string, options: { crlf?: 'auto' | 'two' | 'one'; json?: boolean }, effects: CliEffects): Promise<ExitCode> {
+export async function qdaImportCommand(
+  dbPath: string,
+  file: string,
+  options: { crlf?: 'auto' | 'two' | 'one'; json?: boolean },
+  effects: CliEffects
+): Promise<ExitCode> {
   requireFile(file);
-  if (!/\.(qdpx|qdc)$/i.test(file)) throw new UsageError(`Import a .qdpx (project) or .qdc (codebook) file, not "${file}".`);
+  if (!/\.(qdpx|qdc)$/i.test(file))
+    throw new UsageError(`Import a .qdpx (project) or .qdc (codebook) file, not "${file}".`);
   const warehouse = await openWarehouse(dbPath);
   try {
-    const report = await importRefiFile(warehouse.connection, file, { crlfCounting: options.crlf ?? 'auto', actor: { user: effects.env.USER ? `cli:${effects.env.USER}` : 'cli' } });
-    effects.stdout.write(options.json ? JSON.stringify({ outcome: 'imported', file, ...report }, null, 2) + '\n' : formatImportReport(report, file));
+    const report = await importRefiFile(warehouse.connection, file, {
+      crlfCounting: options.crlf ?? 'auto',
+      actor: { user: effects.env.USER ? `cli:${effects.env.USER}` : 'cli' }
+    });
+    effects.stdout.write(
+      options.json
+        ? JSON.stringify({ outcome: 'imported', file, ...report }, null, 2) + '\n'
+        : formatImportReport(report, file)
+    );
     return EXIT.ok;
   } finally {
     warehouse.close();
   }
 }
 
-export async function qdaExportCommand(dbPath: string, options: { out: string; name?: string; json?: boolean }, effects: CliEffects): Promise<ExitCode> {
+export async function qdaExportCommand(
+  dbPath: string,
+  options: { out: string; name?: string; json?: boolean },
+  effects: CliEffects
+): Promise<ExitCode> {
   const extension = extname(options.out).toLowerCase();
-  if (extension !== '.qdpx' && extension !== '.qdc') throw new UsageError(`--out must end in .qdpx (project) or .qdc (codebook), not "${options.out}".`);
+  if (extension !== '.qdpx' && extension !== '.qdc')
+    throw new UsageError(`--out must end in .qdpx (project) or .qdc (codebook), not "${options.out}".`);
   const warehouse = await openWarehouse(dbPath);
   try {
     const result = await exportRefiFile(warehouse.connection, options.out, { name: options.name });
     if (options.json) {
-      effects.stdout.write(JSON.stringify({ outcome: 'exported', file: options.out, counts: result.counts, warnings: result.warnings }, null, 2) + '\n');
+      effects.stdout.write(
+        JSON.stringify(
+          { outcome: 'exported', file: options.out, counts: result.counts, warnings: result.warnings },
+          null,
+          2
+        ) + '\n'
+      );
     } else {
       const c = result.counts;
-      const what = extension === '.qdc'
-        ? `${plural(c.codes, 'code')} and categories`
-        : `${plural(c.sources, 'transcript')}, ${plural(c.cases, 'participant')}, ${plural(c.codes, 'code')} and categories, ${plural(c.codings, 'coding')}, ${plural(c.notes, 'memo')}, ${plural(c.cells, 'matrix cell')}`;
+      const what =
+        extension === '.qdc'
+          ? `${plural(c.codes, 'code')} and categories`
+          : `${plural(c.sources, 'transcript')}, ${plural(c.cases, 'participant')}, ${plural(c.codes, 'code')} and categories, ${plural(c.codings, 'coding')}, ${plural(c.notes, 'memo')}, ${plural(c.cells, 'matrix cell')}`;
       effects.stdout.write(`Wrote ${options.out}: ${what}.\n${result.warnings.map((w) => `Note: ${w}`).join('\n')}\n`);
     }
     return EXIT.ok;
@@ -97,16 +122,28 @@ export async function qdaExportCommand(dbPath: string, options: { out: string; n
 }
 
 export function registerQdaCommand(program: Command, run: Run, effects: CliEffects): void {
-  const qda = program.command('qda').description('exchange the interviews workbench with NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA)');
+  const qda = program
+    .command('qda')
+    .description('exchange the interviews workbench with NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA)');
   qda
     .command('import')
-    .description('import a REFI-QDA project (.qdpx) or codebook (.qdc), listing every deviation and everything not carried')
+    .description(
+      'import a REFI-QDA project (.qdpx) or codebook (.qdc), listing every deviation and everything not carried'
+    )
     .argument('<file>', 'a .qdpx or .qdc file')
-    .addOption(new Option('--crlf <counting>', 'how selection positions count a CRLF line break: auto (ATLAS.ti one, others two), two, one').choices(['auto', 'two', 'one']))
+    .addOption(
+      new Option(
+        '--crlf <counting>',
+        'how selection positions count a CRLF line break: auto (ATLAS.ti one, others two), two, one'
+      ).choices(['auto', 'two', 'one'])
+    )
     .option('--json', 'print the report as JSON')
     .action(async function (this: Command, file: string) {
       const options = this.opts<{ crlf?: 'auto' | 'two' | 'one'; json?: boolean }>();
-      await run((db) => qdaImportCommand(db, file, options, effects), () => Boolean(options.json))();
+      await run(
+        (db) => qdaImportCommand(db, file, options, effects),
+        () => Boolean(options.json)
+      )();
     });
   qda
     .command('export')
@@ -116,7 +153,10 @@ export function registerQdaCommand(program: Command, run: Run, effects: CliEffec
     .option('--json', 'print counts and data-loss warnings as JSON')
     .action(async function (this: Command) {
       const options = this.opts<{ out: string; name?: string; json?: boolean }>();
-      await run((db) => qdaExportCommand(db, options, effects), () => Boolean(options.json))();
+      await run(
+        (db) => qdaExportCommand(db, options, effects),
+        () => Boolean(options.json)
+      )();
     });
 }
 
@@ -143,8 +183,18 @@ async function proposalLines(path: string, result: FileImportResult): Promise<st
   });
 }
 
-export async function transcriptsImportCommand(dbPath: string, files: string[], options: TranscriptsImportOptions, effects: CliEffects): Promise<ExitCode> {
-  for (const f of [...files, ...(options.participants ? [options.participants] : []), ...(options.names ? [options.names] : [])]) requireFile(f);
+export async function transcriptsImportCommand(
+  dbPath: string,
+  files: string[],
+  options: TranscriptsImportOptions,
+  effects: CliEffects
+): Promise<ExitCode> {
+  for (const f of [
+    ...files,
+    ...(options.participants ? [options.participants] : []),
+    ...(options.names ? [options.names] : [])
+  ])
+    requireFile(f);
   const names = options.names ? parseNamesList(readFileSync(options.names, 'utf8')) : [];
   const book = options.keyOut && existsSync(options.keyOut) ? readKeyFile(options.keyOut) : new PseudonymBook();
   const warehouse = await openWarehouse(dbPath);
@@ -152,29 +202,62 @@ export async function transcriptsImportCommand(dbPath: string, files: string[], 
     if (options.participants) {
       const loaded = await importParticipantsCsv(warehouse.connection, options.participants);
       if (loaded.problems.length) {
-        effects.stderr.write(`${options.participants}: ${plural(loaded.problems.length, 'problem')}; nothing was imported.\n` +
-          loaded.problems.map((p) => `  ${options.participants}:${p.row}:${p.column}: ${p.value} — ${p.message}`).join('\n') + '\n');
+        effects.stderr.write(
+          `${options.participants}: ${plural(loaded.problems.length, 'problem')}; nothing was imported.\n` +
+            loaded.problems
+              .map((p) => `  ${options.participants}:${p.row}:${p.column}: ${p.value} — ${p.message}`)
+              .join('\n') +
+            '\n'
+        );
         return EXIT.failed;
       }
       if (!options.json) effects.stdout.write(`Participants: ${loaded.added} added, ${loaded.updated} updated.\n`);
     }
-    const results = await importTranscriptFiles(warehouse.connection, files, {
-      names, book, participantId: options.participant, dryRun: options.dryRun, detectors: options.namesOnly ? [] : undefined
-    }, { user: effects.env.USER ? `cli:${effects.env.USER}` : 'cli' });
+    const results = await importTranscriptFiles(
+      warehouse.connection,
+      files,
+      {
+        names,
+        book,
+        participantId: options.participant,
+        dryRun: options.dryRun,
+        detectors: options.namesOnly ? [] : undefined
+      },
+      { user: effects.env.USER ? `cli:${effects.env.USER}` : 'cli' }
+    );
     if (options.keyOut && !options.dryRun) writeKeyFile(options.keyOut, book);
     if (options.json) {
-      effects.stdout.write(JSON.stringify({ outcome: options.dryRun ? 'dry-run' : 'imported', files: results, keyWritten: Boolean(options.keyOut && !options.dryRun) }, null, 2) + '\n');
+      effects.stdout.write(
+        JSON.stringify(
+          {
+            outcome: options.dryRun ? 'dry-run' : 'imported',
+            files: results,
+            keyWritten: Boolean(options.keyOut && !options.dryRun)
+          },
+          null,
+          2
+        ) + '\n'
+      );
       return EXIT.ok;
     }
     const out: string[] = [];
     for (const [i, r] of results.entries()) {
-      const verdict = { imported: 'imported', 'new-version': 'imported as a new version', 'already-imported': 'already imported, nothing changed', 'dry-run': 'not stored (dry run)' }[r.outcome];
-      out.push(`${r.file}: ${verdict}; participant ${r.participantId ?? 'none'}; ${plural(r.proposals.length, 'replacement')} ${r.outcome === 'dry-run' ? 'proposed' : 'applied'}${r.turns ? `; ${plural(r.turns, 'speaker turn')}` : ''}.`);
+      const verdict = {
+        imported: 'imported',
+        'new-version': 'imported as a new version',
+        'already-imported': 'already imported, nothing changed',
+        'dry-run': 'not stored (dry run)'
+      }[r.outcome];
+      out.push(
+        `${r.file}: ${verdict}; participant ${r.participantId ?? 'none'}; ${plural(r.proposals.length, 'replacement')} ${r.outcome === 'dry-run' ? 'proposed' : 'applied'}${r.turns ? `; ${plural(r.turns, 'speaker turn')}` : ''}.`
+      );
       if (options.dryRun) out.push(...(await proposalLines(files[i], r)));
       out.push(...r.notes.map((n) => `    ${n}`));
     }
-    if (!options.dryRun && names.length && !options.keyOut) out.push('No pseudonym key was written (pass --key-out <file> to keep one outside the warehouse).');
-    if (options.keyOut && !options.dryRun) out.push(`Pseudonym key written to ${options.keyOut} (keep it apart from the transcripts).`);
+    if (!options.dryRun && names.length && !options.keyOut)
+      out.push('No pseudonym key was written (pass --key-out <file> to keep one outside the warehouse).');
+    if (options.keyOut && !options.dryRun)
+      out.push(`Pseudonym key written to ${options.keyOut} (keep it apart from the transcripts).`);
     effects.stdout.write(out.join('\n') + '\n');
     return EXIT.ok;
   } finally {
@@ -184,20 +267,34 @@ export async function transcriptsImportCommand(dbPath: string, files: string[], 
 
 /** Adds `transcripts import` to the `transcripts` command (created here if transcripts.ts has not made it). */
 export function registerTranscriptsImportCommand(program: Command, run: Run, effects: CliEffects): void {
-  const transcripts = program.commands.find((c) => c.name() === 'transcripts') ?? program.command('transcripts').description('the interviews workbench: transcripts');
+  const transcripts =
+    program.commands.find((c) => c.name() === 'transcripts') ??
+    program.command('transcripts').description('the interviews workbench: transcripts');
   transcripts
     .command('import')
     .description('import transcripts (.txt, .docx, .vtt, .srt), anonymised on the way in')
     .argument('<files...>', 'transcript files; each is matched to a participant by an id in its name (P01-funder.txt)')
-    .option('--participants <file.csv>', 'load participants first: participant_id, pseudonym, stakeholder_group, organisation_setting, role, interview_date')
-    .option('--names <names.txt>', 'names to replace, one per line: "role: Name; Other form" (e.g. "clinician: Dr Jane Okafor; Dr Okafor")')
+    .option(
+      '--participants <file.csv>',
+      'load participants first: participant_id, pseudonym, stakeholder_group, organisation_setting, role, interview_date'
+    )
+    .option(
+      '--names <names.txt>',
+      'names to replace, one per line: "role: Name; Other form" (e.g. "clinician: Dr Jane Okafor; Dr Okafor")'
+    )
     .option('--key-out <file>', 'write the pseudonym key (pseudonym → real names) here, and only here')
     .option('--participant <id>', 'the participant every file belongs to')
     .option('--dry-run', 'list the proposed replacements, store nothing')
-    .option('--names-only', 'replace names from --names only; do not look for NHS numbers, e-mails, phones, postcodes, dates of birth')
+    .option(
+      '--names-only',
+      'replace names from --names only; do not look for NHS numbers, e-mails, phones, postcodes, dates of birth'
+    )
     .option('--json', 'print the results as JSON')
     .action(async function (this: Command, files: string[]) {
       const options = this.opts<TranscriptsImportOptions>();
-      await run((db) => transcriptsImportCommand(db, files, options, effects), () => Boolean(options.json))();
+      await run(
+        (db) => transcriptsImportCommand(db, files, options, effects),
+        () => Boolean(options.json)
+      )();
     });
 }

@@ -30,8 +30,15 @@ export async function readOnlyQuery(dbPath: string, sql: string): Promise<Result
   }
 }
 
-export async function queryCommand(dbPath: string, sql: string, options: QueryOptions, effects: CliEffects): Promise<ExitCode> {
-  const chosen = [options.json && '--json', options.csv && '--csv', options.arrow !== undefined && '--arrow'].filter(Boolean);
+export async function queryCommand(
+  dbPath: string,
+  sql: string,
+  options: QueryOptions,
+  effects: CliEffects
+): Promise<ExitCode> {
+  const chosen = [options.json && '--json', options.csv && '--csv', options.arrow !== undefined && '--arrow'].filter(
+    Boolean
+  );
   if (chosen.length > 1) throw new UsageError(`Choose one output format, not ${chosen.join(' and ')}.`);
   const result = await readOnlyQuery(dbPath, sql);
   if (options.arrow !== undefined) {

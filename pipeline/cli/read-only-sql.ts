@@ -14,7 +14,18 @@
 import { StatementType, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
 import { UsageError } from './errors.ts';
 
-export const READ_ONLY_KEYWORDS = ['SELECT', 'WITH', 'FROM', 'DESCRIBE', 'SHOW', 'SUMMARIZE', 'PIVOT', 'UNPIVOT', 'TABLE', 'VALUES'];
+export const READ_ONLY_KEYWORDS = [
+  'SELECT',
+  'WITH',
+  'FROM',
+  'DESCRIBE',
+  'SHOW',
+  'SUMMARIZE',
+  'PIVOT',
+  'UNPIVOT',
+  'TABLE',
+  'VALUES'
+];
 
 /** The first keyword, skipping blanks, `--` and block comments and opening brackets (`(SELECT 1) UNION …`). */
 export function firstKeyword(sql: string): string {
@@ -30,7 +41,9 @@ export function firstKeyword(sql: string): string {
 }
 
 function refuse(why: string): never {
-  throw new UsageError(`query runs read-only SQL only, one SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, PIVOT or TABLE statement; ${why}.`);
+  throw new UsageError(
+    `query runs read-only SQL only, one SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, PIVOT or TABLE statement; ${why}.`
+  );
 }
 
 /** Checks the statement, then runs it and returns its result; throws UsageError for anything that is not read-only. */
@@ -50,7 +63,10 @@ export async function runReadOnlyQuery(connection: DuckDBConnection, sql: string
         return await prepared.runAndReadAll();
       }
       const isPivotEnum = keyword === 'PIVOT' && type === StatementType.CREATE;
-      if (!isPivotEnum) refuse(statements.count > 1 ? 'this holds more than one statement' : `this one is a ${StatementType[type]} statement`);
+      if (!isPivotEnum)
+        refuse(
+          statements.count > 1 ? 'this holds more than one statement' : `this one is a ${StatementType[type]} statement`
+        );
       await prepared.run();
     } finally {
       prepared.destroySync();

@@ -29,9 +29,15 @@ export interface ReportOptions {
   out: string;
 }
 
-export async function reportCommand(dbPath: string, notebookName: string, options: ReportOptions, effects: CliEffects): Promise<ExitCode> {
+export async function reportCommand(
+  dbPath: string,
+  notebookName: string,
+  options: ReportOptions,
+  effects: CliEffects
+): Promise<ExitCode> {
   const format = extname(options.out).toLowerCase();
-  if (format !== '.html' && format !== '.pdf') throw new UsageError(`--out must end in .html or .pdf, not "${options.out}".`);
+  if (format !== '.html' && format !== '.pdf')
+    throw new UsageError(`--out must end in .html or .pdf, not "${options.out}".`);
   if (options.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOf)) {
     throw new UsageError(`--as-of must be a date in the form YYYY-MM-DD, not "${options.asOf}".`);
   }
@@ -53,7 +59,9 @@ export async function reportCommand(dbPath: string, notebookName: string, option
     warehouse.close();
   }
   const bytes =
-    format === '.pdf' ? await htmlToPdf(report.document, { footerText: `${report.title} · as of ${formatDate(report.asOf)}` }) : report.document;
+    format === '.pdf'
+      ? await htmlToPdf(report.document, { footerText: `${report.title} · as of ${formatDate(report.asOf)}` })
+      : report.document;
   writeFileAtomic(options.out, bytes);
   effects.stdout.write(
     `Wrote ${options.out}: ${report.title}, as of ${report.asOf}, for the ${report.audience} ` +
@@ -71,7 +79,9 @@ export function registerReportCommand(program: Command, run: Run, effects: CliEf
     .description('render a notebook to HTML or PDF (funder and public audiences get disclosure-controlled figures)')
     .argument('<notebook>', 'a notebook name in notebooks/ (e.g. funder-impact) or the path to a .md file')
     .option('--as-of <date>', 'the as-of date to report (YYYY-MM-DD; default: the latest snapshot)')
-    .addOption(new Option('--audience <audience>', "who it is for (default: the notebook's own)").choices([...AUDIENCES]))
+    .addOption(
+      new Option('--audience <audience>', "who it is for (default: the notebook's own)").choices([...AUDIENCES])
+    )
     .requiredOption('--out <file>', 'the file to write: .html or .pdf')
     .action(async function (this: Command, notebook: string) {
       const options = this.opts<ReportOptions>();

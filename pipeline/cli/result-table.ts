@@ -56,7 +56,10 @@ const FLOAT_TYPES = new Set([DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE]);
 
 export function isNumericType(typeId: DuckDBTypeId): boolean {
   return (
-    SAFE_INTEGER_TYPES.has(typeId) || BIG_INTEGER_TYPES.has(typeId) || FLOAT_TYPES.has(typeId) || typeId === DuckDBTypeId.DECIMAL
+    SAFE_INTEGER_TYPES.has(typeId) ||
+    BIG_INTEGER_TYPES.has(typeId) ||
+    FLOAT_TYPES.has(typeId) ||
+    typeId === DuckDBTypeId.DECIMAL
   );
 }
 
@@ -77,7 +80,9 @@ export function valueAsText(value: DuckDBValue): string | null {
 export function valueAsJson(value: DuckDBValue): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') {
-    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
   }
   // JSON has no NaN or Infinity: those become text rather than a silent null.
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);

@@ -47,7 +47,11 @@ export async function readStatus(dbPath: string): Promise<WarehouseStatus> {
       `SELECT CAST(as_of AS VARCHAR) AS "asOf", CAST(count(DISTINCT service_id) AS INTEGER) AS services
          FROM snapshot WHERE as_of = (SELECT max(as_of) FROM snapshot) GROUP BY as_of`
     );
-    return { database: dbPath, files, latestSnapshot: latest?.asOf ? { asOf: latest.asOf, services: latest.services } : null };
+    return {
+      database: dbPath,
+      files,
+      latestSnapshot: latest?.asOf ? { asOf: latest.asOf, services: latest.services } : null
+    };
   } finally {
     warehouse.close();
   }
@@ -78,12 +82,20 @@ export function formatStatus(status: WarehouseStatus): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const numeric = header.map((h) => h === 'rows');
   const render = (cells: string[]) =>
-    '  ' + cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    '  ' +
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   lines.push(render(header), ...rows.map(render));
   return lines.join('\n') + '\n';
 }
 
-export async function statusCommand(dbPath: string, options: { json?: boolean }, effects: CliEffects): Promise<ExitCode> {
+export async function statusCommand(
+  dbPath: string,
+  options: { json?: boolean },
+  effects: CliEffects
+): Promise<ExitCode> {
   const status = await readStatus(dbPath);
   effects.stdout.write(options.json ? JSON.stringify(status, null, 2) + '\n' : formatStatus(status));
   return EXIT.ok;

@@ -12,7 +12,11 @@ import { openWarehouse } from '../warehouse/open.ts';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-export async function transcriptsDemoCommand(dbPath: string, options: { folder?: string }, effects: CliEffects): Promise<ExitCode> {
+export async function transcriptsDemoCommand(
+  dbPath: string,
+  options: { folder?: string },
+  effects: CliEffects
+): Promise<ExitCode> {
   const folder = options.folder ?? DEMO_STUDY_DIR;
   if (!existsSync(folder)) throw new UsageError(`There is no folder ${folder}.`);
   const warehouse = await openWarehouse(dbPath);
@@ -40,7 +44,9 @@ type Run = (body: (dbPath: string) => Promise<ExitCode>) => () => Promise<void>;
 
 /** Adds `transcripts` (with its `demo` subcommand) to the program; program.ts calls this with its shared runner. */
 export function registerTranscriptsCommand(program: Command, run: Run, effects: CliEffects): void {
-  const transcripts = program.command('transcripts').description('the interviews workbench: transcripts and the demo study');
+  const transcripts = program
+    .command('transcripts')
+    .description('the interviews workbench: transcripts and the demo study');
   transcripts
     .command('demo')
     .description('load the demo study (16 invented interviews, coded in part) into an empty interviews workbench')

@@ -10,7 +10,15 @@ import type { CliEffects } from './effects.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';
 import { openForReading } from './open-for-reading.ts';
 import { readPassword, processPasswordSource, type PasswordSource } from './password-input.ts';
-import { AccountError, addAccount, listAccounts, removeAccount, resetPassword, setRole, type Actor } from '../access/accounts.ts';
+import {
+  AccountError,
+  addAccount,
+  listAccounts,
+  removeAccount,
+  resetPassword,
+  setRole,
+  type Actor
+} from '../access/accounts.ts';
 import { PasswordRuleError } from '../access/passwords.ts';
 import { ROLES } from '../access/roles.ts';
 import { cliActor } from '../audit/log.ts';
@@ -29,7 +37,10 @@ class AccountsInUseError extends DatabaseInUseError {
 type Run = (body: (dbPath: string) => Promise<ExitCode>, json?: () => boolean) => () => Promise<void>;
 
 /** Runs `change` on a read-write warehouse; an account or password mistake is the user's to fix (exit 2). */
-async function changeAccounts<T>(dbPath: string, change: (connection: Awaited<ReturnType<typeof openWarehouse>>['connection'], by: Actor) => Promise<T>): Promise<T> {
+async function changeAccounts<T>(
+  dbPath: string,
+  change: (connection: Awaited<ReturnType<typeof openWarehouse>>['connection'], by: Actor) => Promise<T>
+): Promise<T> {
   let warehouse;
   try {
     warehouse = await openWarehouse(dbPath);
@@ -47,7 +58,12 @@ async function changeAccounts<T>(dbPath: string, change: (connection: Awaited<Re
   }
 }
 
-export function registerUsersCommand(program: Command, run: Run, effects: CliEffects, passwords: PasswordSource = processPasswordSource): void {
+export function registerUsersCommand(
+  program: Command,
+  run: Run,
+  effects: CliEffects,
+  passwords: PasswordSource = processPasswordSource
+): void {
   const users = program.command('users').description(`dashboard accounts and their roles (${ROLES.join(', ')})`);
   const roleOption = () => new Option('--role <role>', 'the role').choices([...ROLES]).makeOptionMandatory();
 
@@ -62,7 +78,9 @@ export function registerUsersCommand(program: Command, run: Run, effects: CliEff
       const options = this.opts<{ role: string; name?: string; passwordFile?: string }>();
       await run(async (db) => {
         const password = await readPassword(options, passwords);
-        const account = await changeAccounts(db, (connection, by) => addAccount(connection, { username, role: options.role, password, displayName: options.name }, by));
+        const account = await changeAccounts(db, (connection, by) =>
+          addAccount(connection, { username, role: options.role, password, displayName: options.name }, by)
+        );
         effects.stdout.write(`Added ${account.username} (${account.role}).\n`);
         return EXIT.ok;
       })();
@@ -87,12 +105,17 @@ export function registerUsersCommand(program: Command, run: Run, effects: CliEff
           warehouse.close();
         }
         if (options.json) effects.stdout.write(JSON.stringify(accounts, null, 2) + '\n');
-        else if (!accounts.length) effects.stdout.write('No accounts yet. Add the first admin with `uptake users add <username> --role admin`.\n');
+        else if (!accounts.length)
+          effects.stdout.write(
+            'No accounts yet. Add the first admin with `uptake users add <username> --role admin`.\n'
+          );
         else {
           const width = Math.max(8, ...accounts.map((a) => a.username.length));
           effects.stdout.write(`${'username'.padEnd(width)}  role        sign-in         created\n`);
           for (const a of accounts) {
-            effects.stdout.write(`${a.username.padEnd(width)}  ${a.role.padEnd(10)}  ${a.signIn.padEnd(14)}  ${a.createdAt} by ${a.createdBy}\n`);
+            effects.stdout.write(
+              `${a.username.padEnd(width)}  ${a.role.padEnd(10)}  ${a.signIn.padEnd(14)}  ${a.createdAt} by ${a.createdBy}\n`
+            );
           }
         }
         return EXIT.ok;
@@ -120,7 +143,9 @@ export function registerUsersCommand(program: Command, run: Run, effects: CliEff
       run(async (db) => {
         const change = await changeAccounts(db, (connection, by) => setRole(connection, username, role, by));
         effects.stdout.write(
-          change.from === change.to ? `${username.trim().toLowerCase()} already has the role ${change.to}: nothing changed.\n` : `${username.trim().toLowerCase()}: ${change.from} → ${change.to}.\n`
+          change.from === change.to
+            ? `${username.trim().toLowerCase()} already has the role ${change.to}: nothing changed.\n`
+            : `${username.trim().toLowerCase()}: ${change.from} → ${change.to}.\n`
         );
         return EXIT.ok;
       })()
@@ -128,7 +153,9 @@ export function registerUsersCommand(program: Command, run: Run, effects: CliEff
 
   users
     .command('reset-password')
-    .description('set a new password (asked for, or from standard input or --password-file) and end the account\'s sessions')
+    .description(
+      "set a new password (asked for, or from standard input or --password-file) and end the account's sessions"
+    )
     .argument('<username>')
     .option('--password-file <file>', 'read the password from the first line of this file')
     .action(async function (this: Command, username: string) {

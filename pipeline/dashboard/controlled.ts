@@ -34,7 +34,8 @@ function isWithheld(column: Column): boolean {
 /** How disclosure control should treat one dashboard column. */
 export function columnSpec(column: Column): ColumnSpec {
   const base = { key: column.key, label: column.label };
-  if (column.rate) return { ...base, kind: 'rate', numerator: column.rate.numerator, denominator: column.rate.denominator };
+  if (column.rate)
+    return { ...base, kind: 'rate', numerator: column.rate.numerator, denominator: column.rate.denominator };
   switch (column.kind) {
     case 'integer':
       if (column.counts === 'services') return { ...base, kind: 'service-count' };
@@ -75,7 +76,8 @@ export function controlFigureTable(table: DataTable, profile: ProfileName): Cont
 
 /** Under profile 'none' a withheld column is shown exactly, as the page shows it. */
 function exactText(value: Cell, column: Column) {
-  const shown = value === null ? '' : column.kind === 'percent' ? `${(Number(value) * 100).toFixed(1)}%` : String(value);
+  const shown =
+    value === null ? '' : column.kind === 'percent' ? `${(Number(value) * 100).toFixed(1)}%` : String(value);
   return { shown, value: null, suppressed: false, rounded: false, reason: 'text' as const };
 }
 

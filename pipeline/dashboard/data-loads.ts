@@ -57,7 +57,10 @@ export async function dataLoads(connection: DuckDBConnection): Promise<DataLoads
        LEFT JOIN counts c ON c.batch_id = f.batch_id AND c.file_name = f.file_name
       ORDER BY f.loaded_at DESC, f.file_name`
   );
-  const [{ total }] = await select<{ total: number }>(connection, 'SELECT CAST(count(*) AS INTEGER) AS total FROM load_problem');
+  const [{ total }] = await select<{ total: number }>(
+    connection,
+    'SELECT CAST(count(*) AS INTEGER) AS total FROM load_problem'
+  );
   const problems = await select<LoadProblem>(
     connection,
     `SELECT p.batch_id, p.file_name, p.row_number, p.column_name, p.value, p.rule, p.message, p.severity

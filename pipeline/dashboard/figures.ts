@@ -21,7 +21,11 @@ export class UnknownFigureError extends Error {
   }
 }
 
-type FigureSource = (connection: DuckDBConnection, filters: ResolvedFilters, params: URLSearchParams) => Promise<Figure>;
+type FigureSource = (
+  connection: DuckDBConnection,
+  filters: ResolvedFilters,
+  params: URLSearchParams
+) => Promise<Figure>;
 
 const FIGURES: Record<string, FigureSource> = {
   'adoption-curve': (c, f) => adoptionFigure(c, f),
@@ -42,7 +46,12 @@ const FIGURES: Record<string, FigureSource> = {
 
 export const FIGURE_IDS = Object.keys(FIGURES);
 
-export async function figureById(connection: DuckDBConnection, id: string, filters: ResolvedFilters, params: URLSearchParams): Promise<Figure> {
+export async function figureById(
+  connection: DuckDBConnection,
+  id: string,
+  filters: ResolvedFilters,
+  params: URLSearchParams
+): Promise<Figure> {
   const source = Object.hasOwn(FIGURES, id) ? FIGURES[id] : undefined;
   if (!source) throw new UnknownFigureError(`There is no figure called "${id.slice(0, 60)}".`);
   return source(connection, filters, params);

@@ -49,7 +49,8 @@ const MAX_TEXT = 200;
 
 function single(params: URLSearchParams, name: string): string | undefined {
   const values = params.getAll(name);
-  if (values.length > 1) throw new FilterError(name, values.join(', '), `Give ${name} once, not ${values.length} times.`);
+  if (values.length > 1)
+    throw new FilterError(name, values.join(', '), `Give ${name} once, not ${values.length} times.`);
   const value = values[0]?.trim();
   return value ? value : undefined; // an empty select ("All") means no filter
 }
@@ -66,18 +67,24 @@ export function parseFilters(params: URLSearchParams): Filters {
   const filters: Filters = {};
   const asOf = single(params, 'asOf');
   if (asOf !== undefined) {
-    if (!isRealDate(asOf)) throw new FilterError('asOf', asOf, `The as-of date "${asOf}" is not a date in the form YYYY-MM-DD.`);
+    if (!isRealDate(asOf))
+      throw new FilterError('asOf', asOf, `The as-of date "${asOf}" is not a date in the form YYYY-MM-DD.`);
     filters.asOf = asOf;
   }
   const organisation = single(params, 'organisation');
   if (organisation !== undefined) {
-    if (organisation.length > MAX_TEXT) throw new FilterError('organisation', organisation.slice(0, 40) + '…', 'That organisation name is too long.');
+    if (organisation.length > MAX_TEXT)
+      throw new FilterError('organisation', organisation.slice(0, 40) + '…', 'That organisation name is too long.');
     filters.organisation = organisation;
   }
   const setting = single(params, 'setting');
   if (setting !== undefined) {
     if (!(SETTINGS as readonly string[]).includes(setting)) {
-      throw new FilterError('setting', setting, `There is no setting "${setting}". Settings are: ${SETTINGS.join(', ')}.`);
+      throw new FilterError(
+        'setting',
+        setting,
+        `There is no setting "${setting}". Settings are: ${SETTINGS.join(', ')}.`
+      );
     }
     filters.setting = setting as Setting;
   }
@@ -86,22 +93,41 @@ export function parseFilters(params: URLSearchParams): Filters {
 
 /** What the filter form offers: every loaded as-of date and organisation, and the five settings. */
 export async function filterOptions(connection: DuckDBConnection): Promise<FilterOptions> {
-  const dates = await select<{ as_of: string }>(connection, 'SELECT CAST(as_of AS VARCHAR) AS as_of FROM as_of_date ORDER BY as_of DESC');
+  const dates = await select<{ as_of: string }>(
+    connection,
+    'SELECT CAST(as_of AS VARCHAR) AS as_of FROM as_of_date ORDER BY as_of DESC'
+  );
   const organisations = await select<{ organisation: string }>(
     connection,
     'SELECT DISTINCT organisation FROM service_latest ORDER BY organisation'
   );
-  return { asOfDates: dates.map((d) => d.as_of), organisations: organisations.map((o) => o.organisation), settings: SETTINGS };
+  return {
+    asOfDates: dates.map((d) => d.as_of),
+    organisations: organisations.map((o) => o.organisation),
+    settings: SETTINGS
+  };
 }
 
 /** Checks the filters against what is loaded; the as-of date defaults to the latest snapshot. */
-export async function resolveFilters(connection: DuckDBConnection, filters: Filters, options?: FilterOptions): Promise<ResolvedFilters> {
+export async function resolveFilters(
+  connection: DuckDBConnection,
+  filters: Filters,
+  options?: FilterOptions
+): Promise<ResolvedFilters> {
   const known = options ?? (await filterOptions(connection));
   if (filters.asOf && !known.asOfDates.includes(filters.asOf)) {
-    throw new FilterError('asOf', filters.asOf, `No snapshot is loaded for ${filters.asOf}. Choose one of the loaded as-of dates.`);
+    throw new FilterError(
+      'asOf',
+      filters.asOf,
+      `No snapshot is loaded for ${filters.asOf}. Choose one of the loaded as-of dates.`
+    );
   }
   if (filters.organisation && !known.organisations.includes(filters.organisation)) {
-    throw new FilterError('organisation', filters.organisation, `No service is loaded for the organisation "${filters.organisation}".`);
+    throw new FilterError(
+      'organisation',
+      filters.organisation,
+      `No service is loaded for the organisation "${filters.organisation}".`
+    );
   }
   const asOf = filters.asOf ?? known.asOfDates[0] ?? null;
   // asOfDates is newest first, so the previous snapshot is the next one in the list.
@@ -110,12 +136,19 @@ export async function resolveFilters(connection: DuckDBConnection, filters: Filt
 }
 
 /** The filters as query parameters for SQL (NULL = not filtered). */
-export function filterParams(filters: ResolvedFilters): { asOf: string | null; organisation: string | null; setting: string | null } {
+export function filterParams(filters: ResolvedFilters): {
+  asOf: string | null;
+  organisation: string | null;
+  setting: string | null;
+} {
   return { asOf: filters.asOf, organisation: filters.organisation, setting: filters.setting };
 }
 
 /** The filters as a URL query string (only the ones set), for links that keep what the user chose. */
-export function filterQuery(filters: Partial<ResolvedFilters> | Filters, extra: Record<string, string | undefined> = {}): string {
+export function filterQuery(
+  filters: Partial<ResolvedFilters> | Filters,
+  extra: Record<string, string | undefined> = {}
+): string {
   const params = new URLSearchParams();
   if (filters.asOf) params.set('asOf', filters.asOf);
   if (filters.organisation) params.set('organisation', filters.organisation);

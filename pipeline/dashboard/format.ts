@@ -7,7 +7,20 @@
  */
 import type { Cell, Column } from './table.ts';
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December'
+];
 
 /** "2017-02-06" → "6 February 2017" (or "6 Feb 2017" when short). Dates are calendar dates: no time zone involved. */
 export function formatDate(iso: string | null | undefined, short = false): string {
@@ -55,7 +68,12 @@ export function formatCell(value: Cell, column: Column): string {
 /** A change between two snapshots, signed: "+3", "−1.2", "no change". */
 export function formatChange(change: number | null, kind: 'integer' | 'decimal' | 'percent'): string {
   if (change === null || !Number.isFinite(change)) return '';
-  const rounded = kind === 'percent' ? Math.round(change * 1000) / 10 : kind === 'decimal' ? Math.round(change * 10) / 10 : Math.round(change);
+  const rounded =
+    kind === 'percent'
+      ? Math.round(change * 1000) / 10
+      : kind === 'decimal'
+        ? Math.round(change * 10) / 10
+        : Math.round(change);
   if (rounded === 0) return 'no change';
   const sign = rounded > 0 ? '+' : '−';
   const size = Math.abs(rounded);

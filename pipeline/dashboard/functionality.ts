@@ -33,8 +33,12 @@ export async function functionality(connection: DuckDBConnection, filters: Resol
       ORDER BY m.service_name, m.category = 'additional', m.feature`,
     filterParams(filters)
   );
-  const features = (category: string) => [...new Set(cells.filter((c) => c.category === category).map((c) => c.feature))];
-  const categories = [...new Set(cells.map((c) => c.category))].sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)));
+  const features = (category: string) => [
+    ...new Set(cells.filter((c) => c.category === category).map((c) => c.feature))
+  ];
+  const categories = [...new Set(cells.map((c) => c.category))].sort((a, b) =>
+    a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)
+  );
   const columns: Column[] = [
     { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
     ...categories.flatMap((category) =>
@@ -45,7 +49,12 @@ export async function functionality(connection: DuckDBConnection, filters: Resol
   ];
   const byService = new Map<string, Row>();
   for (const cell of cells) {
-    const row = byService.get(cell.service_id) ?? { service_id: cell.service_id, service_name: cell.service_name, core_enabled: 0, additional_enabled: 0 };
+    const row = byService.get(cell.service_id) ?? {
+      service_id: cell.service_id,
+      service_name: cell.service_name,
+      core_enabled: 0,
+      additional_enabled: 0
+    };
     row[`${cell.category}:${cell.feature}`] = cell.enabled_at_as_of;
     if (cell.enabled_at_as_of && (cell.category === 'core' || cell.category === 'additional')) {
       row[`${cell.category}_enabled`] = Number(row[`${cell.category}_enabled`]) + 1;
@@ -54,13 +63,18 @@ export async function functionality(connection: DuckDBConnection, filters: Resol
   }
   const rows = [...byService.values()];
   const allCore = rows.filter((r) => r.core_enabled === CORE_TOTAL).length;
-  const widest = rows.reduce<Row | null>((a, b) => (a === null || Number(b.additional_enabled) > Number(a.additional_enabled) ? b : a), null);
+  const widest = rows.reduce<Row | null>(
+    (a, b) => (a === null || Number(b.additional_enabled) > Number(a.additional_enabled) ? b : a),
+    null
+  );
   const chart = filters.asOf && cells.length ? featureMatrixChart(cells, filters.asOf) : null;
   return {
     id: 'feature-matrix',
     title: rows.length
       ? `${allCore} of ${rows.length} services offer all ${CORE_TOTAL} core features` +
-        (widest && Number(widest.additional_enabled) > 0 ? `; ${widest.service_name} has the widest range of additional features` : '')
+        (widest && Number(widest.additional_enabled) > 0
+          ? `; ${widest.service_name} has the widest range of additional features`
+          : '')
       : 'No features loaded yet',
     subtitle: `Core and additional features enabled per service, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
     svg: chart?.svg ?? null,

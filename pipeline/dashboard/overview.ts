@@ -64,7 +64,11 @@ function ratio(numerator: number | null, denominator: number | null): number | n
  * The headline at one or two as-of dates (the chosen one and the one before, for the change), in one statement:
  * each per-service view is read once and grouped by as-of date.
  */
-export async function headlines(connection: DuckDBConnection, dates: string[], filters: ResolvedFilters): Promise<Map<string, Headline>> {
+export async function headlines(
+  connection: DuckDBConnection,
+  dates: string[],
+  filters: ResolvedFilters
+): Promise<Map<string, Headline>> {
   const [first, second = null] = dates;
   const at = (alias: string) =>
     `${alias}.as_of IN (CAST($first AS DATE), CAST($second AS DATE)) AND ${serviceFilter(alias)}`;
@@ -92,17 +96,30 @@ export async function headlines(connection: DuckDBConnection, dates: string[], f
   );
   const byDate = new Map<string, Headline>();
   for (const { as_of, ...row } of rows) {
-    const shared = row.shared_with_carer === null && row.shared_with_professional === null
-      ? null
-      : (row.shared_with_carer ?? 0) + (row.shared_with_professional ?? 0);
-    byDate.set(as_of, { ...row, registration_rate: ratio(row.registered, row.consented), sharing_rate: ratio(shared, row.registered) });
+    const shared =
+      row.shared_with_carer === null && row.shared_with_professional === null
+        ? null
+        : (row.shared_with_carer ?? 0) + (row.shared_with_professional ?? 0);
+    byDate.set(as_of, {
+      ...row,
+      registration_rate: ratio(row.registered, row.consented),
+      sharing_rate: ratio(shared, row.registered)
+    });
   }
   // A filter that matches no service still has a headline: zero services, no patients.
   for (const date of dates) {
     if (!byDate.has(date)) {
       byDate.set(date, {
-        services_total: 0, services_approached: 0, services_live: 0, approached: null, consented: null, registered: null,
-        shared_with_carer: null, shared_with_professional: null, registration_rate: null, sharing_rate: null,
+        services_total: 0,
+        services_approached: 0,
+        services_live: 0,
+        approached: null,
+        consented: null,
+        registered: null,
+        shared_with_carer: null,
+        shared_with_professional: null,
+        registration_rate: null,
+        sharing_rate: null,
         median_months_launch_to_live: null
       });
     }
@@ -172,14 +189,21 @@ export async function reaimFigure(connection: DuckDBConnection, filters: Resolve
 
 /** The programme as last loaded, or null before any programme file is loaded. */
 export async function programme(connection: DuckDBConnection): Promise<Programme | null> {
-  const [row] = await select<Programme>(connection, 'SELECT programme, CAST(launched_on AS VARCHAR) AS launched_on FROM programme_latest');
+  const [row] = await select<Programme>(
+    connection,
+    'SELECT programme, CAST(launched_on AS VARCHAR) AS launched_on FROM programme_latest'
+  );
   return row ?? null;
 }
 
 export async function overview(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Overview> {
   const about = await programme(connection);
   if (!filters.asOf) return { filters, programme: about, headline: null, figures: [], adoption: null, reaim: null };
-  const both = await headlines(connection, filters.previousAsOf ? [filters.asOf, filters.previousAsOf] : [filters.asOf], filters);
+  const both = await headlines(
+    connection,
+    filters.previousAsOf ? [filters.asOf, filters.previousAsOf] : [filters.asOf],
+    filters
+  );
   const now = both.get(filters.asOf)!;
   const before = filters.previousAsOf ? both.get(filters.previousAsOf)! : null;
   return {
@@ -191,4 +215,3 @@ export async function overview(connection: DuckDBConnection, filters: ResolvedFi
     reaim: await reaimFigure(connection, filters)
   };
 }
-

@@ -50,7 +50,11 @@ export interface ServicePage {
 }
 
 /** Null when no service has that id (the site answers 404). */
-export async function servicePage(connection: DuckDBConnection, serviceId: string, filters: ResolvedFilters): Promise<ServicePage | null> {
+export async function servicePage(
+  connection: DuckDBConnection,
+  serviceId: string,
+  filters: ResolvedFilters
+): Promise<ServicePage | null> {
   const [service] = await select<ServiceDetails>(
     connection,
     `SELECT service_id, service_name, organisation, setting, specialty, sensitive, in_original_bid,
@@ -107,9 +111,10 @@ function historyFigure(service: ServiceDetails, rows: Row[], filters: ResolvedFi
   const chart = filters.asOf && rows.length ? serviceHistoryChart(rows, filters.asOf) : null;
   let title = `No snapshots loaded for ${service.service_name}`;
   if (first && last) {
-    title = rows.length === 1
-      ? `${last.registered ?? 0} patients registered with ${service.service_name}`
-      : `Registered patients went from ${first.registered ?? 0} to ${last.registered ?? 0} between ${formatDate(String(first.as_of))} and ${formatDate(String(last.as_of))}`;
+    title =
+      rows.length === 1
+        ? `${last.registered ?? 0} patients registered with ${service.service_name}`
+        : `Registered patients went from ${first.registered ?? 0} to ${last.registered ?? 0} between ${formatDate(String(first.as_of))} and ${formatDate(String(last.as_of))}`;
   }
   return {
     id: 'service-history',
@@ -124,7 +129,12 @@ function historyFigure(service: ServiceDetails, rows: Row[], filters: ResolvedFi
         { key: 'approached', label: 'Approached', kind: 'integer', counts: 'patients' },
         { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
         { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
-        { key: 'registration_rate', label: 'Registered of consented', kind: 'percent', rate: { numerator: 'registered', denominator: 'consented' } },
+        {
+          key: 'registration_rate',
+          label: 'Registered of consented',
+          kind: 'percent',
+          rate: { numerator: 'registered', denominator: 'consented' }
+        },
         { key: 'shared_with_carer', label: 'Sharing with a carer', kind: 'integer', counts: 'patients' },
         { key: 'shared_with_professional', label: 'Sharing with a professional', kind: 'integer', counts: 'patients' }
       ],

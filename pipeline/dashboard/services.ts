@@ -20,7 +20,12 @@ export const SERVICE_COLUMNS: Column[] = [
   { key: 'months_launch_to_live', label: 'Months launch to live', kind: 'decimal' },
   { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
   { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
-  { key: 'registration_rate', label: '% registered', kind: 'percent', rate: { numerator: 'registered', denominator: 'consented' } },
+  {
+    key: 'registration_rate',
+    label: '% registered',
+    kind: 'percent',
+    rate: { numerator: 'registered', denominator: 'consented' }
+  },
   { key: 'shared_with_carer', label: 'Shared with a carer', kind: 'integer', counts: 'patients' },
   { key: 'shared_with_professional', label: 'Shared with a professional', kind: 'integer', counts: 'patients' }
 ];
@@ -47,7 +52,8 @@ export function parseServicesQuery(params: URLSearchParams): ServicesQuery {
     throw new SortError(`The services table cannot be sorted by "${sort.slice(0, 60)}".`);
   }
   const dir = params.get('dir') || 'asc';
-  if (dir !== 'asc' && dir !== 'desc') throw new SortError(`Sort direction must be "asc" or "desc", not "${dir.slice(0, 20)}".`);
+  if (dir !== 'asc' && dir !== 'desc')
+    throw new SortError(`Sort direction must be "asc" or "desc", not "${dir.slice(0, 20)}".`);
   const q = (params.get('q') ?? '').trim().slice(0, 100);
   return { sort, dir, q };
 }
@@ -107,7 +113,9 @@ export async function servicesTable(
 
 function summarise(rows: Row[]): string {
   if (!rows.length) return 'No services match.';
-  const withRate = rows.filter((r) => typeof r.registration_rate === 'number' && typeof r.consented === 'number' && (r.consented as number) > 0);
+  const withRate = rows.filter(
+    (r) => typeof r.registration_rate === 'number' && typeof r.consented === 'number' && (r.consented as number) > 0
+  );
   if (!withRate.length) return `${rows.length} services; none has consented patients yet.`;
   const best = withRate.reduce((a, b) => ((b.registration_rate as number) > (a.registration_rate as number) ? b : a));
   const worst = withRate.reduce((a, b) => ((b.registration_rate as number) < (a.registration_rate as number) ? b : a));

@@ -21,7 +21,9 @@ export async function settings(connection: DuckDBConnection, filters: ResolvedFi
   // come from the schema's own list, a constant, so listing them in SQL is safe.
   const settingList = SETTINGS.map((s) => `('${s.replace(/'/g, "''")}', ${SETTINGS.indexOf(s)})`).join(', ');
   const rows = filters.asOf
-    ? await select<Row & { setting: string; services_total: number; services_approached: number; services_live: number }>(
+    ? await select<
+        Row & { setting: string; services_total: number; services_approached: number; services_live: number }
+      >(
         connection,
         `WITH settings(setting, position) AS (VALUES ${settingList})
          SELECT CAST($asOf AS VARCHAR) AS as_of, settings.setting,

@@ -35,7 +35,9 @@ export async function uptakeFunnel(connection: DuckDBConnection, filters: Resolv
   const top = rows[0];
   return {
     id: 'uptake-funnel',
-    title: top ? `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})` : 'No uptake reported yet',
+    title: top
+      ? `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})`
+      : 'No uptake reported yet',
     subtitle: `Patients approached, consented, registered and sharing, per service, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
@@ -48,8 +50,18 @@ export async function uptakeFunnel(connection: DuckDBConnection, filters: Resolv
         { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
         { key: 'shared_with_carer', label: 'Sharing with a carer', kind: 'integer', counts: 'patients' },
         { key: 'shared_with_professional', label: 'Sharing with a professional', kind: 'integer', counts: 'patients' },
-        { key: 'consent_rate', label: 'Consented of approached', kind: 'percent', rate: { numerator: 'consented', denominator: 'approached' } },
-        { key: 'registration_rate', label: 'Registered of consented', kind: 'percent', rate: { numerator: 'registered', denominator: 'consented' } }
+        {
+          key: 'consent_rate',
+          label: 'Consented of approached',
+          kind: 'percent',
+          rate: { numerator: 'consented', denominator: 'approached' }
+        },
+        {
+          key: 'registration_rate',
+          label: 'Registered of consented',
+          kind: 'percent',
+          rate: { numerator: 'registered', denominator: 'consented' }
+        }
       ],
       rows
     }
@@ -69,7 +81,8 @@ export async function registrationTrend(connection: DuckDBConnection, filters: R
       )
     : [];
   const dates = [...new Set(rows.map((r) => String(r.as_of)))].sort();
-  const total = (date: string | undefined) => rows.filter((r) => r.as_of === date).reduce((n, r) => n + Number(r.registered ?? 0), 0);
+  const total = (date: string | undefined) =>
+    rows.filter((r) => r.as_of === date).reduce((n, r) => n + Number(r.registered ?? 0), 0);
   const first = dates[0];
   const last = dates.at(-1);
   const chart = filters.asOf && rows.length ? registrationTrendChart(rows, filters.asOf) : null;
@@ -89,7 +102,12 @@ export async function registrationTrend(connection: DuckDBConnection, filters: R
         { key: 'as_of', label: 'As of', kind: 'date' },
         { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
         { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
-        { key: 'registration_rate', label: 'Registered of consented', kind: 'percent', rate: { numerator: 'registered', denominator: 'consented' } }
+        {
+          key: 'registration_rate',
+          label: 'Registered of consented',
+          kind: 'percent',
+          rate: { numerator: 'registered', denominator: 'consented' }
+        }
       ],
       rows
     }

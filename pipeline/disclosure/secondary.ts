@@ -62,7 +62,9 @@ export function suppressSecondary(figures: GuardedFigure[], relations: Relation[
       smallestShown(figures, around) ??
       smallestShown(
         figures,
-        relations.filter((r) => [r.total, ...r.parts].some((i) => figures[i].hidden)).flatMap((r) => [r.total, ...r.parts])
+        relations
+          .filter((r) => [r.total, ...r.parts].some((i) => figures[i].hidden))
+          .flatMap((r) => [r.total, ...r.parts])
       );
     if (choice === null) return added;
     hide(choice);

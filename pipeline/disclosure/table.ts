@@ -102,7 +102,9 @@ export function controlTable(input: TableInput, profileName?: string): Controlle
 
   // Which keys count patients: the declared columns, the total column when it adds up patients, and hidden rate parts.
   const isPatient = (key: string) =>
-    key === totalColumn?.key ? byKey.get(totalColumn.of[0])!.kind === 'patient-count' : byKey.get(key)?.kind !== 'service-count';
+    key === totalColumn?.key
+      ? byKey.get(totalColumn.of[0])!.kind === 'patient-count'
+      : byKey.get(key)?.kind !== 'service-count';
 
   const controlled: ControlledRow[] = grid.map((counts) =>
     Object.fromEntries(
@@ -110,7 +112,13 @@ export function controlTable(input: TableInput, profileName?: string): Controlle
     )
   );
   if (profile.secondarySuppression) {
-    protectTotals(grid, controlled, columns.filter((c) => c.kind === 'patient-count').map((c) => c.key), totalColumn, wantTotalRow);
+    protectTotals(
+      grid,
+      controlled,
+      columns.filter((c) => c.kind === 'patient-count').map((c) => c.key),
+      totalColumn,
+      wantTotalRow
+    );
   }
 
   const rows = grid.map((_, r) => presentRow(input.rows[r], controlled[r], columns, r === input.rows.length, input));
@@ -119,7 +127,9 @@ export function controlTable(input: TableInput, profileName?: string): Controlle
     profile: profile.name,
     profileTitle: profile.title,
     footnote: profile.footnote,
-    columns: totalColumn ? [...columns, { key: totalColumn.key, label: totalColumn.label, kind: byKey.get(totalColumn.of[0])!.kind }] : columns,
+    columns: totalColumn
+      ? [...columns, { key: totalColumn.key, label: totalColumn.label, kind: byKey.get(totalColumn.of[0])!.kind }]
+      : columns,
     rows,
     totalRow
   };
@@ -138,9 +148,13 @@ function presentRow(
   for (const column of columns) {
     if (column.kind === 'label') {
       const label = typeof input.totals?.row === 'string' ? input.totals.row : 'Total';
-      out[column.key] = isTotal ? textValue(column.key === firstLabel ? label : '') : textValue(labelText(source![column.key]));
+      out[column.key] = isTotal
+        ? textValue(column.key === firstLabel ? label : '')
+        : textValue(labelText(source![column.key]));
     } else if (column.kind === 'number') {
-      out[column.key] = isTotal ? notApplicable() : numberValue(readNumber(source![column.key], `"${column.key}"`), column.decimals);
+      out[column.key] = isTotal
+        ? notApplicable()
+        : numberValue(readNumber(source![column.key], `"${column.key}"`), column.decimals);
     } else if (column.kind === 'rate') {
       out[column.key] = rateFromControlled(counts[column.numerator!], counts[column.denominator!]);
     } else {
@@ -185,12 +199,23 @@ function protectTotals(
   const relations: Relation[] = [];
   if (wantTotalRow) {
     const keys = patientTotalColumn ? [...patientKeys, patientTotalColumn.key] : patientKeys;
-    for (const key of keys) relations.push(...relation(figure(dataRows, key), rowIndices.map((r) => figure(r, key))));
+    for (const key of keys)
+      relations.push(
+        ...relation(
+          figure(dataRows, key),
+          rowIndices.map((r) => figure(r, key))
+        )
+      );
   }
   if (patientTotalColumn) {
     const rowsWithTotal = wantTotalRow ? [...rowIndices, dataRows] : rowIndices;
     for (const r of rowsWithTotal) {
-      relations.push(...relation(figure(r, patientTotalColumn.key), patientTotalColumn.of.map((k) => figure(r, k))));
+      relations.push(
+        ...relation(
+          figure(r, patientTotalColumn.key),
+          patientTotalColumn.of.map((k) => figure(r, k))
+        )
+      );
     }
   }
   for (const i of suppressSecondary(figures, relations)) {

@@ -27,13 +27,26 @@ interface Offence {
 }
 
 /** Runs one check: `where` selects offending rows of the staged table; message is a SQL expression. */
-async function offences(connection: DuckDBConnection, from: string, where: string, value: string, message: string): Promise<Offence[]> {
+async function offences(
+  connection: DuckDBConnection,
+  from: string,
+  where: string,
+  value: string,
+  message: string
+): Promise<Offence[]> {
   const sql = `SELECT __row, (${value})::VARCHAR AS value, (${message})::VARCHAR AS message, count(*) OVER ()::INTEGER AS total
     FROM ${from} WHERE ${where} ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`;
   return (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as Offence[];
 }
 
-function collect(out: Problem[], file: string, rule: string, column: string | null, found: Offence[], severity: Problem['severity'] = 'error') {
+function collect(
+  out: Problem[],
+  file: string,
+  rule: string,
+  column: string | null,
+  found: Offence[],
+  severity: Problem['severity'] = 'error'
+) {
   for (const o of found) out.push(problem(file, rule, o.message, { row: o.__row, column, value: o.value, severity }));
   const more = (found[0]?.total ?? 0) - found.length;
   if (more > 0) out.push(problem(file, rule, `…and ${more} more rows break the same rule.`, { column, severity }));
@@ -81,18 +94,39 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
   for (const field of FIELDS[s.kind]) {
     if (!s.present.has(field.name)) continue;
     if (field.valueRequired) {
-      rules.push({ rule: 'required-value', column: field.name, where: blank(field.name), value: 'NULL', message: `'${field.name} must not be blank.'` });
+      rules.push({
+        rule: 'required-value',
+        column: field.name,
+        where: blank(field.name),
+        value: 'NULL',
+        message: `'${field.name} must not be blank.'`
+      });
     }
     if (field.type !== 'text') {
       const { rule, expected } = PARSE_RULE[field.type];
-      rules.push({ rule, column: field.name, where: `NOT ${blank(field.name)} AND ${col(field.name)} IS NULL`, value: raw(field.name), message: literal(`${field.name} must be ${expected}.`) });
+      rules.push({
+        rule,
+        column: field.name,
+        where: `NOT ${blank(field.name)} AND ${col(field.name)} IS NULL`,
+        value: raw(field.name),
+        message: literal(`${field.name} must be ${expected}.`)
+      });
     }
     if (field.type === 'count') {
-      rules.push({ rule: 'negative-count', column: field.name, where: `${col(field.name)} < 0`, value: raw(field.name), message: literal(`${field.name} is a count of patients and cannot be negative.`) });
+      rules.push({
+        rule: 'negative-count',
+        column: field.name,
+        where: `${col(field.name)} < 0`,
+        value: raw(field.name),
+        message: literal(`${field.name} is a count of patients and cannot be negative.`)
+      });
     }
     if (field.actualDate) {
       rules.push({
-        rule: 'date-after-as-of', column: field.name, where: `${col(field.name)} > DATE ${literal(ctx.asOf)}`, value: raw(field.name),
+        rule: 'date-after-as-of',
+        column: field.name,
+        where: `${col(field.name)} > DATE ${literal(ctx.asOf)}`,
+        value: raw(field.name),
         message: `'${field.name} (' || strftime(${col(field.name)}, '%d/%m/%Y') || ') is after the as-of date of this load (' || strftime(DATE ${literal(ctx.asOf)}, '%d/%m/%Y') || '): it cannot have happened yet.'`
       });
     }
@@ -102,18 +136,27 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
     for (const [small, large] of COUNT_ORDER) {
       if (!s.present.has(small) || !s.present.has(large)) continue;
       rules.push({
-        rule: small.startsWith('shared') ? 'shared-over-registered' : `${small}-over-${large}`, column: small, where: `${col(small)} > ${col(large)}`, value: raw(small),
+        rule: small.startsWith('shared') ? 'shared-over-registered' : `${small}-over-${large}`,
+        column: small,
+        where: `${col(small)} > ${col(large)}`,
+        value: raw(small),
         message: `'${small} (' || ${col(small)} || ') is more than ${large} (' || ${col(large)} || '): ${small} patients must be among the ${large}.'`
       });
     }
     rules.push({
-      rule: 'date-after-as-of', column: 'as_of', where: `as_of > DATE ${literal(ctx.today)}`, value: raw('as_of'),
+      rule: 'date-after-as-of',
+      column: 'as_of',
+      where: `as_of > DATE ${literal(ctx.today)}`,
+      value: raw('as_of'),
       message: `'The as-of date ' || strftime(as_of, '%d/%m/%Y') || ' is in the future (today is ' || strftime(DATE ${literal(ctx.today)}, '%d/%m/%Y') || ').'`
     });
   }
   if (s.kind === 'services') {
     rules.push({
-      rule: 'live-before-approached', column: 'live_on', where: 'live_on < approached_on', value: raw('live_on'),
+      rule: 'live-before-approached',
+      column: 'live_on',
+      where: 'live_on < approached_on',
+      value: raw('live_on'),
       message: `'live_on (' || strftime(live_on, '%d/%m/%Y') || ') is before approached_on (' || strftime(approached_on, '%d/%m/%Y') || '): a service goes live after it is approached.'`
     });
   }
@@ -127,21 +170,32 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
   }
   // One scan counts the offenders of every rule; only the rules that have any are listed row by row.
   const counts = rules.length
-    ? ((await connection.runAndReadAll(`SELECT ${rules.map((r, i) => `count_if(${r.where})::INTEGER AS c${i}`).join(', ')} FROM ${t}`)).getRowObjectsJson()[0] as Record<string, number>)
+    ? ((
+        await connection.runAndReadAll(
+          `SELECT ${rules.map((r, i) => `count_if(${r.where})::INTEGER AS c${i}`).join(', ')} FROM ${t}`
+        )
+      ).getRowObjectsJson()[0] as Record<string, number>)
     : {};
   const key = KEYS[s.kind];
   const keyCols = key.map(col).join(', ');
   const keyText = key.map((k) => `coalesce(${raw(k)}, '')`).join(` || ', ' || `);
-  const [extra] = (await connection.runAndReadAll(`SELECT
+  const [extra] = (
+    await connection.runAndReadAll(`SELECT
       (SELECT coalesce(sum(n - 1), 0)::INTEGER FROM (SELECT count(*) AS n FROM ${t} WHERE ${key.map((k) => `${col(k)} IS NOT NULL`).join(' AND ')} GROUP BY ${keyCols} HAVING count(*) > 1)) AS duplicates,
-      ${s.kind === 'features' || s.kind === 'uptake'
-        ? `(SELECT count(*)::INTEGER FROM ${t} x ANTI JOIN ${ident(ctx.knownServices)} k USING (service_id) WHERE x.service_id IS NOT NULL)`
-        : '0'} AS unknown
-    FROM ${t}`)).getRowObjectsJson() as unknown as { duplicates: number; unknown: number }[];
+      ${
+        s.kind === 'features' || s.kind === 'uptake'
+          ? `(SELECT count(*)::INTEGER FROM ${t} x ANTI JOIN ${ident(ctx.knownServices)} k USING (service_id) WHERE x.service_id IS NOT NULL)`
+          : '0'
+      } AS unknown
+    FROM ${t}`)
+  ).getRowObjectsJson() as unknown as { duplicates: number; unknown: number }[];
   if (!s.full) return Object.values(counts).some((n) => n > 0) || extra.unknown > 0 || extra.duplicates > 0 ? null : [];
   if (extra.unknown > 0) {
     rules.push({
-      rule: 'unknown-service', column: 'service_id', where: `service_id IS NOT NULL AND service_id NOT IN (SELECT service_id FROM ${ident(ctx.knownServices)})`, value: raw('service_id'),
+      rule: 'unknown-service',
+      column: 'service_id',
+      where: `service_id IS NOT NULL AND service_id NOT IN (SELECT service_id FROM ${ident(ctx.knownServices)})`,
+      value: raw('service_id'),
       message: `'No service has the id "' || service_id || '": load it in a services file first (or in the same batch).'`
     });
     counts[`c${rules.length - 1}`] = extra.unknown;
@@ -149,7 +203,10 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
   if (extra.duplicates > 0) {
     // Every row after the first with the same key.
     rules.push({
-      rule: 'duplicate-key', column: key.join(', '), where: '__row > first_row', value: keyText,
+      rule: 'duplicate-key',
+      column: key.join(', '),
+      where: '__row > first_row',
+      value: keyText,
       message: `'The same ${key.join(' and ')} (' || ${keyText} || ') is already on row ' || first_row || '.'`,
       from: `(SELECT *, min(__row) OVER (PARTITION BY ${keyCols}) AS first_row FROM ${t} WHERE ${key.map((k) => `${col(k)} IS NOT NULL`).join(' AND ')})`
     });
@@ -169,13 +226,25 @@ export async function checkBatch(connection: DuckDBConnection, staged: StagedTab
     const ofKind = staged.filter((s) => s.kind === kind);
     if (ofKind.length < 2) continue;
     const key = KEYS[kind].map(ident).join(', ');
-    const union = ofKind.map((s, i) => `SELECT ${i} AS file_index, __row, ${key} FROM ${ident(s.table)}`).join(' UNION ALL ');
+    const union = ofKind
+      .map((s, i) => `SELECT ${i} AS file_index, __row, ${key} FROM ${ident(s.table)}`)
+      .join(' UNION ALL ');
     const sql = `SELECT file_index, __row, first_file FROM (
         SELECT *, first_value(file_index) OVER (PARTITION BY ${key} ORDER BY file_index, __row) AS first_file FROM (${union}))
       WHERE file_index <> first_file ORDER BY file_index, __row LIMIT ${PROBLEMS_PER_RULE}`;
-    for (const r of (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as { file_index: number; __row: number; first_file: number }[]) {
-      out.push(problem(ofKind[r.file_index].label, 'duplicate-key',
-        `The same ${KEYS[kind].join(' and ')} is also in ${ofKind[r.first_file].label}: one batch may hold it once.`, { row: r.__row, column: KEYS[kind].join(', ') }));
+    for (const r of (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as {
+      file_index: number;
+      __row: number;
+      first_file: number;
+    }[]) {
+      out.push(
+        problem(
+          ofKind[r.file_index].label,
+          'duplicate-key',
+          `The same ${KEYS[kind].join(' and ')} is also in ${ofKind[r.first_file].label}: one batch may hold it once.`,
+          { row: r.__row, column: KEYS[kind].join(', ') }
+        )
+      );
     }
   }
   return out;
@@ -186,21 +255,35 @@ export async function checkHistory(connection: DuckDBConnection, s: StagedTable)
   if (s.kind !== 'uptake') return [];
   const out: Problem[] = [];
   const t = ident(s.table);
-  const backfills = (await connection.runAndReadAll(`
+  const backfills = (
+    await connection.runAndReadAll(`
     SELECT min(u.__row)::INTEGER AS __row, u.service_id, strftime(min(u.as_of), '%d/%m/%Y') AS as_of, strftime(any_value(l.latest), '%d/%m/%Y') AS latest, count(*)::INTEGER AS n
     FROM ${t} u JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot_latest GROUP BY service_id) l USING (service_id)
-    WHERE u.as_of < l.latest GROUP BY u.service_id ORDER BY 1`)).getRowObjectsJson() as unknown as { __row: number; service_id: string; as_of: string; latest: string; n: number }[];
+    WHERE u.as_of < l.latest GROUP BY u.service_id ORDER BY 1`)
+  ).getRowObjectsJson() as unknown as { __row: number; service_id: string; as_of: string; latest: string; n: number }[];
   for (const b of backfills) {
-    out.push(problem(s.label, 'back-fill',
-      `A back-fill: ${b.service_id} already has a snapshot at ${b.latest}; this file adds ${b.n} older one${b.n > 1 ? 's' : ''} (from ${b.as_of}). Loaded, and the history keeps both.`,
-      { row: b.__row, column: 'as_of', value: b.as_of, severity: 'warning' }));
+    out.push(
+      problem(
+        s.label,
+        'back-fill',
+        `A back-fill: ${b.service_id} already has a snapshot at ${b.latest}; this file adds ${b.n} older one${b.n > 1 ? 's' : ''} (from ${b.as_of}). Loaded, and the history keeps both.`,
+        { row: b.__row, column: 'as_of', value: b.as_of, severity: 'warning' }
+      )
+    );
   }
-  const superseded = (await connection.runAndReadAll(`
-    SELECT min(u.__row)::INTEGER AS __row, count(*)::INTEGER AS n FROM ${t} u JOIN snapshot_latest s USING (as_of, service_id)`)).getRowObjectsJson()[0] as unknown as { __row: number | null; n: number };
+  const superseded = (
+    await connection.runAndReadAll(`
+    SELECT min(u.__row)::INTEGER AS __row, count(*)::INTEGER AS n FROM ${t} u JOIN snapshot_latest s USING (as_of, service_id)`)
+  ).getRowObjectsJson()[0] as unknown as { __row: number | null; n: number };
   if (superseded.n > 0) {
-    out.push(problem(s.label, 'supersedes',
-      `${superseded.n > 1 ? `${superseded.n} rows give` : '1 row gives'} figures for an as-of date and service loaded before: the newer figures are used, and the earlier load stays in the history.`,
-      { row: superseded.__row, severity: 'warning' }));
+    out.push(
+      problem(
+        s.label,
+        'supersedes',
+        `${superseded.n > 1 ? `${superseded.n} rows give` : '1 row gives'} figures for an as-of date and service loaded before: the newer figures are used, and the earlier load stays in the history.`,
+        { row: superseded.__row, severity: 'warning' }
+      )
+    );
   }
   return out;
 }

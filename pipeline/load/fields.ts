@@ -20,12 +20,25 @@ export interface FieldSpec {
   actualDate?: boolean;
 }
 
-const f = (name: string, type: FieldType, column: FieldSpec['column'], valueRequired: boolean, extra: Partial<FieldSpec> = {}): FieldSpec => ({
-  name, type, column, valueRequired, ...extra
+const f = (
+  name: string,
+  type: FieldType,
+  column: FieldSpec['column'],
+  valueRequired: boolean,
+  extra: Partial<FieldSpec> = {}
+): FieldSpec => ({
+  name,
+  type,
+  column,
+  valueRequired,
+  ...extra
 });
 
 export const FIELDS: Record<Kind, FieldSpec[]> = {
-  programme: [f('programme', 'text', 'required', true), f('launched_on', 'date', 'required', true, { actualDate: true })],
+  programme: [
+    f('programme', 'text', 'required', true),
+    f('launched_on', 'date', 'required', true, { actualDate: true })
+  ],
   services: [
     f('service_id', 'text', 'required', true),
     f('service_name', 'text', 'required', true),

@@ -15,7 +15,14 @@ import { checkBatch, checkHistory, checkStaged } from './checks.ts';
 import { KINDS, type Kind } from './fields.ts';
 import { resolveProfile, tableFor, type Profile } from './profile.ts';
 import { problem, type Problem } from './problems.ts';
-import { defaultRawDir, hasBatchRecord, landRawFile, sha256File, writeBatchRecord, type BatchRecord } from './raw-store.ts';
+import {
+  defaultRawDir,
+  hasBatchRecord,
+  landRawFile,
+  sha256File,
+  writeBatchRecord,
+  type BatchRecord
+} from './raw-store.ts';
 import { READERS, readerFor, ReadError, type SourceTable } from './readers/index.ts';
 import { ident, literal } from './readers/types.ts';
 import { stage, stagedRelations, type StagedTable } from './stage.ts';
@@ -113,7 +120,12 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
   const now = options.now ?? new Date();
   const today = now.toISOString().slice(0, 10);
   const loadedAt = now.toISOString().replace('T', ' ').replace('Z', '');
-  const batchId = options.batchId ?? `${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+  const batchId =
+    options.batchId ??
+    `${now
+      .toISOString()
+      .replace(/[-:.TZ]/g, '')
+      .slice(0, 14)}-${randomUUID().slice(0, 8)}`;
   const maxBytes = options.maxBytes ?? defaultMaxBytes();
   const land = options.land ?? true;
   const prefix = `stg_${batchId.replace(/[^a-zA-Z0-9]/g, '_')}`;
@@ -127,9 +139,12 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
   const candidates: Candidate[] = [];
   /** Files refused before they could be read (too large, unknown format, empty, unreadable): a rejection lists them too. */
   const refused: FileSummary[] = [];
-  const refuse = (file: string, sha256: string, bytes: number) => refused.push({ file, sha256, kind: '', rows: 0, asOf: null, bytes });
+  const refuse = (file: string, sha256: string, bytes: number) =>
+    refused.push({ file, sha256, kind: '', rows: 0, asOf: null, bytes });
   const loadedBefore = new Set(
-    ((await connection.runAndReadAll(`SELECT DISTINCT sha256 FROM load_file WHERE outcome = 'loaded'`)).getRowObjectsJson()).map((r) => String(r.sha256))
+    (await connection.runAndReadAll(`SELECT DISTINCT sha256 FROM load_file WHERE outcome = 'loaded'`))
+      .getRowObjectsJson()
+      .map((r) => String(r.sha256))
   );
   const tempTables: string[] = [];
 
@@ -140,7 +155,13 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
       progress(name, 'read', i);
       const bytes = statSync(path).size;
       if (bytes > maxBytes) {
-        problems.push(problem(name, 'file-too-large', `The file is ${(bytes / 1048576).toFixed(1)} MB; the limit is ${(maxBytes / 1048576).toFixed(0)} MB (set UPTAKE_MAX_FILE_MB to change it).`));
+        problems.push(
+          problem(
+            name,
+            'file-too-large',
+            `The file is ${(bytes / 1048576).toFixed(1)} MB; the limit is ${(maxBytes / 1048576).toFixed(0)} MB (set UPTAKE_MAX_FILE_MB to change it).`
+          )
+        );
         refuse(name, '', bytes);
         continue;
       }
@@ -151,7 +172,13 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
       }
       const reader = readerFor(path);
       if (!reader) {
-        problems.push(problem(name, 'unknown-file', `Uptake reads ${[...DATA_EXTENSIONS].join(', ')} files; "${extname(path) || 'no extension'}" is not one of them.`));
+        problems.push(
+          problem(
+            name,
+            'unknown-file',
+            `Uptake reads ${[...DATA_EXTENSIONS].join(', ')} files; "${extname(path) || 'no extension'}" is not one of them.`
+          )
+        );
         refuse(name, sha256, bytes);
         continue;
       }
@@ -179,8 +206,13 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         const spec = tableFor(profile, source.name);
         const isSheet = source.label.includes('#');
         if (!spec) {
-          problems.push(problem(source.label, isSheet ? 'unknown-sheet' : 'unknown-file',
-            `Profile "${profile.name}" has no table called "${source.name}": ${isSheet ? 'sheet' : 'file'} names must start with one of ${names}.`));
+          problems.push(
+            problem(
+              source.label,
+              isSheet ? 'unknown-sheet' : 'unknown-file',
+              `Profile "${profile.name}" has no table called "${source.name}": ${isSheet ? 'sheet' : 'file'} names must start with one of ${names}.`
+            )
+          );
         } else if (!source.headers.length) {
           problems.push(problem(source.label, 'empty-file', 'The sheet is empty: it has no header and no rows.'));
         } else work.push({ candidate, source, spec });
@@ -205,10 +237,19 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
     const known = `${prefix}_known_services`;
     tempTables.push(known);
     await connection.run(`CREATE TEMP TABLE ${ident(known)} AS SELECT service_id FROM service_latest
-      ${staged.filter((s) => s.kind === 'services' || s.units).map((s) => `UNION SELECT service_id FROM ${ident(s.table)} WHERE service_id IS NOT NULL`).join(' ')}`);
+      ${staged
+        .filter((s) => s.kind === 'services' || s.units)
+        .map((s) => `UNION SELECT service_id FROM ${ident(s.table)} WHERE service_id IS NOT NULL`)
+        .join(' ')}`);
     const uptakeTables = staged.filter((s) => s.kind === 'uptake');
     const batchAsOf = uptakeTables.length
-      ? String((await connection.runAndReadAll(`SELECT coalesce(max(as_of), DATE ${literal(today)})::VARCHAR AS d FROM (${uptakeTables.map((s) => `SELECT max(as_of) AS as_of FROM ${ident(s.table)}`).join(' UNION ALL ')})`)).getRowObjectsJson()[0].d)
+      ? String(
+          (
+            await connection.runAndReadAll(
+              `SELECT coalesce(max(as_of), DATE ${literal(today)})::VARCHAR AS d FROM (${uptakeTables.map((s) => `SELECT max(as_of) AS as_of FROM ${ident(s.table)}`).join(' UNION ALL ')})`
+            )
+          ).getRowObjectsJson()[0].d
+        )
       : today;
     const asOf = batchAsOf > today ? today : batchAsOf;
     const checkContext = { connection, asOf, today, knownServices: known };
@@ -241,7 +282,10 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
     // 4. Land the raw bytes (harmless if we die after this), then write everything in one transaction.
     if (land) for (const c of candidates) landRawFile(rawDir, c.path, c.sha256);
     const record: BatchRecord = {
-      batchId, loadedAt, today, profile,
+      batchId,
+      loadedAt,
+      today,
+      profile,
       files: candidates.map((c) => ({ name: c.name, sha256: c.sha256, ext: extname(c.path).toLowerCase() }))
     };
     await connection.run('BEGIN TRANSACTION');
@@ -251,7 +295,11 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         for (const s of c.staged) await writeStaged(connection, s, c.sha256, loadedAt);
       }
       await insertManifest(warehouse, batchId, loadedAt, profile.name, summaries, 'loaded', problems);
-      await connection.run('INSERT INTO load_batch VALUES ($1, $2::TIMESTAMP, $3)', [batchId, loadedAt, JSON.stringify(record)]);
+      await connection.run('INSERT INTO load_batch VALUES ($1, $2::TIMESTAMP, $3)', [
+        batchId,
+        loadedAt,
+        JSON.stringify(record)
+      ]);
       await pauseBeforeCommit();
       await connection.run('COMMIT');
     } catch (error) {
@@ -270,30 +318,78 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
 async function summarise(connection: Warehouse['connection'], c: Candidate): Promise<FileSummary> {
   const uptake = c.staged.filter((s) => s.kind === 'uptake');
   const asOf = uptake.length
-    ? ((await connection.runAndReadAll(`SELECT max(as_of)::VARCHAR AS d FROM (${uptake.map((s) => `SELECT as_of FROM ${ident(s.table)}`).join(' UNION ALL ')})`)).getRowObjectsJson()[0].d as string | null)
+    ? ((
+        await connection.runAndReadAll(
+          `SELECT max(as_of)::VARCHAR AS d FROM (${uptake.map((s) => `SELECT as_of FROM ${ident(s.table)}`).join(' UNION ALL ')})`
+        )
+      ).getRowObjectsJson()[0].d as string | null)
     : null;
   const kinds = [...new Set(c.staged.map((s) => s.kind))].sort((a, b) => KIND_ORDER(a) - KIND_ORDER(b));
-  const rows = c.staged.length ? c.staged.reduce((n, s) => n + s.rows, 0) : c.sources.reduce((n, s) => n + (s.rowCount ?? 0), 0);
+  const rows = c.staged.length
+    ? c.staged.reduce((n, s) => n + s.rows, 0)
+    : c.sources.reduce((n, s) => n + (s.rowCount ?? 0), 0);
   return { file: c.name, sha256: c.sha256, kind: kinds.join(', '), rows, asOf, bytes: c.bytes };
 }
 
-async function insertManifest(warehouse: Warehouse, batchId: string, loadedAt: string, profileName: string, files: FileSummary[], outcome: string, problems: Problem[]) {
+async function insertManifest(
+  warehouse: Warehouse,
+  batchId: string,
+  loadedAt: string,
+  profileName: string,
+  files: FileSummary[],
+  outcome: string,
+  problems: Problem[]
+) {
   const { connection } = warehouse;
   for (const f of files) {
-    await connection.run('INSERT INTO load_file VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMP, $7, $8::DATE, $9, $10)',
-      [batchId, f.file, f.sha256, f.kind || null, profileName, loadedAt, f.rows, f.asOf, outcome, f.bytes]);
+    await connection.run('INSERT INTO load_file VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMP, $7, $8::DATE, $9, $10)', [
+      batchId,
+      f.file,
+      f.sha256,
+      f.kind || null,
+      profileName,
+      loadedAt,
+      f.rows,
+      f.asOf,
+      outcome,
+      f.bytes
+    ]);
   }
   for (const p of problems) {
-    await connection.run('INSERT INTO load_problem VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [batchId, p.file, p.row, p.column, p.value, p.rule, p.message, p.severity]);
+    await connection.run('INSERT INTO load_problem VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+      batchId,
+      p.file,
+      p.row,
+      p.column,
+      p.value,
+      p.rule,
+      p.message,
+      p.severity
+    ]);
   }
 }
 
 /** A rejected batch leaves a record of what was tried and why it failed, and nothing else. */
-async function recordRejection(warehouse: Warehouse, batchId: string, loadedAt: string, profileName: string, files: FileSummary[], problems: Problem[]) {
+async function recordRejection(
+  warehouse: Warehouse,
+  batchId: string,
+  loadedAt: string,
+  profileName: string,
+  files: FileSummary[],
+  problems: Problem[]
+) {
   await warehouse.connection.run('BEGIN TRANSACTION');
   try {
-    const listed = files.length ? files : [...new Set(problems.map((p) => p.file.split('#')[0]))].map((file) => ({ file, sha256: '', kind: '', rows: 0, asOf: null, bytes: 0 }));
+    const listed = files.length
+      ? files
+      : [...new Set(problems.map((p) => p.file.split('#')[0]))].map((file) => ({
+          file,
+          sha256: '',
+          kind: '',
+          rows: 0,
+          asOf: null,
+          bytes: 0
+        }));
     await insertManifest(warehouse, batchId, loadedAt, profileName, listed, 'rejected', problems);
     await warehouse.connection.run('COMMIT');
   } catch (error) {
@@ -315,7 +411,9 @@ async function pauseBeforeCommit(): Promise<void> {
 
 /** Writes batch records lost to a crash between a commit and the record (see raw-store.ts). */
 export async function reconcileBatchRecords(warehouse: Warehouse, rawDir: string): Promise<number> {
-  const batches = (await warehouse.connection.runAndReadAll('SELECT batch_id, record FROM load_batch')).getRowObjectsJson();
+  const batches = (
+    await warehouse.connection.runAndReadAll('SELECT batch_id, record FROM load_batch')
+  ).getRowObjectsJson();
   let written = 0;
   for (const b of batches) {
     if (!hasBatchRecord(rawDir, String(b.batch_id))) {

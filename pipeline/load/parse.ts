@@ -9,7 +9,14 @@ import { SETTINGS } from '../warehouse/schema.ts';
 import type { FieldType } from './fields.ts';
 import { literal } from './readers/types.ts';
 
-export const BASE_DATE_FORMATS = ['%Y-%m-%d', '%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S'];
+export const BASE_DATE_FORMATS = [
+  '%Y-%m-%d',
+  '%d/%m/%Y',
+  '%d-%m-%Y',
+  '%d.%m.%Y',
+  '%Y-%m-%d %H:%M:%S',
+  '%Y-%m-%dT%H:%M:%S'
+];
 export const YES = ['yes', 'y', 'true', '1', '✓', '✔', 'x'];
 export const NO = ['no', 'n', 'false', '0', '✗', '✘'];
 
@@ -58,11 +65,17 @@ export function textSql(x: string): string {
 /** A profile's value map, applied to the cell before it is parsed (matched case-insensitively, trimmed). */
 export function mapValuesSql(x: string, map: Record<string, string> | undefined): string {
   if (!map || !Object.keys(map).length) return x;
-  const arms = Object.entries(map).map(([from, to]) => `WHEN ${literal(from.trim().toLowerCase())} THEN ${literal(to)}`).join(' ');
+  const arms = Object.entries(map)
+    .map(([from, to]) => `WHEN ${literal(from.trim().toLowerCase())} THEN ${literal(to)}`)
+    .join(' ');
   return `(CASE lower(trim(${x})) ${arms} ELSE ${x} END)`;
 }
 
-export function parseSql(type: FieldType, x: string, options: { dateFormats?: string[]; blankFlag?: boolean } = {}): string {
+export function parseSql(
+  type: FieldType,
+  x: string,
+  options: { dateFormats?: string[]; blankFlag?: boolean } = {}
+): string {
   switch (type) {
     case 'date':
       return dateSql(x, options.dateFormats);

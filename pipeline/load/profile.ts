@@ -45,7 +45,8 @@ const tableSchema = z
     for (const field of Object.keys(t.columns)) {
       if (!known.has(field)) ctx.addIssue({ code: 'custom', message: `"${field}" is not a field of ${t.kind}` });
     }
-    if (t.layout === 'long' && !t.long) ctx.addIssue({ code: 'custom', message: 'a long layout needs a "long" section' });
+    if (t.layout === 'long' && !t.long)
+      ctx.addIssue({ code: 'custom', message: 'a long layout needs a "long" section' });
     if (t.units && t.kind !== 'uptake') ctx.addIssue({ code: 'custom', message: '"units" is only for uptake tables' });
   });
 
@@ -62,7 +63,10 @@ export class ProfileError extends Error {}
 
 // Built-in profiles are imported, not read from disk beside this file: inside the dashboard's bundle (build/) there is
 // no pipeline/load/profiles/ folder to read.
-const BUILT_IN: Record<string, unknown> = { 'uptake-templates': uptakeTemplates, 'practice-monthly-long': practiceMonthlyLong };
+const BUILT_IN: Record<string, unknown> = {
+  'uptake-templates': uptakeTemplates,
+  'practice-monthly-long': practiceMonthlyLong
+};
 export const DEFAULT_PROFILE = 'uptake-templates';
 
 export function builtInProfiles(): string[] {
@@ -106,7 +110,11 @@ export function tableFor(profile: Profile, name: string): ProfileTable | undefin
  * Finds each field's source column among the file's headers: the field's own name, then its aliases, all compared
  * after normaliseHeader. Returns field → the header as written in the file.
  */
-export function matchColumns(headers: string[], columns: Record<string, string[]>, fieldNames: string[]): Map<string, string> {
+export function matchColumns(
+  headers: string[],
+  columns: Record<string, string[]>,
+  fieldNames: string[]
+): Map<string, string> {
   const byNormal = new Map(headers.map((h) => [normaliseHeader(h), h] as const));
   const found = new Map<string, string>();
   for (const field of fieldNames) {

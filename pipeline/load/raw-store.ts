@@ -9,7 +9,16 @@
  *     load (or status) re-writes missing records from the load_file manifest (reconcileBatchRecords).
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, createReadStream } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  createReadStream
+} from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import type { Profile } from './profile.ts';
 

@@ -15,7 +15,10 @@ import { literal, ident } from './readers/types.ts';
 
 export class RebuildError extends Error {}
 
-export async function rebuildWarehouse(dbPath: string = databasePath(), options: { rawDir?: string } = {}): Promise<{ files: number; batches: number }> {
+export async function rebuildWarehouse(
+  dbPath: string = databasePath(),
+  options: { rawDir?: string } = {}
+): Promise<{ files: number; batches: number }> {
   const rawDir = options.rawDir ?? defaultRawDir(dbPath);
   // Opening the current warehouse first proves no other process holds it (DatabaseInUseError otherwise), and lets a
   // crash-orphaned batch record be written before we replay.
@@ -35,7 +38,10 @@ export async function rebuildWarehouse(dbPath: string = databasePath(), options:
     for (const record of records) {
       const paths = record.files.map((f) => rawPath(rawDir, f.sha256, f.ext));
       const missing = paths.filter((p) => !existsSync(p));
-      if (missing.length) throw new RebuildError(`Batch ${record.batchId} names raw files that are not in ${rawDir}: ${missing.join(', ')}`);
+      if (missing.length)
+        throw new RebuildError(
+          `Batch ${record.batchId} names raw files that are not in ${rawDir}: ${missing.join(', ')}`
+        );
       const report = await loadPaths(fresh, paths, {
         profileObject: record.profile,
         names: record.files.map((f) => f.name),
@@ -45,7 +51,9 @@ export async function rebuildWarehouse(dbPath: string = databasePath(), options:
         rawDir
       });
       if (report.outcome === 'rejected') {
-        throw new RebuildError(`Batch ${record.batchId} no longer passes the checks:\n${report.problems.map(formatProblem).join('\n')}`);
+        throw new RebuildError(
+          `Batch ${record.batchId} no longer passes the checks:\n${report.problems.map(formatProblem).join('\n')}`
+        );
       }
       files += report.loaded.length;
     }

@@ -36,13 +36,21 @@ const UNIT_FIELDS = ['service_name', 'organisation', 'parent_unit'];
  * Creates temp relation `name` = SELECT __row, <columns> FROM <from>. With position-based row numbers the data goes into
  * `<name>_data` and `name` is a view adding `rowid + 2` (see SourceTable.rowNumbers).
  */
-async function materialise(connection: DuckDBConnection, name: string, columns: string[], from: string, rowNumbers: SourceTable['rowNumbers']): Promise<void> {
+async function materialise(
+  connection: DuckDBConnection,
+  name: string,
+  columns: string[],
+  from: string,
+  rowNumbers: SourceTable['rowNumbers']
+): Promise<void> {
   if (rowNumbers === 'column') {
     await connection.run(`CREATE TEMP TABLE ${ident(name)} AS SELECT __row, ${columns.join(', ')} FROM ${from}`);
     return;
   }
   await connection.run(`CREATE TEMP TABLE ${ident(`${name}_data`)} AS SELECT ${columns.join(', ')} FROM ${from}`);
-  await connection.run(`CREATE TEMP VIEW ${ident(name)} AS SELECT (rowid + 2)::INTEGER AS __row, * FROM ${ident(`${name}_data`)}`);
+  await connection.run(
+    `CREATE TEMP VIEW ${ident(name)} AS SELECT (rowid + 2)::INTEGER AS __row, * FROM ${ident(`${name}_data`)}`
+  );
 }
 
 /** Every temp relation stage() may create for a table name, for the loader to drop. */
@@ -80,13 +88,27 @@ export async function stage(
     columns = {}; // the pivot already names its columns by field
   }
 
-  const found = matchColumns(headers, columns, fields.map((f) => f.name));
+  const found = matchColumns(
+    headers,
+    columns,
+    fields.map((f) => f.name)
+  );
   for (const field of fields) {
     if (field.column === 'required' && !found.has(field.name)) {
       // Names that match alike (the field's own name is often among its aliases) are listed once.
       const names = [field.name, ...(columns[field.name] ?? [])];
-      const accepted = names.filter((n, i) => names.findIndex((m) => normaliseHeader(m) === normaliseHeader(n)) === i).map((n) => `"${n}"`).join(', ');
-      problems.push(problem(source.label, 'missing-column', `The required column "${field.name}" is missing (accepted names: ${accepted}).`, { column: field.name }));
+      const accepted = names
+        .filter((n, i) => names.findIndex((m) => normaliseHeader(m) === normaliseHeader(n)) === i)
+        .map((n) => `"${n}"`)
+        .join(', ');
+      problems.push(
+        problem(
+          source.label,
+          'missing-column',
+          `The required column "${field.name}" is missing (accepted names: ${accepted}).`,
+          { column: field.name }
+        )
+      );
     }
   }
   if (problems.some((p) => p.severity === 'error')) return { problems };
@@ -105,7 +127,10 @@ export async function stage(
       outer.push(`NULL::${SQL_TYPE[field.type]} AS ${name}`);
       continue;
     }
-    const parsed = parseSql(field.type, mapValuesSql(ident(header), spec.valueMaps[field.name]), { dateFormats: spec.dateFormats, blankFlag: field.blankFlag });
+    const parsed = parseSql(field.type, mapValuesSql(ident(header), spec.valueMaps[field.name]), {
+      dateFormats: spec.dateFormats,
+      blankFlag: field.blankFlag
+    });
     full.push(`${ident(header)} AS ${ident(`${field.name}__raw`)}`, `${parsed} AS ${name}`);
     inner.push(`${ident(header)} AS r${i}`, `${parsed} AS p${i}`);
     outer.push(`p${i} AS ${name}`);
@@ -115,10 +140,15 @@ export async function stage(
   }
   let units: StagedTable['units'];
   if (spec.units) {
-    const unitFound = spec.layout === 'long' ? new Map(UNIT_FIELDS.filter((u) => headers.includes(u)).map((u) => [u, u] as const)) : matchColumns(headers, spec.units.columns, UNIT_FIELDS);
+    const unitFound =
+      spec.layout === 'long'
+        ? new Map(UNIT_FIELDS.filter((u) => headers.includes(u)).map((u) => [u, u] as const))
+        : matchColumns(headers, spec.units.columns, UNIT_FIELDS);
     for (const u of UNIT_FIELDS) {
       const header = unitFound.get(u);
-      const column = header ? `NULLIF(trim(${ident(header)}), '') AS ${ident(`unit_${u}`)}` : `NULL::VARCHAR AS ${ident(`unit_${u}`)}`;
+      const column = header
+        ? `NULLIF(trim(${ident(header)}), '') AS ${ident(`unit_${u}`)}`
+        : `NULL::VARCHAR AS ${ident(`unit_${u}`)}`;
       full.push(column);
       inner.push(column);
       outer.push(ident(`unit_${u}`));
@@ -128,11 +158,26 @@ export async function stage(
   if (mode === 'fast') {
     const rowColumn = rowNumbers === 'column' ? ['__row'] : [];
     outer.push(`(${bad.length ? bad.join(' OR ') : 'false'}) AS __bad`);
-    await materialise(connection, table, outer, `(SELECT ${[...rowColumn, ...inner].join(', ') || '1 AS __none'} FROM ${relation})`, rowNumbers);
+    await materialise(
+      connection,
+      table,
+      outer,
+      `(SELECT ${[...rowColumn, ...inner].join(', ') || '1 AS __none'} FROM ${relation})`,
+      rowNumbers
+    );
   } else await materialise(connection, table, full, relation, rowNumbers);
   const [{ n }] = await rows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM ${ident(table)}`);
   return {
-    staged: { label: source.label, kind: spec.kind, table, rows: n, present: new Set(found.keys()), units, profileTable: spec, full: mode === 'full' },
+    staged: {
+      label: source.label,
+      kind: spec.kind,
+      table,
+      rows: n,
+      present: new Set(found.keys()),
+      units,
+      profileTable: spec,
+      full: mode === 'full'
+    },
     problems
   };
 }
@@ -151,15 +196,38 @@ async function pivotLong(
   const long = spec.long!;
   const problems: Problem[] = [];
   const keyFields = ['as_of', 'service_id'];
-  const wanted = matchColumns(source.headers, { ...spec.columns, __measure: long.measureColumn, __value: long.valueColumn }, [...keyFields, '__measure', '__value']);
-  for (const [field, label] of [['as_of', 'as_of'], ['service_id', 'service_id'], ['__measure', 'measure'], ['__value', 'value']]) {
+  const wanted = matchColumns(
+    source.headers,
+    { ...spec.columns, __measure: long.measureColumn, __value: long.valueColumn },
+    [...keyFields, '__measure', '__value']
+  );
+  for (const [field, label] of [
+    ['as_of', 'as_of'],
+    ['service_id', 'service_id'],
+    ['__measure', 'measure'],
+    ['__value', 'value']
+  ]) {
     if (!wanted.has(field)) {
-      const names = field === '__measure' ? long.measureColumn : field === '__value' ? long.valueColumn : spec.columns[field] ?? [];
-      problems.push(problem(source.label, 'missing-column', `The required column "${label}" is missing (accepted names: ${[...names].map((n) => `"${n}"`).join(', ')}).`, { column: label }));
+      const names =
+        field === '__measure'
+          ? long.measureColumn
+          : field === '__value'
+            ? long.valueColumn
+            : (spec.columns[field] ?? []);
+      problems.push(
+        problem(
+          source.label,
+          'missing-column',
+          `The required column "${label}" is missing (accepted names: ${[...names].map((n) => `"${n}"`).join(', ')}).`,
+          { column: label }
+        )
+      );
     }
   }
   if (problems.length) return { headers: [], problems };
-  const unitFound = spec.units ? matchColumns(source.headers, spec.units.columns, UNIT_FIELDS) : new Map<string, string>();
+  const unitFound = spec.units
+    ? matchColumns(source.headers, spec.units.columns, UNIT_FIELDS)
+    : new Map<string, string>();
   const measureHeader = wanted.get('__measure')!;
   const valueHeader = wanted.get('__value')!;
   const arms = Object.entries(long.measures)
@@ -167,30 +235,65 @@ async function pivotLong(
     .join(' ');
   const keyCols = keyFields.map((k) => `${ident(wanted.get(k)!)} AS ${ident(k)}`);
   const unitCols = [...unitFound].map(([u, h]) => `${ident(h)} AS ${ident(u)}`);
-  await materialise(connection, table, [...keyCols, ...unitCols,
-    `${ident(measureHeader)} AS measure_raw`, `CASE lower(trim(${ident(measureHeader)})) ${arms} END AS measure`, `${ident(valueHeader)} AS value_raw`],
-    source.relation, source.rowNumbers);
+  await materialise(
+    connection,
+    table,
+    [
+      ...keyCols,
+      ...unitCols,
+      `${ident(measureHeader)} AS measure_raw`,
+      `CASE lower(trim(${ident(measureHeader)})) ${arms} END AS measure`,
+      `${ident(valueHeader)} AS value_raw`
+    ],
+    source.relation,
+    source.rowNumbers
+  );
 
-  const found = async (sql: string) => rows<{ __row: number; v: string | null; m: string | null; n?: number }>(connection, sql);
+  const found = async (sql: string) =>
+    rows<{ __row: number; v: string | null; m: string | null; n?: number }>(connection, sql);
   if (!long.ignoreOtherMeasures) {
-    for (const r of await found(`SELECT __row, measure_raw AS v FROM ${ident(table)} WHERE measure IS NULL ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`)) {
-      problems.push(problem(source.label, 'unknown-measure', `"${r.v}" is not a measure this profile knows (${Object.values(long.measures).flat().join(', ')}).`, { row: r.__row, column: measureHeader, value: r.v }));
+    for (const r of await found(
+      `SELECT __row, measure_raw AS v FROM ${ident(table)} WHERE measure IS NULL ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`
+    )) {
+      problems.push(
+        problem(
+          source.label,
+          'unknown-measure',
+          `"${r.v}" is not a measure this profile knows (${Object.values(long.measures).flat().join(', ')}).`,
+          { row: r.__row, column: measureHeader, value: r.v }
+        )
+      );
     }
   }
-  for (const r of await found(`SELECT __row, value_raw AS v, measure AS m FROM ${ident(table)} WHERE measure IS NOT NULL AND NOT (value_raw IS NULL OR trim(value_raw) = '') AND ${countSql('value_raw')} IS NULL ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`)) {
-    problems.push(problem(source.label, 'not-a-count', `The value for ${r.m} must be a whole number.`, { row: r.__row, column: valueHeader, value: r.v }));
+  for (const r of await found(
+    `SELECT __row, value_raw AS v, measure AS m FROM ${ident(table)} WHERE measure IS NOT NULL AND NOT (value_raw IS NULL OR trim(value_raw) = '') AND ${countSql('value_raw')} IS NULL ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`
+  )) {
+    problems.push(
+      problem(source.label, 'not-a-count', `The value for ${r.m} must be a whole number.`, {
+        row: r.__row,
+        column: valueHeader,
+        value: r.v
+      })
+    );
   }
   for (const r of await found(`SELECT max(__row) AS __row, any_value(measure_raw) AS v, measure AS m, count(*)::INTEGER AS n FROM ${ident(table)} WHERE measure IS NOT NULL
       GROUP BY as_of, service_id, measure HAVING count(*) > 1 ORDER BY 1 LIMIT ${PROBLEMS_PER_RULE}`)) {
-    problems.push(problem(source.label, 'duplicate-key', `${r.m} is given ${r.n} times for the same period and unit.`, { row: r.__row, column: measureHeader, value: r.v }));
+    problems.push(
+      problem(source.label, 'duplicate-key', `${r.m} is given ${r.n} times for the same period and unit.`, {
+        row: r.__row,
+        column: measureHeader,
+        value: r.v
+      })
+    );
   }
   if (problems.length) return { headers: [], problems };
 
   const measures = Object.keys(long.measures);
   const pivot = `(SELECT min(__row)::INTEGER AS __row, as_of, service_id,
-      ${[...unitFound.keys()].map((u) => `any_value(${ident(u)}) AS ${ident(u)}`).concat(
-        measures.map((m) => `max(CASE WHEN measure = ${literal(m)} THEN value_raw END) AS ${ident(m)}`)
-      ).join(', ')}
+      ${[...unitFound.keys()]
+        .map((u) => `any_value(${ident(u)}) AS ${ident(u)}`)
+        .concat(measures.map((m) => `max(CASE WHEN measure = ${literal(m)} THEN value_raw END) AS ${ident(m)}`))
+        .join(', ')}
     FROM ${ident(table)} WHERE measure IS NOT NULL GROUP BY as_of, service_id)`;
   return { relation: pivot, headers: [...keyFields, ...unitFound.keys(), ...measures], problems };
 }

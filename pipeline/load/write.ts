@@ -10,12 +10,19 @@ import type { StagedTable } from './stage.ts';
 
 const TARGET = { programme: 'programme', services: 'service', features: 'feature', uptake: 'snapshot' } as const;
 
-export async function writeStaged(connection: DuckDBConnection, s: StagedTable, sha256: string, loadedAt: string): Promise<void> {
+export async function writeStaged(
+  connection: DuckDBConnection,
+  s: StagedTable,
+  sha256: string,
+  loadedAt: string
+): Promise<void> {
   const t = ident(s.table);
   const stamp = `${literal(sha256)} AS source_sha256, TIMESTAMP ${literal(loadedAt)} AS loaded_at`;
   const fields = FIELDS[s.kind].map((f) => f.name);
   if (s.kind === 'programme') {
-    await connection.run(`INSERT INTO programme (programme, launched_on, source_sha256) SELECT programme, launched_on, ${literal(sha256)} FROM ${t}`);
+    await connection.run(
+      `INSERT INTO programme (programme, launched_on, source_sha256) SELECT programme, launched_on, ${literal(sha256)} FROM ${t}`
+    );
     return;
   }
   if (s.kind === 'uptake' && s.units) await writeUnits(connection, s, stamp);

@@ -19,7 +19,14 @@ import {
 import { formatCount, formatDate, listNames } from '../charts/format.ts';
 import { toUtcDate } from '../charts/dates.ts';
 import { categoricalColour, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from '../charts/palette.ts';
-import { chartWidth, estimateTextWidth, marginForEndLabels, marginForLabels, renderEmpty, renderSvg } from '../charts/render.ts';
+import {
+  chartWidth,
+  estimateTextWidth,
+  marginForEndLabels,
+  marginForLabels,
+  renderEmpty,
+  renderSvg
+} from '../charts/render.ts';
 import { displayText, type ResultFigures, type Usage } from './figures.ts';
 import { escapeHtml } from './html.ts';
 import { NotebookError, type ChartBlock } from './parse.ts';
@@ -34,7 +41,14 @@ type NamedChart = (rows: never[], options: ChartOptions) => Chart;
 export const NAMED_CHARTS: Record<string, { draw: NamedChart; counts: string[]; omitRow: boolean }> = {
   'uptake-funnel': {
     draw: uptakeFunnel as NamedChart,
-    counts: ['approached', 'consented', 'registered', 'shared_with_carer', 'shared_with_professional', 'shared_with_anyone_max'],
+    counts: [
+      'approached',
+      'consented',
+      'registered',
+      'shared_with_carer',
+      'shared_with_professional',
+      'shared_with_anyone_max'
+    ],
     omitRow: true
   },
   'registration-trend': { draw: registrationTrend as NamedChart, counts: ['registered'], omitRow: false },
@@ -47,7 +61,10 @@ export const NAMED_CHARTS: Record<string, { draw: NamedChart; counts: string[]; 
 export function chartUsage(block: ChartBlock, columns: string[], usage: Usage, where: string): void {
   if (block.chart !== null) {
     const named = NAMED_CHARTS[block.chart];
-    if (!named) throw new NotebookError(`${where}: there is no chart "${block.chart}"; charts are ${Object.keys(NAMED_CHARTS).join(', ')}`);
+    if (!named)
+      throw new NotebookError(
+        `${where}: there is no chart "${block.chart}"; charts are ${Object.keys(NAMED_CHARTS).join(', ')}`
+      );
     for (const key of named.counts) if (columns.includes(key)) usage.columns.add(key);
   } else {
     for (const key of [block.x, block.y, block.series]) if (key) usage.columns.add(key);
@@ -104,12 +121,22 @@ function drawBars(block: ChartBlock, figures: ResultFigures, asOf: string): Draw
     return { svg: renderEmpty(summary, width), summary, omitted };
   }
   const max = Math.max(1, ...bars.map((b) => b.value));
-  const marginLeft = marginForLabels(bars.map((b) => b.label), 240);
-  const marginRight = marginForEndLabels(bars.map((b) => ({ x: b.value, label: b.shown })), [0, max], width, marginLeft);
+  const marginLeft = marginForLabels(
+    bars.map((b) => b.label),
+    240
+  );
+  const marginRight = marginForEndLabels(
+    bars.map((b) => ({ x: b.value, label: b.shown })),
+    [0, max],
+    width,
+    marginLeft
+  );
   const sorted = [...bars].sort((a, b) => b.value - a.value);
   const summary =
     `Bar chart of ${xLabel.toLowerCase()} by ${(block.yLabel ?? block.y!.replace(/_/g, ' ')).toLowerCase()}, ${formatDate(asOf)}` +
-    (sorted.length > 1 ? `: highest ${sorted[0].label} (${sorted[0].shown}), lowest ${sorted[sorted.length - 1].label} (${sorted[sorted.length - 1].shown})` : `: ${sorted[0].label} ${sorted[0].shown}`) +
+    (sorted.length > 1
+      ? `: highest ${sorted[0].label} (${sorted[0].shown}), lowest ${sorted[sorted.length - 1].label} (${sorted[sorted.length - 1].shown})`
+      : `: ${sorted[0].label} ${sorted[0].shown}`) +
     '.';
   const svg = renderSvg(
     {
@@ -119,10 +146,22 @@ function drawBars(block: ChartBlock, figures: ResultFigures, asOf: string): Draw
       marginRight,
       marginTop: 8,
       marginBottom: 40,
-      x: { domain: [0, max], grid: true, label: xLabel, labelAnchor: 'center', labelArrow: 'none', tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '') },
+      x: {
+        domain: [0, max],
+        grid: true,
+        label: xLabel,
+        labelAnchor: 'center',
+        labelArrow: 'none',
+        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+      },
       y: { domain: bars.map((b) => b.label), label: null, tickSize: 0, padding: 0.2 },
       marks: [
-        Plot.barX(bars, { x: 'value', y: 'label', fill: NHS_BLUE, title: (b: (typeof bars)[number]) => `${b.label}: ${b.shown}` }),
+        Plot.barX(bars, {
+          x: 'value',
+          y: 'label',
+          fill: NHS_BLUE,
+          title: (b: (typeof bars)[number]) => `${b.label}: ${b.shown}`
+        }),
         Plot.text(bars, { x: 'value', y: 'label', text: 'shown', textAnchor: 'start', dx: 5, fill: NHS_BLACK }),
         Plot.ruleX([0], { stroke: NHS_DARK_GREY })
       ]
@@ -144,7 +183,8 @@ function spacedTicks(dates: string[], width: number, marginLeft: number, marginR
   for (const date of [...dates].reverse()) {
     const previous = kept[kept.length - 1];
     const room = previous === undefined ? Infinity : pixel(previous) - pixel(date);
-    if (room >= (estimateTextWidth(formatDate(date)) + estimateTextWidth(formatDate(previous ?? date))) / 2 + 10) kept.push(date);
+    if (room >= (estimateTextWidth(formatDate(date)) + estimateTextWidth(formatDate(previous ?? date))) / 2 + 10)
+      kept.push(date);
   }
   return kept.reverse();
 }
@@ -159,7 +199,8 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
     const series = block.series ? displayText(figures.value(i, block.series)) : (block.yLabel ?? block.y!);
     const value = figures.value(i, block.y!);
     if (value.suppressed) omitted.push(`${series} (${formatDate(iso)})`);
-    else if (value.value !== null) points.push({ date: toUtcDate(iso), iso, value: value.value, shown: displayText(value), series });
+    else if (value.value !== null)
+      points.push({ date: toUtcDate(iso), iso, value: value.value, shown: displayText(value), series });
   });
   const yLabel = block.yLabel ?? block.y!.replace(/_/g, ' ');
   if (points.length === 0) {
@@ -168,7 +209,12 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
   }
   const names = [...new Set(points.map((p) => p.series))];
   const colour = new Map(names.map((n, i) => [n, categoricalColour(i)]));
-  const ends = names.map((n) => points.filter((p) => p.series === n).sort((a, b) => a.iso.localeCompare(b.iso)).at(-1)!);
+  const ends = names.map((n) =>
+    points
+      .filter((p) => p.series === n)
+      .sort((a, b) => a.iso.localeCompare(b.iso))
+      .at(-1)!
+  );
   const endLabel = (p: (typeof points)[number]) => (names.length > 1 ? `${p.series} (${p.shown})` : p.shown);
   const dates = [...new Set(points.map((p) => p.iso))].sort();
   const marginRight = Math.max(24, ...ends.map((p) => estimateTextWidth(endLabel(p)) + 12));
@@ -192,13 +238,38 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
       marginRight,
       marginTop: 20,
       marginBottom: 40,
-      x: { type: 'utc', domain: [toUtcDate(dates[0]), toUtcDate(dates[dates.length - 1])], ticks: ticks.map(toUtcDate), tickFormat: (d: Date) => formatDate(d), label: null },
-      y: { domain: [0, Math.max(1, ...points.map((p) => p.value))], nice: true, grid: true, label: yLabel, labelArrow: 'none', tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '') },
+      x: {
+        type: 'utc',
+        domain: [toUtcDate(dates[0]), toUtcDate(dates[dates.length - 1])],
+        ticks: ticks.map(toUtcDate),
+        tickFormat: (d: Date) => formatDate(d),
+        label: null
+      },
+      y: {
+        domain: [0, Math.max(1, ...points.map((p) => p.value))],
+        nice: true,
+        grid: true,
+        label: yLabel,
+        labelArrow: 'none',
+        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+      },
       color: { type: 'identity' },
       marks: [
         Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
-        Plot.line(points, { x: 'date', y: 'value', z: 'series', stroke: (p: (typeof points)[number]) => colour.get(p.series), strokeWidth: 2.5 }),
-        Plot.dot(points, { x: 'date', y: 'value', r: 3.5, fill: (p: (typeof points)[number]) => colour.get(p.series), title: (p: (typeof points)[number]) => `${p.series}, ${formatDate(p.iso)}: ${p.shown}` }),
+        Plot.line(points, {
+          x: 'date',
+          y: 'value',
+          z: 'series',
+          stroke: (p: (typeof points)[number]) => colour.get(p.series),
+          strokeWidth: 2.5
+        }),
+        Plot.dot(points, {
+          x: 'date',
+          y: 'value',
+          r: 3.5,
+          fill: (p: (typeof points)[number]) => colour.get(p.series),
+          title: (p: (typeof points)[number]) => `${p.series}, ${formatDate(p.iso)}: ${p.shown}`
+        }),
         Plot.text(ends, { x: 'date', y: 'value', text: endLabel, textAnchor: 'start', dx: 8, fill: NHS_BLACK })
       ]
     },
@@ -207,13 +278,23 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
   return { svg, summary, omitted };
 }
 
-export function renderChart(block: ChartBlock, figures: ResultFigures, asOf: string, inline: (text: string) => string): string {
+export function renderChart(
+  block: ChartBlock,
+  figures: ResultFigures,
+  asOf: string,
+  inline: (text: string) => string
+): string {
   const caption = block.caption ? `<figcaption>${inline(block.caption)}</figcaption>` : '';
   const note = block.note ? `<p class="report-note">${inline(block.note)}</p>` : '';
   if (figures.skipped || figures.rowCount === 0) {
     return `<figure class="report-chart report-empty">${caption}<p class="report-empty-message">${inline(block.empty ?? 'No rows for this as-of date.')}</p>${note}</figure>`;
   }
-  const drawn = block.chart !== null ? drawNamed(block, figures, asOf) : block.mark === 'line' ? drawLines(block, figures, asOf) : drawBars(block, figures, asOf);
+  const drawn =
+    block.chart !== null
+      ? drawNamed(block, figures, asOf)
+      : block.mark === 'line'
+        ? drawLines(block, figures, asOf)
+        : drawBars(block, figures, asOf);
   const omitted = drawn.omitted.length
     ? `<p class="report-note report-omitted">Not drawn, because a figure is too small to publish (shown as * in the tables): ${escapeHtml(listNames(drawn.omitted, drawn.omitted.length))}.</p>`
     : '';

@@ -70,27 +70,32 @@ main { max-width: 52rem; margin: 0 auto; }
 @media print { body { padding: 0; } main { max-width: none; } }
 `;
 
-type DocumentParts = Pick<RenderedReport, 'title' | 'description' | 'asOf' | 'audience' | 'profile' | 'fragment' | 'notebook'>;
+type DocumentParts = Pick<
+  RenderedReport,
+  'title' | 'description' | 'asOf' | 'audience' | 'profile' | 'fragment' | 'notebook'
+>;
 
 /** A complete HTML document for a rendered report. */
 export function reportDocument(report: DocumentParts): string {
   const title = `${report.title} – as of ${formatDate(report.asOf)}`;
-  return [
-    '<!doctype html>',
-    '<html lang="en-GB">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    report.description ? `<meta name="description" content="${escapeHtml(report.description)}">` : '',
-    `<meta name="generator" content="Uptake notebook ${escapeHtml(report.notebook)}; audience ${report.audience}; disclosure profile ${escapeHtml(report.profile)}">`,
-    `<style>${PAGE_CSS}${REPORT_CSS}</style>`,
-    '</head>',
-    '<body>',
-    `<main>${report.fragment}</main>`,
-    '</body>',
-    '</html>'
-  ]
-    .filter((line) => line !== '')
-    .join('\n') + '\n';
+  return (
+    [
+      '<!doctype html>',
+      '<html lang="en-GB">',
+      '<head>',
+      '<meta charset="utf-8">',
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      `<title>${escapeHtml(title)}</title>`,
+      report.description ? `<meta name="description" content="${escapeHtml(report.description)}">` : '',
+      `<meta name="generator" content="Uptake notebook ${escapeHtml(report.notebook)}; audience ${report.audience}; disclosure profile ${escapeHtml(report.profile)}">`,
+      `<style>${PAGE_CSS}${REPORT_CSS}</style>`,
+      '</head>',
+      '<body>',
+      `<main>${report.fragment}</main>`,
+      '</body>',
+      '</html>'
+    ]
+      .filter((line) => line !== '')
+      .join('\n') + '\n'
+  );
 }

@@ -47,7 +47,9 @@ export function addDeclarations(usage: Usage, declarations: Declarations, where:
   for (const [key, declaration] of declarations) {
     const existing = usage.declarations.get(key);
     if (existing && existing.kind !== declaration.kind) {
-      throw new NotebookError(`${where}: "${key}" is declared as ${declaration.kind} here and as ${existing.kind} elsewhere`);
+      throw new NotebookError(
+        `${where}: "${key}" is declared as ${declaration.kind} here and as ${existing.kind} elsewhere`
+      );
     }
     usage.declarations.set(key, { ...existing, ...declaration });
   }
@@ -86,7 +88,9 @@ export class ResultFigures {
     for (const key of usage.columns) {
       if (derived.has(key)) continue;
       if (!result.columns.includes(key)) {
-        throw new NotebookError(`${where}: the result "${result.name}" has no column "${key}" (it has ${result.columns.join(', ')})`);
+        throw new NotebookError(
+          `${where}: the result "${result.name}" has no column "${key}" (it has ${result.columns.join(', ')})`
+        );
       }
       this.specs.set(key, this.kindOf(key, where));
     }
@@ -97,10 +101,19 @@ export class ResultFigures {
       for (const key of labels) if (typeof copy[key] === 'boolean') copy[key] = copy[key] ? 'Yes' : 'No';
       return copy;
     });
-    const rateColumns: ColumnSpec[] = [...usage.rates.values()].map((r) => ({ key: r.key, kind: 'rate', numerator: r.numerator, denominator: r.denominator }));
+    const rateColumns: ColumnSpec[] = [...usage.rates.values()].map((r) => ({
+      key: r.key,
+      kind: 'rate',
+      numerator: r.numerator,
+      denominator: r.denominator
+    }));
     try {
       this.table = controlTable(
-        { columns: [...this.specs.values(), ...rateColumns], rows, totals: usage.total ? { row: usage.totalLabel ?? 'Total' } : undefined },
+        {
+          columns: [...this.specs.values(), ...rateColumns],
+          rows,
+          totals: usage.total ? { row: usage.totalLabel ?? 'Total' } : undefined
+        },
         profile
       );
     } catch (error) {

@@ -12,4 +12,11 @@ export {
 } from './render.ts';
 export { REPORT_CSS, reportDocument } from './document.ts';
 export { htmlToPdf, chromiumPath, type PdfOptions } from './pdf.ts';
-export { UnknownNotebookError, listNotebooks, loadNotebook, notebookNames, notebooksDir, NOTEBOOK_NAME } from './library.ts';
+export {
+  UnknownNotebookError,
+  listNotebooks,
+  loadNotebook,
+  notebookNames,
+  notebooksDir,
+  NOTEBOOK_NAME
+} from './library.ts';

@@ -21,7 +21,9 @@ export class UnknownNotebookError extends Error {
   ) {
     super(
       `There is no notebook "${asked}". ` +
-        (available.length ? `Notebooks: ${available.join(', ')} (or give the path to a .md file).` : 'No notebooks were found.')
+        (available.length
+          ? `Notebooks: ${available.join(', ')} (or give the path to a .md file).`
+          : 'No notebooks were found.')
     );
     this.name = 'UnknownNotebookError';
   }

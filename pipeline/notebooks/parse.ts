@@ -157,7 +157,8 @@ function declare(declarations: Declarations, option: string, value: string, name
       fail(name, line, `"${item}": only numbers take decimal places, as numbers: ${key}:1`);
     }
     const existing = declarations.get(key);
-    if (existing && existing.kind !== kind) fail(name, line, `"${key}" is declared twice, as ${existing.kind} and ${kind}`);
+    if (existing && existing.kind !== kind)
+      fail(name, line, `"${key}" is declared twice, as ${existing.kind} and ${kind}`);
     declarations.set(key, decimals === undefined ? { kind } : { kind, decimals: Number(decimals) });
   }
   return true;
@@ -171,7 +172,8 @@ function parseSql(info: string[], code: string, name: string, line: number, resu
     attributes.set(m[1], m[2]);
   }
   const resultName = attributes.get('name');
-  if (!resultName || !NAME.test(resultName)) fail(name, line, 'a sql block needs name=<result name> (letters, digits, _)');
+  if (!resultName || !NAME.test(resultName))
+    fail(name, line, 'a sql block needs name=<result name> (letters, digits, _)');
   if (results.has(resultName)) fail(name, line, `the result name "${resultName}" is used twice`);
   const declarations: Declarations = new Map();
   let when: SqlBlock['when'] = null;
@@ -200,7 +202,16 @@ function formula(value: string, operator: '/' | '-', name: string, line: number)
 
 function parseTable(result: string, body: string, name: string, line: number): TableBlock {
   const table: TableBlock = {
-    type: 'table', line, result, caption: null, columns: null, rates: [], changes: [], total: null, empty: null, note: null,
+    type: 'table',
+    line,
+    result,
+    caption: null,
+    columns: null,
+    rates: [],
+    changes: [],
+    total: null,
+    empty: null,
+    note: null,
     declarations: new Map()
   };
   for (const option of optionLines(body, name, line + 1)) {
@@ -220,7 +231,11 @@ function parseTable(result: string, body: string, name: string, line: number): T
     else if (word === 'empty') table.empty = option.value;
     else if (word === 'note') table.note = option.value;
     else if (!declare(table.declarations, word, option.value, name, option.line)) {
-      fail(name, option.line, `unknown table option "${word}" (caption, column <key>, rate <key>, change <key>, counts, services, numbers, total, empty, note)`);
+      fail(
+        name,
+        option.line,
+        `unknown table option "${word}" (caption, column <key>, rate <key>, change <key>, counts, services, numbers, total, empty, note)`
+      );
     }
   }
   return table;
@@ -228,29 +243,60 @@ function parseTable(result: string, body: string, name: string, line: number): T
 
 function parseChart(result: string, body: string, name: string, line: number): ChartBlock {
   const chart: ChartBlock = {
-    type: 'chart', line, result, caption: null, chart: null, mark: null, x: null, y: null, series: null, xLabel: null,
-    yLabel: null, empty: null, note: null, declarations: new Map()
+    type: 'chart',
+    line,
+    result,
+    caption: null,
+    chart: null,
+    mark: null,
+    x: null,
+    y: null,
+    series: null,
+    xLabel: null,
+    yLabel: null,
+    empty: null,
+    note: null,
+    declarations: new Map()
   };
   for (const option of optionLines(body, name, line + 1)) {
     const v = option.value;
     switch (option.key) {
-      case 'caption': chart.caption = v; break;
-      case 'chart': chart.chart = v; break;
+      case 'caption':
+        chart.caption = v;
+        break;
+      case 'chart':
+        chart.chart = v;
+        break;
       case 'mark':
-        if (!(CHART_MARKS as readonly string[]).includes(v)) fail(name, option.line, `mark must be one of ${CHART_MARKS.join(', ')}`);
+        if (!(CHART_MARKS as readonly string[]).includes(v))
+          fail(name, option.line, `mark must be one of ${CHART_MARKS.join(', ')}`);
         chart.mark = v as ChartBlock['mark'];
         break;
-      case 'x': case 'y': case 'series':
+      case 'x':
+      case 'y':
+      case 'series':
         if (!NAME.test(v)) fail(name, option.line, `"${v}" is not a column name`);
         chart[option.key] = v;
         break;
-      case 'label x': chart.xLabel = v; break;
-      case 'label y': chart.yLabel = v; break;
-      case 'empty': chart.empty = v; break;
-      case 'note': chart.note = v; break;
+      case 'label x':
+        chart.xLabel = v;
+        break;
+      case 'label y':
+        chart.yLabel = v;
+        break;
+      case 'empty':
+        chart.empty = v;
+        break;
+      case 'note':
+        chart.note = v;
+        break;
       default:
         if (!declare(chart.declarations, option.key, v, name, option.line)) {
-          fail(name, option.line, `unknown chart option "${option.key}" (caption, chart, mark, x, y, series, label x, label y, counts, services, numbers, empty, note)`);
+          fail(
+            name,
+            option.line,
+            `unknown chart option "${option.key}" (caption, chart, mark, x, y, series, label x, label y, counts, services, numbers, empty, note)`
+          );
         }
     }
   }
@@ -279,7 +325,8 @@ export function parseNotebook(text: string, name: string): Notebook {
   const title = fields.get('title');
   if (!title) fail(name, 1, 'the front matter needs a title');
   const audience = fields.get('audience') ?? 'committee';
-  if (!(AUDIENCES as readonly string[]).includes(audience)) fail(name, 1, `audience must be one of ${AUDIENCES.join(', ')}`);
+  if (!(AUDIENCES as readonly string[]).includes(audience))
+    fail(name, 1, `audience must be one of ${AUDIENCES.join(', ')}`);
 
   const blocks: Block[] = [];
   const results = new Set<string>();
@@ -307,7 +354,8 @@ export function parseNotebook(text: string, name: string): Notebook {
     if (language === 'sql') blocks.push(parseSql(info, code, name, line, results));
     else if (language === 'table' || language === 'chart') {
       const result = info[0];
-      if (!result || !results.has(result)) fail(name, line, `${language} ${result ?? ''}: no sql block above is named "${result ?? ''}"`);
+      if (!result || !results.has(result))
+        fail(name, line, `${language} ${result ?? ''}: no sql block above is named "${result ?? ''}"`);
       blocks.push(language === 'table' ? parseTable(result, code, name, line) : parseChart(result, code, name, line));
     } else blocks.push({ type: 'code', line, language, code });
     i = end;
@@ -318,7 +366,12 @@ export function parseNotebook(text: string, name: string): Notebook {
   const seen = new Set<string>(['as_of', 'previous_as_of']);
   for (const block of blocks) {
     if (block.type === 'sql') seen.add(block.name);
-    const texts = block.type === 'text' ? [block.markdown] : block.type === 'table' || block.type === 'chart' ? [block.caption ?? '', block.note ?? '', block.empty ?? ''] : [];
+    const texts =
+      block.type === 'text'
+        ? [block.markdown]
+        : block.type === 'table' || block.type === 'chart'
+          ? [block.caption ?? '', block.note ?? '', block.empty ?? '']
+          : [];
     for (const t of texts) {
       for (const m of t.replace(/`[^`]+`/g, '').matchAll(INLINE_VALUE)) {
         const result = m[1].split(/[.|]/)[0];
@@ -326,5 +379,12 @@ export function parseNotebook(text: string, name: string): Notebook {
       }
     }
   }
-  return { name, title, description: fields.get('description') ?? '', audience: audience as Audience, profile: fields.get('profile') ?? null, blocks };
+  return {
+    name,
+    title,
+    description: fields.get('description') ?? '',
+    audience: audience as Audience,
+    profile: fields.get('profile') ?? null,
+    blocks
+  };
 }

@@ -47,7 +47,9 @@ export interface QueryResult {
 
 /** The loaded as-of dates, and the chosen one (default: the latest) with the one before it. */
 export async function resolveAsOf(connection: DuckDBConnection, asked?: string | null): Promise<AsOf> {
-  const reader = await connection.runAndReadAll('SELECT CAST(as_of AS VARCHAR) AS as_of FROM as_of_date ORDER BY as_of');
+  const reader = await connection.runAndReadAll(
+    'SELECT CAST(as_of AS VARCHAR) AS as_of FROM as_of_date ORDER BY as_of'
+  );
   const available = (reader.getRowObjectsJson() as { as_of: string }[]).map((r) => r.as_of);
   if (available.length === 0) throw new UnknownAsOfError(asked ?? '', available);
   const asOf = asked ?? available[available.length - 1];
@@ -62,30 +64,45 @@ function toDateValue(iso: string) {
 }
 
 /** Runs one block with its parameters bound; refuses anything but one read-only statement. */
-export async function runBlock(connection: DuckDBConnection, block: SqlBlock, notebook: string, asOf: AsOf): Promise<QueryResult> {
+export async function runBlock(
+  connection: DuckDBConnection,
+  block: SqlBlock,
+  notebook: string,
+  asOf: AsOf
+): Promise<QueryResult> {
   const where = `${notebook}.md:${block.line}: sql ${block.name}`;
   const statements = await connection.extractStatements(block.sql).catch((error: Error) => {
     throw new NotebookError(`${where}: ${error.message.split('\n')[0]}`);
   });
-  if (statements.count !== 1) throw new NotebookError(`${where}: a sql block holds exactly one statement (this has ${statements.count})`);
+  if (statements.count !== 1)
+    throw new NotebookError(`${where}: a sql block holds exactly one statement (this has ${statements.count})`);
   const prepared = await statements.prepare(0).catch((error: Error) => {
     throw new NotebookError(`${where}: ${error.message.split('\n')[0]}`);
   });
   try {
     if (prepared.statementType !== StatementType.SELECT) {
-      throw new NotebookError(`${where}: only read-only queries may run in a notebook, not ${StatementType[prepared.statementType]}`);
+      throw new NotebookError(
+        `${where}: only read-only queries may run in a notebook, not ${StatementType[prepared.statementType]}`
+      );
     }
     for (let index = 1; index <= prepared.parameterCount; index++) {
       const parameter = prepared.parameterName(index);
       const value = parameter === 'as_of' ? asOf.asOf : parameter === 'previous_as_of' ? asOf.previousAsOf : undefined;
       if (value === undefined) {
-        throw new NotebookError(`${where}: unknown parameter $${parameter}; a notebook may use ${PARAMETERS.map((p) => `$${p}`).join(' and ')}`);
+        throw new NotebookError(
+          `${where}: unknown parameter $${parameter}; a notebook may use ${PARAMETERS.map((p) => `$${p}`).join(' and ')}`
+        );
       }
       if (value === null) prepared.bindNull(index);
       else prepared.bindDate(index, toDateValue(value));
     }
     const reader = await prepared.runAndReadAll();
-    return { name: block.name, columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Record<string, unknown>[], skipped: false };
+    return {
+      name: block.name,
+      columns: reader.columnNames(),
+      rows: reader.getRowObjectsJson() as Record<string, unknown>[],
+      skipped: false
+    };
   } finally {
     prepared.destroySync();
   }
@@ -98,7 +115,11 @@ function conditionHolds(result: QueryResult | undefined, column: string): boolea
 }
 
 /** Runs every sql block of a notebook in order, skipping those whose `when=` condition does not hold. */
-export async function runNotebookQueries(connection: DuckDBConnection, notebook: Notebook, asOf: AsOf): Promise<Map<string, QueryResult>> {
+export async function runNotebookQueries(
+  connection: DuckDBConnection,
+  notebook: Notebook,
+  asOf: AsOf
+): Promise<Map<string, QueryResult>> {
   const results = new Map<string, QueryResult>();
   for (const block of notebook.blocks) {
     if (block.type !== 'sql') continue;

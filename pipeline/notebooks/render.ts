@@ -102,7 +102,8 @@ function collectUsage(notebook: Notebook, results: Map<string, QueryResult>): Ma
       block.rates.forEach((rate) => addRate(u, rate, where));
       block.changes.forEach((change) => addChange(u, change));
       const derived = new Set([...block.rates.map((r) => r.key), ...block.changes.map((c) => c.key)]);
-      for (const key of block.columns?.map((c) => c.key) ?? results.get(block.result)!.columns) if (!derived.has(key)) u.columns.add(key);
+      for (const key of block.columns?.map((c) => c.key) ?? results.get(block.result)!.columns)
+        if (!derived.has(key)) u.columns.add(key);
       if (block.total) {
         u.total = true;
         u.totalLabel ??= block.total;
@@ -113,7 +114,8 @@ function collectUsage(notebook: Notebook, results: Map<string, QueryResult>): Ma
 }
 
 function valueHtml(value: ControlledValue, kind: string): string {
-  if (value.suppressed) return `<span class="report-value" data-kind="${kind}"><span aria-hidden="true">*</span><span class="report-visually-hidden">hidden (small number)</span></span>`;
+  if (value.suppressed)
+    return `<span class="report-value" data-kind="${kind}"><span aria-hidden="true">*</span><span class="report-visually-hidden">hidden (small number)</span></span>`;
   return `<span class="report-value" data-kind="${kind}">${escapeHtml(displayText(value) || '—')}</span>`;
 }
 
@@ -121,7 +123,8 @@ function valueHtml(value: ControlledValue, kind: string): string {
 function inlineValues(figures: Map<string, ResultFigures>, asOf: AsOf, where: () => string) {
   return (expression: string): string | null => {
     if (expression === 'as_of') return escapeHtml(formatDate(asOf.asOf));
-    if (expression === 'previous_as_of') return escapeHtml(asOf.previousAsOf ? formatDate(asOf.previousAsOf) : 'no earlier snapshot');
+    if (expression === 'previous_as_of')
+      return escapeHtml(asOf.previousAsOf ? formatDate(asOf.previousAsOf) : 'no earlier snapshot');
     const { result, path, fn } = parseExpression(expression);
     const f = figures.get(result);
     if (!f || path === null) return null;
@@ -130,7 +133,8 @@ function inlineValues(figures: Map<string, ResultFigures>, asOf: AsOf, where: ()
     const kind = f.kind(path);
     if (fn === 'sum') return valueHtml(f.total(path), kind);
     if (fn === 'list') {
-      if (kind !== 'label') throw new NotebookError(`${where()}: {${expression}}: |list joins text, and "${path}" is a ${kind}`);
+      if (kind !== 'label')
+        throw new NotebookError(`${where()}: {${expression}}: |list joins text, and "${path}" is a ${kind}`);
       const names = [...Array(f.rowCount).keys()].map((i) => displayText(f.value(i, path)));
       return `<span class="report-value" data-kind="label">${escapeHtml(listNames(names, names.length))}</span>`;
     }
@@ -144,7 +148,11 @@ export function audienceLabel(audience: Audience): string {
 }
 
 /** Renders a parsed notebook against the warehouse. Throws UnknownAsOfError, UnknownAudienceError or NotebookError. */
-export async function renderNotebook(connection: DuckDBConnection, notebook: Notebook, options: RenderOptions = {}): Promise<RenderedReport> {
+export async function renderNotebook(
+  connection: DuckDBConnection,
+  notebook: Notebook,
+  options: RenderOptions = {}
+): Promise<RenderedReport> {
   const audience = checkAudience(options.audience ?? notebook.audience);
   const profile = getProfile(profileFor(audience, notebook));
   const asOf = await resolveAsOf(connection, options.asOf ?? null);
@@ -153,7 +161,10 @@ export async function renderNotebook(connection: DuckDBConnection, notebook: Not
   const figures = new Map<string, ResultFigures>();
   for (const [name, result] of results) {
     const line = notebook.blocks.find((b) => b.type === 'sql' && b.name === name)!.line;
-    figures.set(name, new ResultFigures(result, usages.get(name) ?? emptyUsage(), profile.name, `${notebook.name}.md:${line}`));
+    figures.set(
+      name,
+      new ResultFigures(result, usages.get(name) ?? emptyUsage(), profile.name, `${notebook.name}.md:${line}`)
+    );
   }
 
   let line = 0;

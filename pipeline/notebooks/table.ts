@@ -18,7 +18,11 @@ function headingFor(key: string): string {
 function cell(value: ControlledValue, kind: string, tag: 'td' | 'th'): string {
   const numeric = kind !== 'label';
   const date = !numeric && displayText(value) !== value.shown; // an ISO date shown as "6 Feb 2017": keep it on one line
-  const attributes = [`data-kind="${kind}"`, numeric ? 'class="report-number"' : date ? 'class="report-date"' : '', tag === 'th' ? 'scope="row"' : ''].filter(Boolean);
+  const attributes = [
+    `data-kind="${kind}"`,
+    numeric ? 'class="report-number"' : date ? 'class="report-date"' : '',
+    tag === 'th' ? 'scope="row"' : ''
+  ].filter(Boolean);
   if (value.suppressed) {
     // "*" alone is read out as "star"; say what it means.
     return `<${tag} ${attributes.join(' ')}><span aria-hidden="true">*</span><span class="report-visually-hidden">hidden (small number)</span></${tag}>`;
@@ -39,7 +43,9 @@ export function renderTable(block: TableBlock, figures: ResultFigures, inline: I
     ...block.changes.map((c) => ({ key: c.key, label: headingFor(c.key) }))
   ];
   const head = `<thead><tr>${columns
-    .map((c) => `<th scope="col"${figures.kind(c.key) === 'label' ? '' : ' class="report-number"'}>${inline(c.label)}</th>`)
+    .map(
+      (c) => `<th scope="col"${figures.kind(c.key) === 'label' ? '' : ' class="report-number"'}>${inline(c.label)}</th>`
+    )
     .join('')}</tr></thead>`;
   const firstLabel = columns.find((c) => figures.kind(c.key) === 'label')?.key;
   const row = (value: (key: string) => ControlledValue, isTotal: boolean) =>

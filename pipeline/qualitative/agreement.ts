@@ -60,7 +60,8 @@ function overlapLength(a: Span[], b: Span[]): number {
   let j = 0;
   for (const s of a) {
     while (j < b.length && b[j].end <= s.start) j++;
-    for (let k = j; k < b.length && b[k].start < s.end; k++) total += Math.min(s.end, b[k].end) - Math.max(s.start, b[k].start);
+    for (let k = j; k < b.length && b[k].start < s.end; k++)
+      total += Math.min(s.end, b[k].end) - Math.max(s.start, b[k].start);
   }
   return total;
 }
@@ -80,16 +81,29 @@ export async function interCoderAgreement(
       ORDER BY transcript_id`,
     { a: options.coderA, b: options.coderB }
   );
-  const transcripts = options.transcriptIds ? shared.filter((t) => options.transcriptIds!.includes(t.transcript_id)) : shared;
-  const codings = await rows<{ transcript_id: string; code_id: string; code_name: string; coder: string; start_cp: number; end_cp: number }>(
+  const transcripts = options.transcriptIds
+    ? shared.filter((t) => options.transcriptIds!.includes(t.transcript_id))
+    : shared;
+  const codings = await rows<{
+    transcript_id: string;
+    code_id: string;
+    code_name: string;
+    coder: string;
+    start_cp: number;
+    end_cp: number;
+  }>(
     connection,
     `SELECT g.transcript_id, g.code_id, c.name AS code_name, g.coder, g.start_cp, g.end_cp
        FROM coding g JOIN code c USING (code_id) WHERE g.coder IN ($a, $b) ORDER BY c.name, g.code_id`,
     { a: options.coderA, b: options.coderB }
   );
-  const turns = unit === 'turn'
-    ? await rows<{ transcript_id: string; start_cp: number; end_cp: number }>(connection, 'SELECT transcript_id, start_cp, end_cp FROM transcript_turn ORDER BY transcript_id, turn_index')
-    : [];
+  const turns =
+    unit === 'turn'
+      ? await rows<{ transcript_id: string; start_cp: number; end_cp: number }>(
+          connection,
+          'SELECT transcript_id, start_cp, end_cp FROM transcript_turn ORDER BY transcript_id, turn_index'
+        )
+      : [];
   const inScope = new Set(transcripts.map((t) => t.transcript_id));
   const codes = new Map<string, string>();
   for (const c of codings) if (inScope.has(c.transcript_id)) codes.set(c.code_id, c.code_name);
@@ -99,7 +113,11 @@ export async function interCoderAgreement(
     const table: Table2x2 = { both: 0, only_a: 0, only_b: 0, neither: 0 };
     for (const t of transcripts) {
       const spansOf = (coder: string) =>
-        unionOfSpans(codings.filter((c) => c.transcript_id === t.transcript_id && c.code_id === codeId && c.coder === coder).map((c) => ({ start: c.start_cp, end: c.end_cp })));
+        unionOfSpans(
+          codings
+            .filter((c) => c.transcript_id === t.transcript_id && c.code_id === codeId && c.coder === coder)
+            .map((c) => ({ start: c.start_cp, end: c.end_cp }))
+        );
       const a = spansOf(options.coderA);
       const b = spansOf(options.coderB);
       if (unit === 'character') {
@@ -124,5 +142,11 @@ export async function interCoderAgreement(
     if (units === 0) continue;
     result.push({ code_id: codeId, code_name: codeName, units, ...table, ...cohensKappa(table) });
   }
-  return { coderA: options.coderA, coderB: options.coderB, unit, transcriptIds: transcripts.map((t) => t.transcript_id), codes: result };
+  return {
+    coderA: options.coderA,
+    coderB: options.coderB,
+    unit,
+    transcriptIds: transcripts.map((t) => t.transcript_id),
+    codes: result
+  };
 }

@@ -38,8 +38,24 @@ export interface NameEntry {
 
 /** Roles whose pseudonyms are lettered ([HOSPITAL A]); every other role is numbered ([CLINICIAN 1]). */
 export const LETTERED_ROLES = new Set([
-  'hospital', 'trust', 'practice', 'surgery', 'ccg', 'organisation', 'organization', 'company', 'supplier', 'site',
-  'service', 'council', 'charity', 'clinic', 'ward', 'borough', 'place', 'team'
+  'hospital',
+  'trust',
+  'practice',
+  'surgery',
+  'ccg',
+  'organisation',
+  'organization',
+  'company',
+  'supplier',
+  'site',
+  'service',
+  'council',
+  'charity',
+  'clinic',
+  'ward',
+  'borough',
+  'place',
+  'team'
 ]);
 
 export const REDACTION_LABELS: Record<Exclude<IdentifierKind, 'name'>, string> = {
@@ -110,7 +126,9 @@ export class PseudonymBook {
     for (const entry of entries) {
       book.add({ ...entry, variants: [...entry.variants] });
       const number = /\s(\d+|[A-Z]+)\]$/.exec(entry.pseudonym)?.[1] ?? '0';
-      const n = /^\d+$/.test(number) ? Number(number) : [...number].reduce((sum, c) => sum * 26 + (c.charCodeAt(0) - 64), 0);
+      const n = /^\d+$/.test(number)
+        ? Number(number)
+        : [...number].reduce((sum, c) => sum * 26 + (c.charCodeAt(0) - 64), 0);
       book.counters.set(entry.role, Math.max(book.counters.get(entry.role) ?? 0, n));
     }
     return book;
@@ -128,7 +146,10 @@ export function parseNamesList(text: string): NameEntry[] {
     if (!line) continue;
     const match = /^([A-Za-z][A-Za-z -]{0,30}):\s*(.+)$/.exec(line);
     const role = match ? match[1].trim().toLowerCase() : 'person';
-    const variants = (match ? match[2] : line).split(';').map((v) => v.trim()).filter(Boolean);
+    const variants = (match ? match[2] : line)
+      .split(';')
+      .map((v) => v.trim())
+      .filter(Boolean);
     if (variants.length) entries.push({ role, variants });
   }
   return entries;
@@ -157,9 +178,11 @@ const NHS_NUMBER = /(?<![\d])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\d])/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 // Digits with spaces, hyphens or brackets between them; the national number is checked after matching.
 const PHONE = /(?<![\w+])(?:\+44[ \t]?(?:\(0\)[ \t]?)?|\(?0)\d[\d() \t-]{6,15}\d(?!\d)/g;
-const POSTCODE = /\b(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY]) ?\d[ABD-HJLNP-UW-Z]{2})\b/gi;
+const POSTCODE =
+  /\b(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY]) ?\d[ABD-HJLNP-UW-Z]{2})\b/gi;
 const DOB_TRIGGER = /\b(?:born|D\.?O\.?B\.?|date of birth)\b/gi;
-const MONTH = '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
+const MONTH =
+  '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
 const DATE = new RegExp(
   [
     String.raw`\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?!\d)`,
@@ -189,16 +212,44 @@ function detectIdentifiers(text: string): Found[] {
   each(NHS_NUMBER, (m) => {
     const digits = m[1] + m[3] + m[4];
     if (isValidNhsNumber(digits)) {
-      found.push({ kind: 'nhs-number', start16: m.index, end16: m.index + m[0].length, replacement: REDACTION_LABELS['nhs-number'], reason: '10 digits with a valid NHS number check digit' });
+      found.push({
+        kind: 'nhs-number',
+        start16: m.index,
+        end16: m.index + m[0].length,
+        replacement: REDACTION_LABELS['nhs-number'],
+        reason: '10 digits with a valid NHS number check digit'
+      });
     }
   });
-  each(EMAIL, (m) => found.push({ kind: 'email', start16: m.index, end16: m.index + m[0].length, replacement: REDACTION_LABELS.email, reason: 'an e-mail address' }));
+  each(EMAIL, (m) =>
+    found.push({
+      kind: 'email',
+      start16: m.index,
+      end16: m.index + m[0].length,
+      replacement: REDACTION_LABELS.email,
+      reason: 'an e-mail address'
+    })
+  );
   each(PHONE, (m) => {
     if (ukNationalNumber(m[0])) {
-      found.push({ kind: 'phone', start16: m.index, end16: m.index + m[0].length, replacement: REDACTION_LABELS.phone, reason: 'a UK phone number' });
+      found.push({
+        kind: 'phone',
+        start16: m.index,
+        end16: m.index + m[0].length,
+        replacement: REDACTION_LABELS.phone,
+        reason: 'a UK phone number'
+      });
     }
   });
-  each(POSTCODE, (m) => found.push({ kind: 'postcode', start16: m.index, end16: m.index + m[0].length, replacement: REDACTION_LABELS.postcode, reason: 'a UK postcode' }));
+  each(POSTCODE, (m) =>
+    found.push({
+      kind: 'postcode',
+      start16: m.index,
+      end16: m.index + m[0].length,
+      replacement: REDACTION_LABELS.postcode,
+      reason: 'a UK postcode'
+    })
+  );
   each(DOB_TRIGGER, (m) => {
     const after = m.index + m[0].length;
     const lineEnd = text.indexOf('\n', after);
@@ -206,7 +257,13 @@ function detectIdentifiers(text: string): Found[] {
     const date = DATE.exec(window);
     if (date && date.index <= DOB_WINDOW) {
       const start16 = after + date.index;
-      found.push({ kind: 'date-of-birth', start16, end16: start16 + date[0].length, replacement: REDACTION_LABELS['date-of-birth'], reason: `a date after "${m[0]}"` });
+      found.push({
+        kind: 'date-of-birth',
+        start16,
+        end16: start16 + date[0].length,
+        replacement: REDACTION_LABELS['date-of-birth'],
+        reason: `a date after "${m[0]}"`
+      });
     }
   });
   return found;
@@ -228,7 +285,13 @@ function detectNames(text: string, names: NameEntry[], book: PseudonymBook): Fou
       const pattern = namePattern(variant);
       for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
         if (m[0].includes('\n')) continue;
-        found.push({ kind: 'name', start16: m.index, end16: m.index + m[0].length, replacement: pseudonym, reason: `on the names list (${entry.role})` });
+        found.push({
+          kind: 'name',
+          start16: m.index,
+          end16: m.index + m[0].length,
+          replacement: pseudonym,
+          reason: `on the names list (${entry.role})`
+        });
       }
     }
   }
@@ -265,7 +328,15 @@ export function proposeAnonymisation(text: string, options: ProposeOptions = {})
   return withoutOverlaps(found).map((f) => {
     const start = index.toCodePoint(f.start16);
     const end = index.toCodePoint(f.end16);
-    return { id: `${f.kind}:${start}-${end}`, kind: f.kind, start, end, original: text.slice(f.start16, f.end16), replacement: f.replacement, reason: f.reason };
+    return {
+      id: `${f.kind}:${start}-${end}`,
+      kind: f.kind,
+      start,
+      end,
+      original: text.slice(f.start16, f.end16),
+      replacement: f.replacement,
+      reason: f.reason
+    };
   });
 }
 
@@ -279,7 +350,8 @@ export function applyAnonymisation(text: string, confirmed: Proposal[]): string 
     if (p.start < at) throw new Error(`Anonymisation proposals overlap at code point ${p.start} (${p.id})`);
     const from = index.toUtf16(p.start);
     const to = index.toUtf16(p.end);
-    if (text.slice(from, to) !== p.original) throw new Error(`Proposal ${p.id} does not match the text ("${p.original}")`);
+    if (text.slice(from, to) !== p.original)
+      throw new Error(`Proposal ${p.id} does not match the text ("${p.original}")`);
     if (/\n/.test(p.replacement)) throw new Error(`Proposal ${p.id}: a replacement may not contain a line break`);
     out += text.slice(index.toUtf16(at), from) + p.replacement;
     at = p.end;
@@ -293,7 +365,11 @@ export function applyAnonymisation(text: string, confirmed: Proposal[]): string 
  */
 export function writeKeyFile(path: string, book: PseudonymBook): void {
   const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-  const body = JSON.stringify({ warning: 'Pseudonym key: real names. Keep apart from the transcripts.', entries: book.key() }, null, 2);
+  const body = JSON.stringify(
+    { warning: 'Pseudonym key: real names. Keep apart from the transcripts.', entries: book.key() },
+    null,
+    2
+  );
   try {
     writeFileSync(temporary, body + '\n', { mode: 0o600 });
     renameSync(temporary, path);

@@ -44,20 +44,40 @@ export const OTHER_CODE_NAME = 'Other';
 /** Keeps each category's Other code last whatever is added later. */
 const OTHER_SORT_ORDER = 1_000_000;
 
-async function logChange(connection: Connection, action: string, target: { code_id?: string | null; category_id?: string | null }, detail: unknown, actor: Actor) {
-  await run(connection, `INSERT INTO codebook_change VALUES ($id, CAST($now AS TIMESTAMP), $user, $action, $code, $category, $detail)`, {
-    id: newId(), now: nowText(actor), user: actor.user ?? null, action, code: target.code_id ?? null, category: target.category_id ?? null,
-    detail: JSON.stringify(detail)
-  });
+async function logChange(
+  connection: Connection,
+  action: string,
+  target: { code_id?: string | null; category_id?: string | null },
+  detail: unknown,
+  actor: Actor
+) {
+  await run(
+    connection,
+    `INSERT INTO codebook_change VALUES ($id, CAST($now AS TIMESTAMP), $user, $action, $code, $category, $detail)`,
+    {
+      id: newId(),
+      now: nowText(actor),
+      user: actor.user ?? null,
+      action,
+      code: target.code_id ?? null,
+      category: target.category_id ?? null,
+      detail: JSON.stringify(detail)
+    }
+  );
 }
 
 export async function getCategory(connection: Connection, id: string): Promise<Category> {
-  const [found] = await rows<Category>(connection, 'SELECT category_id, name, description, framework, sort_order FROM code_category WHERE category_id = $id', { id });
+  const [found] = await rows<Category>(
+    connection,
+    'SELECT category_id, name, description, framework, sort_order FROM code_category WHERE category_id = $id',
+    { id }
+  );
   if (!found) throw new QualitativeError(`No code category ${id}`);
   return found;
 }
 
-const CODE_COLUMNS = 'code_id, category_id, parent_code_id, name, definition, include_rule, exclude_rule, example, citation, color, is_other, sort_order';
+const CODE_COLUMNS =
+  'code_id, category_id, parent_code_id, name, definition, include_rule, exclude_rule, example, citation, color, is_other, sort_order';
 
 export async function getCode(connection: Connection, id: string): Promise<Code> {
   const [found] = await rows<Code>(connection, `SELECT ${CODE_COLUMNS} FROM code WHERE code_id = $id`, { id });
@@ -82,13 +102,34 @@ export interface NewCategory {
 export async function addCategory(connection: Connection, input: NewCategory, actor: Actor = {}): Promise<Category> {
   const id = input.categoryId ?? newId();
   await inTransaction(connection, async () => {
-    const [{ next }] = await rows<{ next: number }>(connection, 'SELECT CAST(coalesce(max(sort_order), 0) + 1 AS INTEGER) AS next FROM code_category');
-    await run(connection, `INSERT INTO code_category VALUES ($id, $name, $description, $framework, $sort, CAST($now AS TIMESTAMP))`, {
-      id, name: input.name, description: input.description ?? null, framework: input.framework ?? null, sort: next, now: nowText(actor)
-    });
+    const [{ next }] = await rows<{ next: number }>(
+      connection,
+      'SELECT CAST(coalesce(max(sort_order), 0) + 1 AS INTEGER) AS next FROM code_category'
+    );
+    await run(
+      connection,
+      `INSERT INTO code_category VALUES ($id, $name, $description, $framework, $sort, CAST($now AS TIMESTAMP))`,
+      {
+        id,
+        name: input.name,
+        description: input.description ?? null,
+        framework: input.framework ?? null,
+        sort: next,
+        now: nowText(actor)
+      }
+    );
     await logChange(connection, 'add-category', { category_id: id }, { name: input.name }, actor);
     if (!input.withoutOther) {
-      await addCode(connection, { categoryId: id, name: OTHER_CODE_NAME, definition: `Material on "${input.name}" that fits none of its codes yet.`, isOther: true }, actor);
+      await addCode(
+        connection,
+        {
+          categoryId: id,
+          name: OTHER_CODE_NAME,
+          definition: `Material on "${input.name}" that fits none of its codes yet.`,
+          isOther: true
+        },
+        actor
+      );
     }
   });
   return getCategory(connection, id);
@@ -110,10 +151,13 @@ export async function addCode(connection: Connection, input: NewCode, actor: Act
     await getCategory(connection, input.categoryId);
     if (input.parentCodeId) {
       const parent = await getCode(connection, input.parentCodeId);
-      if (parent.category_id !== input.categoryId) throw new QualitativeError(`Code ${parent.name} is in another category`);
+      if (parent.category_id !== input.categoryId)
+        throw new QualitativeError(`Code ${parent.name} is in another category`);
     }
     if (input.isOther) {
-      const [existing] = await rows(connection, 'SELECT 1 FROM code WHERE category_id = $c AND is_other', { c: input.categoryId });
+      const [existing] = await rows(connection, 'SELECT 1 FROM code WHERE category_id = $c AND is_other', {
+        c: input.categoryId
+      });
       if (existing) throw new QualitativeError('This category already has an Other code');
     }
     const [{ next }] = await rows<{ next: number }>(
@@ -122,17 +166,42 @@ export async function addCode(connection: Connection, input: NewCode, actor: Act
         WHERE category_id = $c AND parent_code_id IS NOT DISTINCT FROM $p AND NOT is_other`,
       { c: input.categoryId, p: input.parentCodeId ?? null }
     );
-    await run(connection, `INSERT INTO code VALUES ($id, $c, $p, $name, $def, $inc, $exc, $ex, $cite, $color, $other, $sort, CAST($now AS TIMESTAMP))`, {
-      id, c: input.categoryId, p: input.parentCodeId ?? null, name: input.name, def: input.definition ?? null, inc: input.include_rule ?? null,
-      exc: input.exclude_rule ?? null, ex: input.example ?? null, cite: input.citation ?? null, color: input.color ?? null,
-      other: input.isOther ?? false, sort: input.isOther ? OTHER_SORT_ORDER : next, now: nowText(actor)
-    });
-    await logChange(connection, 'add-code', { code_id: id, category_id: input.categoryId }, { name: input.name, parent: input.parentCodeId ?? null }, actor);
+    await run(
+      connection,
+      `INSERT INTO code VALUES ($id, $c, $p, $name, $def, $inc, $exc, $ex, $cite, $color, $other, $sort, CAST($now AS TIMESTAMP))`,
+      {
+        id,
+        c: input.categoryId,
+        p: input.parentCodeId ?? null,
+        name: input.name,
+        def: input.definition ?? null,
+        inc: input.include_rule ?? null,
+        exc: input.exclude_rule ?? null,
+        ex: input.example ?? null,
+        cite: input.citation ?? null,
+        color: input.color ?? null,
+        other: input.isOther ?? false,
+        sort: input.isOther ? OTHER_SORT_ORDER : next,
+        now: nowText(actor)
+      }
+    );
+    await logChange(
+      connection,
+      'add-code',
+      { code_id: id, category_id: input.categoryId },
+      { name: input.name, parent: input.parentCodeId ?? null },
+      actor
+    );
   });
   return getCode(connection, id);
 }
 
-export async function renameCode(connection: Connection, codeId: string, name: string, actor: Actor = {}): Promise<Code> {
+export async function renameCode(
+  connection: Connection,
+  codeId: string,
+  name: string,
+  actor: Actor = {}
+): Promise<Code> {
   if (!name.trim()) throw new QualitativeError('A code needs a name');
   await inTransaction(connection, async () => {
     const before = await getCode(connection, codeId);
@@ -142,14 +211,32 @@ export async function renameCode(connection: Connection, codeId: string, name: s
   return getCode(connection, codeId);
 }
 
-export async function redefineCode(connection: Connection, codeId: string, definition: CodeDefinition, actor: Actor = {}): Promise<Code> {
+export async function redefineCode(
+  connection: Connection,
+  codeId: string,
+  definition: CodeDefinition,
+  actor: Actor = {}
+): Promise<Code> {
   await inTransaction(connection, async () => {
     const before = await getCode(connection, codeId);
     const after = { ...before, ...definition };
-    await run(connection, 'UPDATE code SET definition = $d, include_rule = $i, exclude_rule = $e, example = $x WHERE code_id = $id', {
-      id: codeId, d: after.definition, i: after.include_rule, e: after.exclude_rule, x: after.example
+    await run(
+      connection,
+      'UPDATE code SET definition = $d, include_rule = $i, exclude_rule = $e, example = $x WHERE code_id = $id',
+      {
+        id: codeId,
+        d: after.definition,
+        i: after.include_rule,
+        e: after.exclude_rule,
+        x: after.example
+      }
+    );
+    const pick = (c: CodeDefinition) => ({
+      definition: c.definition,
+      include_rule: c.include_rule,
+      exclude_rule: c.exclude_rule,
+      example: c.example
     });
-    const pick = (c: CodeDefinition) => ({ definition: c.definition, include_rule: c.include_rule, exclude_rule: c.exclude_rule, example: c.example });
     await logChange(connection, 'redefine', before, { before: pick(before), after: pick(after) }, actor);
   });
   return getCode(connection, codeId);
@@ -166,24 +253,42 @@ async function descendants(connection: Connection, codeId: string): Promise<stri
 }
 
 /** Moves a code (with its child codes) to another category, or under another parent code. Codings come along. */
-export async function moveCode(connection: Connection, codeId: string, to: { categoryId: string; parentCodeId?: string | null }, actor: Actor = {}): Promise<Code> {
+export async function moveCode(
+  connection: Connection,
+  codeId: string,
+  to: { categoryId: string; parentCodeId?: string | null },
+  actor: Actor = {}
+): Promise<Code> {
   await inTransaction(connection, async () => {
     const before = await getCode(connection, codeId);
     if (before.is_other) throw new QualitativeError('A category keeps its Other code; merge it instead');
     await getCategory(connection, to.categoryId);
     const below = await descendants(connection, codeId);
     if (to.parentCodeId) {
-      if (to.parentCodeId === codeId || below.includes(to.parentCodeId)) throw new QualitativeError('A code cannot move under itself');
+      if (to.parentCodeId === codeId || below.includes(to.parentCodeId))
+        throw new QualitativeError('A code cannot move under itself');
       const parent = await getCode(connection, to.parentCodeId);
-      if (parent.category_id !== to.categoryId) throw new QualitativeError(`Code ${parent.name} is not in that category`);
+      if (parent.category_id !== to.categoryId)
+        throw new QualitativeError(`Code ${parent.name} is not in that category`);
     }
-    await run(connection, 'UPDATE code SET category_id = $c, parent_code_id = $p WHERE code_id = $id', { id: codeId, c: to.categoryId, p: to.parentCodeId ?? null });
-    for (const child of below) await run(connection, 'UPDATE code SET category_id = $c WHERE code_id = $id', { id: child, c: to.categoryId });
-    await logChange(connection, 'move', { code_id: codeId, category_id: to.categoryId }, {
-      before: { category_id: before.category_id, parent_code_id: before.parent_code_id },
-      after: { category_id: to.categoryId, parent_code_id: to.parentCodeId ?? null },
-      childCodes: below.length
-    }, actor);
+    await run(connection, 'UPDATE code SET category_id = $c, parent_code_id = $p WHERE code_id = $id', {
+      id: codeId,
+      c: to.categoryId,
+      p: to.parentCodeId ?? null
+    });
+    for (const child of below)
+      await run(connection, 'UPDATE code SET category_id = $c WHERE code_id = $id', { id: child, c: to.categoryId });
+    await logChange(
+      connection,
+      'move',
+      { code_id: codeId, category_id: to.categoryId },
+      {
+        before: { category_id: before.category_id, parent_code_id: before.parent_code_id },
+        after: { category_id: to.categoryId, parent_code_id: to.parentCodeId ?? null },
+        childCodes: below.length
+      },
+      actor
+    );
   });
   return getCode(connection, codeId);
 }
@@ -192,23 +297,46 @@ export async function moveCode(connection: Connection, codeId: string, to: { cat
  * Merges `sourceId` into `targetId`: codings, code memos, child codes and matrix cells move to the target, then the
  * source code is removed. Returns how many codings moved.
  */
-export async function mergeCodes(connection: Connection, sourceId: string, targetId: string, actor: Actor = {}): Promise<{ codings: number }> {
+export async function mergeCodes(
+  connection: Connection,
+  sourceId: string,
+  targetId: string,
+  actor: Actor = {}
+): Promise<{ codings: number }> {
   if (sourceId === targetId) throw new QualitativeError('A code cannot be merged into itself');
   return inTransaction(connection, async () => {
     const source = await getCode(connection, sourceId);
     const target = await getCode(connection, targetId);
-    if (source.is_other) throw new QualitativeError('A category keeps its Other code; move its codings by splitting it instead');
-    if ((await descendants(connection, sourceId)).includes(targetId)) throw new QualitativeError('A code cannot be merged into its own child code');
-    const [{ n }] = await rows<{ n: number }>(connection, 'SELECT CAST(count(*) AS INTEGER) AS n FROM coding WHERE code_id = $s', { s: sourceId });
+    if (source.is_other)
+      throw new QualitativeError('A category keeps its Other code; move its codings by splitting it instead');
+    if ((await descendants(connection, sourceId)).includes(targetId))
+      throw new QualitativeError('A code cannot be merged into its own child code');
+    const [{ n }] = await rows<{ n: number }>(
+      connection,
+      'SELECT CAST(count(*) AS INTEGER) AS n FROM coding WHERE code_id = $s',
+      { s: sourceId }
+    );
     await run(connection, 'UPDATE coding SET code_id = $t WHERE code_id = $s', { s: sourceId, t: targetId });
     await run(connection, 'UPDATE memo SET code_id = $t WHERE code_id = $s', { s: sourceId, t: targetId });
-    await run(connection, 'UPDATE code SET parent_code_id = $t, category_id = $c WHERE parent_code_id = $s', { s: sourceId, t: targetId, c: target.category_id });
+    await run(connection, 'UPDATE code SET parent_code_id = $t, category_id = $c WHERE parent_code_id = $s', {
+      s: sourceId,
+      t: targetId,
+      c: target.category_id
+    });
     const cells = await mergeCellsForCodes(connection, source, target, actor);
     await run(connection, 'DELETE FROM code WHERE code_id = $s', { s: sourceId });
-    await logChange(connection, 'merge', { code_id: targetId, category_id: target.category_id }, {
-      source: { code_id: sourceId, name: source.name, category_id: source.category_id }, target: { code_id: targetId, name: target.name },
-      codings: n, cells
-    }, actor);
+    await logChange(
+      connection,
+      'merge',
+      { code_id: targetId, category_id: target.category_id },
+      {
+        source: { code_id: sourceId, name: source.name, category_id: source.category_id },
+        target: { code_id: targetId, name: target.name },
+        codings: n,
+        cells
+      },
+      actor
+    );
     return { codings: n };
   });
 }
@@ -223,10 +351,21 @@ export interface SplitPart extends CodeDefinition {
  * Splits a code: each part becomes a new sibling code and takes the codings listed for it; codings not listed stay
  * on the original code, which stays. Cells stay with the original code (the researcher re-charts them).
  */
-export async function splitCode(connection: Connection, codeId: string, parts: SplitPart[], actor: Actor = {}): Promise<Code[]> {
+export async function splitCode(
+  connection: Connection,
+  codeId: string,
+  parts: SplitPart[],
+  actor: Actor = {}
+): Promise<Code[]> {
   return inTransaction(connection, async () => {
     const original = await getCode(connection, codeId);
-    const owned = new Set((await rows<{ coding_id: string }>(connection, 'SELECT coding_id FROM coding WHERE code_id = $id', { id: codeId })).map((r) => r.coding_id));
+    const owned = new Set(
+      (
+        await rows<{ coding_id: string }>(connection, 'SELECT coding_id FROM coding WHERE code_id = $id', {
+          id: codeId
+        })
+      ).map((r) => r.coding_id)
+    );
     const claimed = new Set<string>();
     for (const part of parts) {
       for (const id of part.codingIds) {
@@ -237,15 +376,26 @@ export async function splitCode(connection: Connection, codeId: string, parts: S
     }
     const created: Code[] = [];
     for (const part of parts) {
-      const code = await addCode(connection, { ...part, categoryId: original.category_id, parentCodeId: original.parent_code_id }, actor);
-      for (const id of part.codingIds) await run(connection, 'UPDATE coding SET code_id = $c WHERE coding_id = $id', { id, c: code.code_id });
+      const code = await addCode(
+        connection,
+        { ...part, categoryId: original.category_id, parentCodeId: original.parent_code_id },
+        actor
+      );
+      for (const id of part.codingIds)
+        await run(connection, 'UPDATE coding SET code_id = $c WHERE coding_id = $id', { id, c: code.code_id });
       created.push(code);
     }
-    await logChange(connection, 'split', original, {
-      from: { code_id: codeId, name: original.name },
-      into: created.map((c, i) => ({ code_id: c.code_id, name: c.name, codings: parts[i].codingIds })),
-      remaining: owned.size - claimed.size
-    }, actor);
+    await logChange(
+      connection,
+      'split',
+      original,
+      {
+        from: { code_id: codeId, name: original.name },
+        into: created.map((c, i) => ({ code_id: c.code_id, name: c.name, codings: parts[i].codingIds })),
+        remaining: owned.size - claimed.size
+      },
+      actor
+    );
     return created;
   });
 }
@@ -261,32 +411,59 @@ export async function deleteCode(connection: Connection, codeId: string, actor: 
               + (SELECT count(*) FROM memo WHERE code_id = $id) + (SELECT count(*) FROM code WHERE parent_code_id = $id) AS INTEGER) AS used`,
       { id: codeId }
     );
-    if (used > 0) throw new QualitativeError(`${code.name} is in use (codings, cells, memos or child codes): merge it into another code instead`);
+    if (used > 0)
+      throw new QualitativeError(
+        `${code.name} is in use (codings, cells, memos or child codes): merge it into another code instead`
+      );
     await run(connection, 'DELETE FROM code WHERE code_id = $id', { id: codeId });
     await logChange(connection, 'delete-code', code, { name: code.name }, actor);
   });
 }
 
 /** Adds a starter framework's categories and codes (each category with its Other code). */
-export async function loadFramework(connection: Connection, frameworkId: string, actor: Actor = {}): Promise<Category[]> {
+export async function loadFramework(
+  connection: Connection,
+  frameworkId: string,
+  actor: Actor = {}
+): Promise<Category[]> {
   const framework = starterFramework(frameworkId);
   return inTransaction(connection, async () => {
     const categories: Category[] = [];
     const addTree = async (categoryId: string, codes: FrameworkCode[], parentCodeId: string | null) => {
       for (const c of codes) {
-        const code = await addCode(connection, {
-          categoryId, parentCodeId, name: c.name, definition: c.definition ?? null, include_rule: c.include ?? null,
-          exclude_rule: c.exclude ?? null, example: c.example ?? null, citation: framework.citation
-        }, actor);
+        const code = await addCode(
+          connection,
+          {
+            categoryId,
+            parentCodeId,
+            name: c.name,
+            definition: c.definition ?? null,
+            include_rule: c.include ?? null,
+            exclude_rule: c.exclude ?? null,
+            example: c.example ?? null,
+            citation: framework.citation
+          },
+          actor
+        );
         await addTree(categoryId, c.children ?? [], code.code_id);
       }
     };
     for (const c of framework.categories) {
-      const category = await addCategory(connection, { name: c.name, description: c.description ?? null, framework: framework.id }, actor);
+      const category = await addCategory(
+        connection,
+        { name: c.name, description: c.description ?? null, framework: framework.id },
+        actor
+      );
       await addTree(category.category_id, c.codes, null);
       categories.push(category);
     }
-    await logChange(connection, 'load-framework', {}, { framework: framework.id, name: framework.name, categories: categories.length }, actor);
+    await logChange(
+      connection,
+      'load-framework',
+      {},
+      { framework: framework.id, name: framework.name, categories: categories.length },
+      actor
+    );
     return categories;
   });
 }
@@ -305,10 +482,15 @@ export interface CodebookCategory extends Category {
 
 /** The whole codebook as a tree, numbered in display order, with each code's number of codings. */
 export async function getCodebook(connection: Connection): Promise<CodebookCategory[]> {
-  const categories = await rows<Category>(connection, 'SELECT category_id, name, description, framework, sort_order FROM code_category ORDER BY sort_order, name');
+  const categories = await rows<Category>(
+    connection,
+    'SELECT category_id, name, description, framework, sort_order FROM code_category ORDER BY sort_order, name'
+  );
   const codes = await rows<Code & { codings: number }>(
     connection,
-    `SELECT ${CODE_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, CAST(count(g.coding_id) AS INTEGER) AS codings
+    `SELECT ${CODE_COLUMNS.split(', ')
+      .map((c) => `c.${c}`)
+      .join(', ')}, CAST(count(g.coding_id) AS INTEGER) AS codings
        FROM code c LEFT JOIN coding g ON g.code_id = c.code_id
       GROUP BY ALL ORDER BY c.is_other, c.sort_order, c.name`
   );
@@ -319,7 +501,11 @@ export async function getCodebook(connection: Connection): Promise<CodebookCateg
         const number = `${prefix}.${i + 1}`;
         return { ...c, number, children: childrenOf(categoryId, c.code_id, number) };
       });
-  return categories.map((c, i) => ({ ...c, number: String(i + 1), codes: childrenOf(c.category_id, null, String(i + 1)) }));
+  return categories.map((c, i) => ({
+    ...c,
+    number: String(i + 1),
+    codes: childrenOf(c.category_id, null, String(i + 1))
+  }));
 }
 
 export interface CodebookChange {

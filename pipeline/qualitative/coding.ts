@@ -34,15 +34,26 @@ export interface NewCoding {
 }
 
 async function transcriptLength(connection: Connection, transcriptId: string): Promise<number> {
-  const [found] = await rows<{ length_cp: number }>(connection, 'SELECT length_cp FROM transcript WHERE transcript_id = $id', { id: transcriptId });
+  const [found] = await rows<{ length_cp: number }>(
+    connection,
+    'SELECT length_cp FROM transcript WHERE transcript_id = $id',
+    { id: transcriptId }
+  );
   if (!found) throw new QualitativeError(`No transcript ${transcriptId}`);
   return found.length_cp;
 }
 
-export async function checkSpan(connection: Connection, transcriptId: string, start: number, end: number): Promise<void> {
+export async function checkSpan(
+  connection: Connection,
+  transcriptId: string,
+  start: number,
+  end: number
+): Promise<void> {
   const length = await transcriptLength(connection, transcriptId);
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > length || start >= end) {
-    throw new QualitativeError(`The span ${start}–${end} is not a passage of this transcript (0–${length} code points)`);
+    throw new QualitativeError(
+      `The span ${start}–${end} is not a passage of this transcript (0–${length} code points)`
+    );
   }
 }
 
@@ -61,7 +72,13 @@ export async function addCoding(connection: Connection, input: NewCoding, actor:
     const id = same?.coding_id ?? input.codingId ?? newId();
     if (!same) {
       await run(connection, 'INSERT INTO coding VALUES ($id, $t, $s, $e, $c, $coder, CAST($now AS TIMESTAMP))', {
-        id, t: input.transcriptId, s: input.start, e: input.end, c: code.code_id, coder, now: nowText(actor)
+        id,
+        t: input.transcriptId,
+        s: input.start,
+        e: input.end,
+        c: code.code_id,
+        coder,
+        now: nowText(actor)
       });
     }
     return getCoding(connection, id);
@@ -69,7 +86,11 @@ export async function addCoding(connection: Connection, input: NewCoding, actor:
 }
 
 /** Applies several codes to one passage (the coding view's multi-select). */
-export async function addCodings(connection: Connection, input: Omit<NewCoding, 'codeId' | 'codingId'> & { codeIds: string[] }, actor: Actor = {}): Promise<Coding[]> {
+export async function addCodings(
+  connection: Connection,
+  input: Omit<NewCoding, 'codeId' | 'codingId'> & { codeIds: string[] },
+  actor: Actor = {}
+): Promise<Coding[]> {
   return inTransaction(connection, async () => {
     const added: Coding[] = [];
     for (const codeId of input.codeIds) added.push(await addCoding(connection, { ...input, codeId }, actor));
@@ -97,7 +118,11 @@ export async function removeCoding(connection: Connection, codingId: string): Pr
 }
 
 /** A transcript's codings with their text, in reading order; optionally one coder's only. */
-export async function listCodings(connection: Connection, transcriptId: string, options: { coder?: string } = {}): Promise<CodingWithText[]> {
+export async function listCodings(
+  connection: Connection,
+  transcriptId: string,
+  options: { coder?: string } = {}
+): Promise<CodingWithText[]> {
   const found = await rows<Coding & { code_name: string; text: string }>(
     connection,
     `SELECT g.coding_id, g.transcript_id, g.start_cp, g.end_cp, g.code_id, g.coder, strftime(g.created_at, '%Y-%m-%d %H:%M:%S') AS created_at,
@@ -135,10 +160,18 @@ export interface UncodedSpan extends Span {
  * The uncoded text of a transcript: the spans no coding covers (by anyone, or by one coder), for the coverage check.
  * Spans of only whitespace are left out: a line break between two coded turns is not "uncoded text".
  */
-export async function uncodedSpans(connection: Connection, transcriptId: string, options: { coder?: string } = {}): Promise<UncodedSpan[]> {
-  const [found] = await rows<{ text: string }>(connection, 'SELECT text FROM transcript WHERE transcript_id = $id', { id: transcriptId });
+export async function uncodedSpans(
+  connection: Connection,
+  transcriptId: string,
+  options: { coder?: string } = {}
+): Promise<UncodedSpan[]> {
+  const [found] = await rows<{ text: string }>(connection, 'SELECT text FROM transcript WHERE transcript_id = $id', {
+    id: transcriptId
+  });
   if (!found) throw new QualitativeError(`No transcript ${transcriptId}`);
-  const covered = unionOfSpans((await listCodings(connection, transcriptId, options)).map((c) => ({ start: c.start_cp, end: c.end_cp })));
+  const covered = unionOfSpans(
+    (await listCodings(connection, transcriptId, options)).map((c) => ({ start: c.start_cp, end: c.end_cp }))
+  );
   const index = new OffsetIndex(found.text);
   const gaps: UncodedSpan[] = [];
   let at = 0;

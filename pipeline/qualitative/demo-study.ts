@@ -25,7 +25,16 @@ export const DEMO_STUDY_DIR = 'data/demo/interviews';
 export const DEMO_USER = 'uptake demo';
 
 export type DemoStudyResult =
-  | { outcome: 'loaded'; participants: number; transcripts: number; codes: number; codings: number; coders: number; cells: number; memos: number }
+  | {
+      outcome: 'loaded';
+      participants: number;
+      transcripts: number;
+      codes: number;
+      codings: number;
+      coders: number;
+      cells: number;
+      memos: number;
+    }
   | { outcome: 'skipped'; participants: number; transcripts: number; codes: number };
 
 /** A clock that starts at the study's analysis date and moves a second at each reading. */
@@ -48,18 +57,26 @@ async function workbenchContents(connection: Connection) {
 export function findPassage(text: string, passage: string, where: string): { start: number; end: number } {
   const at = text.indexOf(passage);
   if (at < 0) throw new QualitativeError(`${where}: the passage "${passage.slice(0, 60)}" is not in the transcript`);
-  if (text.indexOf(passage, at + 1) >= 0) throw new QualitativeError(`${where}: the passage "${passage.slice(0, 60)}" occurs more than once`);
+  if (text.indexOf(passage, at + 1) >= 0)
+    throw new QualitativeError(`${where}: the passage "${passage.slice(0, 60)}" occurs more than once`);
   const start = new OffsetIndex(text).toCodePoint(at);
   return { start, end: start + codePointLength(passage) };
 }
 
 function codeNamed(codes: Code[], name: string): Code {
   const found = codes.filter((c) => c.name === name);
-  if (found.length !== 1) throw new QualitativeError(`The demo plan names the code "${name}", which the ${DEMO_FRAMEWORK} framework has ${found.length} times`);
+  if (found.length !== 1)
+    throw new QualitativeError(
+      `The demo plan names the code "${name}", which the ${DEMO_FRAMEWORK} framework has ${found.length} times`
+    );
   return found[0];
 }
 
-export async function loadDemoStudy(connection: Connection, folder: string = DEMO_STUDY_DIR, now: () => Date = demoClock()): Promise<DemoStudyResult> {
+export async function loadDemoStudy(
+  connection: Connection,
+  folder: string = DEMO_STUDY_DIR,
+  now: () => Date = demoClock()
+): Promise<DemoStudyResult> {
   const before = await workbenchContents(connection);
   if (before.participants + before.transcripts + before.codes > 0) return { outcome: 'skipped', ...before };
   const actor: Actor = { user: DEMO_USER, now };
@@ -67,17 +84,32 @@ export async function loadDemoStudy(connection: Connection, folder: string = DEM
 
   return inTransaction(connection, async () => {
     const participants = await importParticipantsCsv(connection, join(folder, 'participants.csv'), actor);
-    if (participants.problems.length) throw new QualitativeError(`participants.csv: ${participants.problems.map((p) => `row ${p.row}: ${p.message}`).join('; ')}`);
-    const files = readdirSync(folder).filter((f) => /^P\d+.*\.txt$/.test(f)).sort();
+    if (participants.problems.length)
+      throw new QualitativeError(
+        `participants.csv: ${participants.problems.map((p) => `row ${p.row}: ${p.message}`).join('; ')}`
+      );
+    const files = readdirSync(folder)
+      .filter((f) => /^P\d+.*\.txt$/.test(f))
+      .sort();
     // The detectors' proposals are all confirmed, as a researcher would for the planted identifiers (README).
-    const imported = await importTranscriptFiles(connection, files.map((f) => join(folder, f)), {}, actor);
+    const imported = await importTranscriptFiles(
+      connection,
+      files.map((f) => join(folder, f)),
+      {},
+      actor
+    );
     await loadFramework(connection, DEMO_FRAMEWORK, actor);
     const codes = await listCodes(connection);
 
     const transcriptOf = new Map<string, { id: string; text: string }>();
     for (const result of imported) {
-      if (!result.participantId || !result.transcriptId) throw new QualitativeError(`${result.file}: no participant matched its name`);
-      const [{ text }] = await rows<{ text: string }>(connection, 'SELECT text FROM transcript WHERE transcript_id = $id', { id: result.transcriptId });
+      if (!result.participantId || !result.transcriptId)
+        throw new QualitativeError(`${result.file}: no participant matched its name`);
+      const [{ text }] = await rows<{ text: string }>(
+        connection,
+        'SELECT text FROM transcript WHERE transcript_id = $id',
+        { id: result.transcriptId }
+      );
       transcriptOf.set(result.participantId, { id: result.transcriptId, text });
     }
     const spanOf = (participant: string, passage: string) => {
@@ -102,9 +134,19 @@ export async function loadDemoStudy(connection: Connection, folder: string = DEM
       const code = codeNamed(codes, cell.code);
       for (const passage of cell.quotes) {
         const codingId = codingIdOf.get(`${cell.participant}\u0000${passage}`);
-        await addCellQuote(connection, cell.participant, code.code_id, codingId ? { codingId } : spanOf(cell.participant, passage), actor);
+        await addCellQuote(
+          connection,
+          cell.participant,
+          code.code_id,
+          codingId ? { codingId } : spanOf(cell.participant, passage),
+          actor
+        );
       }
-      await saveCellSummary(connection, { participantId: cell.participant, codeId: code.code_id, summary: cell.summary, status: cell.status }, as(DEMO_CODER_A));
+      await saveCellSummary(
+        connection,
+        { participantId: cell.participant, codeId: code.code_id, summary: cell.summary, status: cell.status },
+        as(DEMO_CODER_A)
+      );
     }
 
     for (const memo of DEMO_MEMOS) {
@@ -116,6 +158,13 @@ export async function loadDemoStudy(connection: Connection, folder: string = DEM
 
     const after = await workbenchContents(connection);
     const coders = new Set(DEMO_CODINGS.flatMap((c) => c.coders)).size;
-    return { outcome: 'loaded' as const, ...after, codings, coders, cells: DEMO_CELLS.length, memos: DEMO_MEMOS.length };
+    return {
+      outcome: 'loaded' as const,
+      ...after,
+      codings,
+      coders,
+      cells: DEMO_CELLS.length,
+      memos: DEMO_MEMOS.length
+    };
   });
 }

@@ -13,7 +13,10 @@ import type { Connection } from './store.ts';
 /** Every code of a category in codebook order, child codes after their parent, labelled "4.2.1 Scaling up". */
 export function categoryCodes(category: CodebookCategory): { code_id: string; label: string; depth: number }[] {
   const walk = (codes: CodeNode[], depth: number): { code_id: string; label: string; depth: number }[] =>
-    codes.flatMap((c) => [{ code_id: c.code_id, label: `${c.number} ${c.name}`, depth }, ...walk(c.children, depth + 1)]);
+    codes.flatMap((c) => [
+      { code_id: c.code_id, label: `${c.number} ${c.name}`, depth },
+      ...walk(c.children, depth + 1)
+    ]);
   return walk(category.codes, 0);
 }
 
@@ -31,7 +34,10 @@ export async function themePrevalenceFigure(connection: Connection, categoryId: 
   const order = new Map(codes.map((c, i) => [c.code_id, i]));
   const rows = found
     .filter((r) => labelOf.has(r.code_id))
-    .sort((a, b) => order.get(a.code_id)! - order.get(b.code_id)! || a.stakeholder_group.localeCompare(b.stakeholder_group, 'en'))
+    .sort(
+      (a, b) =>
+        order.get(a.code_id)! - order.get(b.code_id)! || a.stakeholder_group.localeCompare(b.stakeholder_group, 'en')
+    )
     .map((r) => ({ ...r, code: labelOf.get(r.code_id)! }));
   const chart = themePrevalenceChart(rows, { labelledBy: 'figure-theme-prevalence-summary' });
   const groups = [...new Map(rows.map((r) => [r.stakeholder_group, r.participants_in_group])).entries()];
@@ -71,7 +77,12 @@ export async function coOccurrenceTable(connection: Connection, categoryId?: str
       { key: 'transcripts', label: 'Transcripts', kind: 'integer' },
       { key: 'participants', label: 'Participants', kind: 'integer' }
     ],
-    rows: pairs.map((p) => ({ pair: `${p.code_a_name} + ${p.code_b_name}`, overlaps: p.overlaps, transcripts: p.transcripts, participants: p.participants }))
+    rows: pairs.map((p) => ({
+      pair: `${p.code_a_name} + ${p.code_b_name}`,
+      overlaps: p.overlaps,
+      transcripts: p.transcripts,
+      participants: p.participants
+    }))
   };
 }
 
@@ -87,6 +98,13 @@ export function agreementTable(report: AgreementReport): DataTable {
       { key: 'agreement', label: 'Agreement', kind: 'percent' },
       { key: 'kappa', label: "Cohen's kappa", kind: 'text' }
     ],
-    rows: report.codes.map((c) => ({ code: c.code_name, both: c.both, only_a: c.only_a, only_b: c.only_b, agreement: c.agreement, kappa: c.kappa.toFixed(2) }))
+    rows: report.codes.map((c) => ({
+      code: c.code_name,
+      both: c.both,
+      only_a: c.only_a,
+      only_b: c.only_b,
+      agreement: c.agreement,
+      kappa: c.kappa.toFixed(2)
+    }))
   };
 }

@@ -75,7 +75,14 @@ export async function frameworkMatrix(connection: Connection, categoryId: string
       ORDER BY t.participant_id, g.transcript_id, g.start_cp, g.end_cp`,
     { category: categoryId }
   );
-  const cells = await rows<{ cell_id: string; participant_id: string; code_id: string; summary: string; status: CellStatus; version: number }>(
+  const cells = await rows<{
+    cell_id: string;
+    participant_id: string;
+    code_id: string;
+    summary: string;
+    status: CellStatus;
+    version: number;
+  }>(
     connection,
     `SELECT m.cell_id, m.participant_id, m.code_id, m.summary, m.status, m.version
        FROM matrix_cell m JOIN code c USING (code_id) WHERE c.category_id = $category`,
@@ -111,5 +118,9 @@ export async function frameworkMatrix(connection: Connection, categoryId: string
       })
     });
   }
-  return { category: { category_id: category.category_id, name: category.name, number: category.number }, columns, groups };
+  return {
+    category: { category_id: category.category_id, name: category.name, number: category.number },
+    columns,
+    groups
+  };
 }

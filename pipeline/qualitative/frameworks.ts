@@ -36,6 +36,7 @@ export const STARTER_FRAMEWORKS: readonly StarterFramework[] = [topicGuide, cfir
 
 export function starterFramework(id: string): StarterFramework {
   const found = STARTER_FRAMEWORKS.find((f) => f.id === id);
-  if (!found) throw new Error(`No starter framework "${id}" (there are: ${STARTER_FRAMEWORKS.map((f) => f.id).join(', ')})`);
+  if (!found)
+    throw new Error(`No starter framework "${id}" (there are: ${STARTER_FRAMEWORKS.map((f) => f.id).join(', ')})`);
   return found;
 }

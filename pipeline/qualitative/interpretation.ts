@@ -68,7 +68,10 @@ export interface CoOccurrence {
   participants: number;
 }
 
-export async function codeCoOccurrence(connection: Connection, options: { coder?: string; categoryId?: string } = {}): Promise<CoOccurrence[]> {
+export async function codeCoOccurrence(
+  connection: Connection,
+  options: { coder?: string; categoryId?: string } = {}
+): Promise<CoOccurrence[]> {
   return rows<CoOccurrence>(
     connection,
     `WITH g AS (
@@ -102,8 +105,17 @@ export interface BankQuote {
 }
 
 /** One entry per distinct passage (two coders coding the same span give one quote with both names). */
-export async function quoteBank(connection: Connection, options: { codeId: string; stakeholderGroup?: string }): Promise<BankQuote[]> {
-  const found = await rows<Omit<BankQuote, 'line_start' | 'line_end' | 'coders' | 'coding_ids'> & { body: string; coders: string; coding_ids: string }>(
+export async function quoteBank(
+  connection: Connection,
+  options: { codeId: string; stakeholderGroup?: string }
+): Promise<BankQuote[]> {
+  const found = await rows<
+    Omit<BankQuote, 'line_start' | 'line_end' | 'coders' | 'coding_ids'> & {
+      body: string;
+      coders: string;
+      coding_ids: string;
+    }
+  >(
     connection,
     `SELECT g.transcript_id, g.start_cp, g.end_cp, any_value(substring(t.text, g.start_cp + 1, g.end_cp - g.start_cp)) AS text,
             any_value(t.text) AS body, any_value(t.participant_id) AS participant_id, any_value(p.pseudonym) AS pseudonym,

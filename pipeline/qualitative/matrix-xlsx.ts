@@ -11,7 +11,10 @@ import type { Connection } from './store.ts';
 
 /** Excel refuses sheet names over 31 characters and a few characters; numbers keep the names unique. */
 export function sheetName(number: string, name: string): string {
-  return `${number} ${name}`.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31).trim();
+  return `${number} ${name}`
+    .replace(/[\\/?*[\]:]/g, ' ')
+    .slice(0, 31)
+    .trim();
 }
 
 export function cellText(cell: MatrixCell): string {
@@ -26,7 +29,9 @@ export async function matrixWorkbook(connection: Connection, options: { now?: Da
   workbook.created = workbook.modified = options.now ?? new Date();
   for (const category of await getCodebook(connection)) {
     const matrix = await frameworkMatrix(connection, category.category_id);
-    const sheet = workbook.addWorksheet(sheetName(category.number, category.name), { views: [{ state: 'frozen', xSplit: 3, ySplit: 1 }] });
+    const sheet = workbook.addWorksheet(sheetName(category.number, category.name), {
+      views: [{ state: 'frozen', xSplit: 3, ySplit: 1 }]
+    });
     sheet.columns = [
       { header: 'Stakeholder group', key: 'group', width: 18 },
       { header: 'Participant', key: 'pseudonym', width: 20 },
@@ -37,7 +42,11 @@ export async function matrixWorkbook(connection: Connection, options: { now?: Da
     sheet.getRow(1).alignment = { wrapText: true, vertical: 'top' };
     for (const group of matrix.groups) {
       for (const row of group.rows) {
-        const values: Record<string, string> = { group: group.group, pseudonym: row.participant.pseudonym, id: row.participant.participant_id };
+        const values: Record<string, string> = {
+          group: group.group,
+          pseudonym: row.participant.pseudonym,
+          id: row.participant.participant_id
+        };
         for (const cell of row.cells) values[cell.code_id] = cellText(cell);
         const added = sheet.addRow(values);
         added.alignment = { wrapText: true, vertical: 'top' };

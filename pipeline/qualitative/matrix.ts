@@ -43,7 +43,9 @@ export interface CellVersion {
 
 export class CellConflictError extends QualitativeError {
   constructor(readonly current: Cell) {
-    super(`This cell was saved by ${current.updated_by ?? 'someone'} at ${current.updated_at} (version ${current.version}); reload it before saving`);
+    super(
+      `This cell was saved by ${current.updated_by ?? 'someone'} at ${current.updated_at} (version ${current.version}); reload it before saving`
+    );
     this.name = 'CellConflictError';
   }
 }
@@ -51,12 +53,18 @@ export class CellConflictError extends QualitativeError {
 const CELL_COLUMNS = `cell_id, participant_id, code_id, summary, status, version, strftime(updated_at, '%Y-%m-%d %H:%M:%S.%g') AS updated_at, updated_by`;
 
 export async function findCell(connection: Connection, participantId: string, codeId: string): Promise<Cell | null> {
-  const [found] = await rows<Cell>(connection, `SELECT ${CELL_COLUMNS} FROM matrix_cell WHERE participant_id = $p AND code_id = $c`, { p: participantId, c: codeId });
+  const [found] = await rows<Cell>(
+    connection,
+    `SELECT ${CELL_COLUMNS} FROM matrix_cell WHERE participant_id = $p AND code_id = $c`,
+    { p: participantId, c: codeId }
+  );
   return found ?? null;
 }
 
 async function cellById(connection: Connection, cellId: string): Promise<Cell> {
-  const [found] = await rows<Cell>(connection, `SELECT ${CELL_COLUMNS} FROM matrix_cell WHERE cell_id = $id`, { id: cellId });
+  const [found] = await rows<Cell>(connection, `SELECT ${CELL_COLUMNS} FROM matrix_cell WHERE cell_id = $id`, {
+    id: cellId
+  });
   if (!found) throw new QualitativeError(`No matrix cell ${cellId}`);
   return found;
 }
@@ -73,9 +81,17 @@ async function ensureCell(connection: Connection, participantId: string, codeId:
   const existing = await findCell(connection, participantId, codeId);
   if (existing) return existing;
   await checkParticipantAndCode(connection, participantId, codeId);
-  await run(connection, `INSERT INTO matrix_cell VALUES ($id, $p, $c, '', 'empty', 0, CAST($now AS TIMESTAMP), $user)`, {
-    id: newId(), p: participantId, c: codeId, now: nowText(actor), user: actor.user ?? null
-  });
+  await run(
+    connection,
+    `INSERT INTO matrix_cell VALUES ($id, $p, $c, '', 'empty', 0, CAST($now AS TIMESTAMP), $user)`,
+    {
+      id: newId(),
+      p: participantId,
+      c: codeId,
+      now: nowText(actor),
+      user: actor.user ?? null
+    }
+  );
   return (await findCell(connection, participantId, codeId))!;
 }
 
@@ -92,7 +108,8 @@ export interface SaveSummary {
 
 function nextStatus(current: Cell, summary: string, requested?: CellStatus): CellStatus {
   if (requested) {
-    if (!CELL_STATUSES.includes(requested)) throw new QualitativeError(`A cell's status is one of ${CELL_STATUSES.join(', ')}`);
+    if (!CELL_STATUSES.includes(requested))
+      throw new QualitativeError(`A cell's status is one of ${CELL_STATUSES.join(', ')}`);
     return requested;
   }
   if (summary.trim() === '') return 'empty';
@@ -102,31 +119,58 @@ function nextStatus(current: Cell, summary: string, requested?: CellStatus): Cel
 export async function saveCellSummary(connection: Connection, input: SaveSummary, actor: Actor = {}): Promise<Cell> {
   return inTransaction(connection, async () => {
     const cell = await ensureCell(connection, input.participantId, input.codeId, actor);
-    if (input.expectedVersion !== undefined && input.expectedVersion !== cell.version) throw new CellConflictError(cell);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== cell.version)
+      throw new CellConflictError(cell);
     const status = nextStatus(cell, input.summary, input.status);
     if (input.summary === cell.summary && status === cell.status) return cell; // nothing changed (autosave of unchanged text)
     const now = nowText(actor);
-    const params = { id: cell.cell_id, summary: input.summary, status, now, user: actor.user ?? null, autosave: input.autosave ?? false };
+    const params = {
+      id: cell.cell_id,
+      summary: input.summary,
+      status,
+      now,
+      user: actor.user ?? null,
+      autosave: input.autosave ?? false
+    };
     const [last] = await rows<{ autosave: boolean; saved_by: string | null; age_ms: number }>(
       connection,
       `SELECT autosave, saved_by, CAST(epoch_ms(CAST($now AS TIMESTAMP)) - epoch_ms(saved_at) AS DOUBLE) AS age_ms
          FROM matrix_cell_version WHERE cell_id = $id AND version = $version`,
       { id: cell.cell_id, version: cell.version, now }
     );
-    const coalesce = input.autosave && last?.autosave && last.saved_by === (actor.user ?? null) && last.age_ms < AUTOSAVE_COALESCE_MS;
+    const coalesce =
+      input.autosave && last?.autosave && last.saved_by === (actor.user ?? null) && last.age_ms < AUTOSAVE_COALESCE_MS;
     const version = coalesce ? cell.version : cell.version + 1;
     if (coalesce) {
-      await run(connection, `UPDATE matrix_cell_version SET summary = $summary, status = $status, saved_at = CAST($now AS TIMESTAMP) WHERE cell_id = $id AND version = $version`, { ...params, version });
+      await run(
+        connection,
+        `UPDATE matrix_cell_version SET summary = $summary, status = $status, saved_at = CAST($now AS TIMESTAMP) WHERE cell_id = $id AND version = $version`,
+        { ...params, version }
+      );
     } else {
-      await run(connection, `INSERT INTO matrix_cell_version VALUES ($id, $version, $summary, $status, CAST($now AS TIMESTAMP), $user, $autosave)`, { ...params, version });
+      await run(
+        connection,
+        `INSERT INTO matrix_cell_version VALUES ($id, $version, $summary, $status, CAST($now AS TIMESTAMP), $user, $autosave)`,
+        { ...params, version }
+      );
     }
-    await run(connection, `UPDATE matrix_cell SET summary = $summary, status = $status, version = $version, updated_at = CAST($now AS TIMESTAMP), updated_by = $user WHERE cell_id = $id`, { ...params, version });
+    await run(
+      connection,
+      `UPDATE matrix_cell SET summary = $summary, status = $status, version = $version, updated_at = CAST($now AS TIMESTAMP), updated_by = $user WHERE cell_id = $id`,
+      { ...params, version }
+    );
     return cellById(connection, cell.cell_id);
   });
 }
 
 /** Marks a cell drafted or reviewed without changing its text (a version records who reviewed it, and when). */
-export async function setCellStatus(connection: Connection, participantId: string, codeId: string, status: CellStatus, actor: Actor = {}): Promise<Cell> {
+export async function setCellStatus(
+  connection: Connection,
+  participantId: string,
+  codeId: string,
+  status: CellStatus,
+  actor: Actor = {}
+): Promise<Cell> {
   const cell = await findCell(connection, participantId, codeId);
   return saveCellSummary(connection, { participantId, codeId, summary: cell?.summary ?? '', status }, actor);
 }
@@ -159,24 +203,56 @@ export interface CellQuote {
 export type QuoteSource = { codingId: string } | { transcriptId: string; start: number; end: number };
 
 /** Links a passage to a cell's summary as the next [Qn]; returns the quote with its text and reference. */
-export async function addCellQuote(connection: Connection, participantId: string, codeId: string, source: QuoteSource, actor: Actor = {}): Promise<CellQuote> {
+export async function addCellQuote(
+  connection: Connection,
+  participantId: string,
+  codeId: string,
+  source: QuoteSource,
+  actor: Actor = {}
+): Promise<CellQuote> {
   return inTransaction(connection, async () => {
     const cell = await ensureCell(connection, participantId, codeId, actor);
     let span: { transcriptId: string; start: number; end: number; codingId: string | null };
     if ('codingId' in source) {
       const coding = await getCoding(connection, source.codingId);
-      span = { transcriptId: coding.transcript_id, start: coding.start_cp, end: coding.end_cp, codingId: coding.coding_id };
+      span = {
+        transcriptId: coding.transcript_id,
+        start: coding.start_cp,
+        end: coding.end_cp,
+        codingId: coding.coding_id
+      };
     } else {
       await checkSpan(connection, source.transcriptId, source.start, source.end);
       span = { ...source, codingId: null };
     }
-    const [owner] = await rows<{ participant_id: string | null }>(connection, 'SELECT participant_id FROM transcript WHERE transcript_id = $id', { id: span.transcriptId });
-    if (owner.participant_id !== participantId) throw new QualitativeError("A cell's quotes come from that participant's transcripts");
-    const [{ next }] = await rows<{ next: number }>(connection, 'SELECT CAST(coalesce(max(ordinal), 0) + 1 AS INTEGER) AS next FROM cell_quote WHERE cell_id = $id', { id: cell.cell_id });
+    const [owner] = await rows<{ participant_id: string | null }>(
+      connection,
+      'SELECT participant_id FROM transcript WHERE transcript_id = $id',
+      { id: span.transcriptId }
+    );
+    if (owner.participant_id !== participantId)
+      throw new QualitativeError("A cell's quotes come from that participant's transcripts");
+    const [{ next }] = await rows<{ next: number }>(
+      connection,
+      'SELECT CAST(coalesce(max(ordinal), 0) + 1 AS INTEGER) AS next FROM cell_quote WHERE cell_id = $id',
+      { id: cell.cell_id }
+    );
     const id = newId();
-    await run(connection, 'INSERT INTO cell_quote VALUES ($id, $cell, $ordinal, $coding, $t, $s, $e, CAST($now AS TIMESTAMP), $user)', {
-      id, cell: cell.cell_id, ordinal: next, coding: span.codingId, t: span.transcriptId, s: span.start, e: span.end, now: nowText(actor), user: actor.user ?? null
-    });
+    await run(
+      connection,
+      'INSERT INTO cell_quote VALUES ($id, $cell, $ordinal, $coding, $t, $s, $e, CAST($now AS TIMESTAMP), $user)',
+      {
+        id,
+        cell: cell.cell_id,
+        ordinal: next,
+        coding: span.codingId,
+        t: span.transcriptId,
+        s: span.start,
+        e: span.end,
+        now: nowText(actor),
+        user: actor.user ?? null
+      }
+    );
     return (await listCellQuotes(connection, cell.cell_id)).find((q) => q.quote_id === id)!;
   });
 }
@@ -186,7 +262,9 @@ export async function removeCellQuote(connection: Connection, quoteId: string): 
 }
 
 export async function listCellQuotes(connection: Connection, cellId: string): Promise<CellQuote[]> {
-  const found = await rows<Omit<CellQuote, 'text' | 'reference'> & { body: string; title: string; pseudonym: string | null }>(
+  const found = await rows<
+    Omit<CellQuote, 'text' | 'reference'> & { body: string; title: string; pseudonym: string | null }
+  >(
     connection,
     `SELECT q.quote_id, q.cell_id, q.ordinal, q.coding_id, q.transcript_id, q.start_cp, q.end_cp, t.text AS body, t.title, p.pseudonym
        FROM cell_quote q JOIN transcript t USING (transcript_id) LEFT JOIN participant p ON p.participant_id = t.participant_id
@@ -197,7 +275,11 @@ export async function listCellQuotes(connection: Connection, cellId: string): Pr
     const starts = lineStarts(body);
     const [from, to] = [lineAt(starts, q.start_cp), lineAt(starts, Math.max(q.start_cp, q.end_cp - 1))];
     const lines = from === to ? `line ${from}` : `lines ${from}–${to}`;
-    return { ...q, text: sliceCodePoints(body, q.start_cp, q.end_cp), reference: `${pseudonym ?? 'Unlinked'}, ${title}, ${lines}` };
+    return {
+      ...q,
+      text: sliceCodePoints(body, q.start_cp, q.end_cp),
+      reference: `${pseudonym ?? 'Unlinked'}, ${title}, ${lines}`
+    };
   });
 }
 
@@ -215,22 +297,54 @@ export function citedQuotes(summary: string): number[] {
  * has a target cell, the source summary is appended (as a new version, marked drafted), its quotes renumbered after
  * the target's and the [Qn] in the appended text rewritten to match. The source cell's versions stay in the table.
  */
-export async function mergeCellsForCodes(connection: Connection, source: { code_id: string; name: string }, target: { code_id: string }, actor: Actor) {
+export async function mergeCellsForCodes(
+  connection: Connection,
+  source: { code_id: string; name: string },
+  target: { code_id: string },
+  actor: Actor
+) {
   const moved: { participant_id: string; cell_id: string; into: string | null }[] = [];
-  const cells = await rows<Cell>(connection, `SELECT ${CELL_COLUMNS} FROM matrix_cell WHERE code_id = $c`, { c: source.code_id });
+  const cells = await rows<Cell>(connection, `SELECT ${CELL_COLUMNS} FROM matrix_cell WHERE code_id = $c`, {
+    c: source.code_id
+  });
   for (const cell of cells) {
     const existing = await findCell(connection, cell.participant_id, target.code_id);
     if (!existing) {
-      await run(connection, 'UPDATE matrix_cell SET code_id = $t WHERE cell_id = $id', { id: cell.cell_id, t: target.code_id });
+      await run(connection, 'UPDATE matrix_cell SET code_id = $t WHERE cell_id = $id', {
+        id: cell.cell_id,
+        t: target.code_id
+      });
       moved.push({ participant_id: cell.participant_id, cell_id: cell.cell_id, into: null });
       continue;
     }
-    const [{ offset }] = await rows<{ offset: number }>(connection, 'SELECT CAST(coalesce(max(ordinal), 0) AS INTEGER) AS offset FROM cell_quote WHERE cell_id = $id', { id: existing.cell_id });
-    await run(connection, 'UPDATE cell_quote SET cell_id = $into, ordinal = ordinal + $offset WHERE cell_id = $id', { id: cell.cell_id, into: existing.cell_id, offset });
-    await run(connection, "UPDATE memo SET cell_id = $into WHERE target_kind = 'cell' AND cell_id = $id", { id: cell.cell_id, into: existing.cell_id });
+    const [{ offset }] = await rows<{ offset: number }>(
+      connection,
+      'SELECT CAST(coalesce(max(ordinal), 0) AS INTEGER) AS offset FROM cell_quote WHERE cell_id = $id',
+      { id: existing.cell_id }
+    );
+    await run(connection, 'UPDATE cell_quote SET cell_id = $into, ordinal = ordinal + $offset WHERE cell_id = $id', {
+      id: cell.cell_id,
+      into: existing.cell_id,
+      offset
+    });
+    await run(connection, "UPDATE memo SET cell_id = $into WHERE target_kind = 'cell' AND cell_id = $id", {
+      id: cell.cell_id,
+      into: existing.cell_id
+    });
     const appended = cell.summary.replace(/\[Q(\d+)\]/g, (_, n: string) => `[Q${Number(n) + offset}]`);
-    const summary = [existing.summary, appended && `Merged from "${source.name}": ${appended}`].filter((s) => s.trim()).join('\n\n');
-    await saveCellSummary(connection, { participantId: existing.participant_id, codeId: target.code_id, summary, status: summary.trim() ? 'drafted' : 'empty' }, actor);
+    const summary = [existing.summary, appended && `Merged from "${source.name}": ${appended}`]
+      .filter((s) => s.trim())
+      .join('\n\n');
+    await saveCellSummary(
+      connection,
+      {
+        participantId: existing.participant_id,
+        codeId: target.code_id,
+        summary,
+        status: summary.trim() ? 'drafted' : 'empty'
+      },
+      actor
+    );
     await run(connection, 'DELETE FROM matrix_cell WHERE cell_id = $id', { id: cell.cell_id });
     moved.push({ participant_id: cell.participant_id, cell_id: cell.cell_id, into: existing.cell_id });
   }

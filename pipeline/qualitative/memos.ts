@@ -45,24 +45,44 @@ export async function addMemo(
     if (t.kind === 'code') await exists(connection, 'code', 'code_id', t.codeId, 'code');
     if (t.kind === 'cell') await exists(connection, 'matrix_cell', 'cell_id', t.cellId, 'matrix cell');
     const now = nowText(actor);
-    await run(connection, `INSERT INTO memo VALUES ($id, $kind, $t, $s, $e, $code, $cell, $title, $body, $author, CAST($now AS TIMESTAMP), CAST($now AS TIMESTAMP))`, {
-      id, kind: t.kind,
-      t: t.kind === 'transcript' || t.kind === 'passage' ? t.transcriptId : null,
-      s: t.kind === 'passage' ? t.start : null,
-      e: t.kind === 'passage' ? t.end : null,
-      code: t.kind === 'code' ? t.codeId : null,
-      cell: t.kind === 'cell' ? t.cellId : null,
-      title: input.title ?? null, body: input.body, author: actor.user ?? null, now
-    });
+    await run(
+      connection,
+      `INSERT INTO memo VALUES ($id, $kind, $t, $s, $e, $code, $cell, $title, $body, $author, CAST($now AS TIMESTAMP), CAST($now AS TIMESTAMP))`,
+      {
+        id,
+        kind: t.kind,
+        t: t.kind === 'transcript' || t.kind === 'passage' ? t.transcriptId : null,
+        s: t.kind === 'passage' ? t.start : null,
+        e: t.kind === 'passage' ? t.end : null,
+        code: t.kind === 'code' ? t.codeId : null,
+        cell: t.kind === 'cell' ? t.cellId : null,
+        title: input.title ?? null,
+        body: input.body,
+        author: actor.user ?? null,
+        now
+      }
+    );
   });
   return getMemo(connection, id);
 }
 
-export async function updateMemo(connection: Connection, memoId: string, change: { body?: string; title?: string | null }, actor: Actor = {}): Promise<Memo> {
+export async function updateMemo(
+  connection: Connection,
+  memoId: string,
+  change: { body?: string; title?: string | null },
+  actor: Actor = {}
+): Promise<Memo> {
   const memo = await getMemo(connection, memoId);
-  await run(connection, 'UPDATE memo SET body = $body, title = $title, updated_at = CAST($now AS TIMESTAMP) WHERE memo_id = $id', {
-    id: memoId, body: change.body ?? memo.body, title: change.title === undefined ? memo.title : change.title, now: nowText(actor)
-  });
+  await run(
+    connection,
+    'UPDATE memo SET body = $body, title = $title, updated_at = CAST($now AS TIMESTAMP) WHERE memo_id = $id',
+    {
+      id: memoId,
+      body: change.body ?? memo.body,
+      title: change.title === undefined ? memo.title : change.title,
+      now: nowText(actor)
+    }
+  );
   return getMemo(connection, memoId);
 }
 
@@ -80,13 +100,21 @@ export async function getMemo(connection: Connection, memoId: string): Promise<M
 }
 
 /** Memos, all or those on one kind of target / one target id (a transcript's memos include its passage memos). */
-export async function listMemos(connection: Connection, filter: { kind?: MemoTarget['kind']; transcriptId?: string; codeId?: string; cellId?: string } = {}): Promise<Memo[]> {
+export async function listMemos(
+  connection: Connection,
+  filter: { kind?: MemoTarget['kind']; transcriptId?: string; codeId?: string; cellId?: string } = {}
+): Promise<Memo[]> {
   return rows<Memo>(
     connection,
     `SELECT ${MEMO_COLUMNS} FROM memo
       WHERE ($kind IS NULL OR target_kind = $kind) AND ($t IS NULL OR transcript_id = $t)
         AND ($code IS NULL OR code_id = $code) AND ($cell IS NULL OR cell_id = $cell)
       ORDER BY created_at, memo_id`,
-    { kind: filter.kind ?? null, t: filter.transcriptId ?? null, code: filter.codeId ?? null, cell: filter.cellId ?? null }
+    {
+      kind: filter.kind ?? null,
+      t: filter.transcriptId ?? null,
+      code: filter.codeId ?? null,
+      cell: filter.cellId ?? null
+    }
   );
 }

@@ -52,7 +52,8 @@ export function codePointToUtf16(text: string, codePointOffset: number): number 
   let points = 0;
   let i = 0;
   while (points < codePointOffset) {
-    if (i >= text.length) throw new RangeError(`Code-point offset ${codePointOffset} is past the end of the text (${points})`);
+    if (i >= text.length)
+      throw new RangeError(`Code-point offset ${codePointOffset} is past the end of the text (${points})`);
     i += isHighSurrogateAt(text, i) ? 2 : 1;
     points++;
   }
@@ -84,7 +85,8 @@ export class OffsetIndex {
     return this.utf16At.length - 1;
   }
   toUtf16(codePoint: number): number {
-    if (codePoint < 0 || codePoint > this.length) throw new RangeError(`Code-point offset ${codePoint} is outside the text (0…${this.length})`);
+    if (codePoint < 0 || codePoint > this.length)
+      throw new RangeError(`Code-point offset ${codePoint} is outside the text (0…${this.length})`);
     return this.utf16At[codePoint];
   }
   /** Binary search; an offset inside a surrogate pair rounds down, as utf16ToCodePoint does. */

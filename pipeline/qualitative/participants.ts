@@ -16,7 +16,14 @@ export interface Participant {
   interview_date: string | null;
 }
 
-export const PARTICIPANT_COLUMNS = ['participant_id', 'pseudonym', 'stakeholder_group', 'organisation_setting', 'role', 'interview_date'] as const;
+export const PARTICIPANT_COLUMNS = [
+  'participant_id',
+  'pseudonym',
+  'stakeholder_group',
+  'organisation_setting',
+  'role',
+  'interview_date'
+] as const;
 
 export interface ParticipantProblem {
   row: number;
@@ -37,7 +44,9 @@ export function parseInterviewDate(value: string): string | null | undefined {
     [d, m, y] = [match[1].padStart(2, '0'), match[2].padStart(2, '0'), match[3]];
   }
   const date = new Date(`${y}-${m}-${d}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === `${y}-${m}-${d}` ? `${y}-${m}-${d}` : undefined;
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === `${y}-${m}-${d}`
+    ? `${y}-${m}-${d}`
+    : undefined;
 }
 
 /** Reads and checks a participants CSV; the spreadsheet row numbers in problems count the header as row 1. */
@@ -45,12 +54,17 @@ export function parseParticipantsCsv(text: string): { participants: Participant[
   const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
     header: true,
     skipEmptyLines: 'greedy',
-    transformHeader: (h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_')
+    transformHeader: (h) =>
+      h
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_')
   });
   const problems: ParticipantProblem[] = [];
   const header = parsed.meta.fields ?? [];
   for (const column of ['participant_id', 'pseudonym']) {
-    if (!header.includes(column)) problems.push({ row: 1, column, value: '', message: `The column "${column}" is missing.` });
+    if (!header.includes(column))
+      problems.push({ row: 1, column, value: '', message: `The column "${column}" is missing.` });
   }
   if (problems.length) return { participants: [], problems };
   const seen = new Set<string>();
@@ -59,12 +73,19 @@ export function parseParticipantsCsv(text: string): { participants: Participant[
     const row = index + 2;
     const value = (column: string) => (record[column] ?? '').trim();
     const id = value('participant_id');
-    if (!id) return problems.push({ row, column: 'participant_id', value: '', message: 'Every participant needs an id.' });
-    if (seen.has(id)) return problems.push({ row, column: 'participant_id', value: id, message: 'This id appears twice.' });
+    if (!id)
+      return problems.push({ row, column: 'participant_id', value: '', message: 'Every participant needs an id.' });
+    if (seen.has(id))
+      return problems.push({ row, column: 'participant_id', value: id, message: 'This id appears twice.' });
     seen.add(id);
     const date = parseInterviewDate(value('interview_date'));
     if (date === undefined) {
-      problems.push({ row, column: 'interview_date', value: value('interview_date'), message: 'Not a date (use yyyy-mm-dd or dd/mm/yyyy).' });
+      problems.push({
+        row,
+        column: 'interview_date',
+        value: value('interview_date'),
+        message: 'Not a date (use yyyy-mm-dd or dd/mm/yyyy).'
+      });
     }
     participants.push({
       participant_id: id,
@@ -79,19 +100,41 @@ export function parseParticipantsCsv(text: string): { participants: Participant[
 }
 
 /** Adds or updates participants (the form and the CSV both come here). */
-export async function saveParticipants(connection: Connection, participants: Participant[], actor: Actor = {}): Promise<{ added: number; updated: number }> {
+export async function saveParticipants(
+  connection: Connection,
+  participants: Participant[],
+  actor: Actor = {}
+): Promise<{ added: number; updated: number }> {
   let added = 0;
   let updated = 0;
   await inTransaction(connection, async () => {
     for (const p of participants) {
-      const [existing] = await rows(connection, 'SELECT 1 FROM participant WHERE participant_id = $id', { id: p.participant_id });
-      const params = { id: p.participant_id, pseudonym: p.pseudonym, group: p.stakeholder_group, setting: p.organisation_setting, role: p.role, date: p.interview_date, now: nowText(actor) };
+      const [existing] = await rows(connection, 'SELECT 1 FROM participant WHERE participant_id = $id', {
+        id: p.participant_id
+      });
+      const params = {
+        id: p.participant_id,
+        pseudonym: p.pseudonym,
+        group: p.stakeholder_group,
+        setting: p.organisation_setting,
+        role: p.role,
+        date: p.interview_date,
+        now: nowText(actor)
+      };
       if (existing) {
-        await run(connection, `UPDATE participant SET pseudonym = $pseudonym, stakeholder_group = $group, organisation_setting = $setting,
-                                      role = $role, interview_date = CAST($date AS DATE) WHERE participant_id = $id`, params);
+        await run(
+          connection,
+          `UPDATE participant SET pseudonym = $pseudonym, stakeholder_group = $group, organisation_setting = $setting,
+                                      role = $role, interview_date = CAST($date AS DATE) WHERE participant_id = $id`,
+          params
+        );
         updated++;
       } else {
-        await run(connection, `INSERT INTO participant VALUES ($id, $pseudonym, $group, $setting, $role, CAST($date AS DATE), CAST($now AS TIMESTAMP))`, params);
+        await run(
+          connection,
+          `INSERT INTO participant VALUES ($id, $pseudonym, $group, $setting, $role, CAST($date AS DATE), CAST($now AS TIMESTAMP))`,
+          params
+        );
         added++;
       }
     }

@@ -22,7 +22,9 @@ export const newId = (): string => randomUUID();
 
 /** A name-based (version 5 style, SHA-1) UUID: the same parts always give the same GUID. */
 export function stableGuid(...parts: (string | number)[]): string {
-  const hash = createHash('sha1').update(`uptake-qualitative\u0000${parts.join('\u0000')}`).digest();
+  const hash = createHash('sha1')
+    .update(`uptake-qualitative\u0000${parts.join('\u0000')}`)
+    .digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

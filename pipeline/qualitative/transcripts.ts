@@ -6,7 +6,14 @@
  * (a callback; the command line confirms all, or lists them with --dry-run) → apply → parse speaker turns → store.
  */
 import { readTranscriptFile, type LineTiming, type TranscriptFile, type TranscriptFormat } from './readers/index.ts';
-import { applyAnonymisation, proposeAnonymisation, PseudonymBook, type NameEntry, type Proposal, type IdentifierKind } from './anonymise.ts';
+import {
+  applyAnonymisation,
+  proposeAnonymisation,
+  PseudonymBook,
+  type NameEntry,
+  type Proposal,
+  type IdentifierKind
+} from './anonymise.ts';
 import { codePointLength, lineStarts, sliceCodePoints } from './offsets.ts';
 import { parseTurns, type Turn } from './turns.ts';
 import { participantForFile } from './participants.ts';
@@ -50,7 +57,11 @@ const TRANSCRIPT_COLUMNS = `transcript_id, participant_id, title, source_file, s
   supersedes, anonymised, strftime(imported_at, '%Y-%m-%d %H:%M:%S') AS imported_at, imported_by`;
 
 /** Stores a transcript and its speaker turns. The text is stored exactly as given. */
-export async function storeTranscript(connection: Connection, input: NewTranscript, actor: Actor = {}): Promise<Transcript> {
+export async function storeTranscript(
+  connection: Connection,
+  input: NewTranscript,
+  actor: Actor = {}
+): Promise<Transcript> {
   const id = input.transcriptId ?? newId();
   const turns = parseTurns(input.text, input.lineTimings);
   await inTransaction(connection, async () => {
@@ -60,29 +71,57 @@ export async function storeTranscript(connection: Connection, input: NewTranscri
       `INSERT INTO transcript VALUES ($id, $participant, $title, $file, $format, $sha, $text, $length, $lines, $supersedes, $anonymised,
                                       CAST($now AS TIMESTAMP), $user)`,
       {
-        id, participant: input.participantId ?? null, title: input.title, file: input.sourceFile ?? null, format: input.format,
-        sha: input.sha256 ?? null, text: input.text, length: codePointLength(input.text), lines: lineStarts(input.text).length,
-        supersedes: input.supersedes ?? null, anonymised: input.anonymised ?? false, now: nowText(actor), user: actor.user ?? null
+        id,
+        participant: input.participantId ?? null,
+        title: input.title,
+        file: input.sourceFile ?? null,
+        format: input.format,
+        sha: input.sha256 ?? null,
+        text: input.text,
+        length: codePointLength(input.text),
+        lines: lineStarts(input.text).length,
+        supersedes: input.supersedes ?? null,
+        anonymised: input.anonymised ?? false,
+        now: nowText(actor),
+        user: actor.user ?? null
       }
     );
     for (const t of turns) {
-      await run(connection, `INSERT INTO transcript_turn VALUES ($id, $i, $speaker, $start, $end, $l1, $l2, $ms1, $ms2)`, {
-        id, i: t.turnIndex, speaker: t.speaker, start: t.startCp, end: t.endCp, l1: t.lineStart, l2: t.lineEnd, ms1: t.startMs, ms2: t.endMs
-      });
+      await run(
+        connection,
+        `INSERT INTO transcript_turn VALUES ($id, $i, $speaker, $start, $end, $l1, $l2, $ms1, $ms2)`,
+        {
+          id,
+          i: t.turnIndex,
+          speaker: t.speaker,
+          start: t.startCp,
+          end: t.endCp,
+          l1: t.lineStart,
+          l2: t.lineEnd,
+          ms1: t.startMs,
+          ms2: t.endMs
+        }
+      );
     }
   });
   return getTranscriptRecord(connection, id);
 }
 
 async function getTranscriptRecord(connection: Connection, id: string): Promise<Transcript> {
-  const [found] = await rows<Transcript>(connection, `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE transcript_id = $id`, { id });
+  const [found] = await rows<Transcript>(
+    connection,
+    `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE transcript_id = $id`,
+    { id }
+  );
   if (!found) throw new QualitativeError(`No transcript ${id}`);
   return found;
 }
 
 export async function getTranscript(connection: Connection, id: string): Promise<TranscriptWithText> {
   const record = await getTranscriptRecord(connection, id);
-  const [{ text }] = await rows<{ text: string }>(connection, 'SELECT text FROM transcript WHERE transcript_id = $id', { id });
+  const [{ text }] = await rows<{ text: string }>(connection, 'SELECT text FROM transcript WHERE transcript_id = $id', {
+    id
+  });
   const turns = await rows<Turn>(
     connection,
     `SELECT turn_index AS "turnIndex", speaker, start_cp AS "startCp", end_cp AS "endCp", line_start AS "lineStart",
@@ -94,7 +133,10 @@ export async function getTranscript(connection: Connection, id: string): Promise
 }
 
 /** Current transcripts (those no later version supersedes), or every version with `{ allVersions: true }`. */
-export async function listTranscripts(connection: Connection, options: { allVersions?: boolean } = {}): Promise<Transcript[]> {
+export async function listTranscripts(
+  connection: Connection,
+  options: { allVersions?: boolean } = {}
+): Promise<Transcript[]> {
   return rows<Transcript>(
     connection,
     `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript t
@@ -108,19 +150,35 @@ export async function listTranscripts(connection: Connection, options: { allVers
  * Links a transcript to its participant (or unlinks it, with null). Only the link changes: the text never does.
  * The import leaves a transcript unlinked when no participant id appeared in its file name.
  */
-export async function setTranscriptParticipant(connection: Connection, transcriptId: string, participantId: string | null): Promise<Transcript> {
+export async function setTranscriptParticipant(
+  connection: Connection,
+  transcriptId: string,
+  participantId: string | null
+): Promise<Transcript> {
   await getTranscriptRecord(connection, transcriptId);
   if (participantId !== null) {
-    const [found] = await rows(connection, 'SELECT 1 FROM participant WHERE participant_id = $id', { id: participantId });
+    const [found] = await rows(connection, 'SELECT 1 FROM participant WHERE participant_id = $id', {
+      id: participantId
+    });
     if (!found) throw new QualitativeError(`No participant ${participantId}`);
   }
-  await run(connection, 'UPDATE transcript SET participant_id = $p WHERE transcript_id = $id', { id: transcriptId, p: participantId });
+  await run(connection, 'UPDATE transcript SET participant_id = $p WHERE transcript_id = $id', {
+    id: transcriptId,
+    p: participantId
+  });
   return getTranscriptRecord(connection, transcriptId);
 }
 
 /** The exact text of a passage, [start, end) in code points. */
-export async function passageText(connection: Connection, transcriptId: string, start: number, end: number): Promise<string> {
-  const [found] = await rows<{ text: string }>(connection, 'SELECT text FROM transcript WHERE transcript_id = $id', { id: transcriptId });
+export async function passageText(
+  connection: Connection,
+  transcriptId: string,
+  start: number,
+  end: number
+): Promise<string> {
+  const [found] = await rows<{ text: string }>(connection, 'SELECT text FROM transcript WHERE transcript_id = $id', {
+    id: transcriptId
+  });
   if (!found) throw new QualitativeError(`No transcript ${transcriptId}`);
   return sliceCodePoints(found.text, start, end);
 }
@@ -151,20 +209,35 @@ export interface FileImportResult {
   notes: string[];
 }
 
-export async function importTranscriptFiles(connection: Connection, paths: string[], options: ImportOptions = {}, actor: Actor = {}): Promise<FileImportResult[]> {
+export async function importTranscriptFiles(
+  connection: Connection,
+  paths: string[],
+  options: ImportOptions = {},
+  actor: Actor = {}
+): Promise<FileImportResult[]> {
   const book = options.book ?? new PseudonymBook();
-  const participantIds = (await rows<{ id: string }>(connection, 'SELECT participant_id AS id FROM participant')).map((r) => r.id);
+  const participantIds = (await rows<{ id: string }>(connection, 'SELECT participant_id AS id FROM participant')).map(
+    (r) => r.id
+  );
   const results: FileImportResult[] = [];
   for (const path of paths) {
     const file = await readTranscriptFile(path);
     const notes = [...file.notes];
     const participantId = options.participantId ?? participantForFile(file.fileName, participantIds);
-    if (options.participantId && !participantIds.includes(options.participantId)) throw new QualitativeError(`No participant ${options.participantId}`);
+    if (options.participantId && !participantIds.includes(options.participantId))
+      throw new QualitativeError(`No participant ${options.participantId}`);
     if (!participantId) notes.push('No participant matched the file name; link it to a participant later.');
     const proposals = proposeAnonymisation(file.text, { names: options.names, book, detectors: options.detectors });
     const base = { file: file.fileName, participantId, proposals, notes };
     if (options.dryRun) {
-      results.push({ ...base, outcome: 'dry-run', transcriptId: null, supersedes: null, applied: 0, turns: parseTurns(file.text).length });
+      results.push({
+        ...base,
+        outcome: 'dry-run',
+        transcriptId: null,
+        supersedes: null,
+        applied: 0,
+        turns: parseTurns(file.text).length
+      });
       continue;
     }
     const confirmed = options.confirm ? await options.confirm(file, proposals) : proposals;
@@ -179,20 +252,45 @@ export async function importTranscriptFiles(connection: Connection, paths: strin
     );
     const same = previous.find((p) => p.source_sha256 === file.sha256 && p.text === text);
     if (same) {
-      results.push({ ...base, outcome: 'already-imported', transcriptId: same.transcript_id, supersedes: null, applied: 0, turns: 0 });
+      results.push({
+        ...base,
+        outcome: 'already-imported',
+        transcriptId: same.transcript_id,
+        supersedes: null,
+        applied: 0,
+        turns: 0
+      });
       continue;
     }
     const supersedes = previous[0]?.transcript_id ?? null;
     const stored = await storeTranscript(
       connection,
       {
-        text, title: file.fileName.replace(/\.[^.]+$/, ''), format: file.format, participantId, sourceFile: file.fileName,
-        sha256: file.sha256, lineTimings: file.lineTimings, supersedes, anonymised: confirmed.length > 0
+        text,
+        title: file.fileName.replace(/\.[^.]+$/, ''),
+        format: file.format,
+        participantId,
+        sourceFile: file.fileName,
+        sha256: file.sha256,
+        lineTimings: file.lineTimings,
+        supersedes,
+        anonymised: confirmed.length > 0
       },
       actor
     );
-    const turns = await rows<{ n: number }>(connection, 'SELECT CAST(count(*) AS INTEGER) AS n FROM transcript_turn WHERE transcript_id = $id', { id: stored.transcript_id });
-    results.push({ ...base, outcome: supersedes ? 'new-version' : 'imported', transcriptId: stored.transcript_id, supersedes, applied: confirmed.length, turns: turns[0].n });
+    const turns = await rows<{ n: number }>(
+      connection,
+      'SELECT CAST(count(*) AS INTEGER) AS n FROM transcript_turn WHERE transcript_id = $id',
+      { id: stored.transcript_id }
+    );
+    results.push({
+      ...base,
+      outcome: supersedes ? 'new-version' : 'imported',
+      transcriptId: stored.transcript_id,
+      supersedes,
+      applied: confirmed.length,
+      turns: turns[0].n
+    });
   }
   return results;
 }

@@ -20,13 +20,32 @@ export interface Turn {
   endMs: number | null;
 }
 
-const LABEL = /^\s*(\[[^\]\n]{1,38}\]|[A-Z0-9][A-Z0-9 .'’-]{0,38}|[A-Z][a-z'’.-]*(?: [A-Z][A-Za-z'’.-]*){0,2})\s*:(?:\s|$)/;
+const LABEL =
+  /^\s*(\[[^\]\n]{1,38}\]|[A-Z0-9][A-Z0-9 .'’-]{0,38}|[A-Z][a-z'’.-]*(?: [A-Z][A-Za-z'’.-]*){0,2})\s*:(?:\s|$)/;
 
 /**
  * Header lines ("Participant: P01", "Date: 2016-11-14") look like speaker labels; in the header block at the top of a
  * transcript (before its first blank line) these keys are metadata, not speakers.
  */
-export const HEADER_KEYS = new Set(['participant', 'participant id', 'stakeholder group', 'group', 'date', 'duration', 'interviewer', 'interviewee', 'location', 'setting', 'role', 'title', 'transcript', 'recorded', 'length', 'site', 'organisation']);
+export const HEADER_KEYS = new Set([
+  'participant',
+  'participant id',
+  'stakeholder group',
+  'group',
+  'date',
+  'duration',
+  'interviewer',
+  'interviewee',
+  'location',
+  'setting',
+  'role',
+  'title',
+  'transcript',
+  'recorded',
+  'length',
+  'site',
+  'organisation'
+]);
 
 /** The speaker label at the start of a line, or null. */
 export function speakerLabel(line: string): string | null {

@@ -23,7 +23,19 @@ import { rows, stableGuid } from '../qualitative/store.ts';
 import { listCellQuotes } from '../qualitative/matrix.ts';
 import { element } from './xml.ts';
 import { writeZip } from './zip.ts';
-import { untitledNoteName, codeDescription, CELL_NOTE_PREFIX, CELL_MEMO_PREFIX, PARTICIPANT_VARIABLES, PROJECT_NAMESPACE, CODEBOOK_NAMESPACE, selectionGuid, userGuid, variableGuid, caseGuid } from './mapping.ts';
+import {
+  untitledNoteName,
+  codeDescription,
+  CELL_NOTE_PREFIX,
+  CELL_MEMO_PREFIX,
+  PARTICIPANT_VARIABLES,
+  PROJECT_NAMESPACE,
+  CODEBOOK_NAMESPACE,
+  selectionGuid,
+  userGuid,
+  variableGuid,
+  caseGuid
+} from './mapping.ts';
 
 export const EXPORT_ORIGIN = 'Uptake (framework-analysis workbench)';
 
@@ -37,21 +49,53 @@ export interface ExportResult {
   warnings: string[];
 }
 
-interface CodeRow { code_id: string; category_id: string; parent_code_id: string | null; name: string; definition: string | null; include_rule: string | null; exclude_rule: string | null; example: string | null; color: string | null }
-interface CategoryRow { category_id: string; name: string; description: string | null }
+interface CodeRow {
+  code_id: string;
+  category_id: string;
+  parent_code_id: string | null;
+  name: string;
+  definition: string | null;
+  include_rule: string | null;
+  exclude_rule: string | null;
+  example: string | null;
+  color: string | null;
+}
+interface CategoryRow {
+  category_id: string;
+  name: string;
+  description: string | null;
+}
 
 const isoDateTime = (text: string | null) => (text ? `${text.replace(' ', 'T').replace(/\.\d+$/, '')}Z` : undefined);
 
-async function codeTree(connection: Connection, withNoteRefs: Map<string, string[]> | null): Promise<{ xml: string[]; count: number }> {
-  const categories = await rows<CategoryRow>(connection, 'SELECT category_id, name, description FROM code_category ORDER BY sort_order, name');
-  const codes = await rows<CodeRow>(connection, 'SELECT code_id, category_id, parent_code_id, name, definition, include_rule, exclude_rule, example, color FROM code ORDER BY is_other, sort_order, name');
+async function codeTree(
+  connection: Connection,
+  withNoteRefs: Map<string, string[]> | null
+): Promise<{ xml: string[]; count: number }> {
+  const categories = await rows<CategoryRow>(
+    connection,
+    'SELECT category_id, name, description FROM code_category ORDER BY sort_order, name'
+  );
+  const codes = await rows<CodeRow>(
+    connection,
+    'SELECT code_id, category_id, parent_code_id, name, definition, include_rule, exclude_rule, example, color FROM code ORDER BY is_other, sort_order, name'
+  );
   const codeXml = (c: CodeRow): string => {
     const description = codeDescription(c);
-    return element('Code', { guid: c.code_id, name: c.name, isCodable: true, color: c.color && /^#[0-9a-fA-F]{6}$/.test(c.color) ? c.color : undefined }, [
-      description ? element('Description', {}, [], description) : null,
-      ...(withNoteRefs?.get(c.code_id) ?? []).map((note) => element('NoteRef', { targetGUID: note })),
-      ...codes.filter((k) => k.parent_code_id === c.code_id).map(codeXml)
-    ]);
+    return element(
+      'Code',
+      {
+        guid: c.code_id,
+        name: c.name,
+        isCodable: true,
+        color: c.color && /^#[0-9a-fA-F]{6}$/.test(c.color) ? c.color : undefined
+      },
+      [
+        description ? element('Description', {}, [], description) : null,
+        ...(withNoteRefs?.get(c.code_id) ?? []).map((note) => element('NoteRef', { targetGUID: note })),
+        ...codes.filter((k) => k.parent_code_id === c.code_id).map(codeXml)
+      ]
+    );
   };
   const xml = categories.map((cat) =>
     element('Code', { guid: cat.category_id, name: cat.name, isCodable: false }, [
@@ -76,24 +120,72 @@ export async function exportCodebook(connection: Connection): Promise<ExportResu
 }
 
 export async function exportProject(connection: Connection, options: { name?: string } = {}): Promise<ExportResult> {
-  const transcripts = await rows<{ transcript_id: string; participant_id: string | null; title: string; text: string; imported_at: string; imported_by: string | null; supersedes: string | null }>(
+  const transcripts = await rows<{
+    transcript_id: string;
+    participant_id: string | null;
+    title: string;
+    text: string;
+    imported_at: string;
+    imported_by: string | null;
+    supersedes: string | null;
+  }>(
     connection,
     `SELECT transcript_id, participant_id, title, text, strftime(imported_at, '%Y-%m-%d %H:%M:%S') AS imported_at, imported_by, supersedes FROM transcript ORDER BY imported_at, transcript_id`
   );
-  const codings = await rows<{ coding_id: string; transcript_id: string; start_cp: number; end_cp: number; code_id: string; coder: string; created_at: string }>(
+  const codings = await rows<{
+    coding_id: string;
+    transcript_id: string;
+    start_cp: number;
+    end_cp: number;
+    code_id: string;
+    coder: string;
+    created_at: string;
+  }>(
     connection,
     `SELECT coding_id, transcript_id, start_cp, end_cp, code_id, coder, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at FROM coding ORDER BY transcript_id, start_cp, end_cp, created_at, coding_id`
   );
-  const memos = await rows<{ memo_id: string; target_kind: string; transcript_id: string | null; start_cp: number | null; end_cp: number | null; code_id: string | null; cell_id: string | null; title: string | null; body: string; author: string | null; created_at: string; updated_at: string }>(
+  const memos = await rows<{
+    memo_id: string;
+    target_kind: string;
+    transcript_id: string | null;
+    start_cp: number | null;
+    end_cp: number | null;
+    code_id: string | null;
+    cell_id: string | null;
+    title: string | null;
+    body: string;
+    author: string | null;
+    created_at: string;
+    updated_at: string;
+  }>(
     connection,
     `SELECT memo_id, target_kind, transcript_id, start_cp, end_cp, code_id, cell_id, title, body, author, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at,
             strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at FROM memo ORDER BY created_at, memo_id`
   );
-  const participants = await rows<{ participant_id: string; pseudonym: string; stakeholder_group: string | null; organisation_setting: string | null; role: string | null; interview_date: string | null }>(
+  const participants = await rows<{
+    participant_id: string;
+    pseudonym: string;
+    stakeholder_group: string | null;
+    organisation_setting: string | null;
+    role: string | null;
+    interview_date: string | null;
+  }>(
     connection,
     `SELECT participant_id, pseudonym, stakeholder_group, organisation_setting, role, CAST(interview_date AS VARCHAR) AS interview_date FROM participant ORDER BY participant_id`
   );
-  const cells = await rows<{ cell_id: string; participant_id: string; code_id: string; code_name: string; category_id: string; category_name: string; summary: string; status: string; version: number; updated_at: string; updated_by: string | null }>(
+  const cells = await rows<{
+    cell_id: string;
+    participant_id: string;
+    code_id: string;
+    code_name: string;
+    category_id: string;
+    category_name: string;
+    summary: string;
+    status: string;
+    version: number;
+    updated_at: string;
+    updated_by: string | null;
+  }>(
     connection,
     `SELECT m.cell_id, m.participant_id, m.code_id, c.name AS code_name, c.category_id, k.name AS category_name, m.summary, m.status, m.version,
             strftime(m.updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at, m.updated_by
@@ -110,12 +202,31 @@ export async function exportProject(connection: Connection, options: { name?: st
   for (const c of cells) if (c.updated_by) users.add(c.updated_by);
 
   // Selections: one per distinct (transcript, span) of codings, passage memos and cell quotes.
-  type Selection = { guid: string; transcript_id: string; start: number; end: number; codings: typeof codings; notes: string[]; user: string | null; created: string | null };
+  type Selection = {
+    guid: string;
+    transcript_id: string;
+    start: number;
+    end: number;
+    codings: typeof codings;
+    notes: string[];
+    user: string | null;
+    created: string | null;
+  };
   const selections = new Map<string, Selection>();
-  const selectionFor = (transcriptId: string, start: number, end: number, user: string | null, created: string | null) => {
+  const selectionFor = (
+    transcriptId: string,
+    start: number,
+    end: number,
+    user: string | null,
+    created: string | null
+  ) => {
     const guid = selectionGuid(transcriptId, start, end);
     let s = selections.get(guid);
-    if (!s) selections.set(guid, (s = { guid, transcript_id: transcriptId, start, end, codings: [], notes: [], user, created }));
+    if (!s)
+      selections.set(
+        guid,
+        (s = { guid, transcript_id: transcriptId, start, end, codings: [], notes: [], user, created })
+      );
     return s;
   };
   for (const c of codings) selectionFor(c.transcript_id, c.start_cp, c.end_cp, c.coder, c.created_at).codings.push(c);
@@ -123,28 +234,47 @@ export async function exportProject(connection: Connection, options: { name?: st
   const projectNotes: string[] = [];
   const sourceNotes = new Map<string, string[]>();
   const codeNotes = new Map<string, string[]>();
-  const push = (map: Map<string, string[]>, key: string, value: string) => map.set(key, [...(map.get(key) ?? []), value]);
+  const push = (map: Map<string, string[]>, key: string, value: string) =>
+    map.set(key, [...(map.get(key) ?? []), value]);
   const notesXml: string[] = [];
   const setNotes = new Map<string, string[]>(); // category → cell notes
-  const noteXml = (guid: string, name: string, body: string, author: string | null, created: string, modified: string, description?: string) =>
-    element('Note', { guid, name, creatingUser: author ? userGuid(author) : undefined, creationDateTime: isoDateTime(created), modifiedDateTime: isoDateTime(modified) }, [
-      description ? element('Description', {}, [], description) : null,
-      element('PlainTextContent', {}, [], body)
-    ]);
+  const noteXml = (
+    guid: string,
+    name: string,
+    body: string,
+    author: string | null,
+    created: string,
+    modified: string,
+    description?: string
+  ) =>
+    element(
+      'Note',
+      {
+        guid,
+        name,
+        creatingUser: author ? userGuid(author) : undefined,
+        creationDateTime: isoDateTime(created),
+        modifiedDateTime: isoDateTime(modified)
+      },
+      [description ? element('Description', {}, [], description) : null, element('PlainTextContent', {}, [], body)]
+    );
 
   const cellById = new Map(cells.map((c) => [c.cell_id, c]));
   for (const m of memos) {
     let description: string | undefined;
     if (m.target_kind === 'project') projectNotes.push(m.memo_id);
     else if (m.target_kind === 'transcript') push(sourceNotes, m.transcript_id!, m.memo_id);
-    else if (m.target_kind === 'passage') selectionFor(m.transcript_id!, m.start_cp!, m.end_cp!, m.author, m.created_at).notes.push(m.memo_id);
+    else if (m.target_kind === 'passage')
+      selectionFor(m.transcript_id!, m.start_cp!, m.end_cp!, m.author, m.created_at).notes.push(m.memo_id);
     else if (m.target_kind === 'code') push(codeNotes, m.code_id!, m.memo_id);
     else if (m.target_kind === 'cell') {
       const cell = cellById.get(m.cell_id!);
       description = `${CELL_MEMO_PREFIX} ${JSON.stringify({ participant: cell?.participant_id ?? null, code: cell?.code_id ?? null })}`;
       if (cell) push(setNotes, cell.category_id, m.memo_id);
     }
-    notesXml.push(noteXml(m.memo_id, m.title ?? untitledNoteName(m.body), m.body, m.author, m.created_at, m.updated_at, description));
+    notesXml.push(
+      noteXml(m.memo_id, m.title ?? untitledNoteName(m.body), m.body, m.author, m.created_at, m.updated_at, description)
+    );
   }
 
   const caseSelections = new Map<string, string[]>();
@@ -157,99 +287,209 @@ export async function exportProject(connection: Connection, options: { name?: st
       return { ordinal: q.ordinal, selection: s.guid, coding: q.coding_id };
     });
     const guid = stableGuid('matrix-cell-note', cell.cell_id);
-    const meta = { cell: cell.cell_id, participant: cell.participant_id, code: cell.code_id, status: cell.status, version: cell.version, quotes: quoteRefs };
-    notesXml.push(noteXml(guid, `Framework: ${cell.category_name} / ${pseudonymOf.get(cell.participant_id) ?? cell.participant_id} / ${cell.code_name}`,
-      cell.summary, cell.updated_by, cell.updated_at, cell.updated_at, `${CELL_NOTE_PREFIX} ${JSON.stringify(meta)}`));
+    const meta = {
+      cell: cell.cell_id,
+      participant: cell.participant_id,
+      code: cell.code_id,
+      status: cell.status,
+      version: cell.version,
+      quotes: quoteRefs
+    };
+    notesXml.push(
+      noteXml(
+        guid,
+        `Framework: ${cell.category_name} / ${pseudonymOf.get(cell.participant_id) ?? cell.participant_id} / ${cell.code_name}`,
+        cell.summary,
+        cell.updated_by,
+        cell.updated_at,
+        cell.updated_at,
+        `${CELL_NOTE_PREFIX} ${JSON.stringify(meta)}`
+      )
+    );
     push(setNotes, cell.category_id, guid);
   }
 
   const { xml: codesXml, count: codeCount } = await codeTree(connection, codeNotes);
-  const byTranscript = (id: string) => [...selections.values()].filter((s) => s.transcript_id === id).sort((a, b) => a.start - b.start || a.end - b.end);
+  const byTranscript = (id: string) =>
+    [...selections.values()].filter((s) => s.transcript_id === id).sort((a, b) => a.start - b.start || a.end - b.end);
   const participantById = new Map(participants.map((p) => [p.participant_id, p]));
   const variableValue = (name: string, value: string, type: 'Text' | 'Date') =>
-    element('VariableValue', {}, [element('VariableRef', { targetGUID: variableGuid(name) }), element(type === 'Date' ? 'DateValue' : 'TextValue', {}, [], value)]);
+    element('VariableValue', {}, [
+      element('VariableRef', { targetGUID: variableGuid(name) }),
+      element(type === 'Date' ? 'DateValue' : 'TextValue', {}, [], value)
+    ]);
 
   const sourcesXml = transcripts.map((t) => {
     const participant = t.participant_id ? participantById.get(t.participant_id) : undefined;
-    return element('TextSource', {
-      guid: t.transcript_id, name: t.title, plainTextPath: `internal://${t.transcript_id}.txt`,
-      creatingUser: t.imported_by ? userGuid(t.imported_by) : undefined, creationDateTime: isoDateTime(t.imported_at)
-    }, [
-      ...byTranscript(t.transcript_id).map((s) =>
-        element('PlainTextSelection', { guid: s.guid, name: `${s.start}–${s.end}`, startPosition: s.start, endPosition: s.end, creatingUser: s.user ? userGuid(s.user) : undefined, creationDateTime: isoDateTime(s.created) }, [
-          ...s.codings.map((c) => element('Coding', { guid: c.coding_id, creatingUser: userGuid(c.coder), creationDateTime: isoDateTime(c.created_at) }, [element('CodeRef', { targetGUID: c.code_id })])),
-          ...s.notes.map((n) => element('NoteRef', { targetGUID: n }))
-        ])
-      ),
-      ...(sourceNotes.get(t.transcript_id) ?? []).map((n) => element('NoteRef', { targetGUID: n })),
-      participant ? variableValue('participant_id', participant.participant_id, 'Text') : null,
-      participant?.stakeholder_group ? variableValue('stakeholder_group', participant.stakeholder_group, 'Text') : null
-    ]);
+    return element(
+      'TextSource',
+      {
+        guid: t.transcript_id,
+        name: t.title,
+        plainTextPath: `internal://${t.transcript_id}.txt`,
+        creatingUser: t.imported_by ? userGuid(t.imported_by) : undefined,
+        creationDateTime: isoDateTime(t.imported_at)
+      },
+      [
+        ...byTranscript(t.transcript_id).map((s) =>
+          element(
+            'PlainTextSelection',
+            {
+              guid: s.guid,
+              name: `${s.start}–${s.end}`,
+              startPosition: s.start,
+              endPosition: s.end,
+              creatingUser: s.user ? userGuid(s.user) : undefined,
+              creationDateTime: isoDateTime(s.created)
+            },
+            [
+              ...s.codings.map((c) =>
+                element(
+                  'Coding',
+                  { guid: c.coding_id, creatingUser: userGuid(c.coder), creationDateTime: isoDateTime(c.created_at) },
+                  [element('CodeRef', { targetGUID: c.code_id })]
+                )
+              ),
+              ...s.notes.map((n) => element('NoteRef', { targetGUID: n }))
+            ]
+          )
+        ),
+        ...(sourceNotes.get(t.transcript_id) ?? []).map((n) => element('NoteRef', { targetGUID: n })),
+        participant ? variableValue('participant_id', participant.participant_id, 'Text') : null,
+        participant?.stakeholder_group
+          ? variableValue('stakeholder_group', participant.stakeholder_group, 'Text')
+          : null
+      ]
+    );
   });
 
   const casesXml = participants.map((p) =>
     element('Case', { guid: caseGuid(p.participant_id), name: p.pseudonym }, [
-      ...PARTICIPANT_VARIABLES.filter((v) => p[v.name] !== null).map((v) => variableValue(v.name, String(p[v.name]), v.type)),
-      ...transcripts.filter((t) => t.participant_id === p.participant_id).map((t) => element('SourceRef', { targetGUID: t.transcript_id })),
+      ...PARTICIPANT_VARIABLES.filter((v) => p[v.name] !== null).map((v) =>
+        variableValue(v.name, String(p[v.name]), v.type)
+      ),
+      ...transcripts
+        .filter((t) => t.participant_id === p.participant_id)
+        .map((t) => element('SourceRef', { targetGUID: t.transcript_id })),
       ...[...new Set(caseSelections.get(p.participant_id) ?? [])].map((s) => element('SelectionRef', { targetGUID: s }))
     ])
   );
 
-  const groups = [...new Set(participants.map((p) => p.stakeholder_group).filter((g): g is string => Boolean(g)))].sort();
+  const groups = [
+    ...new Set(participants.map((p) => p.stakeholder_group).filter((g): g is string => Boolean(g)))
+  ].sort();
   const categoryName = new Map(cells.map((c) => [c.category_id, c.category_name]));
   const setsXml = [
     ...groups.map((g) =>
       element('Set', { guid: stableGuid('stakeholder-group-set', g), name: `Stakeholder group: ${g}` }, [
-        ...transcripts.filter((t) => t.participant_id && participantById.get(t.participant_id)?.stakeholder_group === g).map((t) => element('MemberSource', { targetGUID: t.transcript_id }))
+        ...transcripts
+          .filter((t) => t.participant_id && participantById.get(t.participant_id)?.stakeholder_group === g)
+          .map((t) => element('MemberSource', { targetGUID: t.transcript_id }))
       ])
     ),
     ...[...setNotes].map(([categoryId, notes]) =>
-      element('Set', { guid: stableGuid('framework-matrix-set', categoryId), name: `Framework matrix: ${categoryName.get(categoryId) ?? categoryId}` }, [
-        element('Description', {}, [], 'Framework-matrix cell summaries written in Uptake. Other tools show them as memos: the cell grid, statuses and version history are not part of REFI-QDA.'),
-        ...notes.map((n) => element('MemberNote', { targetGUID: n }))
-      ])
+      element(
+        'Set',
+        {
+          guid: stableGuid('framework-matrix-set', categoryId),
+          name: `Framework matrix: ${categoryName.get(categoryId) ?? categoryId}`
+        },
+        [
+          element(
+            'Description',
+            {},
+            [],
+            'Framework-matrix cell summaries written in Uptake. Other tools show them as memos: the cell grid, statuses and version history are not part of REFI-QDA.'
+          ),
+          ...notes.map((n) => element('MemberNote', { targetGUID: n }))
+        ]
+      )
     )
   ];
 
-  const project = element('Project', {
-    xmlns: PROJECT_NAMESPACE, name: options.name ?? 'Uptake interviews', origin: EXPORT_ORIGIN
-  }, [
-    users.size ? element('Users', {}, [...users].sort().map((u) => element('User', { guid: userGuid(u), name: u }))) : null,
-    codesXml.length ? element('CodeBook', {}, [element('Codes', {}, codesXml)]) : null,
-    participants.length ? element('Variables', {}, PARTICIPANT_VARIABLES.map((v) => element('Variable', { guid: variableGuid(v.name), name: v.name, typeOfVariable: v.type }))) : null,
-    casesXml.length ? element('Cases', {}, casesXml) : null,
-    sourcesXml.length ? element('Sources', {}, sourcesXml) : null,
-    notesXml.length ? element('Notes', {}, notesXml) : null,
-    setsXml.length ? element('Sets', {}, setsXml) : null,
-    ...projectNotes.map((n) => element('NoteRef', { targetGUID: n }))
-  ]);
+  const project = element(
+    'Project',
+    {
+      xmlns: PROJECT_NAMESPACE,
+      name: options.name ?? 'Uptake interviews',
+      origin: EXPORT_ORIGIN
+    },
+    [
+      users.size
+        ? element(
+            'Users',
+            {},
+            [...users].sort().map((u) => element('User', { guid: userGuid(u), name: u }))
+          )
+        : null,
+      codesXml.length ? element('CodeBook', {}, [element('Codes', {}, codesXml)]) : null,
+      participants.length
+        ? element(
+            'Variables',
+            {},
+            PARTICIPANT_VARIABLES.map((v) =>
+              element('Variable', { guid: variableGuid(v.name), name: v.name, typeOfVariable: v.type })
+            )
+          )
+        : null,
+      casesXml.length ? element('Cases', {}, casesXml) : null,
+      sourcesXml.length ? element('Sources', {}, sourcesXml) : null,
+      notesXml.length ? element('Notes', {}, notesXml) : null,
+      setsXml.length ? element('Sets', {}, setsXml) : null,
+      ...projectNotes.map((n) => element('NoteRef', { targetGUID: n }))
+    ]
+  );
 
   const warnings: string[] = [];
-  if (cells.length) warnings.push(`${cells.length} framework-matrix cell summaries are exported as Notes in a "Framework matrix" Set; other tools show them as plain memos, without the grid, statuses or version history.`);
-  if (memos.some((m) => m.target_kind === 'cell')) warnings.push('Memos on matrix cells are exported as Notes in the same Set; other tools cannot attach them to a cell.');
-  if (transcripts.some((t) => t.supersedes)) warnings.push('Which transcript version supersedes which is not part of REFI-QDA; every version is exported as its own source.');
+  if (cells.length)
+    warnings.push(
+      `${cells.length} framework-matrix cell summaries are exported as Notes in a "Framework matrix" Set; other tools show them as plain memos, without the grid, statuses or version history.`
+    );
+  if (memos.some((m) => m.target_kind === 'cell'))
+    warnings.push(
+      'Memos on matrix cells are exported as Notes in the same Set; other tools cannot attach them to a cell.'
+    );
+  if (transcripts.some((t) => t.supersedes))
+    warnings.push(
+      'Which transcript version supersedes which is not part of REFI-QDA; every version is exported as its own source.'
+    );
   warnings.push('Speaker turns and subtitle timings are not exported (turns are found again from the text on import).');
   warnings.push('Code categories are exported as top-level codes that cannot be coded (isCodable="false").');
   return {
     xml: `<?xml version="1.0" encoding="utf-8"?>\n${project}\n`,
     sources: new Map(transcripts.map((t) => [`sources/${t.transcript_id}.txt`, t.text])),
-    counts: { sources: transcripts.length, codes: codeCount, codings: codings.length, cases: participants.length, notes: memos.length, cells: cells.length },
+    counts: {
+      sources: transcripts.length,
+      codes: codeCount,
+      codings: codings.length,
+      cases: participants.length,
+      notes: memos.length,
+      cells: cells.length
+    },
     warnings
   };
 }
 
 /** The .qdpx archive: project.qde first, then sources/. */
 export async function qdpxArchive(result: ExportResult): Promise<Buffer> {
-  return writeZip([['project.qde', result.xml], ...[...result.sources].map(([name, text]) => [name, text] as [string, string])]);
+  return writeZip([
+    ['project.qde', result.xml],
+    ...[...result.sources].map(([name, text]) => [name, text] as [string, string])
+  ]);
 }
 
 /**
  * Writes a .qdpx (whole project) or .qdc (codebook alone), chosen by the extension of `path`, atomically: a
  * temporary file beside it is renamed into place, so a failed export leaves nothing half-written.
  */
-export async function exportRefiFile(connection: Connection, path: string, options: { name?: string } = {}): Promise<ExportResult> {
+export async function exportRefiFile(
+  connection: Connection,
+  path: string,
+  options: { name?: string } = {}
+): Promise<ExportResult> {
   const extension = extname(path).toLowerCase();
-  if (extension !== '.qdpx' && extension !== '.qdc') throw new Error(`Export to a .qdpx (project) or .qdc (codebook) file, not "${basename(path)}"`);
+  if (extension !== '.qdpx' && extension !== '.qdc')
+    throw new Error(`Export to a .qdpx (project) or .qdc (codebook) file, not "${basename(path)}"`);
   const result = extension === '.qdc' ? await exportCodebook(connection) : await exportProject(connection, options);
   const bytes = extension === '.qdc' ? Buffer.from(result.xml, 'utf8') : await qdpxArchive(result);
   const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);

@@ -18,7 +18,8 @@ export const untitledNoteName = (body: string) => body.split('\n')[0].slice(0, 6
 export const userGuid = (name: string) => stableGuid('user', name);
 export const variableGuid = (name: string) => stableGuid('variable', name);
 export const caseGuid = (participantId: string) => stableGuid('case', participantId);
-export const selectionGuid = (transcriptId: string, start: number, end: number) => stableGuid('selection', transcriptId, start, end);
+export const selectionGuid = (transcriptId: string, start: number, end: number) =>
+  stableGuid('selection', transcriptId, start, end);
 
 /** Participant attributes exported as REFI Variables (Case VariableValues). */
 export const PARTICIPANT_VARIABLES = [
@@ -33,13 +34,24 @@ export type ParticipantVariable = (typeof PARTICIPANT_VARIABLES)[number]['name']
 
 /** Variable names other tools use for the same attributes ("Stakeholder group", "Stakeholder-Group"). */
 export function participantVariableFor(name: string): ParticipantVariable | null {
-  const key = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const key = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   const aliases: Record<string, ParticipantVariable> = {
-    participant_id: 'participant_id', participant: 'participant_id', id: 'participant_id',
-    stakeholder_group: 'stakeholder_group', group: 'stakeholder_group', stakeholder: 'stakeholder_group',
-    organisation_setting: 'organisation_setting', organization_setting: 'organisation_setting', setting: 'organisation_setting',
-    role: 'role', job_role: 'role',
-    interview_date: 'interview_date', date_of_interview: 'interview_date'
+    participant_id: 'participant_id',
+    participant: 'participant_id',
+    id: 'participant_id',
+    stakeholder_group: 'stakeholder_group',
+    group: 'stakeholder_group',
+    stakeholder: 'stakeholder_group',
+    organisation_setting: 'organisation_setting',
+    organization_setting: 'organisation_setting',
+    setting: 'organisation_setting',
+    role: 'role',
+    job_role: 'role',
+    interview_date: 'interview_date',
+    date_of_interview: 'interview_date'
   };
   return aliases[key] ?? null;
 }
@@ -59,7 +71,9 @@ export interface CodeDefinitionFields {
 
 /** A code's definition fields as one Description: the definition, then "Include: …", "Exclude: …", "Example: …" lines. */
 export function codeDescription(code: CodeDefinitionFields): string {
-  return [code.definition, ...LABELS.map(([field, label]) => (code[field] ? `${label}: ${code[field]}` : null))].filter(Boolean).join('\n');
+  return [code.definition, ...LABELS.map(([field, label]) => (code[field] ? `${label}: ${code[field]}` : null))]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** The inverse of codeDescription; a Description from another tool is all definition. */

@@ -49,14 +49,16 @@ class Reader {
     }
     const { guid, deviation } = normaliseGuid(raw);
     if (deviation === 'brace-guid') this.deviate('brace-guid', `${where}: GUID in braces ${raw}`);
-    if (deviation === 'non-guid-id') this.deviate('non-guid-id', `${where}: "${raw}" is not a GUID; it was given the GUID ${guid}`);
+    if (deviation === 'non-guid-id')
+      this.deviate('non-guid-id', `${where}: "${raw}" is not a GUID; it was given the GUID ${guid}`);
     return guid;
   }
 }
 
 function checkNamespace(reader: Reader, root: XmlElement, expected: string) {
   if (root.namespace === expected) return;
-  if (root.namespace === '') reader.deviate('namespace', `The <${root.name}> root has no namespace (expected ${expected})`);
+  if (root.namespace === '')
+    reader.deviate('namespace', `The <${root.name}> root has no namespace (expected ${expected})`);
   else reader.deviate('namespace', `The <${root.name}> root's namespace is ${root.namespace} (expected ${expected})`);
 }
 
@@ -73,15 +75,19 @@ function readCodes(reader: Reader, parent: XmlElement | undefined): RefiCode[] {
       reader.drop('code', node.attributes.name ?? null, 'it has no guid');
       return [];
     }
-    return [{
-      guid,
-      name: node.attributes.name ?? '(unnamed code)',
-      isCodable: node.attributes.isCodable !== 'false' && node.attributes.isCodable !== '0',
-      color: node.attributes.color ?? null,
-      description: childNamed(node, 'Description')?.text ?? null,
-      noteRefs: childrenNamed(node, 'NoteRef').map((r) => reader.guid(r.attributes.targetGUID, 'A NoteRef')).filter((g): g is string => Boolean(g)),
-      children: readCodes(reader, node)
-    }];
+    return [
+      {
+        guid,
+        name: node.attributes.name ?? '(unnamed code)',
+        isCodable: node.attributes.isCodable !== 'false' && node.attributes.isCodable !== '0',
+        color: node.attributes.color ?? null,
+        description: childNamed(node, 'Description')?.text ?? null,
+        noteRefs: childrenNamed(node, 'NoteRef')
+          .map((r) => reader.guid(r.attributes.targetGUID, 'A NoteRef'))
+          .filter((g): g is string => Boolean(g)),
+        children: readCodes(reader, node)
+      }
+    ];
   });
 }
 
@@ -106,7 +112,10 @@ function decodeSource(reader: Reader, bytes: Uint8Array, name: string): string {
  * LF-only text, and a function from a position counted over the original text to one counted over the LF text.
  * countCrlfAs 2: positions count \r\n as two code points (the spec's rule); 1: as one (ATLAS.ti).
  */
-export function normaliseSourceText(raw: string, countCrlfAs: 1 | 2): { text: string; mapPosition: (p: number) => number } {
+export function normaliseSourceText(
+  raw: string,
+  countCrlfAs: 1 | 2
+): { text: string; mapPosition: (p: number) => number } {
   if (!raw.includes('\r')) return { text: raw, mapPosition: (p) => p };
   const text = raw.replace(/\r\n?/g, '\n');
   if (countCrlfAs === 1) {
@@ -132,7 +141,13 @@ export function normaliseSourceText(raw: string, countCrlfAs: 1 | 2): { text: st
   };
 }
 
-function readSelections(reader: Reader, node: XmlElement, sourceName: string, length: number, mapPosition: (p: number) => number): RefiSelection[] {
+function readSelections(
+  reader: Reader,
+  node: XmlElement,
+  sourceName: string,
+  length: number,
+  mapPosition: (p: number) => number
+): RefiSelection[] {
   const selections: RefiSelection[] = [];
   for (const s of childrenNamed(node, 'PlainTextSelection')) {
     const guid = reader.guid(s.attributes.guid, `A selection in "${sourceName}"`);
@@ -152,7 +167,10 @@ function readSelections(reader: Reader, node: XmlElement, sourceName: string, le
       continue;
     }
     if (end > length) {
-      reader.deviate('selection-past-end', `The ${label} ends past the end of the text (${length} code points); it was cut at the end`);
+      reader.deviate(
+        'selection-past-end',
+        `The ${label} ends past the end of the text (${length} code points); it was cut at the end`
+      );
       end = length;
     }
     if (start === end) {
@@ -161,17 +179,37 @@ function readSelections(reader: Reader, node: XmlElement, sourceName: string, le
     }
     const codings = childrenNamed(s, 'Coding').flatMap((c) => {
       const codingGuid = reader.guid(c.attributes.guid, `A coding of the ${label}`);
-      const code = reader.guid(childNamed(c, 'CodeRef')?.attributes.targetGUID, `The CodeRef of a coding of the ${label}`);
-      if (childrenNamed(c, 'NoteRef').length) reader.deviate('note-on-coding', `A note on a coding of the ${label} is carried as a memo on the passage`);
+      const code = reader.guid(
+        childNamed(c, 'CodeRef')?.attributes.targetGUID,
+        `The CodeRef of a coding of the ${label}`
+      );
+      if (childrenNamed(c, 'NoteRef').length)
+        reader.deviate('note-on-coding', `A note on a coding of the ${label} is carried as a memo on the passage`);
       if (!codingGuid || !code) return [];
-      return [{ guid: codingGuid, codeGuid: code, userGuid: c.attributes.creatingUser ? reader.guid(c.attributes.creatingUser, 'A coding creatingUser') : null, created: c.attributes.creationDateTime ?? null, noteRefs: childrenNamed(c, 'NoteRef').map((r) => reader.guid(r.attributes.targetGUID, 'A NoteRef')!).filter(Boolean) }];
+      return [
+        {
+          guid: codingGuid,
+          codeGuid: code,
+          userGuid: c.attributes.creatingUser ? reader.guid(c.attributes.creatingUser, 'A coding creatingUser') : null,
+          created: c.attributes.creationDateTime ?? null,
+          noteRefs: childrenNamed(c, 'NoteRef')
+            .map((r) => reader.guid(r.attributes.targetGUID, 'A NoteRef')!)
+            .filter(Boolean)
+        }
+      ];
     });
     selections.push({
-      guid, start, end, codings,
+      guid,
+      start,
+      end,
+      codings,
       userGuid: s.attributes.creatingUser ? reader.guid(s.attributes.creatingUser, 'A selection creatingUser') : null,
       created: s.attributes.creationDateTime ?? null,
       description: childNamed(s, 'Description')?.text ?? null,
-      noteRefs: [...childrenNamed(s, 'NoteRef').map((r) => reader.guid(r.attributes.targetGUID, 'A NoteRef')!), ...codings.flatMap((c) => c.noteRefs)].filter(Boolean)
+      noteRefs: [
+        ...childrenNamed(s, 'NoteRef').map((r) => reader.guid(r.attributes.targetGUID, 'A NoteRef')!),
+        ...codings.flatMap((c) => c.noteRefs)
+      ].filter(Boolean)
     });
   }
   return selections;
@@ -185,16 +223,32 @@ function variableValues(reader: Reader, node: XmlElement, where: string) {
   });
 }
 
-function findSourceFile(entries: Map<string, Uint8Array>, sourcesFolder: string | null, path: string): Uint8Array | null {
+function findSourceFile(
+  entries: Map<string, Uint8Array>,
+  sourcesFolder: string | null,
+  path: string
+): Uint8Array | null {
   const fileName = path.replace(/^internal:\/\//i, '');
   for (const [name, bytes] of entries) {
     const lower = name.toLowerCase();
-    if (lower === `${(sourcesFolder ?? 'sources').toLowerCase()}/${fileName.toLowerCase()}` || (sourcesFolder && basename(lower) === fileName.toLowerCase() && lower.startsWith(sourcesFolder.toLowerCase() + '/'))) return bytes;
+    if (
+      lower === `${(sourcesFolder ?? 'sources').toLowerCase()}/${fileName.toLowerCase()}` ||
+      (sourcesFolder &&
+        basename(lower) === fileName.toLowerCase() &&
+        lower.startsWith(sourcesFolder.toLowerCase() + '/'))
+    )
+      return bytes;
   }
   return null;
 }
 
-function readSources(reader: Reader, project: XmlElement, entries: Map<string, Uint8Array>, sourcesFolder: string | null, countCrlfAs: 1 | 2): RefiSource[] {
+function readSources(
+  reader: Reader,
+  project: XmlElement,
+  entries: Map<string, Uint8Array>,
+  sourcesFolder: string | null,
+  countCrlfAs: 1 | 2
+): RefiSource[] {
   const sources: RefiSource[] = [];
   for (const node of childNamed(project, 'Sources')?.children ?? []) {
     const name = node.attributes.name ?? '(unnamed source)';
@@ -207,7 +261,11 @@ function readSources(reader: Reader, project: XmlElement, entries: Map<string, U
     let raw: string | null = null;
     const inline = childNamed(node, 'PlainTextContent');
     const path = node.attributes.plainTextPath;
-    if (inline && path) reader.deviate('content-and-path', `Source "${name}" has both PlainTextContent and plainTextPath; the file was used`);
+    if (inline && path)
+      reader.deviate(
+        'content-and-path',
+        `Source "${name}" has both PlainTextContent and plainTextPath; the file was used`
+      );
     if (path) {
       if (!/^internal:\/\//i.test(path)) {
         if (!inline) reader.drop('source', name, `its text is outside the project (${path})`);
@@ -223,27 +281,57 @@ function readSources(reader: Reader, project: XmlElement, entries: Map<string, U
       continue;
     }
     if (raw.includes('\r')) {
-      reader.deviate('crlf', `Source "${name}" has CRLF line breaks; positions were counted with each as ${countCrlfAs === 1 ? 'one character (ATLAS.ti)' : 'two characters (the code-point rule)'} and the text stored with LF`);
+      reader.deviate(
+        'crlf',
+        `Source "${name}" has CRLF line breaks; positions were counted with each as ${countCrlfAs === 1 ? 'one character (ATLAS.ti)' : 'two characters (the code-point rule)'} and the text stored with LF`
+      );
     }
     const { text, mapPosition } = normaliseSourceText(raw, countCrlfAs);
     const length = codePointLength(text);
     const selections = readSelections(reader, node, name, length, mapPosition);
     const wholeCodings = childrenNamed(node, 'Coding');
-    if (wholeCodings.length) reader.deviate('whole-source-coding', `${wholeCodings.length} coding(s) of the whole of "${name}" are carried as codings of its full text`);
+    if (wholeCodings.length)
+      reader.deviate(
+        'whole-source-coding',
+        `${wholeCodings.length} coding(s) of the whole of "${name}" are carried as codings of its full text`
+      );
     for (const c of wholeCodings) {
       const codingGuid = reader.guid(c.attributes.guid, `A coding of "${name}"`);
       const code = reader.guid(childNamed(c, 'CodeRef')?.attributes.targetGUID, `A CodeRef in "${name}"`);
       if (codingGuid && code && length > 0) {
-        selections.push({ guid: codingGuid, start: 0, end: length, codings: [{ guid: codingGuid, codeGuid: code, userGuid: c.attributes.creatingUser ? reader.guid(c.attributes.creatingUser, 'A creatingUser') : null, created: c.attributes.creationDateTime ?? null, noteRefs: [] }], userGuid: null, created: null, description: null, noteRefs: [] });
+        selections.push({
+          guid: codingGuid,
+          start: 0,
+          end: length,
+          codings: [
+            {
+              guid: codingGuid,
+              codeGuid: code,
+              userGuid: c.attributes.creatingUser ? reader.guid(c.attributes.creatingUser, 'A creatingUser') : null,
+              created: c.attributes.creationDateTime ?? null,
+              noteRefs: []
+            }
+          ],
+          userGuid: null,
+          created: null,
+          description: null,
+          noteRefs: []
+        });
       }
     }
     sources.push({
-      guid, name, text,
-      userGuid: node.attributes.creatingUser ? reader.guid(node.attributes.creatingUser, `Source "${name}" creatingUser`) : null,
+      guid,
+      name,
+      text,
+      userGuid: node.attributes.creatingUser
+        ? reader.guid(node.attributes.creatingUser, `Source "${name}" creatingUser`)
+        : null,
       created: node.attributes.creationDateTime ?? null,
       description: childNamed(node, 'Description')?.text ?? null,
       selections,
-      noteRefs: childrenNamed(node, 'NoteRef').map((r) => reader.guid(r.attributes.targetGUID, 'A NoteRef')!).filter(Boolean),
+      noteRefs: childrenNamed(node, 'NoteRef')
+        .map((r) => reader.guid(r.attributes.targetGUID, 'A NoteRef')!)
+        .filter(Boolean),
       variableValues: variableValues(reader, node, `source "${name}"`)
     });
   }
@@ -255,13 +343,31 @@ function readCases(reader: Reader, project: XmlElement): RefiCase[] {
     const name = node.attributes.name ?? '(unnamed case)';
     const guid = reader.guid(node.attributes.guid, `Case "${name}"`);
     if (!guid) return [];
-    if (childrenNamed(node, 'CodeRef').length) reader.drop('case coding', name, 'codes applied to a whole case are not carried');
-    const refs = (kind: string) => childrenNamed(node, kind).map((r) => reader.guid(r.attributes.targetGUID, `A ${kind} of case "${name}"`)!).filter(Boolean);
-    return [{ guid, name, description: childNamed(node, 'Description')?.text ?? null, variableValues: variableValues(reader, node, `case "${name}"`), sourceRefs: refs('SourceRef'), selectionRefs: refs('SelectionRef') }];
+    if (childrenNamed(node, 'CodeRef').length)
+      reader.drop('case coding', name, 'codes applied to a whole case are not carried');
+    const refs = (kind: string) =>
+      childrenNamed(node, kind)
+        .map((r) => reader.guid(r.attributes.targetGUID, `A ${kind} of case "${name}"`)!)
+        .filter(Boolean);
+    return [
+      {
+        guid,
+        name,
+        description: childNamed(node, 'Description')?.text ?? null,
+        variableValues: variableValues(reader, node, `case "${name}"`),
+        sourceRefs: refs('SourceRef'),
+        selectionRefs: refs('SelectionRef')
+      }
+    ];
   });
 }
 
-function readNotes(reader: Reader, project: XmlElement, entries: Map<string, Uint8Array>, sourcesFolder: string | null): RefiNote[] {
+function readNotes(
+  reader: Reader,
+  project: XmlElement,
+  entries: Map<string, Uint8Array>,
+  sourcesFolder: string | null
+): RefiNote[] {
   return childrenNamed(childNamed(project, 'Notes'), 'Note').flatMap((node) => {
     const name = node.attributes.name ?? '(unnamed note)';
     const guid = reader.guid(node.attributes.guid, `Note "${name}"`);
@@ -275,22 +381,44 @@ function readNotes(reader: Reader, project: XmlElement, entries: Map<string, Uin
       reader.drop('note', name, 'its text could not be found');
       return [];
     }
-    if (childrenNamed(node, 'PlainTextSelection').length) reader.drop('note selections', name, 'codings inside a note are not carried');
-    return [{
-      guid, name, text: text.replace(/\r\n?/g, '\n'),
-      userGuid: node.attributes.creatingUser ? reader.guid(node.attributes.creatingUser, `Note "${name}" creatingUser`) : null,
-      created: node.attributes.creationDateTime ?? null,
-      modified: node.attributes.modifiedDateTime ?? null,
-      description: childNamed(node, 'Description')?.text ?? null
-    }];
+    if (childrenNamed(node, 'PlainTextSelection').length)
+      reader.drop('note selections', name, 'codings inside a note are not carried');
+    return [
+      {
+        guid,
+        name,
+        text: text.replace(/\r\n?/g, '\n'),
+        userGuid: node.attributes.creatingUser
+          ? reader.guid(node.attributes.creatingUser, `Note "${name}" creatingUser`)
+          : null,
+        created: node.attributes.creationDateTime ?? null,
+        modified: node.attributes.modifiedDateTime ?? null,
+        description: childNamed(node, 'Description')?.text ?? null
+      }
+    ];
   });
 }
 
 /** The .qde (or .qdc) XML and the archive entries, with the container deviations reported. */
-async function openContainer(reader: Reader, bytes: Uint8Array, fileName: string): Promise<{ xml: string; entries: Map<string, Uint8Array>; sourcesFolder: string | null; kind: 'project' | 'codebook' }> {
+async function openContainer(
+  reader: Reader,
+  bytes: Uint8Array,
+  fileName: string
+): Promise<{
+  xml: string;
+  entries: Map<string, Uint8Array>;
+  sourcesFolder: string | null;
+  kind: 'project' | 'codebook';
+}> {
   if (/\.qdc$/i.test(fileName)) {
-    if (!fileName.endsWith('.qdc') && !fileName.endsWith('.QDC')) reader.deviate('file-name', `The codebook file's extension is "${fileName.slice(-4)}"`);
-    return { xml: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), entries: new Map(), sourcesFolder: null, kind: 'codebook' };
+    if (!fileName.endsWith('.qdc') && !fileName.endsWith('.QDC'))
+      reader.deviate('file-name', `The codebook file's extension is "${fileName.slice(-4)}"`);
+    return {
+      xml: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes),
+      entries: new Map(),
+      sourcesFolder: null,
+      kind: 'codebook'
+    };
   }
   const entries = await readZipSafely(bytes);
   for (const name of entries.keys()) {
@@ -300,24 +428,47 @@ async function openContainer(reader: Reader, bytes: Uint8Array, fileName: string
     }
   }
   const qdes = [...entries.keys()].filter((n) => !n.includes('/') && /\.qde$/i.test(n));
-  if (qdes.length !== 1) throw new Error(qdes.length ? `The archive has ${qdes.length} .qde files at its root (${qdes.join(', ')}); a project has one` : 'The archive has no .qde file at its root: it is not a REFI-QDA project');
-  if (qdes[0] !== 'project.qde') reader.deviate('file-name', `The project file is named ${qdes[0]} (the standard says project.qde)`);
+  if (qdes.length !== 1)
+    throw new Error(
+      qdes.length
+        ? `The archive has ${qdes.length} .qde files at its root (${qdes.join(', ')}); a project has one`
+        : 'The archive has no .qde file at its root: it is not a REFI-QDA project'
+    );
+  if (qdes[0] !== 'project.qde')
+    reader.deviate('file-name', `The project file is named ${qdes[0]} (the standard says project.qde)`);
   const folders = new Set([...entries.keys()].filter((n) => n.includes('/')).map((n) => n.split('/')[0]));
   const sourcesFolder = [...folders].find((f) => f.toLowerCase() === 'sources') ?? null;
-  if (sourcesFolder && sourcesFolder !== 'sources') reader.deviate('folder-name', `The sources folder is named ${sourcesFolder}/ (the standard says sources/)`);
+  if (sourcesFolder && sourcesFolder !== 'sources')
+    reader.deviate('folder-name', `The sources folder is named ${sourcesFolder}/ (the standard says sources/)`);
   for (const name of entries.keys()) {
-    if (sourcesFolder && name.startsWith(`${sourcesFolder}/`) && name.split('/').length > 2) reader.deviate('nested-source', `${name} is in a subfolder of ${sourcesFolder}/ (the standard asks for a flat folder)`);
+    if (sourcesFolder && name.startsWith(`${sourcesFolder}/`) && name.split('/').length > 2)
+      reader.deviate(
+        'nested-source',
+        `${name} is in a subfolder of ${sourcesFolder}/ (the standard asks for a flat folder)`
+      );
   }
   // ignoreBOM keeps a leading BOM in the text, so that stripXmlBom can report it rather than TextDecoder drop it silently.
-  return { xml: new TextDecoder('utf-8', { ignoreBOM: true }).decode(entries.get(qdes[0])!), entries, sourcesFolder, kind: 'project' };
+  return {
+    xml: new TextDecoder('utf-8', { ignoreBOM: true }).decode(entries.get(qdes[0])!),
+    entries,
+    sourcesFolder,
+    kind: 'project'
+  };
 }
 
-export async function readRefi(bytes: Uint8Array, fileName: string, options: ReadOptions = {}): Promise<{ project: RefiProject; report: ImportReport }> {
+export async function readRefi(
+  bytes: Uint8Array,
+  fileName: string,
+  options: ReadOptions = {}
+): Promise<{ project: RefiProject; report: ImportReport }> {
   const reader = new Reader(options);
   const { xml, entries, sourcesFolder, kind } = await openContainer(reader, bytes, fileName);
   const root = parseXml(stripXmlBom(reader, xml, kind === 'project' ? 'The project file' : 'The codebook file'));
   const expectedRoot = kind === 'project' ? 'Project' : 'CodeBook';
-  if (root.name !== expectedRoot) throw new Error(`The ${kind === 'project' ? '.qde' : '.qdc'} file's root element is <${root.name}>, not <${expectedRoot}>`);
+  if (root.name !== expectedRoot)
+    throw new Error(
+      `The ${kind === 'project' ? '.qde' : '.qdc'} file's root element is <${root.name}>, not <${expectedRoot}>`
+    );
   checkNamespace(reader, root, kind === 'project' ? PROJECT_NAMESPACE : CODEBOOK_NAMESPACE);
   const origin = root.attributes.origin ?? null;
   const crlf = options.crlfCounting ?? 'auto';
@@ -325,7 +476,22 @@ export async function readRefi(bytes: Uint8Array, fileName: string, options: Rea
   const codes = readCodes(reader, childNamed(kind === 'project' ? childNamed(root, 'CodeBook') : root, 'Codes'));
   if (kind === 'codebook') {
     if (childNamed(root, 'Sets')) reader.drop('sets', null, 'code sets in a codebook are not carried');
-    return { project: { kind, origin, name: null, users: new Map(), codes, variables: new Map(), cases: [], sources: [], notes: [], projectNoteRefs: [], sets: [] }, report: reader.report };
+    return {
+      project: {
+        kind,
+        origin,
+        name: null,
+        users: new Map(),
+        codes,
+        variables: new Map(),
+        cases: [],
+        sources: [],
+        notes: [],
+        projectNoteRefs: [],
+        sets: []
+      },
+      report: reader.report
+    };
   }
   const users = new Map<string, string>();
   for (const u of childrenNamed(childNamed(root, 'Users'), 'User')) {
@@ -339,22 +505,36 @@ export async function readRefi(bytes: Uint8Array, fileName: string, options: Rea
   }
   for (const part of ['Links', 'Graphs'] as const) {
     const count = childNamed(root, part)?.children.length ?? 0;
-    if (count) reader.drop(part.toLowerCase(), null, `${count} ${part.toLowerCase()} are not carried (Uptake has no ${part === 'Links' ? 'links between items' : 'diagrams'})`);
+    if (count)
+      reader.drop(
+        part.toLowerCase(),
+        null,
+        `${count} ${part.toLowerCase()} are not carried (Uptake has no ${part === 'Links' ? 'links between items' : 'diagrams'})`
+      );
   }
   const sets = childrenNamed(childNamed(root, 'Sets'), 'Set').map((s) => ({
     guid: reader.guid(s.attributes.guid, `Set "${s.attributes.name ?? ''}"`) ?? '',
     name: s.attributes.name ?? '',
-    memberNotes: childrenNamed(s, 'MemberNote').map((m) => reader.guid(m.attributes.targetGUID, 'A MemberNote')!).filter(Boolean),
+    memberNotes: childrenNamed(s, 'MemberNote')
+      .map((m) => reader.guid(m.attributes.targetGUID, 'A MemberNote')!)
+      .filter(Boolean),
     memberSources: childrenNamed(s, 'MemberSource').length,
     memberCodes: childrenNamed(s, 'MemberCode').length
   }));
   return {
     project: {
-      kind, origin, name: root.attributes.name ?? null, users, codes, variables,
+      kind,
+      origin,
+      name: root.attributes.name ?? null,
+      users,
+      codes,
+      variables,
       cases: readCases(reader, root),
       sources: readSources(reader, root, entries, sourcesFolder, countCrlfAs),
       notes: readNotes(reader, root, entries, sourcesFolder),
-      projectNoteRefs: childrenNamed(root, 'NoteRef').map((r) => reader.guid(r.attributes.targetGUID, 'A project NoteRef')!).filter(Boolean),
+      projectNoteRefs: childrenNamed(root, 'NoteRef')
+        .map((r) => reader.guid(r.attributes.targetGUID, 'A project NoteRef')!)
+        .filter(Boolean),
       sets
     },
     report: reader.report

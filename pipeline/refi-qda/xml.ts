@@ -6,11 +6,17 @@
 import { SaxesParser } from 'saxes';
 
 /** Characters XML 1.0 cannot carry at all (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/FFFF). */
-// eslint-disable-next-line no-control-regex -- these control characters are what the expression exists to find
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- these control characters are what the expression exists to find
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function escapeText(text: string): string {
-  return text.replace(NOT_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  return text
+    .replace(NOT_XML, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
 }
 
 export function escapeAttribute(text: string): string {
@@ -20,7 +26,12 @@ export function escapeAttribute(text: string): string {
 export type Attributes = Record<string, string | number | boolean | null | undefined>;
 
 /** An element as text. Children are already-built element strings; `text` is escaped content. */
-export function element(name: string, attributes: Attributes = {}, children: (string | null | undefined | false)[] = [], text?: string): string {
+export function element(
+  name: string,
+  attributes: Attributes = {},
+  children: (string | null | undefined | false)[] = [],
+  text?: string
+): string {
   const attrs = Object.entries(attributes)
     .filter(([, v]) => v !== null && v !== undefined)
     .map(([k, v]) => ` ${k}="${escapeAttribute(String(v))}"`)
@@ -59,7 +70,13 @@ export function parseXml(source: string): XmlElement {
       if (attribute.prefix === 'xmlns' || (attribute.prefix === '' && attribute.local === 'xmlns')) continue;
       attributes[attribute.local] = attribute.value;
     }
-    const node: XmlElement = { name: tag.local ?? tag.name, namespace: tag.uri ?? '', attributes, children: [], text: '' };
+    const node: XmlElement = {
+      name: tag.local ?? tag.name,
+      namespace: tag.uri ?? '',
+      attributes,
+      children: [],
+      text: ''
+    };
     if (stack.length) stack[stack.length - 1].children.push(node);
     else root = node;
     stack.push(node);
@@ -77,5 +94,7 @@ export function parseXml(source: string): XmlElement {
   return root;
 }
 
-export const childrenNamed = (node: XmlElement | undefined, name: string): XmlElement[] => node?.children.filter((c) => c.name === name) ?? [];
-export const childNamed = (node: XmlElement | undefined, name: string): XmlElement | undefined => node?.children.find((c) => c.name === name);
+export const childrenNamed = (node: XmlElement | undefined, name: string): XmlElement[] =>
+  node?.children.filter((c) => c.name === name) ?? [];
+export const childNamed = (node: XmlElement | undefined, name: string): XmlElement | undefined =>
+  node?.children.find((c) => c.name === name);

@@ -27,7 +27,10 @@ function declaredEntryCount(bytes: Uint8Array): number {
   for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 0xffff); at--) {
     if (view.getUint32(at, true) === 0x06054b50) {
       const count = view.getUint16(at + 10, true);
-      if (count === 0xffff) throw new UnsafeArchiveError('The archive is a ZIP64 archive with very many entries; Uptake does not read those');
+      if (count === 0xffff)
+        throw new UnsafeArchiveError(
+          'The archive is a ZIP64 archive with very many entries; Uptake does not read those'
+        );
       return count;
     }
   }
@@ -40,26 +43,42 @@ export function isUnsafeEntryName(name: string): boolean {
 }
 
 /** Every file entry of the archive, by its name as stored (folders omitted). */
-export async function readZipSafely(bytes: Uint8Array, limits = { maxEntries: MAX_ENTRIES, maxTotalBytes: MAX_TOTAL_BYTES }): Promise<Map<string, Uint8Array>> {
+export async function readZipSafely(
+  bytes: Uint8Array,
+  limits = { maxEntries: MAX_ENTRIES, maxTotalBytes: MAX_TOTAL_BYTES }
+): Promise<Map<string, Uint8Array>> {
   const count = declaredEntryCount(bytes);
-  if (count > limits.maxEntries) throw new UnsafeArchiveError(`The archive has ${count} entries; at most ${limits.maxEntries} are read`);
+  if (count > limits.maxEntries)
+    throw new UnsafeArchiveError(`The archive has ${count} entries; at most ${limits.maxEntries} are read`);
   const zip = await JSZip.loadAsync(bytes);
   const files = Object.values(zip.files).filter((f) => !f.dir);
   for (const f of files) {
     const original = f.unsafeOriginalName ?? f.name;
-    if (isUnsafeEntryName(original)) throw new UnsafeArchiveError(`The archive names a file outside itself ("${original}"); nothing was read`);
+    if (isUnsafeEntryName(original))
+      throw new UnsafeArchiveError(`The archive names a file outside itself ("${original}"); nothing was read`);
   }
   // The shared guard (pipeline/access/zip-guard.ts) adds what jszip cannot see: overlapping entries, symbolic links,
   // encryption, local headers that disagree with the directory, and compression ratios.
   try {
-    await checkZipBytes(bytes, 'The archive', { ...DEFAULT_ZIP_LIMITS, maxEntries: limits.maxEntries, maxEntryBytes: limits.maxTotalBytes, maxTotalBytes: limits.maxTotalBytes });
+    await checkZipBytes(bytes, 'The archive', {
+      ...DEFAULT_ZIP_LIMITS,
+      maxEntries: limits.maxEntries,
+      maxEntryBytes: limits.maxTotalBytes,
+      maxTotalBytes: limits.maxTotalBytes
+    });
   } catch (error) {
     if (error instanceof ZipRefusedError) throw new UnsafeArchiveError(`The archive was refused: ${error.detail}`);
     throw error;
   }
   // jszip keeps the sizes from the central directory on a private field; a first cheap check against them.
-  const declared = files.reduce((sum, f) => sum + ((f as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0), 0);
-  if (declared > limits.maxTotalBytes) throw new UnsafeArchiveError(`The archive would expand to ${declared} bytes; at most ${limits.maxTotalBytes} are read`);
+  const declared = files.reduce(
+    (sum, f) => sum + ((f as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0),
+    0
+  );
+  if (declared > limits.maxTotalBytes)
+    throw new UnsafeArchiveError(
+      `The archive would expand to ${declared} bytes; at most ${limits.maxTotalBytes} are read`
+    );
   const out = new Map<string, Uint8Array>();
   let total = 0;
   for (const f of files) {
@@ -87,6 +106,7 @@ export async function readZipSafely(bytes: Uint8Array, limits = { maxEntries: MA
 export async function writeZip(entries: [name: string, content: string | Uint8Array][]): Promise<Buffer> {
   const zip = new JSZip();
   // A fixed date keeps exports of the same project byte-identical.
-  for (const [name, content] of entries) zip.file(name, content, { date: new Date('2000-01-01T00:00:00Z'), createFolders: false });
+  for (const [name, content] of entries)
+    zip.file(name, content, { date: new Date('2000-01-01T00:00:00Z'), createFolders: false });
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
 }

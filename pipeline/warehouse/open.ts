@@ -93,12 +93,15 @@ export async function ensureSchema(connection: DuckDBConnection): Promise<void> 
   await connection.run(QUALITATIVE_DDL);
   await connection.run(ACCESS_DDL);
   await connection.run(AUDIT_DDL);
-  await connection.run(
-    `INSERT OR REPLACE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}')`
-  );
+  await connection.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
   await connection.run('DELETE FROM measure_catalogue');
   for (const m of MEASURES) {
-    await connection.run('INSERT INTO measure_catalogue VALUES ($1, $2, $3, $4)', [m.measure, m.label, m.patient_count, m.required]);
+    await connection.run('INSERT INTO measure_catalogue VALUES ($1, $2, $3, $4)', [
+      m.measure,
+      m.label,
+      m.patient_count,
+      m.required
+    ]);
   }
   await connection.run(METRIC_VIEWS_SQL);
 }

@@ -33,7 +33,12 @@ export const MEASURES = [
   { measure: 'activated', label: 'Patients activated', patient_count: true, required: false },
   { measure: 'active_90d', label: 'Patients active in the last 90 days', patient_count: true, required: false },
   { measure: 'shared_with_carer', label: 'Patients sharing with a carer', patient_count: true, required: true },
-  { measure: 'shared_with_professional', label: 'Patients sharing with an external professional', patient_count: true, required: true }
+  {
+    measure: 'shared_with_professional',
+    label: 'Patients sharing with an external professional',
+    patient_count: true,
+    required: true
+  }
 ] as const;
 export type Measure = (typeof MEASURES)[number]['measure'];
 
@@ -128,7 +133,15 @@ CREATE TABLE IF NOT EXISTS measure_catalogue (
 `;
 
 /** Tables rebuilt from data/raw/ by `rebuild`. */
-export const LANDED_TABLES = ['load_batch', 'load_file', 'load_problem', 'programme', 'service', 'feature', 'snapshot'] as const;
+export const LANDED_TABLES = [
+  'load_batch',
+  'load_file',
+  'load_problem',
+  'programme',
+  'service',
+  'feature',
+  'snapshot'
+] as const;
 
 /** Tables written by people (codings, summaries, accounts, audit): `rebuild` copies them across untouched. */
 export const USER_AUTHORED_TABLES: string[] = [...QUALITATIVE_TABLES, ...ACCESS_TABLES, ...AUDIT_TABLES];

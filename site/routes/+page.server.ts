@@ -5,5 +5,8 @@ import { overview } from '$pipeline/dashboard/overview.ts';
 
 export const load: PageServerLoad = async ({ parent }) => {
   const filters = await pageFilters(parent);
-  return { filters, overview: await cachedRead(`overview ${JSON.stringify(filters)}`, (connection) => overview(connection, filters)) };
+  return {
+    filters,
+    overview: await cachedRead(`overview ${JSON.stringify(filters)}`, (connection) => overview(connection, filters))
+  };
 };

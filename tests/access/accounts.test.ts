@@ -5,9 +5,25 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { openWarehouse, queryRows, type Warehouse } from '../../pipeline/warehouse/open.ts';
-import { AccountError, addAccount, accountForSingleSignOn, listAccounts, normaliseUsername, removeAccount, resetPassword, setRole } from '../../pipeline/access/accounts.ts';
+import {
+  AccountError,
+  addAccount,
+  accountForSingleSignOn,
+  listAccounts,
+  normaliseUsername,
+  removeAccount,
+  resetPassword,
+  setRole
+} from '../../pipeline/access/accounts.ts';
 import { hashPassword, PasswordRuleError, verifyPassword } from '../../pipeline/access/passwords.ts';
-import { createSession, endSession, findSession, hashSessionId, SESSION_IDLE_MS, SESSION_LIFETIME_MS } from '../../pipeline/access/sessions.ts';
+import {
+  createSession,
+  endSession,
+  findSession,
+  hashSessionId,
+  SESSION_IDLE_MS,
+  SESSION_LIFETIME_MS
+} from '../../pipeline/access/sessions.ts';
 import { LOCKOUT, lockedUntil, signInWithPassword } from '../../pipeline/access/sign-in.ts';
 
 const T0 = new Date('2017-02-07T09:00:00Z');
@@ -18,7 +34,11 @@ const PASSWORD = 'correct horse battery';
 let warehouse: Warehouse;
 beforeEach(async () => {
   warehouse = await openWarehouse(':memory:');
-  await addAccount(warehouse.connection, { username: 'Alice', role: 'admin', password: PASSWORD, displayName: 'Alice Admin' }, by);
+  await addAccount(
+    warehouse.connection,
+    { username: 'Alice', role: 'admin', password: PASSWORD, displayName: 'Alice Admin' },
+    by
+  );
 });
 afterEach(() => warehouse.close());
 
@@ -42,7 +62,9 @@ describe('passwords', () => {
   });
 
   test('a password shorter than 12 characters is refused with the rule', async () => {
-    await expect(hashPassword('short')).rejects.toThrow(new PasswordRuleError('A password must be at least 12 characters long.'));
+    await expect(hashPassword('short')).rejects.toThrow(
+      new PasswordRuleError('A password must be at least 12 characters long.')
+    );
   });
 });
 
@@ -54,16 +76,25 @@ describe('accounts', () => {
   });
 
   test('add, list, change role, remove; each change in the audit log by who made it', async () => {
-    await addAccount(warehouse.connection, { username: 'bob', role: 'committee', password: PASSWORD }, { ...by, now: at(1) });
-    await expect(addAccount(warehouse.connection, { username: 'BOB', role: 'funder', password: PASSWORD }, by)).rejects.toThrow('There is already an account "bob".');
-    await expect(addAccount(warehouse.connection, { username: 'carol', role: 'owner', password: PASSWORD }, by)).rejects.toThrow(
-      'There is no role "owner": the roles are admin, committee, researcher, funder.'
+    await addAccount(
+      warehouse.connection,
+      { username: 'bob', role: 'committee', password: PASSWORD },
+      { ...by, now: at(1) }
     );
+    await expect(
+      addAccount(warehouse.connection, { username: 'BOB', role: 'funder', password: PASSWORD }, by)
+    ).rejects.toThrow('There is already an account "bob".');
+    await expect(
+      addAccount(warehouse.connection, { username: 'carol', role: 'owner', password: PASSWORD }, by)
+    ).rejects.toThrow('There is no role "owner": the roles are admin, committee, researcher, funder.');
     expect((await listAccounts(warehouse.connection)).map((a) => [a.username, a.role, a.signIn, a.createdBy])).toEqual([
       ['alice', 'admin', 'password', 'cli:tester'],
       ['bob', 'committee', 'password', 'cli:tester']
     ]);
-    expect(await setRole(warehouse.connection, 'bob', 'funder', { ...by, now: at(2) })).toEqual({ from: 'committee', to: 'funder' });
+    expect(await setRole(warehouse.connection, 'bob', 'funder', { ...by, now: at(2) })).toEqual({
+      from: 'committee',
+      to: 'funder'
+    });
     await removeAccount(warehouse.connection, 'bob', { ...by, now: at(3) });
     expect((await listAccounts(warehouse.connection)).map((a) => a.username)).toEqual(['alice']);
     expect(await audit()).toEqual([
@@ -75,7 +106,9 @@ describe('accounts', () => {
   });
 
   test('the last admin can be neither removed nor demoted', async () => {
-    await expect(removeAccount(warehouse.connection, 'alice', by)).rejects.toThrow('alice is the only admin: add another admin before you remove this account.');
+    await expect(removeAccount(warehouse.connection, 'alice', by)).rejects.toThrow(
+      'alice is the only admin: add another admin before you remove this account.'
+    );
     await expect(setRole(warehouse.connection, 'alice', 'committee', by)).rejects.toThrow('alice is the only admin');
     await addAccount(warehouse.connection, { username: 'dave', role: 'admin', password: PASSWORD }, by);
     await setRole(warehouse.connection, 'alice', 'committee', by);
@@ -83,18 +116,57 @@ describe('accounts', () => {
   });
 
   test('single sign-on makes an account on first use and keeps its role in step with the claim', async () => {
-    const identity = { issuer: 'https://id.example', subject: 'sub-1', username: 'r.jones@nhs.net', displayName: 'R Jones', role: 'researcher' as const };
-    const first = await accountForSingleSignOn(warehouse.connection, identity, { actor: 'single sign-on', source: 'web', now: at(1) });
-    expect(first).toMatchObject({ username: 'r.jones@nhs.net', role: 'researcher', signIn: 'single sign-on', displayName: 'R Jones' });
-    const again = await accountForSingleSignOn(warehouse.connection, { ...identity, role: 'committee' }, { actor: 'single sign-on', source: 'web', now: at(2) });
+    const identity = {
+      issuer: 'https://id.example',
+      subject: 'sub-1',
+      username: 'r.jones@nhs.net',
+      displayName: 'R Jones',
+      role: 'researcher' as const
+    };
+    const first = await accountForSingleSignOn(warehouse.connection, identity, {
+      actor: 'single sign-on',
+      source: 'web',
+      now: at(1)
+    });
+    expect(first).toMatchObject({
+      username: 'r.jones@nhs.net',
+      role: 'researcher',
+      signIn: 'single sign-on',
+      displayName: 'R Jones'
+    });
+    const again = await accountForSingleSignOn(
+      warehouse.connection,
+      { ...identity, role: 'committee' },
+      { actor: 'single sign-on', source: 'web', now: at(2) }
+    );
     expect(again.role).toBe('committee');
     await expect(
-      accountForSingleSignOn(warehouse.connection, { ...identity, subject: 'sub-2', username: 'alice' }, { actor: 'single sign-on', source: 'web' })
-    ).rejects.toThrow('An Uptake account called "alice" already exists and is not linked to your organisation account.');
-    await expect(resetPassword(warehouse.connection, 'r.jones@nhs.net', PASSWORD, by)).rejects.toThrow('has no Uptake password');
+      accountForSingleSignOn(
+        warehouse.connection,
+        { ...identity, subject: 'sub-2', username: 'alice' },
+        { actor: 'single sign-on', source: 'web' }
+      )
+    ).rejects.toThrow(
+      'An Uptake account called "alice" already exists and is not linked to your organisation account.'
+    );
+    await expect(resetPassword(warehouse.connection, 'r.jones@nhs.net', PASSWORD, by)).rejects.toThrow(
+      'has no Uptake password'
+    );
     expect((await audit()).slice(1)).toEqual([
-      { actor: 'single sign-on', action: 'account-add', target: 'r.jones@nhs.net', outcome: 'ok', detail: 'role researcher (single sign-on)' },
-      { actor: 'single sign-on', action: 'role-change', target: 'r.jones@nhs.net', outcome: 'ok', detail: "researcher → committee (from the identity provider's claim)" }
+      {
+        actor: 'single sign-on',
+        action: 'account-add',
+        target: 'r.jones@nhs.net',
+        outcome: 'ok',
+        detail: 'role researcher (single sign-on)'
+      },
+      {
+        actor: 'single sign-on',
+        action: 'role-change',
+        target: 'r.jones@nhs.net',
+        outcome: 'ok',
+        detail: "researcher → committee (from the identity provider's claim)"
+      }
     ]);
   });
 });
@@ -111,7 +183,12 @@ describe('sessions', () => {
 
   test('found while fresh; gone after 8 hours, after 60 idle minutes, after sign-out, removal or a password reset', async () => {
     const { id } = await createSession(warehouse.connection, 'alice', 'password', T0);
-    expect((await findSession(warehouse.connection, id, at(30)))?.viewer).toEqual({ username: 'alice', displayName: 'Alice Admin', role: 'admin', demo: false });
+    expect((await findSession(warehouse.connection, id, at(30)))?.viewer).toEqual({
+      username: 'alice',
+      displayName: 'Alice Admin',
+      role: 'admin',
+      demo: false
+    });
     // Requests every 50 minutes keep it alive (last seen is refreshed), but never past 8 hours.
     for (let m = 80; m < 480; m += 50) expect(await findSession(warehouse.connection, id, at(m))).not.toBeNull();
     expect(await findSession(warehouse.connection, id, at(SESSION_LIFETIME_MS / 60_000))).toBeNull();
@@ -146,9 +223,15 @@ describe('sign-in and lockout', () => {
   test('the right password signs in; a wrong one and an unknown name get the same answer', async () => {
     const ok = await signInWithPassword(warehouse.connection, ' ALICE ', PASSWORD, { now: T0, client: '127.0.0.1' });
     expect(ok.outcome).toBe('signed-in');
-    expect(await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(1) })).toEqual({ outcome: 'wrong' });
-    expect(await signInWithPassword(warehouse.connection, 'nobody', PASSWORD, { now: at(2) })).toEqual({ outcome: 'wrong' });
-    expect(await signInWithPassword(warehouse.connection, "' OR 1=1 --", PASSWORD, { now: at(3) })).toEqual({ outcome: 'wrong' });
+    expect(await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(1) })).toEqual({
+      outcome: 'wrong'
+    });
+    expect(await signInWithPassword(warehouse.connection, 'nobody', PASSWORD, { now: at(2) })).toEqual({
+      outcome: 'wrong'
+    });
+    expect(await signInWithPassword(warehouse.connection, "' OR 1=1 --", PASSWORD, { now: at(3) })).toEqual({
+      outcome: 'wrong'
+    });
     // The log tells an admin which it was; the person signing in is not told.
     expect((await audit()).slice(1)).toEqual([
       { actor: 'alice', action: 'sign-in', target: 'password', outcome: 'ok', detail: null },
@@ -160,27 +243,59 @@ describe('sign-in and lockout', () => {
 
   test(`${LOCKOUT.failures} failures within ${LOCKOUT.windowMinutes} minutes lock the name for ${LOCKOUT.lockMinutes} minutes, even with the right password`, async () => {
     // Failures at minutes 0, 2, 4, 6: still open. The fifth, at 8, locks it until 8 + 15 = 23.
-    for (const m of [0, 2, 4, 6]) expect((await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(m) })).outcome).toBe('wrong');
-    expect(await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(8) })).toEqual({ outcome: 'locked', until: at(23) });
-    expect(await signInWithPassword(warehouse.connection, 'alice', PASSWORD, { now: at(22) })).toEqual({ outcome: 'locked', until: at(23) });
-    expect((await signInWithPassword(warehouse.connection, 'alice', PASSWORD, { now: at(23) })).outcome).toBe('signed-in');
+    for (const m of [0, 2, 4, 6])
+      expect(
+        (await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(m) })).outcome
+      ).toBe('wrong');
+    expect(await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(8) })).toEqual({
+      outcome: 'locked',
+      until: at(23)
+    });
+    expect(await signInWithPassword(warehouse.connection, 'alice', PASSWORD, { now: at(22) })).toEqual({
+      outcome: 'locked',
+      until: at(23)
+    });
+    expect((await signInWithPassword(warehouse.connection, 'alice', PASSWORD, { now: at(23) })).outcome).toBe(
+      'signed-in'
+    );
     const refused = (await audit()).filter((e) => e.outcome === 'refused');
-    expect(refused).toEqual([{ actor: 'alice', action: 'sign-in', target: 'password', outcome: 'refused', detail: 'locked until 2017-02-07 09:23:00 UTC' }]);
+    expect(refused).toEqual([
+      {
+        actor: 'alice',
+        action: 'sign-in',
+        target: 'password',
+        outcome: 'refused',
+        detail: 'locked until 2017-02-07 09:23:00 UTC'
+      }
+    ]);
   });
 
   test('failures spread wider than the window do not lock; a success starts the count again', async () => {
-    for (const m of [0, 5, 10, 15]) await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(m) });
+    for (const m of [0, 5, 10, 15])
+      await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(m) });
     // 0..15 then 16: the five span 16 minutes, wider than 15: not locked.
-    expect((await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(16) })).outcome).toBe('wrong');
+    expect((await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(16) })).outcome).toBe(
+      'wrong'
+    );
     expect(await lockedUntil(warehouse.connection, 'alice', at(16))).toBeNull();
-    expect((await signInWithPassword(warehouse.connection, 'alice', PASSWORD, { now: at(17) })).outcome).toBe('signed-in');
-    for (const m of [18, 19, 20, 21]) expect((await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(m) })).outcome).toBe('wrong');
+    expect((await signInWithPassword(warehouse.connection, 'alice', PASSWORD, { now: at(17) })).outcome).toBe(
+      'signed-in'
+    );
+    for (const m of [18, 19, 20, 21])
+      expect(
+        (await signInWithPassword(warehouse.connection, 'alice', 'wrong password!!', { now: at(m) })).outcome
+      ).toBe('wrong');
   });
 
   test('a name that does not exist locks the same way, so the lockout reveals nothing', async () => {
     for (const m of [0, 1, 2, 3]) await signInWithPassword(warehouse.connection, 'ghost', PASSWORD, { now: at(m) });
-    expect(await signInWithPassword(warehouse.connection, 'ghost', PASSWORD, { now: at(4) })).toEqual({ outcome: 'locked', until: at(19) });
+    expect(await signInWithPassword(warehouse.connection, 'ghost', PASSWORD, { now: at(4) })).toEqual({
+      outcome: 'locked',
+      until: at(19)
+    });
     // Another name is not affected.
-    expect((await signInWithPassword(warehouse.connection, 'alice', PASSWORD, { now: at(5) })).outcome).toBe('signed-in');
+    expect((await signInWithPassword(warehouse.connection, 'alice', PASSWORD, { now: at(5) })).outcome).toBe(
+      'signed-in'
+    );
   });
 });

@@ -21,7 +21,11 @@ beforeAll(async () => {
   [server, demo] = await Promise.all([
     startAccessServer({
       prepare: async (warehouse) => {
-        const stored = await storeTranscript(warehouse.connection, { title: 'Hostile <b>title</b>', format: 'txt', text: `INTERVIEWER: What happened?\n${HOSTILE}\n` });
+        const stored = await storeTranscript(warehouse.connection, {
+          title: 'Hostile <b>title</b>',
+          format: 'txt',
+          text: `INTERVIEWER: What happened?\n${HOSTILE}\n`
+        });
         transcriptId = stored.transcript_id;
       }
     }),
@@ -36,8 +40,12 @@ afterAll(async () => {
 });
 
 async function seriousAxeViolations(page: Page): Promise<string[]> {
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  return axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+  const axe = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return axe.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help}`);
 }
 
 async function signInAs(page: Page, base: string, username: string, next = ''): Promise<void> {
@@ -53,7 +61,9 @@ test('a transcript with a <script> and an <img onerror> shows them as text and r
   const { page, errors } = await openPage(browser);
   await signInAs(page, server.url, 'rea', `/interviews/transcripts/${transcriptId}`);
   expect(new URL(page.url()).pathname).toBe(`/interviews/transcripts/${transcriptId}`);
-  await expect(page.locator('main').textContent()).resolves.toContain('<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> & that was it.');
+  await expect(page.locator('main').textContent()).resolves.toContain(
+    '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> & that was it.'
+  );
   await expect(page.locator('main').textContent()).resolves.toContain('Hostile <b>title</b>');
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   expect(await page.locator('main script, main img[src="x"], main b').count()).toBe(0);
@@ -68,11 +78,15 @@ describe('pages', () => {
     await page.goto(`${server.url}/timeline`);
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/sign-in?next=%2Ftimeline');
     await expect(page.locator('h1').textContent()).resolves.toBe('Sign in to Uptake');
-    await expect(page.locator('#password-hint').textContent()).resolves.toMatch(/After 5 failed attempts within 15 minutes, that username cannot sign in\s+for 15 minutes\./);
+    await expect(page.locator('#password-hint').textContent()).resolves.toMatch(
+      /After 5 failed attempts within 15 minutes, that username cannot sign in\s+for 15 minutes\./
+    );
     await page.locator('#username').fill('cal');
     await page.locator('#password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.locator('.nhsuk-error-summary').textContent()).resolves.toContain('The username or password is not right');
+    await expect(page.locator('.nhsuk-error-summary').textContent()).resolves.toContain(
+      'The username or password is not right'
+    );
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: screenshotPath('access-sign-in-error'), fullPage: true });
     // Then the right password goes where the person was going.
@@ -89,7 +103,9 @@ describe('pages', () => {
     const response = await page.goto(`${server.url}/services/CNWL-EIP`);
     expect(response?.status()).toBe(403);
     await expect(page.locator('h1').textContent()).resolves.toBe('You cannot open this page');
-    await expect(page.locator('main').textContent()).resolves.toContain('The funder role sees disclosure-controlled figures only, in the reports.');
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'The funder role sees disclosure-controlled figures only, in the reports.'
+    );
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: screenshotPath('access-403-funder'), fullPage: true });
     await page.getByRole('link', { name: 'Go to the reports' }).click();
@@ -118,11 +134,16 @@ describe('demo mode', () => {
     for (const path of ['/', '/interviews', '/admin/audit', '/reports']) {
       const response = await page.goto(demo.url + path);
       expect(response?.status()).toBe(200);
-      await expect(page.locator('[data-testid="account-bar"]').textContent()).resolves.toContain('Demo mode: signed in as demo admin.');
+      await expect(page.locator('[data-testid="account-bar"]').textContent()).resolves.toContain(
+        'Demo mode: signed in as demo admin.'
+      );
     }
     await page.goto(demo.url + '/');
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await page.screenshot({ path: screenshotPath('access-demo-banner'), clip: { x: 0, y: 0, width: 1280, height: 300 } });
+    await page.screenshot({
+      path: screenshotPath('access-demo-banner'),
+      clip: { x: 0, y: 0, width: 1280, height: 300 }
+    });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -82,7 +82,10 @@ async function signInThroughProvider(page: Page, start: string, login: string): 
   await page.locator('button[type="submit"]').click();
   // The development consent page asks once per person and client.
   const consent = page.locator('input[name="prompt"][value="consent"] ~ button[type="submit"]');
-  await Promise.race([consent.waitFor({ timeout: 10_000 }), page.waitForURL((url) => url.origin === dashboard.url, { timeout: 10_000 })]);
+  await Promise.race([
+    consent.waitFor({ timeout: 10_000 }),
+    page.waitForURL((url) => url.origin === dashboard.url, { timeout: 10_000 })
+  ]);
   if (new URL(page.url()).origin !== dashboard.url) await consent.click();
   await page.waitForURL((url) => url.origin === dashboard.url);
 }
@@ -94,7 +97,9 @@ describe('single sign-on', () => {
     const page = await context.newPage();
     await signInThroughProvider(page, '/interviews', 'rea.sso');
     expect(new URL(page.url()).pathname).toBe('/interviews');
-    await expect(page.locator('[data-testid="account-bar"]').textContent()).resolves.toContain('Signed in as Rhian Sso (researcher)');
+    await expect(page.locator('[data-testid="account-bar"]').textContent()).resolves.toContain(
+      'Signed in as Rhian Sso (researcher)'
+    );
     await page.screenshot({ path: screenshotPath('access-sso-researcher'), fullPage: false });
 
     // The code flow used PKCE with S256, a state and a nonce.
@@ -117,7 +122,9 @@ describe('single sign-on', () => {
     const page = await browser.context.newPage();
     await signInThroughProvider(page, '/interviews', 'fay.sso');
     expect(new URL(page.url()).pathname).toBe('/reports');
-    await expect(page.locator('[data-testid="account-bar"]').textContent()).resolves.toContain('Signed in as Faye Sso (funder)');
+    await expect(page.locator('[data-testid="account-bar"]').textContent()).resolves.toContain(
+      'Signed in as Faye Sso (funder)'
+    );
     await page.close();
   });
 
@@ -158,13 +165,29 @@ describe('single sign-on', () => {
   test('the audit log has the sign-ins, the refusal, the account made and the role change', async () => {
     const admin = await signedIn(dashboard.url, 'ada');
     const html = await (await admin.request('/admin/audit')).text();
-    const rows = [...html.slice(html.indexOf('<tbody')).matchAll(/<tr class="nhsuk-table__row">([\s\S]*?)<\/tr>/g)].map((row) =>
-      [...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => cell[1].replace(/<!--[^>]*-->/g, '').replace(/&amp;/g, '&').trim()).slice(1, 6)
+    const rows = [...html.slice(html.indexOf('<tbody')).matchAll(/<tr class="nhsuk-table__row">([\s\S]*?)<\/tr>/g)].map(
+      (row) =>
+        [...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)]
+          .map((cell) =>
+            cell[1]
+              .replace(/<!--[^>]*-->/g, '')
+              .replace(/&amp;/g, '&')
+              .trim()
+          )
+          .slice(1, 6)
     );
     expect(rows).toContainEqual(['rea.sso (researcher)', 'sign-in', 'single sign-on', 'ok', 'subject rea.sso']);
     expect(rows).toContainEqual(['fay.sso (funder)', 'sign-in', 'single sign-on', 'ok', 'subject fay.sso']);
     expect(rows).toContainEqual(['single sign-on', 'account-add', 'rea.sso', 'ok', 'role researcher (single sign-on)']);
-    expect(rows).toContainEqual(['single sign-on', 'role-change', 'rea.sso', 'ok', "researcher → funder (from the identity provider's claim)"]);
-    expect(rows.find((r) => r[1] === 'sign-in' && r[3] === 'failed')?.[4]).toContain('Your organisation account has no Uptake role');
+    expect(rows).toContainEqual([
+      'single sign-on',
+      'role-change',
+      'rea.sso',
+      'ok',
+      "researcher → funder (from the identity provider's claim)"
+    ]);
+    expect(rows.find((r) => r[1] === 'sign-in' && r[3] === 'failed')?.[4]).toContain(
+      'Your organisation account has no Uptake role'
+    );
   });
 });

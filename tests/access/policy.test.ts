@@ -7,7 +7,15 @@
 import { describe, expect, test } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { decide, entryFor, matchesPattern, mayOpen, POLICY, stripGroups, withAudience } from '../../pipeline/access/policy.ts';
+import {
+  decide,
+  entryFor,
+  matchesPattern,
+  mayOpen,
+  POLICY,
+  stripGroups,
+  withAudience
+} from '../../pipeline/access/policy.ts';
 import { ROLES, type Role } from '../../pipeline/access/roles.ts';
 
 const ROUTES = resolve(import.meta.dirname, '../../site/routes');
@@ -92,16 +100,22 @@ test('refusals say why, in words for the person refused', () => {
     'This page shows exact figures, including small counts of patients. The funder role sees disclosure-controlled figures only, in the reports.'
   );
   const committeeOnTranscript = decide('committee', '/interviews/transcripts/[id]');
-  expect(committeeOnTranscript.kind === 'refuse' && committeeOnTranscript.message).toContain('only researchers (and admins) can open them');
+  expect(committeeOnTranscript.kind === 'refuse' && committeeOnTranscript.message).toContain(
+    'only researchers (and admins) can open them'
+  );
 });
 
 test('a funder on the overview is sent to the reports; on a report, to the same report with audience=funder', () => {
   expect(decide('funder', '/')).toMatchObject({ kind: 'redirect', location: '/reports' });
-  expect(decide('funder', '/reports/[name].pdf', new URLSearchParams('audience=committee&as_of=2017-02-06'))).toMatchObject({ kind: 'add-audience', audience: 'funder' });
-  expect(decide('funder', '/reports/[name].pdf', new URLSearchParams('audience=funder'))).toMatchObject({ kind: 'allow' });
-  expect(withAudience(new URL('http://x/reports/funder-impact.pdf?audience=committee&as_of=2017-02-06'), 'funder')).toBe(
-    '/reports/funder-impact.pdf?audience=funder&as_of=2017-02-06'
-  );
+  expect(
+    decide('funder', '/reports/[name].pdf', new URLSearchParams('audience=committee&as_of=2017-02-06'))
+  ).toMatchObject({ kind: 'add-audience', audience: 'funder' });
+  expect(decide('funder', '/reports/[name].pdf', new URLSearchParams('audience=funder'))).toMatchObject({
+    kind: 'allow'
+  });
+  expect(
+    withAudience(new URL('http://x/reports/funder-impact.pdf?audience=committee&as_of=2017-02-06'), 'funder')
+  ).toBe('/reports/funder-impact.pdf?audience=funder&as_of=2017-02-06');
   // Other roles choose their audience freely.
   expect(decide('committee', '/reports/[name]', new URLSearchParams('audience=committee')).kind).toBe('allow');
 });
@@ -118,7 +132,17 @@ test('patterns: one segment per *, any depth for a final **, groups ignored', ()
 });
 
 test('links: the header shows a role only what it can open', () => {
-  const sections = ['/', '/services', '/timeline', '/uptake', '/functionality', '/settings', '/data', '/reports', '/interviews'];
+  const sections = [
+    '/',
+    '/services',
+    '/timeline',
+    '/uptake',
+    '/functionality',
+    '/settings',
+    '/data',
+    '/reports',
+    '/interviews'
+  ];
   expect(sections.filter((href) => mayOpen('funder', href))).toEqual(['/reports']);
   expect(sections.filter((href) => mayOpen('committee', href))).toEqual(sections.slice(0, 8));
   expect(sections.filter((href) => mayOpen('researcher', href))).toEqual(sections);

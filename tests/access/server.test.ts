@@ -41,7 +41,12 @@ const ROLES: Role[] = ['admin', 'committee', 'researcher', 'funder'];
 const EXACT: Record<Role, Access> = { admin: 'allow', committee: 'allow', researcher: 'allow', funder: 'refuse' };
 const INTERVIEWS: Record<Role, Access> = { admin: 'allow', committee: 'refuse', researcher: 'allow', funder: 'refuse' };
 const ADMIN: Record<Role, Access> = { admin: 'allow', committee: 'refuse', researcher: 'refuse', funder: 'refuse' };
-const REPORT: Record<Role, Access> = { admin: 'allow', committee: 'allow', researcher: 'allow', funder: 'funder-report' };
+const REPORT: Record<Role, Access> = {
+  admin: 'allow',
+  committee: 'allow',
+  researcher: 'allow',
+  funder: 'funder-report'
+};
 const EVERYONE: Record<Role, Access> = { admin: 'allow', committee: 'allow', researcher: 'allow', funder: 'allow' };
 
 /** Every page and export the site has, with what each role may do there (one URL per route, every figure CSV). */
@@ -54,7 +59,10 @@ const URLS: [string, Record<Role, Access>][] = [
   ['/settings', EXACT],
   ['/data', EXACT],
   // The funder may download every figure, but only as the disclosure-controlled CSV (?audience=funder is forced).
-  ...FIGURE_IDS.map((id): [string, Record<Role, Access>] => [`/download/${id}.csv${id === 'service-history' ? '?service=CNWL-EIP' : ''}`, REPORT]),
+  ...FIGURE_IDS.map((id): [string, Record<Role, Access>] => [
+    `/download/${id}.csv${id === 'service-history' ? '?service=CNWL-EIP' : ''}`,
+    REPORT
+  ]),
   ['/data/upload', ADMIN],
   ['/admin/audit', ADMIN],
   ['/reports', EVERYONE],
@@ -88,8 +96,12 @@ describe('every role on every route and export', () => {
         expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
         const html = await response.text();
         expect(html).toContain('<h1 class="nhsuk-heading-l">You cannot open this page</h1>');
-        expect(html).toContain(`You are signed in as <strong>${ACCOUNTS.find((a) => a.role === role)!.username}</strong> with the ${role} role`);
-        expect(html).toContain(role === 'funder' ? '<a href="/reports">Go to the reports</a>' : '<a href="/">Go to the overview</a>');
+        expect(html).toContain(
+          `You are signed in as <strong>${ACCOUNTS.find((a) => a.role === role)!.username}</strong> with the ${role} role`
+        );
+        expect(html).toContain(
+          role === 'funder' ? '<a href="/reports">Go to the reports</a>' : '<a href="/">Go to the overview</a>'
+        );
       } else {
         // The funder is sent to the same report for the funder audience, whatever was asked for, and it opens.
         expect(response.status).toBe(303);
@@ -107,10 +119,16 @@ describe('every role on every route and export', () => {
     expect(funder).toContain(
       '<p>This page shows exact figures, including small counts of patients. The funder role sees disclosure-controlled figures only, in the reports.</p>'
     );
-    const committee = await (await visitors.get('committee')!.request(url('/interviews/transcripts/{transcript}'))).text();
-    expect(committee).toContain('Interview transcripts and codings are sensitive even when anonymised: only researchers (and admins) can open them.');
+    const committee = await (
+      await visitors.get('committee')!.request(url('/interviews/transcripts/{transcript}'))
+    ).text();
+    expect(committee).toContain(
+      'Interview transcripts and codings are sensitive even when anonymised: only researchers (and admins) can open them.'
+    );
     // A download refused to a script (no text/html) is the same sentence as text.
-    const plain = await visitors.get('funder')!.request('/interviews/themes/prevalence.csv', { headers: { accept: 'text/csv' } });
+    const plain = await visitors
+      .get('funder')!
+      .request('/interviews/themes/prevalence.csv', { headers: { accept: 'text/csv' } });
     expect(plain.status).toBe(403);
     expect(await plain.text()).toBe(
       'You cannot open this page. Interview transcripts and codings are sensitive even when anonymised: only researchers (and admins) can open them.\n'
@@ -153,17 +171,31 @@ describe('every role on every route and export', () => {
       return [...list.matchAll(/class="nhsuk-header__navigation-link" href="([^"?]*)/g)].map((m) => m[1]);
     };
     expect(await nav('funder')).toEqual(['/reports']);
-    expect(await nav('committee')).toEqual(['/', '/services', '/timeline', '/uptake', '/functionality', '/settings', '/reports', '/data']);
+    expect(await nav('committee')).toEqual([
+      '/',
+      '/services',
+      '/timeline',
+      '/uptake',
+      '/functionality',
+      '/settings',
+      '/reports',
+      '/data'
+    ]);
   });
 });
 
 describe('not signed in', () => {
-  test.each(['/', ...URLS.map(([path]) => path), '/no-such-page'])('%s redirects to the sign-in page, remembering where it was going', async (path) => {
-    const response = await new Visitor(server.url).request(url(path));
-    expect(response.status).toBe(303);
-    const target = url(path);
-    expect(response.headers.get('location')).toBe(target === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(target)}`);
-  });
+  test.each(['/', ...URLS.map(([path]) => path), '/no-such-page'])(
+    '%s redirects to the sign-in page, remembering where it was going',
+    async (path) => {
+      const response = await new Visitor(server.url).request(url(path));
+      expect(response.status).toBe(303);
+      const target = url(path);
+      expect(response.headers.get('location')).toBe(
+        target === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(target)}`
+      );
+    }
+  );
 
   test('a signed-in person asking for a page that does not exist gets the 404 page', async () => {
     expect((await visitors.get('committee')!.request('/no-such-page')).status).toBe(404);
@@ -206,7 +238,8 @@ describe('signing in and out', () => {
     for (const name of ['rea', 'ghost']) {
       const attempts: number[] = [];
       // rea failed once above and ghost never: make it five in all.
-      for (let i = name === 'rea' ? 1 : 0; i < 5; i++) attempts.push((await new Visitor(server.url).signIn(name, 'not the password')).status);
+      for (let i = name === 'rea' ? 1 : 0; i < 5; i++)
+        attempts.push((await new Visitor(server.url).signIn(name, 'not the password')).status);
       expect(attempts.at(-1)).toBe(429);
       const right = await new Visitor(server.url).signIn(name);
       expect(right.status).toBe(429);
@@ -245,10 +278,18 @@ describe('cross-site requests', () => {
 
   test('the hook refuses any write without our Origin, whatever its content type, even with a valid session', async () => {
     const admin = visitors.get('admin')!;
-    const json = await admin.request('/sign-out', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const json = await admin.request('/sign-out', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}'
+    });
     expect(json.status).toBe(403);
     expect(await json.text()).toBe('Cross-site POST requests are refused: send it from an Uptake page.\n');
-    const other = await admin.request('/data/upload', { method: 'POST', headers: { origin: 'http://127.0.0.1:1', 'content-type': 'application/octet-stream' }, body: 'x' });
+    const other = await admin.request('/data/upload', {
+      method: 'POST',
+      headers: { origin: 'http://127.0.0.1:1', 'content-type': 'application/octet-stream' },
+      body: 'x'
+    });
     expect(other.status).toBe(403);
     // The admin is still signed in: nothing happened.
     expect((await admin.request('/admin/audit')).status).toBe(200);
@@ -271,7 +312,9 @@ describe('security headers', () => {
 
   test('downloads and the sign-in page carry them too', async () => {
     const csv = await visitors.get('committee')!.request('/download/services.csv');
-    expect(csv.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    expect(csv.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    );
     expect(csv.headers.get('x-content-type-options')).toBe('nosniff');
     const signIn = await new Visitor(server.url).request('/sign-in');
     expect(signIn.headers.get('x-frame-options')).toBe('DENY');
@@ -283,7 +326,9 @@ describe('uploads', () => {
   const upload = (name: string, bytes: Uint8Array | string, headers: Record<string, string> = {}) => {
     const form = new FormData();
     form.set('file', new Blob([bytes as BlobPart]), name);
-    return visitors.get('admin')!.request('/data/upload', { method: 'POST', body: form, headers: { origin: server.url, ...headers } });
+    return visitors
+      .get('admin')!
+      .request('/data/upload', { method: 'POST', body: form, headers: { origin: server.url, ...headers } });
   };
 
   test('larger than the limit: refused from its length, before it is read, with a page that says so', async () => {
@@ -297,7 +342,9 @@ describe('uploads', () => {
   test('the wrong type, by name or by content, and a zip bomb posing as a workbook: each refused with its reason', async () => {
     const exe = await upload('services.exe', 'MZ\u0000\u0000');
     expect(exe.status).toBe(422);
-    expect(await exe.text()).toContain('services.exe is not a file Uptake loads: the accepted types are CSV (.csv), Excel workbook (XLSX) (.xlsx), JSON (.json).');
+    expect(await exe.text()).toContain(
+      'services.exe is not a file Uptake loads: the accepted types are CSV (.csv), Excel workbook (XLSX) (.xlsx), JSON (.json).'
+    );
     const binary = await upload('uptake-2017-03-06.csv', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0]));
     expect(await binary.text()).toContain('uptake-2017-03-06.csv is named .csv but holds binary data, not text.');
     const bomb = writeZip([
@@ -307,7 +354,9 @@ describe('uploads', () => {
     expect(bomb.length).toBeLessThan(1048576 / 2);
     const refused = await upload('services.xlsx', bomb);
     expect(refused.status).toBe(422);
-    expect(await refused.text()).toMatch(/services\.xlsx was refused: the entry "xl\/worksheets\/sheet1\.xml" would unpack \d+ times larger than it is stored \(a zip bomb\)/);
+    expect(await refused.text()).toMatch(
+      /services\.xlsx was refused: the entry "xl\/worksheets\/sheet1\.xml" would unpack \d+ times larger than it is stored \(a zip bomb\)/
+    );
   });
 
   test('the name sent is never a path: a traversal name loads under its last part only', async () => {
@@ -328,9 +377,18 @@ describe('the audit log', () => {
   async function auditRows(query: string): Promise<string[][]> {
     const html = await (await visitors.get('admin')!.request(`/admin/audit?${query}`)).text();
     const body = html.slice(html.indexOf('<tbody'), html.indexOf('</tbody>'));
-    return [...body.matchAll(/<tr class="nhsuk-table__row">([\s\S]*?)<\/tr>/g)].map((row) =>
-      [...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => cell[1].replace(/<!--[^>]*-->/g, '').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"').trim())
-    ).map(([, who, what, target, outcome, detail]) => [who, what, target, outcome, detail]);
+    return [...body.matchAll(/<tr class="nhsuk-table__row">([\s\S]*?)<\/tr>/g)]
+      .map((row) =>
+        [...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) =>
+          cell[1]
+            .replace(/<!--[^>]*-->/g, '')
+            .replace(/&amp;/g, '&')
+            .replace(/&#39;/g, "'")
+            .replace(/&quot;/g, '"')
+            .trim()
+        )
+      )
+      .map(([, who, what, target, outcome, detail]) => [who, what, target, outcome, detail]);
   }
 
   test('records each kind of event the tests above caused, with who, what and the outcome', async () => {
@@ -340,9 +398,27 @@ describe('the audit log', () => {
     expect(signIns).toContainEqual(['nobody-here', 'sign-in', 'password', 'failed', 'no such account']);
     expect(signIns.filter((r) => r[0] === 'ghost' && r[3] === 'refused')).toHaveLength(1);
     expect(await auditRows('action=sign-out')).toEqual([['ada (admin)', 'sign-out', '', 'ok', '']]);
-    expect(await auditRows('action=download&actor=cal')).toContainEqual(['cal (committee)', 'download', '/download/services.csv', 'ok', '']);
-    expect(await auditRows('action=download&actor=rea')).toContainEqual(['rea (researcher)', 'download', '/interviews/export/project.qdpx', 'ok', '']);
-    expect(await auditRows('action=report-render&actor=fay')).toContainEqual(['fay (funder)', 'report-render', '/reports/funder-impact.pdf?audience=funder', 'ok', '']);
+    expect(await auditRows('action=download&actor=cal')).toContainEqual([
+      'cal (committee)',
+      'download',
+      '/download/services.csv',
+      'ok',
+      ''
+    ]);
+    expect(await auditRows('action=download&actor=rea')).toContainEqual([
+      'rea (researcher)',
+      'download',
+      '/interviews/export/project.qdpx',
+      'ok',
+      ''
+    ]);
+    expect(await auditRows('action=report-render&actor=fay')).toContainEqual([
+      'fay (funder)',
+      'report-render',
+      '/reports/funder-impact.pdf?audience=funder',
+      'ok',
+      ''
+    ]);
     expect(await auditRows('action=transcript-view&actor=rea')).toContainEqual([
       'rea (researcher)',
       'transcript-view',
@@ -359,13 +435,23 @@ describe('the audit log', () => {
       'This page shows exact figures, including small counts of patients. The funder role sees disclosure-controlled figures only, in the reports.'
     ]);
     const loads = await auditRows('action=load');
-    expect(loads).toContainEqual(['ada (admin)', 'load', 'services.exe', 'failed', expect.stringContaining('rejected: 1 problem, nothing loaded (first: upload-wrong-type: ')]);
-    expect(loads.find((r) => r[2] === 'uptake-2017-03-06.csv' && r[3] === 'ok')?.[4]).toMatch(/^loaded 1 file, 13 rows \(batch .+\)$/);
+    expect(loads).toContainEqual([
+      'ada (admin)',
+      'load',
+      'services.exe',
+      'failed',
+      expect.stringContaining('rejected: 1 problem, nothing loaded (first: upload-wrong-type: ')
+    ]);
+    expect(loads.find((r) => r[2] === 'uptake-2017-03-06.csv' && r[3] === 'ok')?.[4]).toMatch(
+      /^loaded 1 file, 13 rows \(batch .+\)$/
+    );
     expect(await auditRows('action=account-add')).toHaveLength(4); // the four accounts the test made
   });
 
   test("filters are bound values: ' OR 1=1 -- finds nothing; a bad date is a 400 page", async () => {
-    const html = await (await visitors.get('admin')!.request(`/admin/audit?actor=${encodeURIComponent("' OR 1=1 --")}`)).text();
+    const html = await (
+      await visitors.get('admin')!.request(`/admin/audit?actor=${encodeURIComponent("' OR 1=1 --")}`)
+    ).text();
     expect(html).toContain('No events match.');
     expect(await auditRows(`text=${encodeURIComponent("' OR 1=1 --")}`)).toEqual([]);
     const bad = await visitors.get('admin')!.request(`/admin/audit?since=${encodeURIComponent("2017' OR 1=1 --")}`);

@@ -5,7 +5,13 @@
  */
 import { describe, expect, test } from 'vitest';
 import { demoMode, isSameOriginWrite, parseByteSize, safeNext, securityHeaders } from '../../pipeline/access/web.ts';
-import { checkUpload, displayName, refusedUpload, uploadFileName, UploadRefusedError } from '../../pipeline/access/upload-guard.ts';
+import {
+  checkUpload,
+  displayName,
+  refusedUpload,
+  uploadFileName,
+  UploadRefusedError
+} from '../../pipeline/access/upload-guard.ts';
 import { writeZip } from './helpers/zip-writer.ts';
 
 describe('cross-site writes', () => {
@@ -39,7 +45,16 @@ describe('demo mode', () => {
 describe('after sign-in', () => {
   test('only a path on this site is followed', () => {
     expect(safeNext('/services?setting=acute', '/')).toBe('/services?setting=acute');
-    for (const bad of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '', null, '/sign-in?next=/x', '/auth/oidc/start']) {
+    for (const bad of [
+      'https://evil.example/',
+      '//evil.example/x',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      '',
+      null,
+      '/sign-in?next=/x',
+      '/auth/oidc/start'
+    ]) {
       expect(safeNext(bad, '/reports')).toBe('/reports');
     }
   });
@@ -70,7 +85,8 @@ describe('uploads', () => {
     try {
       await checkUpload(name, bytes, { maxBytes });
     } catch (error) {
-      if (error instanceof UploadRefusedError) return { reason: error.reason, status: error.status, message: error.message };
+      if (error instanceof UploadRefusedError)
+        return { reason: error.reason, status: error.status, message: error.message };
       throw error;
     }
     throw new Error('accepted');
@@ -78,9 +94,18 @@ describe('uploads', () => {
 
   test('accepted: CSV, JSON and XLSX by name and by content', async () => {
     expect(await checkUpload('services.csv', csv)).toEqual({ displayName: 'services.csv', extension: '.csv' });
-    expect(await checkUpload('uptake.JSON', new TextEncoder().encode('\ufeff [{"a":1}]'))).toEqual({ displayName: 'uptake.JSON', extension: '.json' });
-    const workbook = writeZip([{ name: '[Content_Types].xml', data: '<Types/>' }, { name: 'xl/workbook.xml', data: '<workbook/>' }]);
-    expect(await checkUpload('C:\\Users\\me\\services.xlsx', workbook)).toEqual({ displayName: 'services.xlsx', extension: '.xlsx' });
+    expect(await checkUpload('uptake.JSON', new TextEncoder().encode('\ufeff [{"a":1}]'))).toEqual({
+      displayName: 'uptake.JSON',
+      extension: '.json'
+    });
+    const workbook = writeZip([
+      { name: '[Content_Types].xml', data: '<Types/>' },
+      { name: 'xl/workbook.xml', data: '<workbook/>' }
+    ]);
+    expect(await checkUpload('C:\\Users\\me\\services.xlsx', workbook)).toEqual({
+      displayName: 'services.xlsx',
+      extension: '.xlsx'
+    });
   });
 
   test('refused, each with the reason in words', async () => {
@@ -89,24 +114,45 @@ describe('uploads', () => {
       status: 413,
       message: 'big.csv is 2.0 MB; the largest file accepted is 2.0 MB.'
     });
-    expect(await refusal('empty.csv', new Uint8Array(0))).toMatchObject({ reason: 'empty', message: 'empty.csv is empty.' });
+    expect(await refusal('empty.csv', new Uint8Array(0))).toMatchObject({
+      reason: 'empty',
+      message: 'empty.csv is empty.'
+    });
     expect(await refusal('services.exe', csv)).toEqual({
       reason: 'wrong-type',
       status: 415,
-      message: 'services.exe is not a file Uptake loads: the accepted types are CSV (.csv), Excel workbook (XLSX) (.xlsx), JSON (.json).'
+      message:
+        'services.exe is not a file Uptake loads: the accepted types are CSV (.csv), Excel workbook (XLSX) (.xlsx), JSON (.json).'
     });
-    expect(await refusal('services.xlsx', csv)).toMatchObject({ reason: 'wrong-content', message: 'services.xlsx is named .xlsx but is not an Excel workbook (it is not a ZIP archive).' });
-    expect(await refusal('services.csv', writeZip([{ name: 'a', data: 'b' }]))).toMatchObject({ reason: 'wrong-content' });
+    expect(await refusal('services.xlsx', csv)).toMatchObject({
+      reason: 'wrong-content',
+      message: 'services.xlsx is named .xlsx but is not an Excel workbook (it is not a ZIP archive).'
+    });
+    expect(await refusal('services.csv', writeZip([{ name: 'a', data: 'b' }]))).toMatchObject({
+      reason: 'wrong-content'
+    });
     expect(await refusal('services.csv', new Uint8Array([0x41, 0x00, 0x42]))).toMatchObject({
       message: 'services.csv is named .csv but holds binary data, not text. Export it again as CSV.'
     });
-    expect(await refusal('uptake.json', csv)).toMatchObject({ message: 'uptake.json is named .json but does not start with { or [, so it is not JSON.' });
-    expect(await refusal('a.xlsx', writeZip([{ name: 'xl/workbook.xml', data: '<w/>' }, { name: '../../evil.sh', data: 'rm -rf /' }]))).toEqual({
+    expect(await refusal('uptake.json', csv)).toMatchObject({
+      message: 'uptake.json is named .json but does not start with { or [, so it is not JSON.'
+    });
+    expect(
+      await refusal(
+        'a.xlsx',
+        writeZip([
+          { name: 'xl/workbook.xml', data: '<w/>' },
+          { name: '../../evil.sh', data: 'rm -rf /' }
+        ])
+      )
+    ).toEqual({
       reason: 'unsafe-archive',
       status: 422,
       message: 'a.xlsx was refused: the entry "../../evil.sh" points outside the archive\'s folder (path traversal).'
     });
-    expect(await refusal('a.xlsx', writeZip([{ name: 'word/document.xml', data: '<w/>' }]))).toMatchObject({ reason: 'wrong-content' });
+    expect(await refusal('a.xlsx', writeZip([{ name: 'word/document.xml', data: '<w/>' }]))).toMatchObject({
+      reason: 'wrong-content'
+    });
   });
 
   test('the name sent is never a path: it is shown as text, and the bytes get a random name', () => {
@@ -120,13 +166,26 @@ describe('uploads', () => {
   });
 
   test('a refusal becomes a rejected load report with one problem, as the upload page shows them', () => {
-    const report = refusedUpload('big.csv', new UploadRefusedError('too-large', 'big.csv is 2.0 MB; the largest file accepted is 1.0 MB.', 413));
+    const report = refusedUpload(
+      'big.csv',
+      new UploadRefusedError('too-large', 'big.csv is 2.0 MB; the largest file accepted is 1.0 MB.', 413)
+    );
     expect(report).toEqual({
       batchId: '',
       outcome: 'rejected',
       loaded: [],
       skipped: [],
-      problems: [{ file: 'big.csv', row: null, column: null, value: null, rule: 'upload-too-large', message: 'big.csv is 2.0 MB; the largest file accepted is 1.0 MB.', severity: 'error' }]
+      problems: [
+        {
+          file: 'big.csv',
+          row: null,
+          column: null,
+          value: null,
+          rule: 'upload-too-large',
+          message: 'big.csv is 2.0 MB; the largest file accepted is 1.0 MB.',
+          severity: 'error'
+        }
+      ]
     });
   });
 });

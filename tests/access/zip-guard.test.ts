@@ -7,7 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { checkZipBytes, checkZipFile, DEFAULT_ZIP_LIMITS, unsafeEntryName, ZipRefusedError, type ZipRefusal } from '../../pipeline/access/zip-guard.ts';
+import {
+  checkZipBytes,
+  checkZipFile,
+  DEFAULT_ZIP_LIMITS,
+  unsafeEntryName,
+  ZipRefusedError,
+  type ZipRefusal
+} from '../../pipeline/access/zip-guard.ts';
 import { writeZip } from './helpers/zip-writer.ts';
 
 async function refusal(bytes: Buffer, limits = DEFAULT_ZIP_LIMITS): Promise<{ reason: ZipRefusal; message: string }> {
@@ -63,7 +70,12 @@ describe('path traversal', () => {
     ['C:/Users/x.txt', 'names a drive'],
     ['ok\u0000.xml', 'control character']
   ])('%s is refused: %s', async (name, words) => {
-    const { reason, message } = await refusal(writeZip([{ name: 'xl/workbook.xml', data: '<w/>' }, { name, data: 'x' }]));
+    const { reason, message } = await refusal(
+      writeZip([
+        { name: 'xl/workbook.xml', data: '<w/>' },
+        { name, data: 'x' }
+      ])
+    );
     expect(reason).toBe('path-traversal');
     expect(message).toContain('upload.xlsx was refused: ');
     expect(message).toContain(words);
@@ -75,13 +87,17 @@ describe('path traversal', () => {
   });
 
   test('a symbolic link entry is refused', async () => {
-    const { reason, message } = await refusal(writeZip([{ name: 'link', data: '/etc/passwd', method: 0, unixMode: 0o120777 }]));
+    const { reason, message } = await refusal(
+      writeZip([{ name: 'link', data: '/etc/passwd', method: 0, unixMode: 0o120777 }])
+    );
     expect(reason).toBe('symlink');
     expect(message).toBe('upload.xlsx was refused: the entry "link" is a symbolic link.');
   });
 
   test('a local header naming a different file than the table of contents is refused', async () => {
-    const { reason, message } = await refusal(writeZip([{ name: 'xl/workbook.xml', localName: '../evil.xml', data: '<w/>' }]));
+    const { reason, message } = await refusal(
+      writeZip([{ name: 'xl/workbook.xml', localName: '../evil.xml', data: '<w/>' }])
+    );
     expect(reason).toBe('header-mismatch');
     expect(message).toContain('is named "../evil.xml" in its local header');
   });
@@ -93,13 +109,17 @@ describe('zip bombs', () => {
   test('an entry that unpacks more than 200 times larger is refused by its declared ratio', async () => {
     const { reason, message } = await refusal(writeZip([{ name: 'xl/worksheets/sheet1.xml', data: zeros }]));
     expect(reason).toBe('ratio');
-    expect(message).toMatch(/the entry "xl\/worksheets\/sheet1.xml" would unpack \d+ times larger than it is stored \(a zip bomb\); at most 200 times is accepted\./);
+    expect(message).toMatch(
+      /the entry "xl\/worksheets\/sheet1.xml" would unpack \d+ times larger than it is stored \(a zip bomb\); at most 200 times is accepted\./
+    );
   });
 
   test('an entry that lies about its size (declares 1 KB, unpacks to 50 MB) is caught by counting while inflating', async () => {
     const { reason, message } = await refusal(writeZip([{ name: 'big.xml', data: zeros, declaredSize: 1024 }]));
     expect(reason).toBe('size-mismatch');
-    expect(message).toBe('upload.xlsx was refused: the entry "big.xml" unpacks to more or less than the 1024 bytes it declares.');
+    expect(message).toBe(
+      'upload.xlsx was refused: the entry "big.xml" unpacks to more or less than the 1024 bytes it declares.'
+    );
   });
 
   test('entries sharing the same compressed data (the overlapping-file bomb) are refused', async () => {
@@ -120,7 +140,10 @@ describe('zip bombs', () => {
       reason: 'too-many-entries',
       message: 'upload.xlsx was refused: it holds 11 entries; at most 10 are accepted.'
     });
-    const total = writeZip([{ name: 'a', data: 'y'.repeat(600) }, { name: 'b', data: 'y'.repeat(600) }]);
+    const total = writeZip([
+      { name: 'a', data: 'y'.repeat(600) },
+      { name: 'b', data: 'y'.repeat(600) }
+    ]);
     expect((await refusal(total, { ...DEFAULT_ZIP_LIMITS, maxTotalBytes: 1000 })).reason).toBe('total-too-large');
     expect((await refusal(total, { ...DEFAULT_ZIP_LIMITS, maxEntryBytes: 500 })).reason).toBe('entry-too-large');
   });
@@ -146,7 +169,9 @@ describe('the callers', () => {
       { name: 'project.qde', data: '<Project/>' },
       { name: 'Sources/link.txt', data: '/etc/passwd', method: 0, unixMode: 0o120777 }
     ]);
-    await expect(readZipSafely(archive)).rejects.toThrow(new UnsafeArchiveError('The archive was refused: the entry "Sources/link.txt" is a symbolic link.'));
+    await expect(readZipSafely(archive)).rejects.toThrow(
+      new UnsafeArchiveError('The archive was refused: the entry "Sources/link.txt" is a symbolic link.')
+    );
   });
 
   test('an .xlsx load (pipeline/load) goes through the guard: the batch is rejected with the reason, nothing loaded', async () => {
@@ -155,11 +180,21 @@ describe('the callers', () => {
     const folder = mkdtempSync(join(tmpdir(), 'uptake-zip-load-'));
     const warehouse = await openWarehouse(join(folder, 'w.duckdb'));
     try {
-      writeFileSync(join(folder, 'services.xlsx'), writeZip([{ name: 'xl/workbook.xml', data: '<w/>' }, { name: '../../evil.xml', data: 'x' }]));
+      writeFileSync(
+        join(folder, 'services.xlsx'),
+        writeZip([
+          { name: 'xl/workbook.xml', data: '<w/>' },
+          { name: '../../evil.xml', data: 'x' }
+        ])
+      );
       const report = await loadPaths(warehouse, [join(folder, 'services.xlsx')], { rawDir: join(folder, 'raw') });
       expect(report.outcome).toBe('rejected');
       expect(report.problems.map((p) => [p.file, p.rule, p.message])).toEqual([
-        ['services.xlsx', 'unsafe-archive', 'The workbook was refused before it was opened: the entry "../../evil.xml" points outside the archive\'s folder (path traversal).']
+        [
+          'services.xlsx',
+          'unsafe-archive',
+          'The workbook was refused before it was opened: the entry "../../evil.xml" points outside the archive\'s folder (path traversal).'
+        ]
       ]);
     } finally {
       warehouse.close();

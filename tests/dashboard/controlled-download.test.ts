@@ -36,12 +36,27 @@ describe('the uptake funnel for a funder', () => {
   test('psychosis: 15 consented stays 15, 12 registered shows 10, so 67% registered (exact: 80%)', async () => {
     const { heading, rows, note } = parse(figureCsv((await figure('uptake-funnel')).table, 'funder'));
     expect(heading).toEqual([
-      'Service', 'Approached', 'Consented', 'Registered', 'Sharing with a carer', 'Sharing with a professional',
-      'Consented of approached', 'Registered of consented'
+      'Service',
+      'Approached',
+      'Consented',
+      'Registered',
+      'Sharing with a carer',
+      'Sharing with a professional',
+      'Consented of approached',
+      'Registered of consented'
     ]);
     // Exact (data/demo uptake-2017-02-06.csv): approached 40, consented 15, registered 12, 1 sharing with a carer.
     // Controlled: 40, 15, 10, * (1 is in 1–7), 0 stays 0; 15 / 40 = 37.5% → 38%; 10 / 15 = 66.7% → 67%.
-    expect(rows.find((r) => r[0] === 'Early Intervention in Psychosis')).toEqual(['Early Intervention in Psychosis', '40', '15', '10', '*', '0', '38%', '67%']);
+    expect(rows.find((r) => r[0] === 'Early Intervention in Psychosis')).toEqual([
+      'Early Intervention in Psychosis',
+      '40',
+      '15',
+      '10',
+      '*',
+      '0',
+      '38%',
+      '67%'
+    ]);
     expect(note).toBe(
       'Note: Small numbers are controlled to protect patient confidentiality (profile: nhs-digital, based on the rules NHS ' +
         'Digital uses for hospital data). * means a count of between 1 and 7 patients. Other counts of patients are rounded to ' +
@@ -54,7 +69,16 @@ describe('the uptake funnel for a funder', () => {
 
   test('the committee gets the exact figures through the same writer, and a footnote saying so', async () => {
     const { rows, note } = parse(figureCsv((await figure('uptake-funnel')).table, 'committee'));
-    expect(rows.find((r) => r[0] === 'Early Intervention in Psychosis')).toEqual(['Early Intervention in Psychosis', '40', '15', '12', '1', '0', '38%', '80%']);
+    expect(rows.find((r) => r[0] === 'Early Intervention in Psychosis')).toEqual([
+      'Early Intervention in Psychosis',
+      '40',
+      '15',
+      '12',
+      '1',
+      '0',
+      '38%',
+      '80%'
+    ]);
     expect(note).toBe(
       'Note: Exact figures (profile: none): no disclosure control has been applied. For the steering committee and ' +
         'researchers only; do not publish or pass to funders.'
@@ -117,7 +141,14 @@ describe('fail closed and formula-safe, on a table built by hand', () => {
       { key: 'slippage', label: 'Months late', kind: 'decimal' }
     ],
     rows: [
-      { service_name: '=HYPERLINK("http://x","click")', organisation: '@SUM(A1)', people: 3, live: 3, share: 0.5, slippage: -3 },
+      {
+        service_name: '=HYPERLINK("http://x","click")',
+        organisation: '@SUM(A1)',
+        people: 3,
+        live: 3,
+        share: 0.5,
+        slippage: -3
+      },
       { service_name: '-2+3', organisation: '\tTrust', people: 12, live: 1, share: 0.25, slippage: 1.25 },
       { service_name: '+cmd', organisation: 'Plain Trust', people: 0, live: 0, share: null, slippage: 0 }
     ]

@@ -22,7 +22,11 @@ describe('parseFilters', () => {
   test.each([
     ['asOf=06/02/2017', 'asOf', 'The as-of date "06/02/2017" is not a date in the form YYYY-MM-DD.'],
     ['asOf=2017-02-30', 'asOf', 'The as-of date "2017-02-30" is not a date in the form YYYY-MM-DD.'],
-    ['setting=hospital', 'setting', 'There is no setting "hospital". Settings are: acute, mental health, community, primary care, social care.'],
+    [
+      'setting=hospital',
+      'setting',
+      'There is no setting "hospital". Settings are: acute, mental health, community, primary care, social care.'
+    ],
     ['asOf=2017-02-06&asOf=2017-01-31', 'asOf', 'Give asOf once, not 2 times.'],
     [`organisation=${'x'.repeat(201)}`, 'organisation', 'That organisation name is too long.']
   ])('%s is refused', (query, parameter, message) => {
@@ -38,11 +42,13 @@ describe('parseFilters', () => {
   });
 
   test('links keep only the filters that were chosen', () => {
-    expect(filterQuery({ organisation: "St Mary's & Co", setting: 'acute' })).toBe('?organisation=St+Mary%27s+%26+Co&setting=acute');
-    expect(filterQuery({})).toBe('');
-    expect(populationText({ asOf: '2017-02-06', previousAsOf: null, organisation: 'CNWL', setting: 'mental health' })).toBe(
-      'mental health services at CNWL'
+    expect(filterQuery({ organisation: "St Mary's & Co", setting: 'acute' })).toBe(
+      '?organisation=St+Mary%27s+%26+Co&setting=acute'
     );
+    expect(filterQuery({})).toBe('');
+    expect(
+      populationText({ asOf: '2017-02-06', previousAsOf: null, organisation: 'CNWL', setting: 'mental health' })
+    ).toBe('mental health services at CNWL');
   });
 });
 
@@ -58,7 +64,11 @@ describe('parseServicesQuery', () => {
 
   test('a sort key outside the table columns, or a bad direction, is refused', () => {
     expect(() => parseServicesQuery(new URLSearchParams('sort=service_name;DROP TABLE service'))).toThrow(SortError);
-    expect(() => parseServicesQuery(new URLSearchParams('sort=sha256'))).toThrow('The services table cannot be sorted by "sha256".');
-    expect(() => parseServicesQuery(new URLSearchParams('dir=up'))).toThrow('Sort direction must be "asc" or "desc", not "up".');
+    expect(() => parseServicesQuery(new URLSearchParams('sort=sha256'))).toThrow(
+      'The services table cannot be sorted by "sha256".'
+    );
+    expect(() => parseServicesQuery(new URLSearchParams('dir=up'))).toThrow(
+      'Sort direction must be "asc" or "desc", not "up".'
+    );
   });
 });

@@ -30,13 +30,20 @@ afterAll(() => demo?.dispose());
 
 describe('resolveFilters', () => {
   test('defaults to the latest snapshot and finds the one before it', async () => {
-    expect(await filters()).toEqual({ asOf: '2017-02-06', previousAsOf: '2017-01-31', organisation: null, setting: null });
+    expect(await filters()).toEqual({
+      asOf: '2017-02-06',
+      previousAsOf: '2017-01-31',
+      organisation: null,
+      setting: null
+    });
     expect((await filters('asOf=2016-10-31')).previousAsOf).toBeNull();
   });
 
   test('refuses an as-of date or organisation that is not loaded, even one shaped like SQL', async () => {
     await expect(filters('asOf=2017-02-07')).rejects.toThrow(FilterError);
-    await expect(filters("organisation=x' OR '1'='1")).rejects.toThrow(`No service is loaded for the organisation "x' OR '1'='1".`);
+    await expect(filters("organisation=x' OR '1'='1")).rejects.toThrow(
+      `No service is loaded for the organisation "x' OR '1'='1".`
+    );
   });
 });
 
@@ -51,7 +58,13 @@ describe('overview', () => {
          FROM programme_headline WHERE as_of = DATE '2017-02-06'`
     );
     expect(result.headline).toEqual(view);
-    expect(result.headline).toMatchObject({ services_live: 8, services_approached: 13, consented: 600, registered: 350, median_months_launch_to_live: 13.3 });
+    expect(result.headline).toMatchObject({
+      services_live: 8,
+      services_approached: 13,
+      consented: 600,
+      registered: 350,
+      median_months_launch_to_live: 13.3
+    });
     expect(result.figures.find((x) => x.key === 'consented')).toMatchObject({ value: 600, previous: 573 });
   });
 
@@ -110,7 +123,10 @@ describe('pages', () => {
     const page = await servicePage(connection, 'IMP-RENAL', await filters('asOf=2016-11-30'));
     expect(page!.setup).toMatchObject({ status: 'live', months_launch_to_live: 15.3 });
     // Renal's care plan arrives on 2016-12-12: not yet on 30 November.
-    expect(page!.features.find((f) => f.feature === 'care plan')).toMatchObject({ enabled: false, enabled_on: '2016-12-12' });
+    expect(page!.features.find((f) => f.feature === 'care plan')).toMatchObject({
+      enabled: false,
+      enabled_on: '2016-12-12'
+    });
     expect(page!.history.table.rows.map((r) => r.as_of)).toEqual(['2016-10-31', '2016-11-30']);
     expect(await servicePage(connection, 'NOPE', await filters())).toBeNull();
   });
@@ -147,7 +163,10 @@ describe('pages', () => {
   test('data loads: the demo files, all loaded, no problems', async () => {
     const loads = await dataLoads(connection);
     expect(loads.files.map((f) => [f.file_name, f.outcome, f.rows])).toEqual(
-      expect.arrayContaining([['uptake-2017-02-06.csv', 'loaded', 13], ['services.csv', 'loaded', 13]])
+      expect.arrayContaining([
+        ['uptake-2017-02-06.csv', 'loaded', 13],
+        ['services.csv', 'loaded', 13]
+      ])
     );
     expect(loads.files).toHaveLength(8);
     expect(loads.problemCount).toBe(0);

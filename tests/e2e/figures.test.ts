@@ -51,7 +51,11 @@ describe('overview', () => {
       // 350 / 600 = 58.3%, down from 337 / 573 = 58.8%.
       registration_rate: ['58.3%', 'of patients consented', '−0.5 percentage points since 31 January 2017'],
       // (20 + 15) / 350 = 10.0%, down from 35 / 337 = 10.4%.
-      sharing_rate: ['10.0%', 'shares with a carer or a professional, per patient registered', '−0.4 percentage points since 31 January 2017'],
+      sharing_rate: [
+        '10.0%',
+        'shares with a carer or a professional, per patient registered',
+        '−0.4 percentage points since 31 January 2017'
+      ],
       // (341 + 467) / 2 = 404 days = 13.3 months.
       median_months_launch_to_live: ['13.3', 'for services live', 'no change since 31 January 2017']
     });
@@ -59,7 +63,10 @@ describe('overview', () => {
       '8 of 13 approached services went live within 26.2 months of launch'
     );
     // RE-AIM: effectiveness says "not measured" rather than leaving a gap.
-    const effectiveness = page.locator('#figure-reaim-caption').locator('xpath=..').locator('tr', { hasText: 'effectiveness' });
+    const effectiveness = page
+      .locator('#figure-reaim-caption')
+      .locator('xpath=..')
+      .locator('tr', { hasText: 'effectiveness' });
     await expect(effectiveness.textContent()).resolves.toContain('not measured');
     expect(errors).toEqual([]);
     await page.close();
@@ -101,25 +108,39 @@ describe('CSV downloads', () => {
     const response = await fetch(`${server.url}/download/services.csv?sort=consented&dir=desc&setting=acute`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
-    const lines = (await response.text()).replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    const lines = (await response.text())
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n');
     // Written by the disclosure module's CSV writer with profile 'none' (exact figures): rates as the reader sees
     // them (whole percent below a denominator of 4,000), then a blank line and the footnote naming the profile.
     expect(lines[0]).toBe(
       'Service,Organisation,Setting,In original bid,Approached,Live,Months launch to live,Consented,Registered,% registered,Shared with a carer,Shared with a professional'
     );
-    expect(lines[1]).toBe('Colposcopy,Imperial College Healthcare NHS Trust,acute,no,2016-06-06,2016-06-27,20.9,200,74,37%,2,1');
-    expect(lines[2]).toBe('Renal,Imperial College Healthcare NHS Trust,acute,no,2015-06-01,2016-01-11,15.3,110,80,73%,6,4');
+    expect(lines[1]).toBe(
+      'Colposcopy,Imperial College Healthcare NHS Trust,acute,no,2016-06-06,2016-06-27,20.9,200,74,37%,2,1'
+    );
+    expect(lines[2]).toBe(
+      'Renal,Imperial College Healthcare NHS Trust,acute,no,2015-06-01,2016-01-11,15.3,110,80,73%,6,4'
+    );
     expect(lines).toHaveLength(1 + 10 + 2); // ten acute services, a blank line, the footnote
     expect(lines.at(-1)).toMatch(/^"?Note: Exact figures \(profile: none\)/);
   });
 
   test('for a funder audience are disclosure-controlled, with the footnote naming the profile', async () => {
-    const response = await fetch(`${server.url}/download/services.csv?sort=consented&dir=desc&setting=acute&audience=funder`);
+    const response = await fetch(
+      `${server.url}/download/services.csv?sort=consented&dir=desc&setting=acute&audience=funder`
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toContain('-funder.csv');
-    const lines = (await response.text()).replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    const lines = (await response.text())
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n');
     // 74 registered → 75, 2 and 1 sharing → *, and the rate from the rounded parts: 75 / 200 = 38%.
-    expect(lines[1]).toBe('Colposcopy,Imperial College Healthcare NHS Trust,acute,no,2016-06-06,2016-06-27,20.9,200,75,38%,*,*');
+    expect(lines[1]).toBe(
+      'Colposcopy,Imperial College Healthcare NHS Trust,acute,no,2016-06-06,2016-06-27,20.9,200,75,38%,*,*'
+    );
     expect(lines.at(-1)).toContain('(profile: nhs-digital');
     expect((await fetch(`${server.url}/download/services.csv?audience=everyone`)).status).toBe(400);
   });

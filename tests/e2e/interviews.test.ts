@@ -37,10 +37,18 @@ afterAll(async () => {
 
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.$$eval('details', (all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const axe = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
   return axe.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('; ')})`);
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .slice(0, 5)
+          .map((n) => n.target.join(' '))
+          .join('; ')})`
+    );
 }
 
 /** Selects `phrase` inside the transcript text as a person would with the mouse (a DOM Range over its text nodes). */
@@ -48,7 +56,8 @@ async function selectPhrase(page: Page, phrase: string): Promise<void> {
   const found = await page.evaluate((wanted) => {
     const container = document.getElementById('transcript-text')!;
     const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT, {
-      acceptNode: (n) => ((n.parentElement as HTMLElement).closest('[data-u16]') ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT)
+      acceptNode: (n) =>
+        (n.parentElement as HTMLElement).closest('[data-u16]') ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT
     });
     const nodes: Text[] = [];
     let all = '';
@@ -94,22 +103,29 @@ async function workAs(page: Page, wanted: string): Promise<string> {
 describe('every Interviews page', () => {
   const pages = [
     { name: 'interviews', path: () => '/interviews', heading: 'Interviews' },
-    { name: 'interviews-transcript', path: () => `/interviews/transcripts/${transcriptIds.get('P06-clinician')}`, heading: 'P06-clinician' },
+    {
+      name: 'interviews-transcript',
+      path: () => `/interviews/transcripts/${transcriptIds.get('P06-clinician')}`,
+      heading: 'P06-clinician'
+    },
     { name: 'interviews-codebook', path: () => '/interviews/codebook', heading: 'Codebook' },
     { name: 'interviews-matrix', path: () => '/interviews/matrix', heading: 'Framework matrix' },
     { name: 'interviews-themes', path: () => '/interviews/themes', heading: 'Themes' },
     { name: 'interviews-export', path: () => '/interviews/export', heading: 'Export and import' }
   ];
-  test.each(pages)('$name answers, has its heading, no console errors and no serious axe violations', async ({ name, path, heading }) => {
-    const { page, errors } = await openPage(browser);
-    const response = await page.goto(server.url + path());
-    expect(response?.status()).toBe(200);
-    await expect(page.locator('h1').textContent()).resolves.toContain(heading);
-    await page.screenshot({ path: screenshotPath(name), fullPage: true });
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+  test.each(pages)(
+    '$name answers, has its heading, no console errors and no serious axe violations',
+    async ({ name, path, heading }) => {
+      const { page, errors } = await openPage(browser);
+      const response = await page.goto(server.url + path());
+      expect(response?.status()).toBe(200);
+      await expect(page.locator('h1').textContent()).resolves.toContain(heading);
+      await page.screenshot({ path: screenshotPath(name), fullPage: true });
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  );
 });
 
 test('the demo study is there: 16 participants in six stakeholder groups, 16 transcripts', async () => {
@@ -118,7 +134,12 @@ test('the demo study is there: 16 participants in six stakeholder groups, 16 tra
   await page.goto(server.url + '/interviews');
   const captions = await page.locator('caption').allTextContents();
   expect(captions.filter((c) => /\(\d+\)$/.test(c.trim()) && !c.startsWith('Transcripts'))).toEqual([
-    'bid author (2)', 'CCG representative (3)', 'clinician (5)', 'funder (2)', 'programme team (2)', 'supplier (2)'
+    'bid author (2)',
+    'CCG representative (3)',
+    'clinician (5)',
+    'funder (2)',
+    'programme team (2)',
+    'supplier (2)'
   ]);
   await page.close();
 });
@@ -132,7 +153,10 @@ describe('coding a passage', () => {
     const id = transcriptIds.get('P06-clinician')!;
     await page.goto(`${server.url}/interviews/transcripts/${id}`);
     const coder = await workAs(page, 'E2E coder');
-    const firstCode = (await page.locator('.uptake-code-list label').first().textContent())!.replace(/^\s*1\s*/, '').replace(/^[\d.]+\s+/, '').trim();
+    const firstCode = (await page.locator('.uptake-code-list label').first().textContent())!
+      .replace(/^\s*1\s*/, '')
+      .replace(/^[\d.]+\s+/, '')
+      .trim();
     // Number keys typed into a field are text, not shortcuts: leave the field first.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await selectPhrase(page, phrase);
@@ -172,7 +196,10 @@ describe('coding a passage', () => {
     const rows = page.locator('tr.uptake-coding-row', { hasText: passage });
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.locator('.uptake-passage').allTextContents()).toEqual([passage, passage]);
-    await rows.first().getByRole('button', { name: /^Remove/ }).click();
+    await rows
+      .first()
+      .getByRole('button', { name: /^Remove/ })
+      .click();
     await expect.poll(() => rows.count()).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
@@ -205,7 +232,9 @@ describe('the framework matrix', () => {
     const before = await summary.inputValue();
     await summary.press('End');
     await summary.pressSequentially(' Wants a regional agreement the LMC signs off.');
-    await expect.poll(() => cell.locator('.uptake-cell__saved').textContent(), { timeout: 15_000 }).toContain('Saved automatically: version 2.');
+    await expect
+      .poll(() => cell.locator('.uptake-cell__saved').textContent(), { timeout: 15_000 })
+      .toContain('Saved automatically: version 2.');
     await page.reload();
     await expect(summary.inputValue()).resolves.toBe(`${before} Wants a regional agreement the LMC signs off.`);
     await expect(cell.locator('.uptake-cell__saved').textContent()).resolves.toContain('Version 2.');
@@ -214,17 +243,21 @@ describe('the framework matrix', () => {
     await page.close();
   });
 
-  test("a quote links to the exact passage in its transcript", async () => {
+  test('a quote links to the exact passage in its transcript', async () => {
     const { page, errors } = await openPage(browser);
     await page.goto(server.url + '/interviews/matrix');
-    const cell = page.locator('td', { has: page.getByLabel('Summary for [CLINICIAN 5], National data sharing policy', { exact: true }) });
+    const cell = page.locator('td', {
+      has: page.getByLabel('Summary for [CLINICIAN 5], National data sharing policy', { exact: true })
+    });
     const quote = cell.locator('.uptake-cell__quotes a', { hasText: '[Q1]' });
     const href = (await quote.getAttribute('href'))!;
     expect(href).toMatch(new RegExp(`^/interviews/transcripts/${transcriptIds.get('P07-clinician')}#c\\d+$`));
     await quote.click();
     await page.waitForURL(`**${href}`);
     const target = page.locator(`#${href.split('#')[1]}`);
-    await expect(target.textContent()).resolves.toMatch(/^Who owns the data once it’s in there\?|^Who owns the data once it's in there\?/);
+    await expect(target.textContent()).resolves.toMatch(
+      /^Who owns the data once it’s in there\?|^Who owns the data once it's in there\?/
+    );
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -236,17 +269,29 @@ test('themes: the heatmap with its summary and table, the quote bank and the agr
   const figure = page.locator('figure.uptake-figure');
   await expect(figure.locator('svg[role="img"]').count()).resolves.toBe(1);
   await expect(figure.locator('h2').textContent()).resolves.toContain('Barriers and facilitators to implementation');
-  await expect(figure.locator('.uptake-figure__summary').textContent()).resolves.toMatch(/^Heatmap of how many participants in each stakeholder group raised each code/);
+  await expect(figure.locator('.uptake-figure__summary').textContent()).resolves.toMatch(
+    /^Heatmap of how many participants in each stakeholder group raised each code/
+  );
   const table = figure.locator('table');
   await expect(table.locator('thead th').allTextContents()).resolves.toEqual([
-    'Code', 'bid author (2)', 'CCG representative (3)', 'clinician (5)', 'funder (2)', 'programme team (2)', 'supplier (2)'
+    'Code',
+    'bid author (2)',
+    'CCG representative (3)',
+    'clinician (5)',
+    'funder (2)',
+    'programme team (2)',
+    'supplier (2)'
   ]);
   await expect(table.locator('tbody tr').count()).resolves.toBeGreaterThan(10);
   const response = await fetch(server.url + (await figure.locator('.uptake-figure__download a').getAttribute('href'))!);
   const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
-  expect(csv.split('\r\n')[0]).toBe('\ufeffCode,bid author (2),CCG representative (3),clinician (5),funder (2),programme team (2),supplier (2)');
+  expect(csv.split('\r\n')[0]).toBe(
+    '\ufeffCode,bid author (2),CCG representative (3),clinician (5),funder (2),programme team (2),supplier (2)'
+  );
   const agreement = page.locator('#agreement-table-caption');
-  await expect(agreement.textContent()).resolves.toMatch(/^Agreement between Coder A \(demo\) and Coder B \(demo\) on 2 transcripts/);
+  await expect(agreement.textContent()).resolves.toMatch(
+    /^Agreement between Coder A \(demo\) and Coder B \(demo\) on 2 transcripts/
+  );
   await expect(page.locator('blockquote.uptake-quote').count()).resolves.toBeGreaterThan(0);
   expect(errors).toEqual([]);
   await page.close();
@@ -262,7 +307,9 @@ test('import: the detectors find P16’s NHS number and postcode (not the decoys
   await page.screenshot({ path: screenshotPath('interviews-import-confirm'), fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Confirm and store' }).click();
-  await expect.poll(() => page.locator('[role="status"]').first().textContent()).toContain('P16-programme-team.txt: Already imported: nothing changed');
+  await expect
+    .poll(() => page.locator('[role="status"]').first().textContent())
+    .toContain('P16-programme-team.txt: Already imported: nothing changed');
   expect(errors).toEqual([]);
   await page.close();
 });
@@ -275,13 +322,20 @@ test('import with a names list: consistent pseudonyms, a new version of the tran
   await page.getByRole('button', { name: 'Find identifiers' }).click();
   await page.getByRole('heading', { name: 'Step 2 of 2: confirm the anonymisation' }).waitFor();
   const found = await page.locator('mark.uptake-found').allTextContents();
-  const occurrences = readFileSync(join(DEMO_DIR, 'interviews/P13-bid-author.txt'), 'utf8').split('[TRUST A]').length - 1;
+  const occurrences =
+    readFileSync(join(DEMO_DIR, 'interviews/P13-bid-author.txt'), 'utf8').split('[TRUST A]').length - 1;
   expect(found).toEqual(Array(occurrences).fill('[TRUST A]'));
-  const replacements = await page.locator('input[name^="replacement-0-name:"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+  const replacements = await page
+    .locator('input[name^="replacement-0-name:"]')
+    .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
   expect(new Set(replacements)).toEqual(new Set(['[ORGANISATION A]']));
   await page.getByRole('button', { name: 'Confirm and store' }).click();
   const status = page.locator('[role="status"]').first();
-  await expect.poll(() => status.textContent()).toContain(`P13-bid-author.txt: Imported as a new version, ${occurrences} ${occurrences === 1 ? 'replacement' : 'replacements'} made`);
+  await expect
+    .poll(() => status.textContent())
+    .toContain(
+      `P13-bid-author.txt: Imported as a new version, ${occurrences} ${occurrences === 1 ? 'replacement' : 'replacements'} made`
+    );
   const href = (await page.getByRole('link', { name: 'Download the pseudonym key' }).getAttribute('href'))!;
   expect(href.startsWith('data:application/json;charset=utf-8,')).toBe(true);
   expect(JSON.parse(decodeURIComponent(href.split(',').slice(1).join(','))).entries).toEqual([
@@ -304,9 +358,15 @@ test('export: the project (.qdpx) and the matrix (.xlsx) download as zip files',
 
 test('without JavaScript: code lines by number, and save a matrix summary with the button', async () => {
   // A plain (non-persistent) browser with scripts off: every form must still post and come back with the result.
-  const noScript = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  const noScript = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu']
+  });
   try {
-    const page = await (await noScript.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } })).newPage();
+    const page = await (
+      await noScript.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } })
+    ).newPage();
     await page.goto(`${server.url}/interviews/transcripts/${transcriptIds.get('P03-clinician')}`);
     await workAs(page, 'No-script coder');
     await page.fill('#line_from', '5');
@@ -314,7 +374,9 @@ test('without JavaScript: code lines by number, and save a matrix summary with t
     await page.locator('.uptake-code-list input').first().check();
     await page.getByRole('button', { name: 'Apply', exact: true }).click();
     await page.waitForLoadState('load');
-    await expect(page.locator('tr.uptake-coding-row', { hasText: 'Duration: 35 minutes' }).locator('.uptake-passage').textContent()).resolves.toBe('Duration: 35 minutes');
+    await expect(
+      page.locator('tr.uptake-coding-row', { hasText: 'Duration: 35 minutes' }).locator('.uptake-passage').textContent()
+    ).resolves.toBe('Duration: 35 minutes');
 
     await page.goto(server.url + '/interviews/matrix');
     const summary = page.getByLabel('Summary for [FUNDER 2], National data sharing policy', { exact: true });
@@ -323,7 +385,9 @@ test('without JavaScript: code lines by number, and save a matrix summary with t
     await page.waitForLoadState('load');
     const saved = page.getByLabel('Summary for [FUNDER 2], National data sharing policy', { exact: true });
     await expect(saved.inputValue()).resolves.toBe('Saved without JavaScript.');
-    await expect(page.locator('td', { has: saved }).locator('.uptake-cell__saved').textContent()).resolves.toContain('Version 1.');
+    await expect(page.locator('td', { has: saved }).locator('.uptake-cell__saved').textContent()).resolves.toContain(
+      'Version 1.'
+    );
   } finally {
     await noScript.close();
   }

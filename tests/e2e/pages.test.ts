@@ -45,7 +45,9 @@ describe.each(PAGES)('$path', ({ path, name, heading, charts }) => {
 
     // Open every "Show data table" so that axe checks the tables too.
     await page.$$eval('details', (all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    const axe = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
     const serious = axe.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
@@ -74,7 +76,9 @@ test('a link with an unknown filter value shows a 400 page that says what was wr
   await expect(page.locator('main').textContent()).resolves.toContain('There is no setting "hospital"');
   const bad = await page.goto(server.url + "/services?organisation=x'%20OR%201=1--");
   expect(bad?.status()).toBe(400);
-  await expect(page.locator('main').textContent()).resolves.toContain(`No service is loaded for the organisation "x' OR 1=1--"`);
+  await expect(page.locator('main').textContent()).resolves.toContain(
+    `No service is loaded for the organisation "x' OR 1=1--"`
+  );
   await page.close();
 });
 

@@ -32,7 +32,8 @@ export async function startDashboard(dataPaths: string[] = [DEMO_DIR]): Promise<
   const warehouse = await openWarehouse(dbPath);
   try {
     const report = await loadPaths(warehouse, dataPaths, { rawDir: join(folder, 'raw') });
-    if (report.outcome !== 'loaded') throw new Error(`The test data did not load: ${JSON.stringify(report.problems.slice(0, 5))}`);
+    if (report.outcome !== 'loaded')
+      throw new Error(`The test data did not load: ${JSON.stringify(report.problems.slice(0, 5))}`);
     await loadDemoStudy(warehouse.connection, join(DEMO_DIR, 'interviews'));
   } finally {
     warehouse.close();

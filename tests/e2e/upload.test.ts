@@ -75,20 +75,30 @@ describe('with JavaScript', () => {
     await page.goto(server.url + '/data/upload');
     await page.setInputFiles('#upload-file', bad);
     // The preview is parsed in the browser: 13 data rows, numbered from 2 (the header is row 1).
-    await expect(page.locator('#preview-caption').textContent()).resolves.toContain('Preview of uptake-2017-03-06.csv: all 13 rows');
-    expect(await page.$$eval('#preview-caption ~ tbody th', (cells) => cells.map((c) => c.textContent!.trim()).slice(0, 3))).toEqual(['2', '3', '4']);
+    await expect(page.locator('#preview-caption').textContent()).resolves.toContain(
+      'Preview of uptake-2017-03-06.csv: all 13 rows'
+    );
+    expect(
+      await page.$$eval('#preview-caption ~ tbody th', (cells) => cells.map((c) => c.textContent!.trim()).slice(0, 3))
+    ).toEqual(['2', '3', '4']);
 
     await page.click('button:text("Check and load")');
-    await expect(page.locator('#upload-rejected h2').textContent()).resolves.toBe('uptake-2017-03-06.csv was not loaded');
+    await expect(page.locator('#upload-rejected h2').textContent()).resolves.toBe(
+      'uptake-2017-03-06.csv was not loaded'
+    );
     expect(await problemRows(page)).toEqual([['uptake-2017-03-06.csv', '3', 'registered', '60']]);
     // The same cell is marked in the preview, in words as well as colour.
-    const markedCells = await page.$$eval('.uptake-preview .uptake-problem-cell', (cells) => cells.map((c) => c.textContent!.trim()));
+    const markedCells = await page.$$eval('.uptake-preview .uptake-problem-cell', (cells) =>
+      cells.map((c) => c.textContent!.trim())
+    );
     expect(markedCells).toEqual(['60 (problem: registered-over-consented)']);
     await page.screenshot({ path: screenshotPath('upload-rejected'), fullPage: true });
     expect(errors.filter((e) => !e.startsWith('422 '))).toEqual([]);
 
     await page.goto(server.url + '/');
-    await expect(page.locator('#filter-as-of option[selected]').textContent()).resolves.toBe('6 February 2017 (latest)');
+    await expect(page.locator('#filter-as-of option[selected]').textContent()).resolves.toBe(
+      '6 February 2017 (latest)'
+    );
     expect(await headlineValue(page, 'consented')).toBe('600');
     await page.close();
   });
@@ -108,7 +118,9 @@ describe('with JavaScript', () => {
     expect(await headlineValue(page, 'consented')).toBe('620');
     expect(await headlineValue(page, 'registered')).toBe('365');
     expect(await headlineValue(page, 'registration_rate')).toBe('58.9%'); // 365 / 620
-    await expect(page.locator('[data-figure="consented"] .uptake-headline__change').textContent()).resolves.toBe('+20 since 6 February 2017');
+    await expect(page.locator('[data-figure="consented"] .uptake-headline__change').textContent()).resolves.toBe(
+      '+20 since 6 February 2017'
+    );
 
     await page.goto(server.url + '/data/upload');
     await page.setInputFiles('#upload-file', good);
@@ -124,7 +136,9 @@ describe('with JavaScript', () => {
     const { page } = await openPage(browser);
     await page.goto(server.url + '/data');
     const outcomes = await page.$$eval('#files-caption ~ tbody tr', (rows) =>
-      rows.filter((r) => r.querySelector('th')!.textContent!.includes('2017-03-06')).map((r) => r.querySelectorAll('td')[3].textContent!.trim())
+      rows
+        .filter((r) => r.querySelector('th')!.textContent!.includes('2017-03-06'))
+        .map((r) => r.querySelectorAll('td')[3].textContent!.trim())
     );
     expect(outcomes.sort()).toEqual(['Loaded', 'Rejected']);
     const problems = await page.$$eval('#problems-caption ~ tbody tr', (rows) =>

@@ -18,7 +18,8 @@ export interface DashboardProcess {
 }
 
 export function requireBuild(forWhat: string): void {
-  if (!existsSync(join(ROOT, 'build/index.js'))) throw new Error(`No build/ found: run \`npm run build\` before ${forWhat}.`);
+  if (!existsSync(join(ROOT, 'build/index.js')))
+    throw new Error(`No build/ found: run \`npm run build\` before ${forWhat}.`);
 }
 
 /** Any HTTP answer means the server is listening (/sign-in answers with or without demo mode, signed in or not). */
@@ -37,10 +38,20 @@ async function waitUntilAnswering(url: string, child: ChildProcess, output: () =
 }
 
 /** Starts `node build` on 127.0.0.1:`port` with `env` added; `folder` is removed when it stops. */
-export async function startDashboardProcess(options: { port: number; dbPath: string; folder: string; env: Record<string, string | undefined> }): Promise<DashboardProcess> {
+export async function startDashboardProcess(options: {
+  port: number;
+  dbPath: string;
+  folder: string;
+  env: Record<string, string | undefined>;
+}): Promise<DashboardProcess> {
   const url = `http://127.0.0.1:${options.port}`;
   const env: Record<string, string | undefined> = {
-    ...process.env, UPTAKE_DB: options.dbPath, PORT: String(options.port), HOST: '127.0.0.1', ORIGIN: url, ...options.env
+    ...process.env,
+    UPTAKE_DB: options.dbPath,
+    PORT: String(options.port),
+    HOST: '127.0.0.1',
+    ORIGIN: url,
+    ...options.env
   };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   let log = '';

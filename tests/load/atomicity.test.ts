@@ -24,7 +24,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-interface Child { process: ChildProcess; stderr: () => string; exited: Promise<number | null> }
+interface Child {
+  process: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
 
 function startLoad(name: string, env: Record<string, string> = {}): Child & { dbPath: string; rawDir: string } {
   const dbPath = join(folder, `${name}.duckdb`);
@@ -50,7 +54,9 @@ function heard(child: Child, text: string): Promise<void> {
       }
     };
     child.process.stderr!.on('data', check);
-    child.exited.then((code) => fail(new Error(`the load exited (${code}) before saying "${text}":\n${child.stderr()}`)));
+    child.exited.then((code) =>
+      fail(new Error(`the load exited (${code}) before saying "${text}":\n${child.stderr()}`))
+    );
     check();
   });
 }
@@ -64,9 +70,12 @@ async function killHard(child: Child): Promise<void> {
 async function leftBehind(dbPath: string) {
   const warehouse = await openWarehouse(dbPath);
   try {
-    const [row] = await queryRows<Record<string, number>>(warehouse.connection, `SELECT
+    const [row] = await queryRows<Record<string, number>>(
+      warehouse.connection,
+      `SELECT
       (SELECT count(*)::INTEGER FROM service) AS service, (SELECT count(*)::INTEGER FROM snapshot) AS snapshot,
-      (SELECT count(*)::INTEGER FROM load_file) AS load_file, (SELECT count(*)::INTEGER FROM load_batch) AS load_batch`);
+      (SELECT count(*)::INTEGER FROM load_file) AS load_file, (SELECT count(*)::INTEGER FROM load_batch) AS load_batch`
+    );
     return row;
   } finally {
     warehouse.close();
@@ -121,5 +130,7 @@ test('killed at a random moment of the load: all of the batch or none of it', as
   await new Promise((r) => setTimeout(r, ms));
   await killHard(child);
   const said = child.stderr().trim().split('\n').at(-1);
-  expect([NONE, ALL], `killed ${ms} ms after opening, just after "${said}"`).toContainEqual(await leftBehind(child.dbPath));
+  expect([NONE, ALL], `killed ${ms} ms after opening, just after "${said}"`).toContainEqual(
+    await leftBehind(child.dbPath)
+  );
 });

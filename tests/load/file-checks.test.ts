@@ -28,7 +28,12 @@ describe('empty files', () => {
     const empty = join(scratch.folder, UPTAKE);
     writeFileSync(empty, '');
     const report = await scratch.load([services, empty]);
-    await expectRejected(scratch, report, [error(UPTAKE, null, null, null, 'empty-file', 'The file is empty: it has no header and no rows.')], ['services.csv', UPTAKE]);
+    await expectRejected(
+      scratch,
+      report,
+      [error(UPTAKE, null, null, null, 'empty-file', 'The file is empty: it has no header and no rows.')],
+      ['services.csv', UPTAKE]
+    );
   });
 
   test('nothing but blank lines counts as empty too', async () => {
@@ -36,15 +41,23 @@ describe('empty files', () => {
     const blank = join(scratch.folder, UPTAKE);
     writeFileSync(blank, '\uFEFF\r\n\r\n');
     const report = await scratch.load([services, blank]);
-    await expectRejected(scratch, report, [error(UPTAKE, null, null, null, 'empty-file', 'The file is empty: it has no header and no rows.')], ['services.csv', UPTAKE]);
+    await expectRejected(
+      scratch,
+      report,
+      [error(UPTAKE, null, null, null, 'empty-file', 'The file is empty: it has no header and no rows.')],
+      ['services.csv', UPTAKE]
+    );
   });
 
   test('a header and no rows', async () => {
     const scratch = await scratchWarehouse();
     const report = await scratch.load([fixture('header-only')]);
-    await expectRejected(scratch, report, [
-      error(UPTAKE, null, null, null, 'empty-file', 'The file has a header but no rows: there is nothing to load.')
-    ], ['services.csv', UPTAKE]);
+    await expectRejected(
+      scratch,
+      report,
+      [error(UPTAKE, null, null, null, 'empty-file', 'The file has a header but no rows: there is nothing to load.')],
+      ['services.csv', UPTAKE]
+    );
   });
 });
 
@@ -56,26 +69,58 @@ test('a file over the size limit is refused before it is read', async () => {
   const body = UPTAKE_HEADER + row.repeat(Math.ceil((1.5 * 1048576) / row.length));
   writeFileSync(big, body.slice(0, 1.5 * 1048576));
   const report = await scratch.load([services, big], { maxBytes: 1048576 });
-  await expectRejected(scratch, report, [
-    error(UPTAKE, null, null, null, 'file-too-large', 'The file is 1.5 MB; the limit is 1 MB (set UPTAKE_MAX_FILE_MB to change it).')
-  ], ['services.csv', UPTAKE]);
+  await expectRejected(
+    scratch,
+    report,
+    [
+      error(
+        UPTAKE,
+        null,
+        null,
+        null,
+        'file-too-large',
+        'The file is 1.5 MB; the limit is 1 MB (set UPTAKE_MAX_FILE_MB to change it).'
+      )
+    ],
+    ['services.csv', UPTAKE]
+  );
 });
 
 describe('names and formats', () => {
   test('a file whose name no template starts with', async () => {
     const scratch = await scratchWarehouse();
     const report = await scratch.load([fixture('unknown-file-name')]);
-    await expectRejected(scratch, report, [
-      error('appointments.csv', null, null, null, 'unknown-file',
-        'Profile "uptake-templates" has no table called "appointments": file names must start with one of programme, services, features, uptake.')
-    ], ['appointments.csv', 'services.csv']);
+    await expectRejected(
+      scratch,
+      report,
+      [
+        error(
+          'appointments.csv',
+          null,
+          null,
+          null,
+          'unknown-file',
+          'Profile "uptake-templates" has no table called "appointments": file names must start with one of programme, services, features, uptake.'
+        )
+      ],
+      ['appointments.csv', 'services.csv']
+    );
   });
 
   test('a workbook sheet whose name no template starts with', async () => {
     const scratch = await scratchWarehouse();
     const workbook = new ExcelJS.Workbook();
     const services = workbook.addWorksheet('services');
-    services.addRow(['service_id', 'service_name', 'organisation', 'setting', 'sensitive', 'in_original_bid', 'approached_on', 'live_on']);
+    services.addRow([
+      'service_id',
+      'service_name',
+      'organisation',
+      'setting',
+      'sensitive',
+      'in_original_bid',
+      'approached_on',
+      'live_on'
+    ]);
     services.addRow(['SVC-A', 'Alpha clinic', 'North Trust', 'acute', 'no', 'yes', '2016-01-04', '2016-02-15']);
     const notes = workbook.addWorksheet('Sheet1');
     notes.addRow(['Notes']);
@@ -84,19 +129,42 @@ describe('names and formats', () => {
     await workbook.xlsx.writeFile(book);
 
     const report = await scratch.load([book]);
-    await expectRejected(scratch, report, [
-      error('cie-workbook.xlsx#Sheet1', null, null, null, 'unknown-sheet',
-        'Profile "uptake-templates" has no table called "Sheet1": sheet names must start with one of programme, services, features, uptake.')
-    ], ['cie-workbook.xlsx']);
+    await expectRejected(
+      scratch,
+      report,
+      [
+        error(
+          'cie-workbook.xlsx#Sheet1',
+          null,
+          null,
+          null,
+          'unknown-sheet',
+          'Profile "uptake-templates" has no table called "Sheet1": sheet names must start with one of programme, services, features, uptake.'
+        )
+      ],
+      ['cie-workbook.xlsx']
+    );
   });
 
   test('a format Uptake does not read', async () => {
     const scratch = await scratchWarehouse();
     const folder = fixture('unsupported-extension');
     const report = await scratch.load([join(folder, 'services.csv'), join(folder, 'uptake-2017-01-31.txt')]);
-    await expectRejected(scratch, report, [
-      error('uptake-2017-01-31.txt', null, null, null, 'unknown-file', 'Uptake reads .csv, .tsv, .xlsx, .json files; ".txt" is not one of them.')
-    ], ['services.csv', 'uptake-2017-01-31.txt']);
+    await expectRejected(
+      scratch,
+      report,
+      [
+        error(
+          'uptake-2017-01-31.txt',
+          null,
+          null,
+          null,
+          'unknown-file',
+          'Uptake reads .csv, .tsv, .xlsx, .json files; ".txt" is not one of them.'
+        )
+      ],
+      ['services.csv', 'uptake-2017-01-31.txt']
+    );
   });
 
   test('a folder takes only the formats Uptake reads, and one with none of them is a usage error', async () => {

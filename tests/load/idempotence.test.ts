@@ -27,13 +27,23 @@ test('the same files twice: the second load is "already-loaded", skips every fil
   const first = await scratch.load([fixture('valid')]);
   expect(first.outcome).toBe('loaded');
   const after = await everything(scratch);
-  expect(after).toEqual({ programme: 1, service: 3, feature: 4, snapshot: 4, load_file: 5, load_problem: 0, load_batch: 1 });
+  expect(after).toEqual({
+    programme: 1,
+    service: 3,
+    feature: 4,
+    snapshot: 4,
+    load_file: 5,
+    load_problem: 0,
+    load_batch: 1
+  });
 
   const second = await scratch.load([fixture('valid')], { now: later });
   expect(second.outcome).toBe('already-loaded');
   expect(second.loaded).toEqual([]);
   expect(second.problems).toEqual([]);
-  expect(second.skipped.map((f) => [f.file, f.sha256])).toEqual(VALID_FILES.map((f) => [f, sha256(fixture('valid', f))]));
+  expect(second.skipped.map((f) => [f.file, f.sha256])).toEqual(
+    VALID_FILES.map((f) => [f, sha256(fixture('valid', f))])
+  );
   expect(await everything(scratch)).toEqual(after);
   expect(readdirSync(join(scratch.rawDir, 'batches'))).toEqual([`${first.batchId}.json`]);
 });
@@ -48,7 +58,14 @@ test('the same bytes under another name are the same file', async () => {
   const report = await scratch.load([renamed], { now: later });
   expect(report.outcome).toBe('already-loaded');
   expect(report.skipped).toEqual([
-    { file: 'uptake-january-resent.csv', sha256: sha256(renamed), kind: '', rows: 0, asOf: null, bytes: readFileSync(renamed).length }
+    {
+      file: 'uptake-january-resent.csv',
+      sha256: sha256(renamed),
+      kind: '',
+      rows: 0,
+      asOf: null,
+      bytes: readFileSync(renamed).length
+    }
   ]);
   expect(await everything(scratch)).toEqual(before);
 });
@@ -57,7 +74,11 @@ test('one batch holding the same bytes twice loads them once', async () => {
   const scratch = await scratchWarehouse();
   const copy = join(scratch.folder, 'uptake-copy.csv');
   copyFileSync(fixture('valid', 'uptake-2017-01-31.csv'), copy);
-  const report = await scratch.load([fixture('valid', 'services.csv'), fixture('valid', 'uptake-2017-01-31.csv'), copy]);
+  const report = await scratch.load([
+    fixture('valid', 'services.csv'),
+    fixture('valid', 'uptake-2017-01-31.csv'),
+    copy
+  ]);
   expect(report.outcome).toBe('loaded');
   expect(report.loaded.map((f) => f.file)).toEqual(['services.csv', 'uptake-2017-01-31.csv']);
   expect(report.skipped.map((f) => f.file)).toEqual(['uptake-copy.csv']);
@@ -67,10 +88,14 @@ test('one batch holding the same bytes twice loads them once', async () => {
 test('a batch of old and new files loads the new ones and lists the old as skipped', async () => {
   const scratch = await scratchWarehouse();
   await scratch.load([fixture('valid', 'services.csv'), fixture('valid', 'uptake-2016-12-31.csv')]);
-  const report = await scratch.load([fixture('valid', 'services.csv'), fixture('valid', 'uptake-2017-01-31.csv')], { now: later });
+  const report = await scratch.load([fixture('valid', 'services.csv'), fixture('valid', 'uptake-2017-01-31.csv')], {
+    now: later
+  });
   expect(report.outcome).toBe('loaded');
   expect(report.skipped.map((f) => f.file)).toEqual(['services.csv']);
-  expect(report.loaded.map((f) => [f.file, f.kind, f.rows, f.asOf])).toEqual([['uptake-2017-01-31.csv', 'uptake', 2, '2017-01-31']]);
+  expect(report.loaded.map((f) => [f.file, f.kind, f.rows, f.asOf])).toEqual([
+    ['uptake-2017-01-31.csv', 'uptake', 2, '2017-01-31']
+  ]);
   expect(await scratch.counts()).toEqual({ programme: 0, service: 3, feature: 0, snapshot: 4 });
 });
 

@@ -18,7 +18,10 @@ const at = (hours: number) => new Date(NOW.getTime() + hours * 3600_000);
 test('every loaded file is in the raw store under its SHA-256, byte for byte, with a batch record', async () => {
   const scratch = await scratchWarehouse();
   const workbook = new ExcelJS.Workbook();
-  workbook.addWorksheet('programme').addRows([['programme', 'launched_on'], ['Test Programme', new Date(Date.UTC(2016, 0, 4))]]);
+  workbook.addWorksheet('programme').addRows([
+    ['programme', 'launched_on'],
+    ['Test Programme', new Date(Date.UTC(2016, 0, 4))]
+  ]);
   const book = join(scratch.folder, 'programme-workbook.xlsx');
   await workbook.xlsx.writeFile(book);
   const sources = [fixture('valid', 'services.csv'), fixture('valid', 'uptake-2017-01-31.csv'), book];
@@ -30,7 +33,9 @@ test('every loaded file is in the raw store under its SHA-256, byte for byte, wi
     const landed = join(scratch.rawDir, `${sha256(source)}${ext}`);
     expect(readFileSync(landed).equals(readFileSync(source)), landed).toBe(true);
   }
-  expect(readdirSync(scratch.rawDir).sort()).toEqual([...sources.map((s) => `${sha256(s)}${s.endsWith('.xlsx') ? '.xlsx' : '.csv'}`), 'batches'].sort());
+  expect(readdirSync(scratch.rawDir).sort()).toEqual(
+    [...sources.map((s) => `${sha256(s)}${s.endsWith('.xlsx') ? '.xlsx' : '.csv'}`), 'batches'].sort()
+  );
 
   const [record] = readBatchRecords(scratch.rawDir);
   expect(readdirSync(join(scratch.rawDir, 'batches'))).toEqual([`${report.batchId}.json`]);
@@ -44,10 +49,32 @@ test('every loaded file is in the raw store under its SHA-256, byte for byte, wi
     { name: 'programme-workbook.xlsx', sha256: sha256(sources[2]), ext: '.xlsx' }
   ]);
   // The manifest names the same bytes.
-  expect(await scratch.rows(`SELECT file_name, sha256, kind, rows, bytes::INTEGER AS bytes FROM load_file ORDER BY file_name`)).toEqual([
-    { file_name: 'programme-workbook.xlsx', sha256: sha256(book), kind: 'programme', rows: 1, bytes: readFileSync(book).length },
-    { file_name: 'services.csv', sha256: sha256(sources[0]), kind: 'services', rows: 3, bytes: readFileSync(sources[0]).length },
-    { file_name: 'uptake-2017-01-31.csv', sha256: sha256(sources[1]), kind: 'uptake', rows: 2, bytes: readFileSync(sources[1]).length }
+  expect(
+    await scratch.rows(
+      `SELECT file_name, sha256, kind, rows, bytes::INTEGER AS bytes FROM load_file ORDER BY file_name`
+    )
+  ).toEqual([
+    {
+      file_name: 'programme-workbook.xlsx',
+      sha256: sha256(book),
+      kind: 'programme',
+      rows: 1,
+      bytes: readFileSync(book).length
+    },
+    {
+      file_name: 'services.csv',
+      sha256: sha256(sources[0]),
+      kind: 'services',
+      rows: 3,
+      bytes: readFileSync(sources[0]).length
+    },
+    {
+      file_name: 'uptake-2017-01-31.csv',
+      sha256: sha256(sources[1]),
+      kind: 'uptake',
+      rows: 2,
+      bytes: readFileSync(sources[1]).length
+    }
   ]);
 });
 
@@ -68,10 +95,21 @@ async function landedState(scratch: ScratchWarehouse) {
 test('rebuild recreates identical tables from the raw store alone, with or without the old database file', async () => {
   const scratch = await scratchWarehouse();
   // A history with every kind of batch: a first load, a later snapshot, a back-fill, superseded figures, a rejection.
-  await scratch.load([fixture('valid', 'programme.csv'), fixture('valid', 'services.csv'), fixture('valid', 'features.csv'), fixture('valid', 'uptake-2017-01-31.csv')]);
-  expect((await scratch.load([fixture('valid', 'uptake-2016-12-31.csv')], { now: at(1) })).problems.map((p) => p.rule)).toEqual(['back-fill', 'back-fill']);
-  expect((await scratch.load([fixture('supersedes')], { now: at(2) })).problems.map((p) => p.rule)).toEqual(['supersedes']);
-  expect((await scratch.load([fixture('unknown-service', 'uptake-2017-01-31.csv')], { now: at(3) })).outcome).toBe('rejected');
+  await scratch.load([
+    fixture('valid', 'programme.csv'),
+    fixture('valid', 'services.csv'),
+    fixture('valid', 'features.csv'),
+    fixture('valid', 'uptake-2017-01-31.csv')
+  ]);
+  expect(
+    (await scratch.load([fixture('valid', 'uptake-2016-12-31.csv')], { now: at(1) })).problems.map((p) => p.rule)
+  ).toEqual(['back-fill', 'back-fill']);
+  expect((await scratch.load([fixture('supersedes')], { now: at(2) })).problems.map((p) => p.rule)).toEqual([
+    'supersedes'
+  ]);
+  expect((await scratch.load([fixture('unknown-service', 'uptake-2017-01-31.csv')], { now: at(3) })).outcome).toBe(
+    'rejected'
+  );
 
   const before = await landedState(scratch);
   expect(await scratch.counts()).toEqual({ programme: 1, service: 3, feature: 4, snapshot: 5 });
@@ -88,7 +126,9 @@ test('rebuild recreates identical tables from the raw store alone, with or witho
     load_problem: before.load_problem.filter((p) => loadedBatches.has(p.batch_id))
   });
   expect(rebuilt.load_problem.map((p) => p.rule)).toEqual(['back-fill', 'back-fill', 'supersedes']);
-  expect(await scratch.rows(`SELECT service_id, approached FROM snapshot_latest WHERE as_of = DATE '2017-01-31' ORDER BY 1`)).toEqual([
+  expect(
+    await scratch.rows(`SELECT service_id, approached FROM snapshot_latest WHERE as_of = DATE '2017-01-31' ORDER BY 1`)
+  ).toEqual([
     { service_id: 'SVC-A', approached: 104 },
     { service_id: 'SVC-B', approached: 20 }
   ]);

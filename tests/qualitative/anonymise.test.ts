@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  applyAnonymisation, isValidNhsNumber, parseNamesList, proposeAnonymisation, PseudonymBook, readKeyFile, writeKeyFile
+  applyAnonymisation,
+  isValidNhsNumber,
+  parseNamesList,
+  proposeAnonymisation,
+  PseudonymBook,
+  readKeyFile,
+  writeKeyFile
 } from '../../pipeline/qualitative/anonymise.ts';
 
 const kinds = (text: string, detectors?: NonNullable<Parameters<typeof proposeAnonymisation>[1]>['detectors']) =>
@@ -44,7 +50,12 @@ describe('other identifiers', () => {
   });
 
   it('finds a date of birth only near "born", "DOB" or "date of birth"', () => {
-    expect(kinds('She was born on 3 March 1961. DOB: 04/05/1970. Date of birth is the 1st of June 1958. We met on 12/01/2017.', ['date-of-birth'])).toEqual([
+    expect(
+      kinds(
+        'She was born on 3 March 1961. DOB: 04/05/1970. Date of birth is the 1st of June 1958. We met on 12/01/2017.',
+        ['date-of-birth']
+      )
+    ).toEqual([
       ['date-of-birth', '3 March 1961'],
       ['date-of-birth', '04/05/1970'],
       ['date-of-birth', '1st of June 1958']
@@ -52,7 +63,7 @@ describe('other identifiers', () => {
   });
 });
 
-describe('names from the researcher\'s list', () => {
+describe("names from the researcher's list", () => {
   const names = parseNamesList(`# people and places
 clinician: Dr Jane Okafor; Jane Okafor; Dr Okafor
 clinician: Tom Reid
@@ -99,7 +110,12 @@ Priya`);
       ['name:2-10', 2, 10],
       ['email:17-32', 17, 32]
     ]);
-    expect(applyAnonymisation(text, proposals.filter((p) => p.kind === 'email'))).toBe('😀 Tom Reid, mail [EMAIL]');
+    expect(
+      applyAnonymisation(
+        text,
+        proposals.filter((p) => p.kind === 'email')
+      )
+    ).toBe('😀 Tom Reid, mail [EMAIL]');
   });
 });
 

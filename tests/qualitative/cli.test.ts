@@ -12,7 +12,12 @@ import { openWarehouse, queryRows } from '../../pipeline/warehouse/open.ts';
 async function uptake(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const effects: CliEffects = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, isTTY: false, env: {} };
+  const effects: CliEffects = {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    isTTY: false,
+    env: {}
+  };
   const code = await runCli(args, effects);
   return { code, stdout, stderr };
 }
@@ -23,9 +28,15 @@ function studyFolder() {
   return {
     folder,
     db: join(folder, 'uptake.duckdb'),
-    participants: file('participants.csv', 'participant_id,pseudonym,stakeholder_group\nP01,Clinician A,clinicians\nP02,Funder A,funders\n'),
+    participants: file(
+      'participants.csv',
+      'participant_id,pseudonym,stakeholder_group\nP01,Clinician A,clinicians\nP02,Funder A,funders\n'
+    ),
     names: file('names.txt', 'clinician: Dr Tom Reid; Tom Reid; Dr Reid\nhospital: Northwick Park\n'),
-    p01: file('P01-clinician.txt', 'INTERVIEWER: Where do you work?\nP01: At Northwick Park, with Dr Reid.\nP01: Ring me on 020 7946 0018.\n'),
+    p01: file(
+      'P01-clinician.txt',
+      'INTERVIEWER: Where do you work?\nP01: At Northwick Park, with Dr Reid.\nP01: Ring me on 020 7946 0018.\n'
+    ),
     p02: file('P02-funder.txt', 'INTERVIEWER: Hello.\nP02: Tom Reid told us about it.\n')
   };
 }
@@ -34,7 +45,20 @@ describe('uptake transcripts import', () => {
   it('loads participants, anonymises, links files to participants, and writes the key only to --key-out', async () => {
     const s = studyFolder();
     const key = join(s.folder, 'key.json');
-    const result = await uptake(['--db', s.db, 'transcripts', 'import', s.p01, s.p02, '--participants', s.participants, '--names', s.names, '--key-out', key]);
+    const result = await uptake([
+      '--db',
+      s.db,
+      'transcripts',
+      'import',
+      s.p01,
+      s.p02,
+      '--participants',
+      s.participants,
+      '--names',
+      s.names,
+      '--key-out',
+      key
+    ]);
     expect(result).toEqual({
       code: 0,
       stderr: '',
@@ -46,10 +70,16 @@ describe('uptake transcripts import', () => {
         ''
       ].join('\n')
     });
-    expect(JSON.parse(readFileSync(key, 'utf8')).entries.map((e: { pseudonym: string }) => e.pseudonym)).toEqual(['[CLINICIAN 1]', '[HOSPITAL A]']);
+    expect(JSON.parse(readFileSync(key, 'utf8')).entries.map((e: { pseudonym: string }) => e.pseudonym)).toEqual([
+      '[CLINICIAN 1]',
+      '[HOSPITAL A]'
+    ]);
     const warehouse = await openWarehouse(s.db);
     try {
-      const texts = await queryRows<{ text: string }>(warehouse.connection, 'SELECT text FROM transcript ORDER BY participant_id');
+      const texts = await queryRows<{ text: string }>(
+        warehouse.connection,
+        'SELECT text FROM transcript ORDER BY participant_id'
+      );
       expect(texts.map((t) => t.text)).toEqual([
         'INTERVIEWER: Where do you work?\nP01: At [HOSPITAL A], with [CLINICIAN 1].\nP01: Ring me on [PHONE].',
         'INTERVIEWER: Hello.\nP02: [CLINICIAN 1] told us about it.'
@@ -60,8 +90,10 @@ describe('uptake transcripts import', () => {
         "SELECT table_name, column_name FROM information_schema.columns WHERE data_type = 'VARCHAR' AND table_schema = 'main'"
       );
       for (const { table_name, column_name } of columns) {
-        const [hit] = await queryRows<{ n: number }>(warehouse.connection,
-          `SELECT CAST(count(*) AS INTEGER) AS n FROM "${table_name}" WHERE "${column_name}" LIKE '%Reid%' OR "${column_name}" LIKE '%Northwick%' OR "${column_name}" LIKE '%7946%'`);
+        const [hit] = await queryRows<{ n: number }>(
+          warehouse.connection,
+          `SELECT CAST(count(*) AS INTEGER) AS n FROM "${table_name}" WHERE "${column_name}" LIKE '%Reid%' OR "${column_name}" LIKE '%Northwick%' OR "${column_name}" LIKE '%7946%'`
+        );
         expect([table_name, column_name, hit.n]).toEqual([table_name, column_name, 0]);
       }
     } finally {
@@ -72,14 +104,16 @@ describe('uptake transcripts import', () => {
   it('--dry-run lists each proposal with its line and column and stores nothing', async () => {
     const s = studyFolder();
     const result = await uptake(['--db', s.db, 'transcripts', 'import', s.p01, '--names', s.names, '--dry-run']);
-    expect(result.stdout).toBe([
-      'P01-clinician.txt: not stored (dry run); participant none; 3 replacements proposed; 3 speaker turns.',
-      '    line 2, column 9: name "Northwick Park" → [HOSPITAL A]',
-      '    line 2, column 30: name "Dr Reid" → [CLINICIAN 1]',
-      '    line 3, column 17: phone "020 7946 0018" → [PHONE]',
-      '    No participant matched the file name; link it to a participant later.',
-      ''
-    ].join('\n'));
+    expect(result.stdout).toBe(
+      [
+        'P01-clinician.txt: not stored (dry run); participant none; 3 replacements proposed; 3 speaker turns.',
+        '    line 2, column 9: name "Northwick Park" → [HOSPITAL A]',
+        '    line 2, column 30: name "Dr Reid" → [CLINICIAN 1]',
+        '    line 3, column 17: phone "020 7946 0018" → [PHONE]',
+        '    No participant matched the file name; link it to a participant later.',
+        ''
+      ].join('\n')
+    );
     const warehouse = await openWarehouse(s.db);
     try {
       expect(await queryRows(warehouse.connection, 'SELECT * FROM transcript')).toEqual([]);
@@ -92,7 +126,10 @@ describe('uptake transcripts import', () => {
     const s = studyFolder();
     writeFileSync(s.participants, 'participant_id,pseudonym,interview_date\nP01,A,2017-13-01\n');
     const bad = await uptake(['--db', s.db, 'transcripts', 'import', s.p01, '--participants', s.participants]);
-    expect([bad.code, bad.stderr]).toEqual([1, `${s.participants}: 1 problem; nothing was imported.\n  ${s.participants}:2:interview_date: 2017-13-01 — Not a date (use yyyy-mm-dd or dd/mm/yyyy).\n`]);
+    expect([bad.code, bad.stderr]).toEqual([
+      1,
+      `${s.participants}: 1 problem; nothing was imported.\n  ${s.participants}:2:interview_date: 2017-13-01 — Not a date (use yyyy-mm-dd or dd/mm/yyyy).\n`
+    ]);
     const missing = await uptake(['--db', s.db, 'transcripts', 'import', join(s.folder, 'nope.txt')]);
     expect([missing.code, missing.stderr]).toEqual([2, `uptake: There is no file ${join(s.folder, 'nope.txt')}.\n`]);
   });
@@ -105,7 +142,9 @@ describe('uptake qda export and import', () => {
     const out = join(s.folder, 'study.qdpx');
     const exported = await uptake(['--db', s.db, 'qda', 'export', '--out', out]);
     expect(exported.code).toBe(0);
-    expect(exported.stdout.split('\n')[0]).toBe(`Wrote ${out}: 2 transcripts, 2 participants, 0 codes and categories, 0 codings, 0 memos, 0 matrix cells.`);
+    expect(exported.stdout.split('\n')[0]).toBe(
+      `Wrote ${out}: 2 transcripts, 2 participants, 0 codes and categories, 0 codings, 0 memos, 0 matrix cells.`
+    );
     expect(existsSync(out)).toBe(true);
     const other = join(s.folder, 'other.duckdb');
     const imported = await uptake(['--db', other, 'qda', 'import', out]);
@@ -119,6 +158,8 @@ describe('uptake qda export and import', () => {
   it('refuses an --out that is neither .qdpx nor .qdc, and an import of another kind of file (exit 2)', async () => {
     const s = studyFolder();
     expect((await uptake(['--db', s.db, 'qda', 'export', '--out', join(s.folder, 'x.zip')])).code).toBe(2);
-    expect((await uptake(['--db', s.db, 'qda', 'import', s.p01])).stderr).toBe(`uptake: Import a .qdpx (project) or .qdc (codebook) file, not "${s.p01}".\n`);
+    expect((await uptake(['--db', s.db, 'qda', 'import', s.p01])).stderr).toBe(
+      `uptake: Import a .qdpx (project) or .qdc (codebook) file, not "${s.p01}".\n`
+    );
   });
 });

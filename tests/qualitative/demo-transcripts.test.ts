@@ -13,7 +13,10 @@ import type { Warehouse } from '../../pipeline/warehouse/open.ts';
 import { actor, emptyWarehouse } from './helpers.ts';
 
 const DIR = resolve(import.meta.dirname, '../../data/demo/interviews');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort().map((f) => join(DIR, f));
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.txt'))
+  .sort()
+  .map((f) => join(DIR, f));
 
 let warehouse: Warehouse;
 let results: FileImportResult[];
@@ -54,7 +57,7 @@ describe('the demo interviews', () => {
     expect(text).toContain('[POSTCODE]');
   });
 
-  it('counts P06\'s emoji as one code point at 5076, UTF-16 offset 5076 and two units long', async () => {
+  it("counts P06's emoji as one code point at 5076, UTF-16 offset 5076 and two units long", async () => {
     const p06 = results.find((r) => r.file.startsWith('P06'))!;
     const { text } = await getTranscript(warehouse.connection, p06.transcriptId!);
     expect(sliceCodePoints(text, 5076, 5077)).toBe('🙂');

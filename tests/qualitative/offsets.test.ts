@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  codePointLength, codePointToUtf16, lineAt, lineStarts, OffsetIndex, sliceCodePoints, stripBom, utf16ToCodePoint
+  codePointLength,
+  codePointToUtf16,
+  lineAt,
+  lineStarts,
+  OffsetIndex,
+  sliceCodePoints,
+  stripBom,
+  utf16ToCodePoint
 } from '../../pipeline/qualitative/offsets.ts';
 import { decodeText, normaliseLineEndings } from '../../pipeline/qualitative/readers/index.ts';
 

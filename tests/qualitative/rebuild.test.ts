@@ -23,10 +23,18 @@ describe('rebuild keeps the interviews workbench', () => {
     const db = join(folder, 'uptake.duckdb');
     const warehouse = await openWarehouse(db);
     const { governance, transcripts, amy } = await smallStudy(warehouse.connection);
-    const coding = await addCoding(warehouse.connection, { transcriptId: transcripts.P01, start: 3, end: 19, codeId: governance.code_id }, amy);
+    const coding = await addCoding(
+      warehouse.connection,
+      { transcriptId: transcripts.P01, start: 3, end: 19, codeId: governance.code_id },
+      amy
+    );
     await addMemo(warehouse.connection, { target: { kind: 'code', codeId: governance.code_id }, body: 'Keep' }, amy);
     await addCellQuote(warehouse.connection, 'P01', governance.code_id, { codingId: coding.coding_id }, amy);
-    await saveCellSummary(warehouse.connection, { participantId: 'P01', codeId: governance.code_id, summary: 'IG [Q1]' }, amy);
+    await saveCellSummary(
+      warehouse.connection,
+      { participantId: 'P01', codeId: governance.code_id, summary: 'IG [Q1]' },
+      amy
+    );
     const before = await snapshot(warehouse.connection);
     warehouse.close();
     await rebuildWarehouse(db, { rawDir: join(folder, 'raw') });

@@ -26,18 +26,60 @@ afterEach(() => warehouse.close());
 async function codedStudy(connection = warehouse.connection) {
   const study = await smallStudy(connection);
   const { governance, workload, transcripts, amy } = study;
-  await redefineCode(connection, governance.code_id, { include_rule: 'Consent, ownership, liability', exclude_rule: 'Technical interfaces', example: '"The LMC said wait."' }, amy);
-  const c1 = await addCoding(connection, { transcriptId: transcripts.P01, start: 3, end: 19, codeId: governance.code_id }, amy); // ends after the emoji
+  await redefineCode(
+    connection,
+    governance.code_id,
+    {
+      include_rule: 'Consent, ownership, liability',
+      exclude_rule: 'Technical interfaces',
+      example: '"The LMC said wait."'
+    },
+    amy
+  );
+  const c1 = await addCoding(
+    connection,
+    { transcriptId: transcripts.P01, start: 3, end: 19, codeId: governance.code_id },
+    amy
+  ); // ends after the emoji
   await addCoding(connection, { transcriptId: transcripts.P01, start: 3, end: 19, codeId: workload.code_id }, amy); // same span, second code
-  await addCoding(connection, { transcriptId: transcripts.P01, start: 0, end: 20, codeId: governance.code_id, coder: 'ben' }, amy);
+  await addCoding(
+    connection,
+    { transcriptId: transcripts.P01, start: 0, end: 20, codeId: governance.code_id, coder: 'ben' },
+    amy
+  );
   await addCoding(connection, { transcriptId: transcripts.P03, start: 18, end: 59, codeId: workload.code_id }, amy);
-  await addMemo(connection, { target: { kind: 'project' }, title: 'Reflexive journal', body: 'First read: IG everywhere & <nobody> agrees.' }, amy);
-  await addMemo(connection, { target: { kind: 'transcript', transcriptId: transcripts.P02 }, body: 'Short interview.' }, amy);
-  await addMemo(connection, { target: { kind: 'passage', transcriptId: transcripts.P01, start: 21, end: 42 }, body: 'LMC caution' }, amy);
-  await addMemo(connection, { target: { kind: 'code', codeId: workload.code_id }, body: 'Nurses more than doctors' }, amy);
+  await addMemo(
+    connection,
+    { target: { kind: 'project' }, title: 'Reflexive journal', body: 'First read: IG everywhere & <nobody> agrees.' },
+    amy
+  );
+  await addMemo(
+    connection,
+    { target: { kind: 'transcript', transcriptId: transcripts.P02 }, body: 'Short interview.' },
+    amy
+  );
+  await addMemo(
+    connection,
+    { target: { kind: 'passage', transcriptId: transcripts.P01, start: 21, end: 42 }, body: 'LMC caution' },
+    amy
+  );
+  await addMemo(
+    connection,
+    { target: { kind: 'code', codeId: workload.code_id }, body: 'Nurses more than doctors' },
+    amy
+  );
   await addCellQuote(connection, 'P01', governance.code_id, { codingId: c1.coding_id }, amy);
   await addCellQuote(connection, 'P01', governance.code_id, { transcriptId: transcripts.P01, start: 24, end: 41 }, amy);
-  const cell = await saveCellSummary(connection, { participantId: 'P01', codeId: governance.code_id, summary: 'IG unclear [Q1]; LMC said wait [Q2].', status: 'reviewed' }, amy);
+  const cell = await saveCellSummary(
+    connection,
+    {
+      participantId: 'P01',
+      codeId: governance.code_id,
+      summary: 'IG unclear [Q1]; LMC said wait [Q2].',
+      status: 'reviewed'
+    },
+    amy
+  );
   await addMemo(connection, { target: { kind: 'cell', cellId: cell.cell_id }, body: 'Check against P02' }, amy);
   return study;
 }
@@ -52,8 +94,14 @@ describe('REFI-QDA export validates against the XSDs (xmllint --schema)', () => 
 
   it('the three starter frameworks with child codes: project.qde and the .qdc both validate', async () => {
     for (const id of ['topic-guide', 'cfir-2', 'nasss']) await loadFramework(warehouse.connection, id);
-    expect(validate((await exportProject(warehouse.connection)).xml, 'Project.xsd')).toEqual({ ok: true, output: '<file> validates' });
-    expect(validate((await exportCodebook(warehouse.connection)).xml, 'Codebook.xsd')).toEqual({ ok: true, output: '<file> validates' });
+    expect(validate((await exportProject(warehouse.connection)).xml, 'Project.xsd')).toEqual({
+      ok: true,
+      output: '<file> validates'
+    });
+    expect(validate((await exportCodebook(warehouse.connection)).xml, 'Codebook.xsd')).toEqual({
+      ok: true,
+      output: '<file> validates'
+    });
   });
 
   it('an empty project validates too', async () => {
@@ -61,7 +109,8 @@ describe('REFI-QDA export validates against the XSDs (xmllint --schema)', () => 
   });
 
   it('xmllint does reject what the XSD forbids (so the checks above can fail): a braced GUID with a typo', () => {
-    const bad = '<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="{not-a-guid}" name="x" isCodable="true"/></Codes></CodeBook>';
+    const bad =
+      '<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="{not-a-guid}" name="x" isCodable="true"/></Codes></CodeBook>';
     expect(validate(bad, 'Codebook.xsd').ok).toBe(false);
   });
 
@@ -70,15 +119,21 @@ describe('REFI-QDA export validates against the XSDs (xmllint --schema)', () => 
     const path = join(folder, 'study.qdpx');
     const result = await exportRefiFile(warehouse.connection, path);
     const zip = await JSZip.loadAsync(readFileSync(path));
-    expect(Object.keys(zip.files).sort()).toEqual(['project.qde', ...Object.values(transcripts).map((id) => `sources/${id}.txt`)].sort());
+    expect(Object.keys(zip.files).sort()).toEqual(
+      ['project.qde', ...Object.values(transcripts).map((id) => `sources/${id}.txt`)].sort()
+    );
     const bytes = await zip.file(`sources/${transcripts.P01}.txt`)!.async('uint8array');
     expect([...bytes.slice(0, 3)]).toEqual([0x52, 0x3a, 0x20]); // "R: ", no EF BB BF
     expect(new TextDecoder().decode(bytes)).toBe('R: IG was unclear 😀.\nR: The LMC said wait.');
     const qde = await zip.file('project.qde')!.async('string');
     expect(qde).toContain('<PlainTextSelection guid="');
     expect(qde).toContain('startPosition="3" endPosition="19"'); // code points: the emoji counts one
-    expect(result.warnings[0]).toBe('1 framework-matrix cell summaries are exported as Notes in a "Framework matrix" Set; other tools show them as plain memos, without the grid, statuses or version history.');
-    expect(result.warnings).toContain('Memos on matrix cells are exported as Notes in the same Set; other tools cannot attach them to a cell.');
+    expect(result.warnings[0]).toBe(
+      '1 framework-matrix cell summaries are exported as Notes in a "Framework matrix" Set; other tools show them as plain memos, without the grid, statuses or version history.'
+    );
+    expect(result.warnings).toContain(
+      'Memos on matrix cells are exported as Notes in the same Set; other tools cannot attach them to a cell.'
+    );
   });
 
   it('exports the same GUIDs every time (selections, cases, users and variables are derived, not random)', async () => {
@@ -98,7 +153,15 @@ describe('round trip: export → import into an empty warehouse gives the same p
       const report = await importRefiFile(other.connection, path);
       expect(report.deviations).toEqual([]);
       expect(report.notCarried).toEqual([]);
-      expect(report.counts).toEqual({ participants: 3, sources: 3, categories: 1, codes: 3, codings: 4, memos: 5, cells: 1 });
+      expect(report.counts).toEqual({
+        participants: 3,
+        sources: 3,
+        categories: 1,
+        codes: 3,
+        codings: 4,
+        memos: 5,
+        cells: 1
+      });
       const after = await snapshot(other.connection);
       expect(after).toEqual(before);
       // And the re-imported project exports to the same XML.
@@ -113,10 +176,33 @@ describe('round trip: export → import into an empty warehouse gives the same p
     const path = join(folder, 'study.qdpx');
     await exportRefiFile(warehouse.connection, path);
     const report = await importRefiFile(warehouse.connection, path);
-    expect(report.counts).toEqual({ participants: 0, sources: 0, categories: 0, codes: 0, codings: 0, memos: 0, cells: 0 });
-    expect(report.notCarried.map((n) => n.what).sort()).toEqual(
-      ['case', 'case', 'case', 'category', 'code', 'code', 'code', 'matrix cell', 'note', 'note', 'note', 'note', 'note', 'source', 'source', 'source']
-    );
+    expect(report.counts).toEqual({
+      participants: 0,
+      sources: 0,
+      categories: 0,
+      codes: 0,
+      codings: 0,
+      memos: 0,
+      cells: 0
+    });
+    expect(report.notCarried.map((n) => n.what).sort()).toEqual([
+      'case',
+      'case',
+      'case',
+      'category',
+      'code',
+      'code',
+      'code',
+      'matrix cell',
+      'note',
+      'note',
+      'note',
+      'note',
+      'note',
+      'source',
+      'source',
+      'source'
+    ]);
   });
 
   it('a .qdc codebook round-trips: categories, codes, hierarchy and definitions', async () => {

@@ -24,7 +24,12 @@ const PARENT = '5c5c5c5c-1111-2222-3333-444444444444';
  * "Line one 😀\r\nLine two" when crlf is set (positions then count CRLF per the origin), else with \n.
  */
 function project(options: { namespace?: string; origin?: string; selection?: [number, number]; bom?: boolean } = {}) {
-  const ns = options.namespace === undefined ? ' xmlns="urn:QDA-XML:project:1.0"' : options.namespace ? ` xmlns="${options.namespace}"` : '';
+  const ns =
+    options.namespace === undefined
+      ? ' xmlns="urn:QDA-XML:project:1.0"'
+      : options.namespace
+        ? ` xmlns="${options.namespace}"`
+        : '';
   const [start, end] = options.selection ?? [9, 10];
   const xml = `<?xml version="1.0" encoding="utf-8"?>
 <Project${ns} name="Elsewhere" origin="${options.origin ?? 'OtherTool 3'}">
@@ -46,7 +51,8 @@ function project(options: { namespace?: string; origin?: string; selection?: [nu
   return (options.bom ? '\uFEFF' : '') + xml;
 }
 
-const text = (crlf: boolean, bom = false) => new TextEncoder().encode(`${bom ? '\uFEFF' : ''}Line one 😀${crlf ? '\r\n' : '\n'}Line two`);
+const text = (crlf: boolean, bom = false) =>
+  new TextEncoder().encode(`${bom ? '\uFEFF' : ''}Line one 😀${crlf ? '\r\n' : '\n'}Line two`);
 
 async function importArchive(entries: Record<string, string | Uint8Array>, options = {}) {
   return importRefiBytes(warehouse.connection, await zipOf(entries), 'elsewhere.qdpx', options);
@@ -76,15 +82,29 @@ describe('importing what real tools write', () => {
     const [transcript] = await listTranscripts(warehouse.connection);
     expect(transcript.transcript_id).toBe(SOURCE.toLowerCase());
     const [coding] = await listCodings(warehouse.connection, transcript.transcript_id);
-    expect([coding.code_name, coding.coder, coding.text, coding.start_cp, coding.end_cp]).toEqual(['Emoji', 'Dana', '😀', 9, 10]);
+    expect([coding.code_name, coding.coder, coding.text, coding.start_cp, coding.end_cp]).toEqual([
+      'Emoji',
+      'Dana',
+      '😀',
+      9,
+      10
+    ]);
     const [category] = await getCodebook(warehouse.connection);
     expect([category.name, category.codes.map((c) => [c.name, c.definition])]).toEqual([
-      'Barriers', [['Emoji', 'Where the smile is'], ['Hand-made id', null], ['Other', 'Material on "Barriers" that fits none of its codes yet.']]
+      'Barriers',
+      [
+        ['Emoji', 'Where the smile is'],
+        ['Hand-made id', null],
+        ['Other', 'Material on "Barriers" that fits none of its codes yet.']
+      ]
     ]);
   });
 
   it('a BOM before <?xml and in the source text: stripped before counting, reported', async () => {
-    const report = await importArchive({ 'project.qde': project({ bom: true }), [`sources/${SOURCE}.txt`]: text(false, true) });
+    const report = await importArchive({
+      'project.qde': project({ bom: true }),
+      [`sources/${SOURCE}.txt`]: text(false, true)
+    });
     expect(report.deviations.filter((d) => d.kind === 'bom').map((d) => d.message)).toEqual([
       'The project file starts with a byte-order mark',
       'Source "Interview 7" starts with a byte-order mark; it was removed before counting positions'
@@ -101,8 +121,17 @@ describe('importing what real tools write', () => {
 
     const other = await emptyWarehouse();
     try {
-      const report = await importRefiBytes(other.connection, await zipOf({ 'project.qde': project({ selection: [11, 15], origin: 'ATLAS.ti 9' }), [`sources/${SOURCE}.txt`]: text(true) }), 'a.qdpx');
-      expect(report.deviations.find((d) => d.kind === 'crlf')!.message).toBe('Source "Interview 7" has CRLF line breaks; positions were counted with each as one character (ATLAS.ti) and the text stored with LF');
+      const report = await importRefiBytes(
+        other.connection,
+        await zipOf({
+          'project.qde': project({ selection: [11, 15], origin: 'ATLAS.ti 9' }),
+          [`sources/${SOURCE}.txt`]: text(true)
+        }),
+        'a.qdpx'
+      );
+      expect(report.deviations.find((d) => d.kind === 'crlf')!.message).toBe(
+        'Source "Interview 7" has CRLF line breaks; positions were counted with each as one character (ATLAS.ti) and the text stored with LF'
+      );
       expect((await listCodings(other.connection, SOURCE.toLowerCase()))[0].text).toBe('Line');
     } finally {
       other.close();
@@ -116,7 +145,10 @@ describe('importing what real tools write', () => {
   });
 
   it('a selection past the end is cut at the end; one that starts past the end is not carried; both reported', async () => {
-    const report = await importArchive({ 'project.qde': project({ selection: [9, 400] }), [`sources/${SOURCE}.txt`]: text(false) });
+    const report = await importArchive({
+      'project.qde': project({ selection: [9, 400] }),
+      [`sources/${SOURCE}.txt`]: text(false)
+    });
     expect(report.deviations.find((d) => d.kind === 'selection-past-end')!.message).toBe(
       'The selection 9–400 in "Interview 7" ends past the end of the text (19 code points); it was cut at the end'
     );
@@ -124,8 +156,18 @@ describe('importing what real tools write', () => {
 
     const other = await emptyWarehouse();
     try {
-      const report2 = await importRefiBytes(other.connection, await zipOf({ 'project.qde': project({ selection: [19, 25] }), [`sources/${SOURCE}.txt`]: text(false) }), 'b.qdpx');
-      expect(report2.notCarried).toEqual([{ what: 'selection', name: 'selection 19–25 in "Interview 7"', reason: 'it starts past the end of the text (19 code points)' }]);
+      const report2 = await importRefiBytes(
+        other.connection,
+        await zipOf({ 'project.qde': project({ selection: [19, 25] }), [`sources/${SOURCE}.txt`]: text(false) }),
+        'b.qdpx'
+      );
+      expect(report2.notCarried).toEqual([
+        {
+          what: 'selection',
+          name: 'selection 19–25 in "Interview 7"',
+          reason: 'it starts past the end of the text (19 code points)'
+        }
+      ]);
       expect(report2.counts.codings).toBe(0);
     } finally {
       other.close();
@@ -133,20 +175,35 @@ describe('importing what real tools write', () => {
   });
 
   it('namespace variants and a namespace-less root are read, and reported', async () => {
-    const report = await importArchive({ 'project.qde': project({ namespace: 'urn:QDA-XML:project:0:10' }), [`sources/${SOURCE}.txt`]: text(false) });
-    expect(report.deviations.find((d) => d.kind === 'namespace')!.message).toBe("The <Project> root's namespace is urn:QDA-XML:project:0:10 (expected urn:QDA-XML:project:1.0)");
+    const report = await importArchive({
+      'project.qde': project({ namespace: 'urn:QDA-XML:project:0:10' }),
+      [`sources/${SOURCE}.txt`]: text(false)
+    });
+    expect(report.deviations.find((d) => d.kind === 'namespace')!.message).toBe(
+      "The <Project> root's namespace is urn:QDA-XML:project:0:10 (expected urn:QDA-XML:project:1.0)"
+    );
     expect(report.counts.codings).toBe(1);
     const other = await emptyWarehouse();
     try {
-      const r2 = await importRefiBytes(other.connection, await zipOf({ 'project.qde': project({ namespace: '' }), [`sources/${SOURCE}.txt`]: text(false) }), 'c.qdpx');
-      expect(r2.deviations.find((d) => d.kind === 'namespace')!.message).toBe('The <Project> root has no namespace (expected urn:QDA-XML:project:1.0)');
+      const r2 = await importRefiBytes(
+        other.connection,
+        await zipOf({ 'project.qde': project({ namespace: '' }), [`sources/${SOURCE}.txt`]: text(false) }),
+        'c.qdpx'
+      );
+      expect(r2.deviations.find((d) => d.kind === 'namespace')!.message).toBe(
+        'The <Project> root has no namespace (expected urn:QDA-XML:project:1.0)'
+      );
     } finally {
       other.close();
     }
   });
 
-  it('NVivo Mac\'s sources/.root and a project file named after the project (ATLAS.ti 26) are tolerated', async () => {
-    const report = await importArchive({ 'Trial.qde': project(), 'sources/.root': '', [`sources/${SOURCE}.txt`]: text(false) });
+  it("NVivo Mac's sources/.root and a project file named after the project (ATLAS.ti 26) are tolerated", async () => {
+    const report = await importArchive({
+      'Trial.qde': project(),
+      'sources/.root': '',
+      [`sources/${SOURCE}.txt`]: text(false)
+    });
     expect(report.deviations.slice(0, 2).map((d) => d.message)).toEqual([
       'The archive entry sources/.root was ignored',
       'The project file is named Trial.qde (the standard says project.qde)'
@@ -167,19 +224,43 @@ describe('importing what real tools write', () => {
     const report = await importArchive({ 'project.qde': xml });
     expect(report.notCarried).toEqual([
       { what: 'links', name: null, reason: '1 links are not carried (Uptake has no links between items)' },
-      { what: 'source', name: 'Lost', reason: 'its text file internal://12345678-1234-1234-1234-123456789abc.txt is not in the archive' },
-      { what: 'source', name: 'Scan', reason: 'PDFSource sources are not carried (Uptake reads text transcripts only)' },
-      { what: 'case variable', name: 'P07: Age band', reason: 'Uptake keeps participant_id, stakeholder group, organisation setting, role and interview date only' }
+      {
+        what: 'source',
+        name: 'Lost',
+        reason: 'its text file internal://12345678-1234-1234-1234-123456789abc.txt is not in the archive'
+      },
+      {
+        what: 'source',
+        name: 'Scan',
+        reason: 'PDFSource sources are not carried (Uptake reads text transcripts only)'
+      },
+      {
+        what: 'case variable',
+        name: 'P07: Age band',
+        reason: 'Uptake keeps participant_id, stakeholder group, organisation setting, role and interview date only'
+      }
     ]);
-    expect((await listParticipants(warehouse.connection)).map((p) => [p.participant_id, p.pseudonym])).toEqual([['P07', 'P07']]);
+    expect((await listParticipants(warehouse.connection)).map((p) => [p.participant_id, p.pseudonym])).toEqual([
+      ['P07', 'P07']
+    ]);
   });
 
   it('a note nothing refers to becomes a project memo; a source Description (ATLAS.ti comments) a transcript memo', async () => {
     const xml = project()
-      .replace(`plainTextPath="internal://${SOURCE}.txt">`, `plainTextPath="internal://${SOURCE}.txt"><Description>Recorded by phone</Description>`)
-      .replace('</Sources>', '</Sources><Notes><Note guid="42345678-1234-1234-1234-123456789abc" name="Loose"><PlainTextContent>A thought</PlainTextContent></Note></Notes>');
+      .replace(
+        `plainTextPath="internal://${SOURCE}.txt">`,
+        `plainTextPath="internal://${SOURCE}.txt"><Description>Recorded by phone</Description>`
+      )
+      .replace(
+        '</Sources>',
+        '</Sources><Notes><Note guid="42345678-1234-1234-1234-123456789abc" name="Loose"><PlainTextContent>A thought</PlainTextContent></Note></Notes>'
+      );
     const report = await importArchive({ 'project.qde': xml, [`sources/${SOURCE}.txt`]: text(false) });
-    expect(report.deviations.filter((d) => ['description-as-memo', 'unreferenced-note'].includes(d.kind)).map((d) => d.message)).toEqual([
+    expect(
+      report.deviations
+        .filter((d) => ['description-as-memo', 'unreferenced-note'].includes(d.kind))
+        .map((d) => d.message)
+    ).toEqual([
       'The description of "Interview 7" was carried as a memo on the transcript',
       'Nothing refers to the note "Loose"; it was carried as a project memo'
     ]);
@@ -190,27 +271,39 @@ describe('importing what real tools write', () => {
   });
 
   it('refuses an archive with two .qde files or none', async () => {
-    await expect(importArchive({ 'a.qde': project(), 'b.qde': project() })).rejects.toThrow('The archive has 2 .qde files at its root (a.qde, b.qde); a project has one');
+    await expect(importArchive({ 'a.qde': project(), 'b.qde': project() })).rejects.toThrow(
+      'The archive has 2 .qde files at its root (a.qde, b.qde); a project has one'
+    );
     await expect(importArchive({ 'readme.txt': 'x' })).rejects.toThrow('The archive has no .qde file at its root');
   });
 });
 
 describe('hostile archives', () => {
   it('refuses path traversal and absolute paths, and reads nothing', async () => {
-    expect(['../evil.txt', 'sources/../../evil', '/etc/passwd', 'C:\\evil', '\\\\server\\share'].map(isUnsafeEntryName)).toEqual([true, true, true, true, true]);
+    expect(
+      ['../evil.txt', 'sources/../../evil', '/etc/passwd', 'C:\\evil', '\\\\server\\share'].map(isUnsafeEntryName)
+    ).toEqual([true, true, true, true, true]);
     expect(['sources/a.txt', 'project.qde', 'sources/..hidden'].map(isUnsafeEntryName)).toEqual([false, false, false]);
     const archive = await zipOf({ 'project.qde': project(), '../../outside.txt': 'x' });
-    await expect(importRefiBytes(warehouse.connection, archive, 'x.qdpx')).rejects.toThrow('The archive names a file outside itself ("../../outside.txt"); nothing was read');
+    await expect(importRefiBytes(warehouse.connection, archive, 'x.qdpx')).rejects.toThrow(
+      'The archive names a file outside itself ("../../outside.txt"); nothing was read'
+    );
     expect(await listTranscripts(warehouse.connection)).toEqual([]);
   });
 
   it('refuses too many entries before parsing, and more uncompressed bytes than allowed while inflating', async () => {
     const many = await zipOf(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}.txt`, 'x'])));
-    await expect(readZipSafely(many, { maxEntries: 20, maxTotalBytes: 1e6 })).rejects.toThrow('The archive has 30 entries; at most 20 are read');
+    await expect(readZipSafely(many, { maxEntries: 20, maxTotalBytes: 1e6 })).rejects.toThrow(
+      'The archive has 30 entries; at most 20 are read'
+    );
     // 2 MB of zeros deflates to a few kilobytes: a small bomb.
     const bomb = await zipOf({ 'project.qde': new Uint8Array(2_000_000) });
     expect(bomb.length).toBeLessThan(10_000);
-    await expect(readZipSafely(bomb, { maxEntries: 20, maxTotalBytes: 1_000_000 })).rejects.toBeInstanceOf(UnsafeArchiveError);
-    await expect(readZipSafely(new Uint8Array(100), { maxEntries: 20, maxTotalBytes: 1e6 })).rejects.toThrow('This is not a ZIP archive');
+    await expect(readZipSafely(bomb, { maxEntries: 20, maxTotalBytes: 1_000_000 })).rejects.toBeInstanceOf(
+      UnsafeArchiveError
+    );
+    await expect(readZipSafely(new Uint8Array(100), { maxEntries: 20, maxTotalBytes: 1e6 })).rejects.toThrow(
+      'This is not a ZIP archive'
+    );
   });
 });

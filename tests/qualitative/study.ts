@@ -17,17 +17,52 @@ export const TEXTS = {
 
 export async function smallStudy(connection: Connection) {
   const amy = actor('amy');
-  await saveParticipants(connection, [
-    { participant_id: 'P01', pseudonym: 'Funder A', stakeholder_group: 'funders', organisation_setting: null, role: null, interview_date: null },
-    { participant_id: 'P02', pseudonym: 'Clinician A', stakeholder_group: 'clinicians', organisation_setting: 'acute', role: null, interview_date: null },
-    { participant_id: 'P03', pseudonym: 'Clinician B', stakeholder_group: 'clinicians', organisation_setting: 'acute', role: null, interview_date: null }
-  ], amy);
+  await saveParticipants(
+    connection,
+    [
+      {
+        participant_id: 'P01',
+        pseudonym: 'Funder A',
+        stakeholder_group: 'funders',
+        organisation_setting: null,
+        role: null,
+        interview_date: null
+      },
+      {
+        participant_id: 'P02',
+        pseudonym: 'Clinician A',
+        stakeholder_group: 'clinicians',
+        organisation_setting: 'acute',
+        role: null,
+        interview_date: null
+      },
+      {
+        participant_id: 'P03',
+        pseudonym: 'Clinician B',
+        stakeholder_group: 'clinicians',
+        organisation_setting: 'acute',
+        role: null,
+        interview_date: null
+      }
+    ],
+    amy
+  );
   const transcripts: Record<string, string> = {};
   for (const [id, text] of Object.entries(TEXTS)) {
-    transcripts[id] = (await storeTranscript(connection, { text, title: `Interview ${id}`, format: 'txt', participantId: id }, amy)).transcript_id;
+    transcripts[id] = (
+      await storeTranscript(connection, { text, title: `Interview ${id}`, format: 'txt', participantId: id }, amy)
+    ).transcript_id;
   }
   const barriers = await addCategory(connection, { name: 'Barriers' }, amy);
-  const governance = await addCode(connection, { categoryId: barriers.category_id, name: 'Information governance', definition: 'Rules on sharing data' }, amy);
-  const workload = await addCode(connection, { categoryId: barriers.category_id, name: 'Workload', definition: 'More work for clinicians' }, amy);
+  const governance = await addCode(
+    connection,
+    { categoryId: barriers.category_id, name: 'Information governance', definition: 'Rules on sharing data' },
+    amy
+  );
+  const workload = await addCode(
+    connection,
+    { categoryId: barriers.category_id, name: 'Workload', definition: 'More work for clinicians' },
+    amy
+  );
   return { amy, transcripts, barriers, governance, workload };
 }

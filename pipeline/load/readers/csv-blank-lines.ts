@@ -30,7 +30,10 @@ function contentEnd(path: string): number {
 async function mayHaveInnerBlankLine(path: string, end: number): Promise<boolean> {
   // The two bytes before each chunk, so a blank line split across chunks is seen too.
   let before = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { end: Math.max(end - 1, 0), highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, {
+    end: Math.max(end - 1, 0),
+    highWaterMark: 1 << 20
+  }) as AsyncIterable<Buffer>) {
     if (chunk.indexOf('\n\n') >= 0 || chunk.indexOf('\n\r\n') >= 0) return true;
     const seam = Buffer.concat([before, chunk.subarray(0, 2)]);
     if (seam.indexOf('\n\n') >= 0 || seam.indexOf('\n\r\n') >= 0) return true;

@@ -42,7 +42,8 @@ function readHead(path: string, bytes = 65536): string {
 
 export async function readCsv(ctx: ReadContext, path: string, label = basename(path)): Promise<SourceTable[]> {
   const head = readHead(path);
-  if (head.replace(/^\uFEFF/, '').trim() === '') throw new ReadError(label, 'empty-file', 'The file is empty: it has no header and no rows.');
+  if (head.replace(/^\uFEFF/, '').trim() === '')
+    throw new ReadError(label, 'empty-file', 'The file is empty: it has no header and no rows.');
   const delim = detectDelimiter(head);
   const source = `read_csv(${literal(path)}, all_varchar = true, header = true, delim = ${literal(delim)}, quote = '"', escape = '"', auto_detect = true)`;
   let headers: string[];
@@ -50,7 +51,11 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
     const described = await ctx.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
     headers = described.getRowObjectsJson().map((r) => String(r.column_name));
   } catch (error) {
-    throw new ReadError(label, 'malformed-csv', `The file could not be read as CSV: ${firstLine((error as Error).message)}`);
+    throw new ReadError(
+      label,
+      'malformed-csv',
+      `The file could not be read as CSV: ${firstLine((error as Error).message)}`
+    );
   }
   const columns = headers.map(ident).join(', ');
   const name = basename(label, extname(label));
@@ -61,9 +66,16 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
     const relation = `(SELECT ${rowOfRecordSql('k', blanks)} AS __row, ${columns} FROM (SELECT row_number() OVER () - 1 AS k, ${columns} FROM ${source}))`;
     return [{ label, name, headers, relation, rowCount: null, rowNumbers: 'column' }];
   }
-  return [{ label, name, headers, relation: `(SELECT ${columns} FROM ${source})`, rowCount: null, rowNumbers: 'position' }];
+  return [
+    { label, name, headers, relation: `(SELECT ${columns} FROM ${source})`, rowCount: null, rowNumbers: 'position' }
+  ];
 }
 
 export function firstLine(message: string): string {
-  return message.split('\n').find((l) => l.trim() !== '')?.trim() ?? message;
+  return (
+    message
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? message
+  );
 }

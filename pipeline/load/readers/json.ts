@@ -25,7 +25,12 @@ export async function readJson(ctx: ReadContext, path: string, label = basename(
     : data && typeof data === 'object'
       ? Object.entries(data).map(([k, v]) => [`${label}#${k}`, k, v] as [string, string, unknown])
       : [];
-  if (!groups.length) throw new ReadError(label, 'malformed-json', 'The JSON must be an array of rows, or an object of named arrays of rows.');
+  if (!groups.length)
+    throw new ReadError(
+      label,
+      'malformed-json',
+      'The JSON must be an array of rows, or an object of named arrays of rows.'
+    );
   const tables: SourceTable[] = [];
   let n = 0;
   for (const [tableLabel, name, records] of groups) {
@@ -34,10 +39,20 @@ export async function readJson(ctx: ReadContext, path: string, label = basename(
     }
     const keys = [...new Set(records.flatMap((r) => Object.keys(r as object)))];
     const headers = uniqueHeaders(keys);
-    const rows = records.map((r, i) => ({ row: i + 2, cells: keys.map((k) => text((r as Record<string, unknown>)[k])) }));
+    const rows = records.map((r, i) => ({
+      row: i + 2,
+      cells: keys.map((k) => text((r as Record<string, unknown>)[k]))
+    }));
     const table = `${ctx.tempPrefix}_json_${n++}`;
     if (headers.length) await textTable(ctx, table, headers, rows);
-    tables.push({ label: tableLabel, name, headers, relation: headers.length ? `"${table}"` : '', rowCount: rows.length, rowNumbers: 'column' });
+    tables.push({
+      label: tableLabel,
+      name,
+      headers,
+      relation: headers.length ? `"${table}"` : '',
+      rowCount: rows.length,
+      rowNumbers: 'column'
+    });
   }
   return tables;
 }

@@ -28,14 +28,19 @@ export async function readXlsx(ctx: ReadContext, path: string, label = basename(
   try {
     await checkZipFile(path, label);
   } catch (error) {
-    if (error instanceof ZipRefusedError) throw new ReadError(label, 'unsafe-archive', `The workbook was refused before it was opened: ${error.detail}`);
+    if (error instanceof ZipRefusedError)
+      throw new ReadError(label, 'unsafe-archive', `The workbook was refused before it was opened: ${error.detail}`);
     throw error;
   }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.readFile(path);
   } catch (error) {
-    throw new ReadError(label, 'malformed-xlsx', `The file could not be read as an XLSX workbook: ${(error as Error).message}`);
+    throw new ReadError(
+      label,
+      'malformed-xlsx',
+      `The file could not be read as an XLSX workbook: ${(error as Error).message}`
+    );
   }
   const tables: SourceTable[] = [];
   let n = 0;
@@ -56,7 +61,14 @@ export async function readXlsx(ctx: ReadContext, path: string, label = basename(
     });
     const table = `${ctx.tempPrefix}_xlsx_${n++}`;
     if (headers.length) await textTable(ctx, table, headers, rows);
-    tables.push({ label: `${label}#${sheet.name}`, name: sheet.name, headers, relation: headers.length ? `"${table}"` : '', rowCount: rows.length, rowNumbers: 'column' });
+    tables.push({
+      label: `${label}#${sheet.name}`,
+      name: sheet.name,
+      headers,
+      relation: headers.length ? `"${table}"` : '',
+      rowCount: rows.length,
+      rowNumbers: 'column'
+    });
   }
   return tables;
 }

@@ -16,7 +16,12 @@ export type { TranscriptFormat, TranscriptText, LineTiming } from './types.ts';
 /** A transcript is a few hundred kilobytes; anything far bigger is not a transcript (and a .docx is a zip to expand). */
 export const MAX_TRANSCRIPT_BYTES = 50 * 1024 * 1024;
 
-export const TRANSCRIPT_EXTENSIONS: Record<string, TranscriptFormat> = { '.txt': 'txt', '.docx': 'docx', '.vtt': 'vtt', '.srt': 'srt' };
+export const TRANSCRIPT_EXTENSIONS: Record<string, TranscriptFormat> = {
+  '.txt': 'txt',
+  '.docx': 'docx',
+  '.vtt': 'vtt',
+  '.srt': 'srt'
+};
 
 export class TranscriptReadError extends Error {}
 
@@ -82,7 +87,9 @@ export async function readTranscriptFile(path: string): Promise<TranscriptFile> 
   const format = transcriptFormatOf(path);
   const size = statSync(path).size;
   if (size > MAX_TRANSCRIPT_BYTES) {
-    throw new TranscriptReadError(`${basename(path)}: ${size} bytes is larger than a transcript can be (${MAX_TRANSCRIPT_BYTES} bytes)`);
+    throw new TranscriptReadError(
+      `${basename(path)}: ${size} bytes is larger than a transcript can be (${MAX_TRANSCRIPT_BYTES} bytes)`
+    );
   }
   const bytes = readFileSync(path);
   let result: TranscriptText;

@@ -81,5 +81,10 @@ export function readSubtitles(source: string, format: 'vtt' | 'srt'): Transcript
     }
     previousSpeaker = cue.speaker;
   }
-  return { format, text: lines.join('\n'), lineTimings: timings, notes: cues.length ? [] : ['No timed cues were found.'] };
+  return {
+    format,
+    text: lines.join('\n'),
+    lineTimings: timings,
+    notes: cues.length ? [] : ['No timed cues were found.']
+  };
 }

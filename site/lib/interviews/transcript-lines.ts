@@ -85,7 +85,16 @@ export function transcriptLines(
       });
     }
     // An empty line still gets one (empty) segment, so every line has a place a selection can land.
-    if (segments.length === 0) segments.push({ text: '', cp: lineStart, u16: index.toUtf16(lineStart), coverage: 0, codes: [], anchor: anchors.has(lineStart) ? lineStart : null, speaker: false });
+    if (segments.length === 0)
+      segments.push({
+        text: '',
+        cp: lineStart,
+        u16: index.toUtf16(lineStart),
+        coverage: 0,
+        codes: [],
+        anchor: anchors.has(lineStart) ? lineStart : null,
+        speaker: false
+      });
     return {
       number: i + 1,
       cp: lineStart,

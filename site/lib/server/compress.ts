@@ -24,16 +24,25 @@ export const compressResponse: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
   const type = response.headers.get('content-type') ?? '';
   const encoding = chooseEncoding(event.request.headers.get('accept-encoding'));
-  if (!encoding || !response.body || !COMPRESSIBLE.test(type) || response.headers.has('content-encoding') || event.request.method === 'HEAD') {
+  if (
+    !encoding ||
+    !response.body ||
+    !COMPRESSIBLE.test(type) ||
+    response.headers.has('content-encoding') ||
+    event.request.method === 'HEAD'
+  ) {
     return response;
   }
   const body = Buffer.from(await response.arrayBuffer());
   const headers = new Headers(response.headers);
   headers.append('vary', 'accept-encoding');
-  if (body.length < MIN_BYTES) return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  if (body.length < MIN_BYTES)
+    return new Response(body, { status: response.status, statusText: response.statusText, headers });
   const compressed =
     encoding === 'br'
-      ? await brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+      ? await brotli(body, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length }
+        })
       : await gzipAsync(body, { level: 6 });
   headers.set('content-encoding', encoding);
   headers.delete('content-length');

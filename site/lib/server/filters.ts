@@ -39,7 +39,9 @@ export async function readLayoutFilters(connection: DuckDBConnection, url: URL):
 }
 
 /** For page loads: the layout's filters, or the 400 page when the URL's filters are wrong. */
-export async function pageFilters(parent: () => Promise<{ filters: ResolvedFilters | null; filterProblem: string | null }>): Promise<ResolvedFilters> {
+export async function pageFilters(
+  parent: () => Promise<{ filters: ResolvedFilters | null; filterProblem: string | null }>
+): Promise<ResolvedFilters> {
   const { filters, filterProblem } = await parent();
   if (!filters) error(400, filterProblem ?? 'The filters in this link are not valid.');
   return filters;

@@ -49,7 +49,9 @@ export function signedInName(locals: App.Locals): string | null {
 
 /** Who a write is recorded as: the signed-in user, else the name typed in the form's "coder" field (if any). */
 export function actorFrom(locals: App.Locals, form: FormData): Actor {
-  const typed = String(form.get('coder') ?? '').trim().slice(0, MAX_NAME);
+  const typed = String(form.get('coder') ?? '')
+    .trim()
+    .slice(0, MAX_NAME);
   return { user: signedInName(locals) ?? (typed || undefined) };
 }
 

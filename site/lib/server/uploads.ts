@@ -13,7 +13,13 @@ import { loadPaths, type LoadReport } from '$pipeline/load/load.ts';
 import { parseProfile } from '$pipeline/load/profile.ts';
 import uptakeTemplates from '$pipeline/load/profiles/uptake-templates.json';
 import { warehouse, warehouseChanged } from './warehouse.ts';
-import { checkUpload, displayName, refusedUpload, uploadFileName, UploadRefusedError } from '$pipeline/access/upload-guard.ts';
+import {
+  checkUpload,
+  displayName,
+  refusedUpload,
+  uploadFileName,
+  UploadRefusedError
+} from '$pipeline/access/upload-guard.ts';
 
 // The built-in profile, bundled with the server. pipeline/load/profile.ts finds built-in profiles next to its own
 // file (import.meta.url), which inside build/ is a bundle chunk with no profiles/ folder beside it; passing the parsed
@@ -24,7 +30,9 @@ let queue: Promise<unknown> = Promise.resolve();
 
 /** A file name safe to write: the last path segment, with only letters, digits, dot, dash, underscore and space. */
 export function safeFileName(name: string): string {
-  const cleaned = basename(name.replaceAll('\\', '/')).replace(/[^\w.\- ]/g, '_').slice(-120);
+  const cleaned = basename(name.replaceAll('\\', '/'))
+    .replace(/[^\w.\- ]/g, '_')
+    .slice(-120);
   return cleaned.replace(/^\.+/, '') || 'upload';
 }
 
@@ -43,7 +51,10 @@ export function loadUploadedFile(name: string, bytes: Uint8Array): Promise<LoadR
       // The name the browser sent is never a path: the bytes get a random name, the sent name travels as text.
       const path = join(folder, uploadFileName(checked.extension));
       writeFileSync(path, bytes);
-      const report = await loadPaths(await warehouse(), [path], { profileObject: TEMPLATES, names: [checked.displayName] });
+      const report = await loadPaths(await warehouse(), [path], {
+        profileObject: TEMPLATES,
+        names: [checked.displayName]
+      });
       if (report.outcome === 'loaded') warehouseChanged();
       return report;
     } finally {

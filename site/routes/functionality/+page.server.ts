@@ -5,5 +5,10 @@ import { functionality } from '$pipeline/dashboard/functionality.ts';
 
 export const load: PageServerLoad = async ({ parent }) => {
   const filters = await pageFilters(parent);
-  return { filters, matrix: await cachedRead(`functionality ${JSON.stringify(filters)}`, (connection) => functionality(connection, filters)) };
+  return {
+    filters,
+    matrix: await cachedRead(`functionality ${JSON.stringify(filters)}`, (connection) =>
+      functionality(connection, filters)
+    )
+  };
 };

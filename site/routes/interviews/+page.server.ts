@@ -13,10 +13,27 @@ import type { Actions, PageServerLoad } from './$types';
 import { actorFrom, attempt, text, withReader, withWriter } from '$lib/server/interviews.ts';
 import { dropImport, holdImport, pendingImport } from '$lib/server/pending-imports.ts';
 import { safeFileName } from '$lib/server/uploads.ts';
-import { listParticipants, parseParticipantsCsv, parseInterviewDate, participantForFile, saveParticipants } from '$pipeline/qualitative/participants.ts';
+import {
+  listParticipants,
+  parseParticipantsCsv,
+  parseInterviewDate,
+  participantForFile,
+  saveParticipants
+} from '$pipeline/qualitative/participants.ts';
 import { listTranscripts, importTranscriptFiles } from '$pipeline/qualitative/transcripts.ts';
-import { parseNamesList, proposeAnonymisation, PseudonymBook, type KeyEntry, type Proposal } from '$pipeline/qualitative/anonymise.ts';
-import { MAX_TRANSCRIPT_BYTES, readTranscriptBytes, transcriptFormatOf, TranscriptReadError } from '$pipeline/qualitative/readers/index.ts';
+import {
+  parseNamesList,
+  proposeAnonymisation,
+  PseudonymBook,
+  type KeyEntry,
+  type Proposal
+} from '$pipeline/qualitative/anonymise.ts';
+import {
+  MAX_TRANSCRIPT_BYTES,
+  readTranscriptBytes,
+  transcriptFormatOf,
+  TranscriptReadError
+} from '$pipeline/qualitative/readers/index.ts';
 import { OffsetIndex } from '$pipeline/qualitative/offsets.ts';
 import { rows, QualitativeError } from '$pipeline/qualitative/store.ts';
 
@@ -62,7 +79,9 @@ function inContext(textBody: string, p: Proposal, index: OffsetIndex) {
 }
 
 function keyFileBody(entries: KeyEntry[]): string {
-  return JSON.stringify({ warning: 'Pseudonym key: real names. Keep apart from the transcripts.', entries }, null, 2) + '\n';
+  return (
+    JSON.stringify({ warning: 'Pseudonym key: real names. Keep apart from the transcripts.', entries }, null, 2) + '\n'
+  );
 }
 
 export const actions: Actions = {
@@ -70,7 +89,11 @@ export const actions: Actions = {
   propose: async ({ request }) => {
     const form = await request.formData();
     const uploads = form.getAll('files').filter((f): f is File => f instanceof File && f.name !== '');
-    if (uploads.length === 0) return fail(400, { action: 'propose', message: 'Choose one or more transcript files (.txt, .docx, .vtt or .srt).' });
+    if (uploads.length === 0)
+      return fail(400, {
+        action: 'propose',
+        message: 'Choose one or more transcript files (.txt, .docx, .vtt or .srt).'
+      });
     const names = parseNamesList(text(form, 'names'));
     let book = new PseudonymBook();
     const keyUpload = form.get('key');
@@ -78,7 +101,10 @@ export const actions: Actions = {
       try {
         book = PseudonymBook.fromKey((JSON.parse(await keyUpload.text()) as { entries?: KeyEntry[] }).entries ?? []);
       } catch {
-        return fail(400, { action: 'propose', message: `${keyUpload.name} is not a pseudonym key file written by Uptake.` });
+        return fail(400, {
+          action: 'propose',
+          message: `${keyUpload.name} is not a pseudonym key file written by Uptake.`
+        });
       }
     }
     const participants = await withReader((c) => listParticipants(c));
@@ -87,7 +113,8 @@ export const actions: Actions = {
     for (const upload of uploads) {
       const fileName = safeFileName(upload.name);
       try {
-        if (upload.size > MAX_TRANSCRIPT_BYTES) throw new TranscriptReadError(`${fileName} is larger than a transcript can be.`);
+        if (upload.size > MAX_TRANSCRIPT_BYTES)
+          throw new TranscriptReadError(`${fileName} is larger than a transcript can be.`);
         const format = transcriptFormatOf(fileName);
         const bytes = new Uint8Array(await upload.arrayBuffer());
         const read = await readTranscriptBytes(Buffer.from(bytes), format);
@@ -99,7 +126,10 @@ export const actions: Actions = {
           sha256: createHash('sha256').update(bytes).digest('hex'),
           lines: read.text.split('\n').length,
           notes: read.notes,
-          participantId: participantForFile(fileName, participants.map((p) => p.participant_id)),
+          participantId: participantForFile(
+            fileName,
+            participants.map((p) => p.participant_id)
+          ),
           proposals: proposals.map((p) => ({ ...p, ...inContext(read.text, p, index) }))
         });
         held.push({ fileName, bytes });
@@ -117,7 +147,12 @@ export const actions: Actions = {
     const form = await request.formData();
     const token = text(form, 'token', 100);
     const entry = pendingImport(token);
-    if (!entry) return fail(400, { action: 'confirm', message: 'This upload has expired (uploads wait an hour at most, and none survive a restart). Upload the files again.' });
+    if (!entry)
+      return fail(400, {
+        action: 'confirm',
+        message:
+          'This upload has expired (uploads wait an hour at most, and none survive a restart). Upload the files again.'
+      });
     const actor = actorFrom(locals, form);
     const folder = mkdtempSync(join(tmpdir(), 'uptake-transcript-'));
     try {
@@ -129,8 +164,16 @@ export const actions: Actions = {
         const confirm = (_file: unknown, proposals: Proposal[]) =>
           proposals
             .filter((p) => form.get(`apply-${i}-${p.id}`) === 'on')
-            .map((p) => ({ ...p, replacement: (text(form, `replacement-${i}-${p.id}`, 200).trim() || p.replacement).replace(/[\r\n]+/g, ' ') }));
-        const [result] = await withWriter((c) => importTranscriptFiles(c, [path], { names: entry.names, book: entry.book, participantId, confirm }, actor));
+            .map((p) => ({
+              ...p,
+              replacement: (text(form, `replacement-${i}-${p.id}`, 200).trim() || p.replacement).replace(
+                /[\r\n]+/g,
+                ' '
+              )
+            }));
+        const [result] = await withWriter((c) =>
+          importTranscriptFiles(c, [path], { names: entry.names, book: entry.book, participantId, confirm }, actor)
+        );
         results.push(result);
       }
       dropImport(token);
@@ -147,10 +190,18 @@ export const actions: Actions = {
   participants: async ({ request, locals }) => {
     const form = await request.formData();
     const file = form.get('csv');
-    if (!(file instanceof File) || file.size === 0) return fail(400, { action: 'participants', message: 'Choose a participants CSV file.' });
+    if (!(file instanceof File) || file.size === 0)
+      return fail(400, { action: 'participants', message: 'Choose a participants CSV file.' });
     const { participants, problems } = parseParticipantsCsv(await file.text());
-    if (problems.length) return fail(422, { action: 'participants', message: `${file.name} was not loaded: fix these problems and load it again.`, problems });
-    return attempt('participants', async () => withWriter((c) => saveParticipants(c, participants, actorFrom(locals, form))));
+    if (problems.length)
+      return fail(422, {
+        action: 'participants',
+        message: `${file.name} was not loaded: fix these problems and load it again.`,
+        problems
+      });
+    return attempt('participants', async () =>
+      withWriter((c) => saveParticipants(c, participants, actorFrom(locals, form)))
+    );
   },
 
   addParticipant: async ({ request, locals }) => {
@@ -158,11 +209,28 @@ export const actions: Actions = {
     const id = text(form, 'participant_id', 40).trim();
     const date = parseInterviewDate(text(form, 'interview_date', 20));
     if (!id) return fail(400, { action: 'addParticipant', message: 'Give the participant an id, such as P17.' });
-    if (date === undefined) return fail(400, { action: 'addParticipant', message: 'The interview date is not a date (use yyyy-mm-dd or dd/mm/yyyy).' });
+    if (date === undefined)
+      return fail(400, {
+        action: 'addParticipant',
+        message: 'The interview date is not a date (use yyyy-mm-dd or dd/mm/yyyy).'
+      });
     const value = (name: string) => text(form, name, 200).trim() || null;
     return attempt('addParticipant', async () =>
       withWriter((c) =>
-        saveParticipants(c, [{ participant_id: id, pseudonym: value('pseudonym') ?? id, stakeholder_group: value('stakeholder_group'), organisation_setting: value('organisation_setting'), role: value('role'), interview_date: date }], actorFrom(locals, form))
+        saveParticipants(
+          c,
+          [
+            {
+              participant_id: id,
+              pseudonym: value('pseudonym') ?? id,
+              stakeholder_group: value('stakeholder_group'),
+              organisation_setting: value('organisation_setting'),
+              role: value('role'),
+              interview_date: date
+            }
+          ],
+          actorFrom(locals, form)
+        )
       )
     );
   }

@@ -39,7 +39,9 @@ export async function renderForRequest(name: string, url: URL): Promise<Rendered
   const notebook = notebookOr404(name);
   const { asOf, audience } = reportParameters(url);
   try {
-    return await cachedRead(`report ${JSON.stringify([notebook, asOf, audience])}`, (connection) => renderNotebook(connection, notebook, { asOf, audience }));
+    return await cachedRead(`report ${JSON.stringify([notebook, asOf, audience])}`, (connection) =>
+      renderNotebook(connection, notebook, { asOf, audience })
+    );
   } catch (e) {
     if (e instanceof UnknownAsOfError && e.available.length === 0) return null;
     if (e instanceof UnknownAsOfError || e instanceof UnknownAudienceError) error(400, e.message);

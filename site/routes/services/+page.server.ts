@@ -13,5 +13,10 @@ export const load: PageServerLoad = async ({ parent, url }) => {
     if (e instanceof SortError) error(400, e.message);
     throw e;
   }
-  return { filters, services: await cachedRead(`services ${JSON.stringify([filters, query])}`, (connection) => servicesTable(connection, filters, query)) };
+  return {
+    filters,
+    services: await cachedRead(`services ${JSON.stringify([filters, query])}`, (connection) =>
+      servicesTable(connection, filters, query)
+    )
+  };
 };

@@ -5,5 +5,8 @@ import { settings } from '$pipeline/dashboard/settings.ts';
 
 export const load: PageServerLoad = async ({ parent }) => {
   const filters = await pageFilters(parent);
-  return { filters, settings: await cachedRead(`settings ${JSON.stringify(filters)}`, (connection) => settings(connection, filters)) };
+  return {
+    filters,
+    settings: await cachedRead(`settings ${JSON.stringify(filters)}`, (connection) => settings(connection, filters))
+  };
 };

@@ -42,7 +42,9 @@ export const actions: Actions = {
         field: !username.trim() ? ('username' as const) : ('password' as const)
       });
     }
-    const result = await withReader((connection) => signInWithPassword(connection, username, password, { client: clientAddress(event) }));
+    const result = await withReader((connection) =>
+      signInWithPassword(connection, username, password, { client: clientAddress(event) })
+    );
     if (result.outcome === 'locked') {
       return fail(429, {
         username,

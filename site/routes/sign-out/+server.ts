@@ -13,7 +13,13 @@ export const POST: RequestHandler = async (event) => {
     const { sessionId, viewer } = locals;
     await withReader(async (connection) => {
       await endSession(connection, sessionId);
-      await recordAudit(connection, { actor: viewer.username, actorRole: viewer.role, action: 'sign-out', source: 'web', client: clientAddress(event) });
+      await recordAudit(connection, {
+        actor: viewer.username,
+        actorRole: viewer.role,
+        action: 'sign-out',
+        source: 'web',
+        client: clientAddress(event)
+      });
     });
   }
   clearSessionCookie(cookies, url);

@@ -5,5 +5,10 @@ import { setupTimeline } from '$pipeline/dashboard/timeline.ts';
 
 export const load: PageServerLoad = async ({ parent }) => {
   const filters = await pageFilters(parent);
-  return { filters, timeline: await cachedRead(`timeline ${JSON.stringify(filters)}`, (connection) => setupTimeline(connection, filters)) };
+  return {
+    filters,
+    timeline: await cachedRead(`timeline ${JSON.stringify(filters)}`, (connection) =>
+      setupTimeline(connection, filters)
+    )
+  };
 };

@@ -5,5 +5,8 @@ import { uptakeTrends } from '$pipeline/dashboard/uptake.ts';
 
 export const load: PageServerLoad = async ({ parent }) => {
   const filters = await pageFilters(parent);
-  return { filters, uptake: await cachedRead(`uptake ${JSON.stringify(filters)}`, (connection) => uptakeTrends(connection, filters)) };
+  return {
+    filters,
+    uptake: await cachedRead(`uptake ${JSON.stringify(filters)}`, (connection) => uptakeTrends(connection, filters))
+  };
 };

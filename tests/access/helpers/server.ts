@@ -34,18 +34,30 @@ export interface AccessServer {
 }
 
 export async function startAccessServer(
-  options: { env?: Record<string, string>; prepare?: (warehouse: Warehouse, folder: string) => Promise<void>; port?: number } = {}
+  options: {
+    env?: Record<string, string>;
+    prepare?: (warehouse: Warehouse, folder: string) => Promise<void>;
+    port?: number;
+  } = {}
 ): Promise<AccessServer> {
   requireBuild('the access tests');
   const folder = mkdtempSync(join(tmpdir(), 'uptake-access-'));
   const dbPath = join(folder, 'uptake.duckdb');
   const warehouse = await openWarehouse(dbPath);
   try {
-    const report = await loadPaths(warehouse, [DEMO_DIR], { rawDir: join(folder, 'raw'), now: new Date('2017-02-07T09:00:00Z') });
-    if (report.outcome !== 'loaded') throw new Error(`The demo did not load: ${JSON.stringify(report.problems.slice(0, 3))}`);
+    const report = await loadPaths(warehouse, [DEMO_DIR], {
+      rawDir: join(folder, 'raw'),
+      now: new Date('2017-02-07T09:00:00Z')
+    });
+    if (report.outcome !== 'loaded')
+      throw new Error(`The demo did not load: ${JSON.stringify(report.problems.slice(0, 3))}`);
     await loadDemoStudy(warehouse.connection, join(DEMO_DIR, 'interviews'));
     for (const { username, role } of ACCOUNTS) {
-      await addAccount(warehouse.connection, { username, role, password: PASSWORD }, { actor: 'test-setup', source: 'cli' });
+      await addAccount(
+        warehouse.connection,
+        { username, role, password: PASSWORD },
+        { actor: 'test-setup', source: 'cli' }
+      );
     }
     await options.prepare?.(warehouse, folder);
   } finally {
@@ -88,6 +100,7 @@ export class Visitor {
 export async function signedIn(base: string, username: string): Promise<Visitor> {
   const visitor = new Visitor(base);
   const response = await visitor.signIn(username);
-  if (response.status !== 303 || !visitor.cookie) throw new Error(`${username} could not sign in: ${response.status} ${await response.text()}`);
+  if (response.status !== 303 || !visitor.cookie)
+    throw new Error(`${username} could not sign in: ${response.status} ${await response.text()}`);
   return visitor;
 }

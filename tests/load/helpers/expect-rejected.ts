@@ -9,18 +9,52 @@ import type { LoadReport, Problem } from '../../../pipeline/load/load.ts';
 import { rejectionRecord, type ScratchWarehouse } from './scratch-warehouse.ts';
 
 /** A blocking problem, written in the order the fields appear in Problem. */
-export const error = (file: string, row: number | null, column: string | null, value: string | null, rule: string, message: string): Problem => ({
-  file, row, column, value, rule, message, severity: 'error'
+export const error = (
+  file: string,
+  row: number | null,
+  column: string | null,
+  value: string | null,
+  rule: string,
+  message: string
+): Problem => ({
+  file,
+  row,
+  column,
+  value,
+  rule,
+  message,
+  severity: 'error'
 });
 
-export const warning = (file: string, row: number | null, column: string | null, value: string | null, rule: string, message: string): Problem => ({
-  file, row, column, value, rule, message, severity: 'warning'
+export const warning = (
+  file: string,
+  row: number | null,
+  column: string | null,
+  value: string | null,
+  rule: string,
+  message: string
+): Problem => ({
+  file,
+  row,
+  column,
+  value,
+  rule,
+  message,
+  severity: 'warning'
 });
 
 const byPlace = (a: Problem, b: Problem) =>
-  a.file.localeCompare(b.file) || (a.row ?? 0) - (b.row ?? 0) || (a.column ?? '').localeCompare(b.column ?? '') || a.rule.localeCompare(b.rule);
+  a.file.localeCompare(b.file) ||
+  (a.row ?? 0) - (b.row ?? 0) ||
+  (a.column ?? '').localeCompare(b.column ?? '') ||
+  a.rule.localeCompare(b.rule);
 
-export async function expectRejected(scratch: ScratchWarehouse, report: LoadReport, problems: Problem[], files: string[]): Promise<void> {
+export async function expectRejected(
+  scratch: ScratchWarehouse,
+  report: LoadReport,
+  problems: Problem[],
+  files: string[]
+): Promise<void> {
   expect(report.outcome).toBe('rejected');
   expect(report.loaded).toEqual([]);
   expect(report.problems).toEqual(problems);

@@ -16,7 +16,8 @@ function asOf(week: number): string {
 
 export function writeLargeExport(folder: string): string[] {
   const services = ['service_id,service_name,organisation,setting,sensitive,in_original_bid,approached_on,live_on'];
-  for (let s = 0; s < SERVICES; s++) services.push(`S${s},Service ${s},Trust ${s % 7},acute,no,no,2014-01-06,2014-06-02`);
+  for (let s = 0; s < SERVICES; s++)
+    services.push(`S${s},Service ${s},Trust ${s % 7},acute,no,no,2014-01-06,2014-06-02`);
   const uptake = ['as_of,service_id,approached,consented,registered,shared_with_carer,shared_with_professional'];
   for (let w = 0; w < AS_OF_DATES; w++) {
     const date = asOf(w);

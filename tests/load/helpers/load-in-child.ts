@@ -15,5 +15,7 @@ const report = await loadPaths(warehouse, paths, {
   now: new Date('2026-11-25T12:00:00Z'),
   onProgress: (e) => process.stderr.write(`load-in-child: ${e.phase} ${e.file}\n`)
 });
-process.stdout.write(`${JSON.stringify({ outcome: report.outcome, batchId: report.batchId, problems: report.problems.length })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ outcome: report.outcome, batchId: report.batchId, problems: report.problems.length })}\n`
+);
 warehouse.close();

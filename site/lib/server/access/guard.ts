@@ -17,14 +17,23 @@ import { withReader } from '$lib/server/warehouse.ts';
 import { decide, withAudience, type Decision } from '$pipeline/access/policy.ts';
 import { findSession, SESSION_COOKIE } from '$pipeline/access/sessions.ts';
 import { maxUploadBytes } from '$pipeline/access/upload-guard.ts';
-import { DEMO_VIEWER, demoMode, isSameOriginWrite, parseByteSize, SAFE_METHODS, securityHeaders, STRICT_CSP } from '$pipeline/access/web.ts';
+import {
+  DEMO_VIEWER,
+  demoMode,
+  isSameOriginWrite,
+  parseByteSize,
+  SAFE_METHODS,
+  securityHeaders,
+  STRICT_CSP
+} from '$pipeline/access/web.ts';
 import { recordAudit } from '$pipeline/audit/log.ts';
 import type { Viewer } from '$pipeline/access/roles.ts';
 import { refusalResponse } from './refusal-page.ts';
 import './locals.ts';
 
 const demo = demoMode(env, dev);
-if (env.UPTAKE_DEMO === '1') console.log(demo.on ? 'uptake: demo mode: everyone is signed in as demo admin.' : `uptake: ${demo.why}.`);
+if (env.UPTAKE_DEMO === '1')
+  console.log(demo.on ? 'uptake: demo mode: everyone is signed in as demo admin.' : `uptake: ${demo.why}.`);
 
 /** The client's address for the audit log (adapter-node: the socket, or ADDRESS_HEADER behind a proxy). */
 export function clientAddress(event: RequestEvent): string | null {
@@ -48,13 +57,22 @@ async function identify(event: RequestEvent): Promise<{ viewer: Viewer | null; s
 
 function signInFirst(event: RequestEvent): Response {
   if (!SAFE_METHODS.has(event.request.method)) {
-    return new Response('Sign in first: your session has ended.\n', { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    return new Response('Sign in first: your session has ended.\n', {
+      status: 401,
+      headers: { 'content-type': 'text/plain; charset=utf-8' }
+    });
   }
   const next = event.url.pathname + event.url.search;
   redirect(303, next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`);
 }
 
-async function audit(event: RequestEvent, viewer: Viewer, decision: Decision, outcome: 'ok' | 'refused', detail?: string): Promise<void> {
+async function audit(
+  event: RequestEvent,
+  viewer: Viewer,
+  decision: Decision,
+  outcome: 'ok' | 'refused',
+  detail?: string
+): Promise<void> {
   const action = outcome === 'refused' ? 'access-refused' : decision.entry.audit;
   if (!action) return;
   await withReader((connection) =>
@@ -75,7 +93,8 @@ async function decideAndAnswer(event: RequestEvent, resolve: Parameters<Handle>[
   const { request, url } = event;
   // SvelteKit's remote functions are not used by Uptake; their URL names a page of the caller's choosing, so they
   // could slip past the table. Refuse them outright.
-  if (new URL(request.url).pathname.startsWith('/_app/remote')) return new Response('Not available.\n', { status: 404 });
+  if (new URL(request.url).pathname.startsWith('/_app/remote'))
+    return new Response('Not available.\n', { status: 404 });
 
   if (!isSameOriginWrite(request.method, request.headers.get('origin'), url.origin)) {
     return new Response(`Cross-site ${request.method} requests are refused: send it from an Uptake page.\n`, {
@@ -109,7 +128,8 @@ async function decideAndAnswer(event: RequestEvent, resolve: Parameters<Handle>[
       const tooLarge = uploadTooLarge(event);
       if (tooLarge) return refusalResponse(request, 413, 'The file is too large', tooLarge, viewer);
       const response = await resolve(event);
-      if (decision.entry.audit && request.method === 'GET' && response.status < 300) await audit(event, viewer!, decision, 'ok');
+      if (decision.entry.audit && request.method === 'GET' && response.status < 300)
+        await audit(event, viewer!, decision, 'ok');
       return response;
     }
   }

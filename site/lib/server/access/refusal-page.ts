@@ -19,7 +19,11 @@ export function refusalResponse(
   viewer: Viewer | null
 ): Response {
   const wantsHtml = (request.headers.get('accept') ?? '').includes('text/html');
-  if (!wantsHtml) return new Response(`${heading}. ${message}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  if (!wantsHtml)
+    return new Response(`${heading}. ${message}\n`, {
+      status,
+      headers: { 'content-type': 'text/plain; charset=utf-8' }
+    });
   const home = viewer
     ? { href: ROLE_HOME[viewer.role], label: viewer.role === 'funder' ? 'Go to the reports' : 'Go to the overview' }
     : { href: '/sign-in', label: 'Sign in' };
@@ -40,7 +44,9 @@ ${body}
 </html>
 `;
   // The components inject their own <style> elements; allow exactly those, by hash.
-  const styleHashes = [...head.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`);
+  const styleHashes = [...head.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`
+  );
   const csp = STRICT_CSP.replace("style-src 'self'", ["style-src 'self'", ...styleHashes].join(' '));
   return new Response(html, {
     status,

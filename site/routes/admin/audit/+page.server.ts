@@ -22,7 +22,9 @@ export const load: PageServerLoad = async ({ url }) => {
   };
   const page = Math.max(1, Math.trunc(Number(param('page') ?? '1')) || 1);
   try {
-    const { rows, total } = await withReader((connection) => readAudit(connection, filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }));
+    const { rows, total } = await withReader((connection) =>
+      readAudit(connection, filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+    );
     return { filter, rows, total, page, pageSize: PAGE_SIZE, actions: [...AUDIT_ACTIONS] };
   } catch (e) {
     if (e instanceof AuditFilterError) error(400, e.message);

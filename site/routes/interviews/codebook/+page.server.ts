@@ -30,7 +30,15 @@ export const load: PageServerLoad = async ({ url }) =>
     const splitting = url.searchParams.get('split');
     const splitCodings = splitting
       ? (
-          await rows<{ coding_id: string; coder: string; transcript_id: string; title: string; start_cp: number; passage: string; body: string }>(
+          await rows<{
+            coding_id: string;
+            coder: string;
+            transcript_id: string;
+            title: string;
+            start_cp: number;
+            passage: string;
+            body: string;
+          }>(
             connection,
             `SELECT g.coding_id, g.coder, g.transcript_id, t.title, g.start_cp, substring(t.text, g.start_cp + 1, g.end_cp - g.start_cp) AS passage, t.text AS body
                FROM coding g JOIN transcript t USING (transcript_id) WHERE g.code_id = $code ORDER BY t.title, g.start_cp`,
@@ -39,29 +47,49 @@ export const load: PageServerLoad = async ({ url }) =>
         ).map(({ body, ...c }) => ({ ...c, line: lineAt(lineStarts(body), c.start_cp) }))
       : [];
     const nameOf = new Map(codebook.flatMap((cat) => flat(cat.codes)).map((c) => [c.code_id, c.name]));
-    const changes = withoutFrameworkSteps(await listCodebookChanges(connection), new Set(codebook.filter((c) => c.framework).map((c) => c.category_id)));
+    const changes = withoutFrameworkSteps(
+      await listCodebookChanges(connection),
+      new Set(codebook.filter((c) => c.framework).map((c) => c.category_id))
+    );
     return {
       codebook,
-      frameworks: STARTER_FRAMEWORKS.map(({ id, name, citation, description, categories }) => ({ id, name, citation, description, categories: categories.length })),
+      frameworks: STARTER_FRAMEWORKS.map(({ id, name, citation, description, categories }) => ({
+        id,
+        name,
+        citation,
+        description,
+        categories: categories.length
+      })),
       loadedFrameworks: [...new Set(codebook.map((c) => c.framework).filter(Boolean))],
       splitting,
       splitCodings,
-      changes: changes
-        .reverse()
-        .map((c) => ({ change_id: c.change_id, changed_at: c.changed_at, changed_by: c.changed_by, action: c.action, text: describeChange(c, c.code_id ? nameOf.get(c.code_id) : null, c.codes) }))
+      changes: changes.reverse().map((c) => ({
+        change_id: c.change_id,
+        changed_at: c.changed_at,
+        changed_by: c.changed_by,
+        action: c.action,
+        text: describeChange(c, c.code_id ? nameOf.get(c.code_id) : null, c.codes)
+      }))
     };
   });
 
 const definitionFrom = (form: FormData) => {
   const value = (name: string) => text(form, name, 4000).trim() || null;
-  return { definition: value('definition'), include_rule: value('include_rule'), exclude_rule: value('exclude_rule'), example: value('example') };
+  return {
+    definition: value('definition'),
+    include_rule: value('include_rule'),
+    exclude_rule: value('exclude_rule'),
+    example: value('example')
+  };
 };
 
 export const actions: Actions = {
   loadFramework: async ({ request, locals }) => {
     const form = await request.formData();
     return attempt('loadFramework', async () => {
-      const categories = await withWriter((c) => loadFramework(c, text(form, 'framework', 100), actorFrom(locals, form)));
+      const categories = await withWriter((c) =>
+        loadFramework(c, text(form, 'framework', 100), actorFrom(locals, form))
+      );
       return { categories: categories.length };
     });
   },
@@ -71,7 +99,9 @@ export const actions: Actions = {
     const name = text(form, 'name', 200).trim();
     if (!name) return fail(400, { action: 'addCategory', ok: false as const, message: 'Give the category a name.' });
     return attempt('addCategory', async () => {
-      await withWriter((c) => addCategory(c, { name, description: text(form, 'description', 2000).trim() || null }, actorFrom(locals, form)));
+      await withWriter((c) =>
+        addCategory(c, { name, description: text(form, 'description', 2000).trim() || null }, actorFrom(locals, form))
+      );
       return {};
     });
   },
@@ -83,9 +113,16 @@ export const actions: Actions = {
     if (!name) return fail(400, { action: 'addCode', ok: false as const, message: 'Give the code a name.' });
     return attempt('addCode', async () => {
       await withWriter(async (c) => {
-        const parent = kind === 'code' ? (await getCodebook(c)).flatMap((cat) => flat(cat.codes)).find((x) => x.code_id === id) : undefined;
+        const parent =
+          kind === 'code'
+            ? (await getCodebook(c)).flatMap((cat) => flat(cat.codes)).find((x) => x.code_id === id)
+            : undefined;
         const categoryId = parent ? parent.category_id : id;
-        return addCode(c, { categoryId, parentCodeId: parent?.code_id ?? null, name, ...definitionFrom(form) }, actorFrom(locals, form));
+        return addCode(
+          c,
+          { categoryId, parentCodeId: parent?.code_id ?? null, name, ...definitionFrom(form) },
+          actorFrom(locals, form)
+        );
       });
       return {};
     });
@@ -112,8 +149,16 @@ export const actions: Actions = {
     const [kind, id] = text(form, 'to', 100).split(':');
     return attempt('move', async () => {
       await withWriter(async (c) => {
-        const parent = kind === 'code' ? (await getCodebook(c)).flatMap((cat) => flat(cat.codes)).find((x) => x.code_id === id) : undefined;
-        return moveCode(c, text(form, 'code', 100), { categoryId: parent ? parent.category_id : id, parentCodeId: parent?.code_id ?? null }, actorFrom(locals, form));
+        const parent =
+          kind === 'code'
+            ? (await getCodebook(c)).flatMap((cat) => flat(cat.codes)).find((x) => x.code_id === id)
+            : undefined;
+        return moveCode(
+          c,
+          text(form, 'code', 100),
+          { categoryId: parent ? parent.category_id : id, parentCodeId: parent?.code_id ?? null },
+          actorFrom(locals, form)
+        );
       });
       return {};
     });
@@ -121,7 +166,9 @@ export const actions: Actions = {
 
   merge: async ({ request, locals }) => {
     const form = await request.formData();
-    return attempt('merge', async () => withWriter((c) => mergeCodes(c, text(form, 'source', 100), text(form, 'target', 100), actorFrom(locals, form))));
+    return attempt('merge', async () =>
+      withWriter((c) => mergeCodes(c, text(form, 'source', 100), text(form, 'target', 100), actorFrom(locals, form)))
+    );
   },
 
   split: async ({ request, locals }) => {
@@ -129,9 +176,12 @@ export const actions: Actions = {
     const name = text(form, 'name', 200).trim();
     const codingIds = form.getAll('coding').map(String);
     if (!name) return fail(400, { action: 'split', ok: false as const, message: 'Name the new code.' });
-    if (codingIds.length === 0) return fail(400, { action: 'split', ok: false as const, message: 'Tick the codings that go to the new code.' });
+    if (codingIds.length === 0)
+      return fail(400, { action: 'split', ok: false as const, message: 'Tick the codings that go to the new code.' });
     return attempt('split', async () => {
-      const [created] = await withWriter((c) => splitCode(c, text(form, 'code', 100), [{ name, codingIds, ...definitionFrom(form) }], actorFrom(locals, form)));
+      const [created] = await withWriter((c) =>
+        splitCode(c, text(form, 'code', 100), [{ name, codingIds, ...definitionFrom(form) }], actorFrom(locals, form))
+      );
       return { created: created.name, moved: codingIds.length };
     });
   },
@@ -149,16 +199,25 @@ export const actions: Actions = {
  * Loading a starter framework logs every category and code it adds, then the load itself; the log shows the load
  * alone, with how many codes it brought ("Loaded … (6 categories, 45 codes)"). Codes added by hand later still show.
  */
-function withoutFrameworkSteps(changes: CodebookChange[], frameworkCategories: Set<string>): (CodebookChange & { codes?: number })[] {
+function withoutFrameworkSteps(
+  changes: CodebookChange[],
+  frameworkCategories: Set<string>
+): (CodebookChange & { codes?: number })[] {
   const shown: (CodebookChange & { codes?: number })[] = [];
   let steps: CodebookChange[] = [];
   for (const change of changes) {
-    const step = (change.action === 'add-category' || change.action === 'add-code') && change.category_id !== null && frameworkCategories.has(change.category_id);
+    const step =
+      (change.action === 'add-category' || change.action === 'add-code') &&
+      change.category_id !== null &&
+      frameworkCategories.has(change.category_id);
     if (step) {
       steps.push(change);
     } else if (change.action === 'load-framework') {
       const mine = steps.filter((s) => s.changed_by === change.changed_by);
-      shown.push(...steps.filter((s) => s.changed_by !== change.changed_by), { ...change, codes: mine.filter((s) => s.action === 'add-code').length });
+      shown.push(...steps.filter((s) => s.changed_by !== change.changed_by), {
+        ...change,
+        codes: mine.filter((s) => s.action === 'add-code').length
+      });
       steps = [];
     } else {
       shown.push(change);

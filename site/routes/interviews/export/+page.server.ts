@@ -20,7 +20,8 @@ export const actions: Actions = {
     const form = await request.formData();
     const file = form.get('file');
     if (!(file instanceof File) || file.size === 0) return fail(400, { message: 'Choose a .qdpx or .qdc file.' });
-    if (!/\.(qdpx|qdc)$/i.test(file.name)) return fail(400, { message: `${file.name} is not a REFI-QDA file (.qdpx for a project, .qdc for a codebook).` });
+    if (!/\.(qdpx|qdc)$/i.test(file.name))
+      return fail(400, { message: `${file.name} is not a REFI-QDA file (.qdpx for a project, .qdc for a codebook).` });
     if (file.size > MAX_QDPX_BYTES) return fail(400, { message: `${file.name} is larger than Uptake reads.` });
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {

@@ -16,16 +16,24 @@ import { rows, QualitativeError } from '$pipeline/qualitative/store.ts';
 export const load: PageServerLoad = async ({ url }) =>
   withReader(async (connection) => {
     const codebook = await getCodebook(connection);
-    const category = codebook.find((c) => c.category_id === url.searchParams.get('category')) ?? busiestCategory(codebook);
+    const category =
+      codebook.find((c) => c.category_id === url.searchParams.get('category')) ?? busiestCategory(codebook);
     const topOnly = url.searchParams.get('codes') === 'top';
     const group = url.searchParams.get('group') ?? '';
     if (!category) return { categories: [], matrix: null, groups: [], group, topOnly };
     const matrix = await frameworkMatrix(connection, category.category_id);
     // Groups in alphabetical order whatever their case, as on the other Interviews pages; no group last.
-    matrix.groups.sort((a, b) => Number(a.group === NO_GROUP) - Number(b.group === NO_GROUP) || a.group.localeCompare(b.group, 'en'));
+    matrix.groups.sort(
+      (a, b) => Number(a.group === NO_GROUP) - Number(b.group === NO_GROUP) || a.group.localeCompare(b.group, 'en')
+    );
     // Passages show their line numbers, so a reader can find them in the transcript without following the link.
     const texts = new Map(
-      (await rows<{ transcript_id: string; text: string }>(connection, 'SELECT transcript_id, text FROM transcript WHERE participant_id IS NOT NULL')).map((t) => [t.transcript_id, lineStarts(t.text)])
+      (
+        await rows<{ transcript_id: string; text: string }>(
+          connection,
+          'SELECT transcript_id, text FROM transcript WHERE participant_id IS NOT NULL'
+        )
+      ).map((t) => [t.transcript_id, lineStarts(t.text)])
     );
     const keep = matrix.columns.map((c) => !topOnly || c.depth === 0);
     return {
@@ -46,7 +54,10 @@ export const load: PageServerLoad = async ({ url }) =>
                 .filter((_, i) => keep[i])
                 .map((cell) => ({
                   ...cell,
-                  passages: cell.passages.map((p) => ({ ...p, line: lineAt(texts.get(p.transcript_id) ?? [0], p.start_cp) }))
+                  passages: cell.passages.map((p) => ({
+                    ...p,
+                    line: lineAt(texts.get(p.transcript_id) ?? [0], p.start_cp)
+                  }))
                 }))
             }))
           }))
@@ -66,14 +77,47 @@ export const actions: Actions = {
     const status = autosave || !summary.trim() ? undefined : requested === 'reviewed' ? 'reviewed' : 'drafted';
     try {
       const cell = await withWriter((c) =>
-        saveCellSummary(c, { participantId: text(form, 'participant', 100), codeId: text(form, 'code', 100), summary, status, autosave, expectedVersion }, actorFrom(locals, form))
+        saveCellSummary(
+          c,
+          {
+            participantId: text(form, 'participant', 100),
+            codeId: text(form, 'code', 100),
+            summary,
+            status,
+            autosave,
+            expectedVersion
+          },
+          actorFrom(locals, form)
+        )
       );
-      return { action: 'saveCell', ok: true as const, cell: { cell_id: cell.cell_id, code_id: cell.code_id, participant_id: cell.participant_id, version: cell.version, status: cell.status, summary: cell.summary, updated_by: cell.updated_by, updated_at: cell.updated_at }, autosave };
+      return {
+        action: 'saveCell',
+        ok: true as const,
+        cell: {
+          cell_id: cell.cell_id,
+          code_id: cell.code_id,
+          participant_id: cell.participant_id,
+          version: cell.version,
+          status: cell.status,
+          summary: cell.summary,
+          updated_by: cell.updated_by,
+          updated_at: cell.updated_at
+        },
+        autosave
+      };
     } catch (e) {
       if (e instanceof CellConflictError) {
-        return fail(409, { action: 'saveCell', ok: false as const, message: e.message, code: e.current.code_id, participant: e.current.participant_id, current: { version: e.current.version, summary: e.current.summary } });
+        return fail(409, {
+          action: 'saveCell',
+          ok: false as const,
+          message: e.message,
+          code: e.current.code_id,
+          participant: e.current.participant_id,
+          current: { version: e.current.version, summary: e.current.summary }
+        });
       }
-      if (e instanceof QualitativeError) return fail(400, { action: 'saveCell', ok: false as const, message: e.message });
+      if (e instanceof QualitativeError)
+        return fail(400, { action: 'saveCell', ok: false as const, message: e.message });
       throw e;
     }
   },
@@ -81,7 +125,15 @@ export const actions: Actions = {
   addQuote: async ({ request, locals }) => {
     const form = await request.formData();
     return attempt('addQuote', async () => {
-      const quote = await withWriter((c) => addCellQuote(c, text(form, 'participant', 100), text(form, 'code', 100), { codingId: text(form, 'coding', 100) }, actorFrom(locals, form)));
+      const quote = await withWriter((c) =>
+        addCellQuote(
+          c,
+          text(form, 'participant', 100),
+          text(form, 'code', 100),
+          { codingId: text(form, 'coding', 100) },
+          actorFrom(locals, form)
+        )
+      );
       return { ordinal: quote.ordinal, cell: quote.cell_id };
     });
   },

@@ -35,7 +35,15 @@ export const load: PageServerLoad = async (event) => {
   } catch (e) {
     if (!(e instanceof OidcSignInError)) throw e;
     await withReader((connection) =>
-      recordAudit(connection, { actor: '(single sign-on)', action: 'sign-in', target: 'single sign-on', outcome: 'failed', detail: e.message, source: 'web', client })
+      recordAudit(connection, {
+        actor: '(single sign-on)',
+        action: 'sign-in',
+        target: 'single sign-on',
+        outcome: 'failed',
+        detail: e.message,
+        source: 'web',
+        client
+      })
     );
     return { problem: e.message };
   }
@@ -45,11 +53,27 @@ export const load: PageServerLoad = async (event) => {
       const account = await accountForSingleSignOn(connection, identity, by);
       await pruneSessions(connection);
       const session = await createSession(connection, account.username, 'oidc');
-      await recordAudit(connection, { actor: account.username, actorRole: account.role, action: 'sign-in', target: 'single sign-on', source: 'web', client, detail: `subject ${identity.subject}` });
+      await recordAudit(connection, {
+        actor: account.username,
+        actorRole: account.role,
+        action: 'sign-in',
+        target: 'single sign-on',
+        source: 'web',
+        client,
+        detail: `subject ${identity.subject}`
+      });
       return { account, session };
     } catch (e) {
       if (!(e instanceof AccountError)) throw e;
-      await recordAudit(connection, { actor: identity.username, action: 'sign-in', target: 'single sign-on', outcome: 'refused', detail: e.message, source: 'web', client });
+      await recordAudit(connection, {
+        actor: identity.username,
+        action: 'sign-in',
+        target: 'single sign-on',
+        outcome: 'refused',
+        detail: e.message,
+        source: 'web',
+        client
+      });
       return { problem: e.message };
     }
   });

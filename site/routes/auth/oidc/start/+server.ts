@@ -5,13 +5,19 @@
  */
 import { error, redirect } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { getSingleSignOn, OIDC_COOKIE, pendingSignIns, singleSignOnProblem } from '$lib/server/access/single-sign-on.ts';
+import {
+  getSingleSignOn,
+  OIDC_COOKIE,
+  pendingSignIns,
+  singleSignOnProblem
+} from '$lib/server/access/single-sign-on.ts';
 import { OidcSignInError } from '$pipeline/access/oidc.ts';
 import { safeNext } from '$pipeline/access/web.ts';
 
 export const GET: RequestHandler = async ({ url, cookies }) => {
   const sso = getSingleSignOn();
-  if (!sso) error(404, singleSignOnProblem() ?? 'Single sign-on is not set up on this server: sign in with a password.');
+  if (!sso)
+    error(404, singleSignOnProblem() ?? 'Single sign-on is not set up on this server: sign in with a password.');
   let started;
   try {
     started = await sso.start(`${url.origin}/auth/oidc/callback`, safeNext(url.searchParams.get('next'), ''));

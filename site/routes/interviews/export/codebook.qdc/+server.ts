@@ -6,11 +6,16 @@ import { exportCodebook } from '$pipeline/refi-qda/export.ts';
 
 export const GET: RequestHandler = async () => {
   const xml = await withReader(async (connection) => {
-    const [{ n }] = (await connection.runAndReadAll('SELECT CAST(count(*) AS INTEGER) AS n FROM code')).getRowObjectsJson() as { n: number }[];
+    const [{ n }] = (
+      await connection.runAndReadAll('SELECT CAST(count(*) AS INTEGER) AS n FROM code')
+    ).getRowObjectsJson() as { n: number }[];
     if (n === 0) error(404, 'The codebook is empty: there is nothing to export.');
     return (await exportCodebook(connection)).xml;
   });
   return new Response(xml, {
-    headers: { 'content-type': 'application/xml; charset=utf-8', 'content-disposition': 'attachment; filename="uptake-codebook.qdc"' }
+    headers: {
+      'content-type': 'application/xml; charset=utf-8',
+      'content-disposition': 'attachment; filename="uptake-codebook.qdc"'
+    }
   });
 };

@@ -4,8 +4,13 @@ import { withReader } from '$lib/server/interviews.ts';
 import { exportProject, qdpxArchive } from '$pipeline/refi-qda/export.ts';
 
 export const GET: RequestHandler = async () => {
-  const bytes = await withReader(async (connection) => qdpxArchive(await exportProject(connection, { name: 'Uptake interviews' })));
+  const bytes = await withReader(async (connection) =>
+    qdpxArchive(await exportProject(connection, { name: 'Uptake interviews' }))
+  );
   return new Response(new Uint8Array(bytes), {
-    headers: { 'content-type': 'application/zip', 'content-disposition': 'attachment; filename="uptake-interviews.qdpx"' }
+    headers: {
+      'content-type': 'application/zip',
+      'content-disposition': 'attachment; filename="uptake-interviews.qdpx"'
+    }
   });
 };

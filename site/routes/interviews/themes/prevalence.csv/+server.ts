@@ -11,12 +11,16 @@ export const GET: RequestHandler = async ({ url }) => {
     const codebook = await getCodebook(connection);
     const wanted = url.searchParams.get('category');
     const category = wanted ? codebook.find((c) => c.category_id === wanted) : busiestCategory(codebook);
-    if (!category) error(404, wanted ? `There is no code category "${wanted.slice(0, 60)}".` : 'There is no codebook yet.');
+    if (!category)
+      error(404, wanted ? `There is no code category "${wanted.slice(0, 60)}".` : 'There is no codebook yet.');
     // Researchers only (policy), so exact figures: profile 'none', whose footnote says not to publish them.
     return figureCsv((await themePrevalenceFigure(connection, category.category_id)).table, 'committee');
   });
   // The BOM makes Excel read the file as UTF-8 (code names hold en dashes and curly quotes).
   return new Response('\ufeff' + csv, {
-    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="theme-prevalence.csv"' }
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="theme-prevalence.csv"'
+    }
   });
 };

@@ -21,33 +21,58 @@ import { rows } from '$pipeline/qualitative/store.ts';
 export const load: PageServerLoad = async ({ params, url }) =>
   withReader(async (connection) => {
     const transcript = await orNotFound(() => getTranscript(connection, params.id));
-    const participant = (await listParticipants(connection)).find((p) => p.participant_id === transcript.participant_id) ?? null;
+    const participant =
+      (await listParticipants(connection)).find((p) => p.participant_id === transcript.participant_id) ?? null;
     const codings = await listCodings(connection, transcript.transcript_id);
-    const quoteStarts = await rows<{ start_cp: number }>(connection, 'SELECT DISTINCT start_cp FROM cell_quote WHERE transcript_id = $id', { id: transcript.transcript_id });
-    const [later] = await rows<{ transcript_id: string }>(connection, 'SELECT transcript_id FROM transcript WHERE supersedes = $id', { id: transcript.transcript_id });
+    const quoteStarts = await rows<{ start_cp: number }>(
+      connection,
+      'SELECT DISTINCT start_cp FROM cell_quote WHERE transcript_id = $id',
+      { id: transcript.transcript_id }
+    );
+    const [later] = await rows<{ transcript_id: string }>(
+      connection,
+      'SELECT transcript_id FROM transcript WHERE supersedes = $id',
+      { id: transcript.transcript_id }
+    );
     const codebook = await getCodebook(connection);
-    const chosen = codebook.find((c) => c.category_id === url.searchParams.get('category')) ?? busiestCategory(codebook);
+    const chosen =
+      codebook.find((c) => c.category_id === url.searchParams.get('category')) ?? busiestCategory(codebook);
     const starts = lineStarts(transcript.text);
     const lineOf = (cp: number) => lineAt(starts, cp);
     return {
       transcript: { ...transcript, turns: undefined },
       participant,
       supersededBy: later?.transcript_id ?? null,
-      lines: transcriptLines(transcript.text, codings, { anchors: quoteStarts.map((q) => q.start_cp), turns: transcript.turns }),
-      codings: codings.map((c) => ({ ...c, line_start: lineOf(c.start_cp), line_end: lineOf(Math.max(c.start_cp, c.end_cp - 1)) })),
+      lines: transcriptLines(transcript.text, codings, {
+        anchors: quoteStarts.map((q) => q.start_cp),
+        turns: transcript.turns
+      }),
+      codings: codings.map((c) => ({
+        ...c,
+        line_start: lineOf(c.start_cp),
+        line_end: lineOf(Math.max(c.start_cp, c.end_cp - 1))
+      })),
       categories: codebook.map((c) => ({ category_id: c.category_id, name: `${c.number} ${c.name}` })),
       category: chosen ? { category_id: chosen.category_id, name: chosen.name, codes: categoryCodes(chosen) } : null,
-      uncoded: (await uncodedSpans(connection, transcript.transcript_id)).map((s) => ({ ...s, line_start: lineOf(s.start), line_end: lineOf(Math.max(s.start, s.end - 1)) })),
+      uncoded: (await uncodedSpans(connection, transcript.transcript_id)).map((s) => ({
+        ...s,
+        line_start: lineOf(s.start),
+        line_end: lineOf(Math.max(s.start, s.end - 1))
+      })),
       memos: (await listMemos(connection, { transcriptId: transcript.transcript_id })).map((m) => ({
         ...m,
-        passage: m.start_cp !== null && m.end_cp !== null ? sliceCodePoints(transcript.text, m.start_cp, m.end_cp) : null,
+        passage:
+          m.start_cp !== null && m.end_cp !== null ? sliceCodePoints(transcript.text, m.start_cp, m.end_cp) : null,
         line: m.start_cp !== null ? lineOf(m.start_cp) : null
       }))
     };
   });
 
 /** The passage a coding or memo form names: code points from the selection, or whole lines without JavaScript. */
-async function passageFrom(form: FormData, transcriptId: string): Promise<{ start: number; end: number } | { problem: string }> {
+async function passageFrom(
+  form: FormData,
+  transcriptId: string
+): Promise<{ start: number; end: number } | { problem: string }> {
   const body = await withReader(async (c) => (await getTranscript(c, transcriptId)).text);
   const start = integer(form, 'start');
   const end = integer(form, 'end');
@@ -60,7 +85,8 @@ async function passageFrom(form: FormData, transcriptId: string): Promise<{ star
     } catch {
       return { problem: 'The selection is outside this transcript. Reload the page and select the passage again.' };
     }
-    if (selected && selected !== stored) return { problem: 'The selection did not match the transcript. Reload the page and select the passage again.' };
+    if (selected && selected !== stored)
+      return { problem: 'The selection did not match the transcript. Reload the page and select the passage again.' };
     return { start, end };
   }
   const from = integer(form, 'line_from');
@@ -77,13 +103,25 @@ export const actions: Actions = {
   code: async ({ request, params, locals }) => {
     const form = await request.formData();
     const codeIds = form.getAll('code').map(String).filter(Boolean);
-    if (codeIds.length === 0) return fail(400, { action: 'code', ok: false as const, message: 'Choose one or more codes to apply.' });
+    if (codeIds.length === 0)
+      return fail(400, { action: 'code', ok: false as const, message: 'Choose one or more codes to apply.' });
     const passage = await passageFrom(form, params.id);
     if ('problem' in passage) return fail(400, { action: 'code', ok: false as const, message: passage.problem });
     const actor = actorFrom(locals, form);
-    if (!actor.user) return fail(400, { action: 'code', ok: false as const, message: 'Give your name as the coder: every coding records who made it.' });
+    if (!actor.user)
+      return fail(400, {
+        action: 'code',
+        ok: false as const,
+        message: 'Give your name as the coder: every coding records who made it.'
+      });
     return attempt('code', async () => {
-      const added = await withWriter((c) => addCodings(c, { transcriptId: params.id, start: passage.start, end: passage.end, codeIds, coder: actor.user }, actor));
+      const added = await withWriter((c) =>
+        addCodings(
+          c,
+          { transcriptId: params.id, start: passage.start, end: passage.end, codeIds, coder: actor.user },
+          actor
+        )
+      );
       return { added: added.length, start: passage.start };
     });
   },
@@ -100,14 +138,21 @@ export const actions: Actions = {
     const form = await request.formData();
     const body = text(form, 'body').trim();
     if (!body) return fail(400, { action: 'memo', ok: false as const, message: 'Write the memo first.' });
-    let target: { kind: 'transcript'; transcriptId: string } | { kind: 'passage'; transcriptId: string; start: number; end: number } = { kind: 'transcript', transcriptId: params.id };
+    let target:
+      | { kind: 'transcript'; transcriptId: string }
+      | { kind: 'passage'; transcriptId: string; start: number; end: number } = {
+      kind: 'transcript',
+      transcriptId: params.id
+    };
     if (form.get('about') === 'passage') {
       const passage = await passageFrom(form, params.id);
       if ('problem' in passage) return fail(400, { action: 'memo', ok: false as const, message: passage.problem });
       target = { kind: 'passage', transcriptId: params.id, ...passage };
     }
     return attempt('memo', async () => {
-      await withWriter((c) => addMemo(c, { target, body, title: text(form, 'title', 200).trim() || null }, actorFrom(locals, form)));
+      await withWriter((c) =>
+        addMemo(c, { target, body, title: text(form, 'title', 200).trim() || null }, actorFrom(locals, form))
+      );
       return {};
     });
   },
