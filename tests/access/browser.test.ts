@@ -78,7 +78,7 @@ describe('pages', () => {
     await page.goto(`${server.url}/timeline`);
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/sign-in?next=%2Ftimeline');
     await expect(page.locator('h1').textContent()).resolves.toBe('Sign in to Uptake');
-    await expect(page.locator('#password-hint').textContent()).resolves.toMatch(
+    await expect(page.locator('#password-hint').innerText()).resolves.toMatch(
       /After 5 failed attempts within 15 minutes, that username cannot sign in\s+for 15 minutes\./
     );
     await page.locator('#username').fill('cal');
