@@ -1,5 +1,5 @@
 /**
- * Benchmark (issue 6, item 6): the built dashboard on loopback with 50 concurrent signed-in users on mixed pages for
+ * Benchmark: the built dashboard on loopback with 50 concurrent signed-in users on mixed pages for
  * 30 s (autocannon), while an admin uploads a 1,000,000-row uptake export through the upload page. Reports
  * requests/s, latency (p50, p95, p99), errors (non-2xx, socket errors, timeouts), the upload's time and outcome, and
  * whether the loaded warehouse is identical to the same upload with no traffic. Targets: zero errors, zero failed

@@ -1,6 +1,6 @@
 /**
  * Benchmark: `uptake load` of one large uptake export against DuckDB's own read_csv into a plain table, on the same
- * file in the same run (issue 2, item 9). Target: the pipeline, checks and all, within 2× of raw read_csv.
+ * file in the same run. Target: the pipeline, checks and all, within 2× of raw read_csv.
  *
  *   (a) loadPaths on the uptake file into a fresh warehouse whose programme and services are already loaded (untimed),
  *       i.e. everything `uptake load` does: hashing, reading, staging, every check, raw landing, one transaction;
@@ -21,7 +21,7 @@ import { generateUptakeExport, type GeneratedExport } from './uptake-export.ts';
 
 export const DEFAULT_ROWS = 1_000_000;
 export const DEFAULT_REPEATS = 3;
-/** The goal from issue 2: the pipeline within this factor of raw read_csv. */
+/** The goal: the pipeline within this factor of raw read_csv. */
 export const TARGET_RATIO = 2;
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;

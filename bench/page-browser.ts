@@ -13,7 +13,7 @@
  */
 import { chromium, type Browser } from 'playwright-core';
 
-/** The flags TOOLCHAIN.md verified for headless Chromium on this machine. */
+/** The flags docs/toolchain.md verified for headless Chromium on this machine. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

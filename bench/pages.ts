@@ -1,5 +1,5 @@
 /**
- * Benchmark: how fast the dashboard's pages are (issue 3, "A page-speed benchmark"), on two programmes:
+ * Benchmark: how fast the dashboard's pages are , on two programmes:
  *   demo      data/demo/ (13 services × 5 snapshots)
  *   500x36    bench/programme-generator.ts: 500 services × 36 monthly snapshots (--services, --snapshots)
  * each loaded with loadPaths into its own temporary DuckDB file and served by the built dashboard (`node build`, demo
@@ -34,14 +34,14 @@ import type { BenchResult, BenchRow } from './types.ts';
 export const DEFAULT_REQUESTS = 30;
 export const DEFAULT_WARMUP = 3;
 export const DEFAULT_VISITS = 5;
-/** Issue 3's targets. */
+/** The page-speed targets: a page within this factor of a static file of the same size. */
 export const TARGET_RATIO = 10;
 export const TARGET_OVERVIEW_BYTES = 150 * 1024;
 export const TARGET_CHARTS_MS = 200;
 /** The report the benchmark opens (the committee's monthly one), if notebooks/ still has it. */
 const REPORT = 'steering-committee-monthly';
 
-/** The pages issue 3 names, in order; `[id]` and `[name]` are filled in per dataset. */
+/** The dashboard's pages, in navigation order; `[id]` and `[name]` are filled in per dataset. */
 const PAGES = [
   '/',
   '/services',

@@ -106,7 +106,7 @@ describe.each(ALL_CHARTS)('%s', (name, render) => {
     // The accessible name is the generated summary (escaped in the markup, so the SVG stays valid XML).
     expect(svg).toContain(`aria-label="${escapeAttribute(summary)}"`);
     expect(Number(root.getAttribute('width'))).toBeLessThanOrEqual(MAX_WIDTH);
-    // axe's aria-prohibited-attr: every labelled <g> must have a role (TOOLCHAIN.md gotcha 3).
+    // axe's aria-prohibited-attr: every labelled <g> must have a role (docs/toolchain.md, gotcha 3).
     const labelledGroups = [...root.querySelectorAll('g[aria-label]')];
     expect(labelledGroups.length).toBeGreaterThan(0);
     expect(labelledGroups.filter((g) => g.getAttribute('role') !== 'group')).toEqual([]);

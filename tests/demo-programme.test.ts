@@ -1,6 +1,6 @@
 /**
  * The demo programme (data/demo/) keeps its two promises: it is in Uptake's own templates, consistent as a loader
- * would demand, and it reproduces every fact the seed report states (domain/evaluation-metrics.md).
+ * would demand, and it reproduces every fact the seed report states (docs/domain/evaluation-metrics.md).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

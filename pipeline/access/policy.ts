@@ -32,7 +32,7 @@ export interface PolicyEntry {
   refusal?: string;
 }
 
-/** Exact figures: the steering committee, researchers (who may see exact numbers, DESIGN.md) and admins. */
+/** Exact figures: the steering committee, researchers (who may see exact numbers, docs/architecture.md) and admins. */
 const EXACT: Partial<Record<Role, Grant>> = { admin: 'allow', committee: 'allow', researcher: 'allow' };
 const EXACT_REFUSAL =
   'This page shows exact figures, including small counts of patients. The funder role sees disclosure-controlled figures only, in the reports.';

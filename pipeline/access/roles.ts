@@ -1,5 +1,5 @@
 /**
- * The four roles (DESIGN.md "Access", issue 6). What each may open is decided in policy.ts, nowhere else.
+ * The four roles (docs/architecture.md "Access"). What each may open is decided in policy.ts, nowhere else.
  */
 export const ROLES = ['admin', 'committee', 'researcher', 'funder'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,5 +1,5 @@
 /**
- * Accounts and sessions (issue 6). Both are written by people, never derived from data/raw/, so both are listed in
+ * Accounts and sessions. Both are written by people, never derived from data/raw/, so both are listed in
  * USER_AUTHORED_TABLES (pipeline/warehouse/schema.ts) and `rebuild` copies them across untouched.
  *
  *  - account.username is stored lower-case and trimmed: "Alice" and "alice " are one account.

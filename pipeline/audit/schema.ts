@@ -1,5 +1,5 @@
 /**
- * The audit log (issue 6): one row per event worth answering "who did what, when" for. Written by people's actions,
+ * The audit log: one row per event worth answering "who did what, when" for. Written by people's actions,
  * never derived, so it is listed in USER_AUTHORED_TABLES and `rebuild` copies it across untouched. Rows are only ever
  * appended; nothing in Uptake updates or deletes them. No sequence numbers them: rebuild copies rows into a fresh file,
  * where a sequence would start again; events are ordered by occurred_at (microseconds).

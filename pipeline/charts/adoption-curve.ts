@@ -1,6 +1,6 @@
 /**
  * Cumulative adoption curve: services live against months since the programme launched (a Kaplan–Meier style step,
- * domain/evaluation-metrics.md "Adoption"), each go-live a dot with the service's name beside it.
+ * docs/domain/evaluation-metrics.md "Adoption"), each go-live a dot with the service's name beside it.
  *
  * Rows: `setup_duration` (or any ServiceSetupRow) at one as-of date; rows for other dates are ignored.
  */

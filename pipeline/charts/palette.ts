@@ -1,6 +1,6 @@
 /**
  * NHS colours for charts, in the order the NHS identity guidelines give for categorical data (NHSBSA digital
- * playbook; domain/nhs-design-and-accessibility.md §3.2): six colours, then the same six at 50% tint.
+ * playbook; docs/domain/nhs-design-and-accessibility.md §3.2): six colours, then the same six at 50% tint.
  *
  * Four of the twelve fall below the 3:1 contrast against white that WCAG 1.4.11 asks of graphical objects
  * (orange 2.5:1, light blue 2.3:1, every tint). Charts give such marks a dark outline (`outlineFor`), and never

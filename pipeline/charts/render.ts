@@ -90,7 +90,7 @@ export function renderSvg(options: Plot.PlotOptions, ariaLabel: string, labelled
     element.setAttribute('aria-label', LABEL_PLACEHOLDER);
   }
   // Plot labels its <g> elements (aria-label="bar"), which axe reports as aria-prohibited-attr; a group role makes
-  // the label allowed (TOOLCHAIN.md gotcha 3, verified with axe).
+  // the label allowed (docs/toolchain.md, gotcha 3, verified with axe).
   element.querySelectorAll('g[aria-label]').forEach((g) => g.setAttribute('role', 'group'));
   const svg = element.outerHTML.replace(LABEL_PLACEHOLDER, () => escapeAttribute(labelledBy ?? ariaLabel));
   if (COUNTER_IDS.test(svg))

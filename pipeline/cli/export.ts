@@ -1,7 +1,7 @@
 /**
  * `uptake export --format parquet|csv|arrow --out <folder>`: every model table and every metric view, one file (or one
  * Hive-partitioned folder) each, for researchers' own tools and for engines such as Spark, Trino or ClickHouse
- * (DESIGN.md "Scale").
+ * (docs/architecture.md "Scale").
  *
  * Layout:
  *  - Parquet: a relation with an `as_of` column is written Hive-partitioned, `<name>/as_of=2017-02-06/data_0.parquet`

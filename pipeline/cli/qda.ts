@@ -1,5 +1,5 @@
 /**
- * The interviews workbench on the command line (issue 4):
+ * The interviews workbench on the command line:
  *   uptake qda import <file.qdpx|file.qdc> [--crlf auto|two|one] [--json]
  *   uptake qda export --out <file.qdpx|file.qdc> [--name <project name>]
  *   uptake transcripts import <files...> [--participants file.csv] [--names names.txt] [--key-out file]

@@ -1,6 +1,6 @@
 /**
  * The cumulative adoption curve on the Overview: services live against months since the programme's launch
- * (a Kaplan–Meier style step curve, domain/evaluation-metrics.md "Adoption formulas").
+ * (a Kaplan–Meier style step curve, docs/domain/evaluation-metrics.md "Adoption formulas").
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';

@@ -1,7 +1,7 @@
 /**
  * Dashboard tables as they may leave: every CSV download goes through disclosure control (pipeline/disclosure), with
  * the audience's profile. The committee (and researchers) get profile 'none', which is exact figures through the same
- * functions, so the committee CSV and the funder CSV cannot drift apart (issue 5 item 4).
+ * functions, so the committee CSV and the funder CSV cannot drift apart.
  *
  * The column kinds come from what each dashboard Column declares (table.ts `counts`, `rate`, `derivedFromCounts`),
  * and every gap fails closed: an integer column that does not say what it counts is a patient count, a percent column

@@ -1,5 +1,5 @@
 /**
- * CSV for downloads and exports (issue 5 item 4), safe to open in a spreadsheet.
+ * CSV for downloads and exports, safe to open in a spreadsheet.
  *
  * Formula injection (CWE-1236, OWASP "CSV Injection"): Excel, LibreOffice and Google Sheets run a cell that starts
  * with = + - @ as a formula, and a leading tab or carriage return can smuggle one past a check. Any text cell that

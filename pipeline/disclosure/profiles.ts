@@ -8,7 +8,7 @@
 export const PROFILE_NAMES = ['nhs-digital', 'threshold-10', 'none'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
-/** The product default (DESIGN.md "Disclosure control"): NHS Digital's secondary-care rules. */
+/** The product default (docs/architecture.md "Disclosure control"): NHS Digital's secondary-care rules. */
 export const DEFAULT_PROFILE: ProfileName = 'nhs-digital';
 
 /**

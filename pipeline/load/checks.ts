@@ -1,5 +1,5 @@
 /**
- * The checks (issue 2, item 5), run on staged tables before anything is written. Each check is a SQL query that
+ * The checks, run on staged tables before anything is written. Each check is a SQL query that
  * returns the offending rows; a problem names file, row, column, value and rule. Row-level checks list at most
  * PROBLEMS_PER_RULE rows per rule and file, then one line saying how many more there are.
  *

@@ -1,5 +1,5 @@
 /**
- * The model's fields, per kind of export (issue 2, "Uptake's own export templates"). A source profile maps an export's
+ * The model's fields, per kind of export ("Uptake's own export templates"). A source profile maps an export's
  * columns onto these; the checks and the writers read them. One list, so a new field is one line here.
  */
 export type Kind = 'programme' | 'services' | 'features' | 'uptake';

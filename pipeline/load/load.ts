@@ -1,5 +1,5 @@
 /**
- * `uptake load`: check a batch of files, then load all of it in one transaction, or nothing (DESIGN.md "Loading exports").
+ * `uptake load`: check a batch of files, then load all of it in one transaction, or nothing (docs/architecture.md "Loading exports").
  *
  *   read (readers/) → stage (typed temp tables) → check (checks.ts) → land raw bytes → one transaction → batch record
  *

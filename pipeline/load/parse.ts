@@ -1,6 +1,6 @@
 /**
  * SQL that turns a text cell into a typed value, or NULL when it cannot (the checks then report the cell as written).
- * Rules (issue 2, item 3): dates are ISO, dd/mm/yyyy (never guessed as mm/dd), a profile's own formats, or Excel
+ * Rules: dates are ISO, dd/mm/yyyy (never guessed as mm/dd), a profile's own formats, or Excel
  * serials (five digits: 10000–99999 is 1927–2173, so a four-digit year is never mistaken for a serial); flags are
  * yes/no/y/n/true/false/1/0/✓/✗; counts are whole numbers, optionally with thousands commas ("1,234"), nothing else
  * (DuckDB's TRY_CAST would accept "3.5" as 4 and "0x10" as 16, so it is gated by a pattern first).

@@ -1,4 +1,4 @@
-/** A problem found by the checks: it names the file, row, column, value and rule (issue 2, item 5). */
+/** A problem found by the checks: it names the file, row, column, value and rule. */
 export interface Problem {
   file: string;
   row: number | null;

@@ -1,5 +1,5 @@
 /**
- * Source profiles: how an export's columns map onto the model (DESIGN.md "Loading exports").
+ * Source profiles: how an export's columns map onto the model (docs/architecture.md "Loading exports").
  *
  * A profile is a JSON file. Each entry in `tables` says which files or sheets it takes (`match`: name prefixes, or "*"),
  * which kind of model table they fill, and how columns are named (aliases, matched after normaliseHeader). A `long`

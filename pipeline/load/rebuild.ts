@@ -1,5 +1,5 @@
 /**
- * `uptake rebuild`: recreate the derived warehouse from data/raw/ alone (DESIGN.md "Loading exports").
+ * `uptake rebuild`: recreate the derived warehouse from data/raw/ alone (docs/architecture.md "Loading exports").
  *
  * Every batch record in data/raw/batches/ is replayed in load order, under its original file names, profile, batch id
  * and clock, into a new database file beside the old one. User-authored tables (USER_AUTHORED_TABLES) are copied

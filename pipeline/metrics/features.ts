@@ -4,7 +4,7 @@
  */
 import { rate } from './arithmetic.ts';
 
-/** The five core tabs (domain/evaluation-metrics.md): core_fidelity = core tabs enabled / 5. */
+/** The five core tabs (docs/domain/evaluation-metrics.md): core_fidelity = core tabs enabled / 5. */
 export const CORE_FEATURES = ['general library', 'discussions', 'laboratory', 'imaging', 'calendar'] as const;
 export const CORE_TOTAL = CORE_FEATURES.length;
 

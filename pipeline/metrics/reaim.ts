@@ -1,7 +1,7 @@
 /**
  * RE-AIM (Glasgow, Vogt & Boles 1999) from uptake exports, per as-of date: one row per measure, always with its
  * numerator and denominator, and a note saying what the figure covers or why it cannot be measured
- * (domain/evaluation-metrics.md §1.1).
+ * (docs/domain/evaluation-metrics.md §1.1).
  */
 import { SIX_MONTHS_DAYS, rate } from './arithmetic.ts';
 import { CORE_FEATURES, CORE_TOTAL } from './features.ts';

@@ -1,5 +1,5 @@
 /**
- * Metric views over the landed tables (domain/evaluation-metrics.md), run by ensureSchema on every read-write open.
+ * Metric views over the landed tables (docs/domain/evaluation-metrics.md), run by ensureSchema on every read-write open.
  * Order matters: each family reads the views created before it. Definitions: pipeline/metrics/README.md.
  */
 import { LATEST_VIEWS_SQL } from './latest.ts';

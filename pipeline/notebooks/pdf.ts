@@ -1,6 +1,6 @@
 /**
  * Printing a report's HTML to PDF with headless Chromium (Debian's /usr/bin/chromium driven by playwright-core;
- * TOOLCHAIN.md: no browser is ever downloaded). The PDF is the same HTML the download gives, printed on A4 with
+ * docs/toolchain.md: no browser is ever downloaded). The PDF is the same HTML the download gives, printed on A4 with
  * page numbers ("Page 2 of 5") in Chromium's footer.
  *
  * playwright-core is loaded only when a PDF is asked for, so rendering HTML does not need it.
@@ -15,7 +15,7 @@ export function chromiumPath(env: Record<string, string | undefined> = process.e
   return env.CHROMIUM ?? '/usr/bin/chromium';
 }
 
-/** The flags TOOLCHAIN.md verified for headless Chromium on these machines (no sandbox as root, nothing phoning home). */
+/** The flags docs/toolchain.md verified for headless Chromium on these machines (no sandbox as root, nothing phoning home). */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

@@ -1,5 +1,5 @@
 /**
- * Anonymisation on import (issue 4, item 2). Two steps, so a person decides:
+ * Anonymisation on import. Two steps, so a person decides:
  *  1. proposeAnonymisation(text) finds what looks identifying and proposes a replacement for each:
  *     - names from the researcher's list → consistent pseudonyms by role ([CLINICIAN 1], [HOSPITAL A]);
  *     - NHS numbers (10 digits, plain or spaced 3-3-4, with a valid modulus-11 check digit only), e-mail addresses,

@@ -1,5 +1,5 @@
 /**
- * What the demo study codes and charts (issue 4, item 8: "a partly coded demo project and a partly charted matrix").
+ * What the demo study codes and charts (a partly coded demo project and a partly charted matrix, so every page has something to show).
  * Data only; demo-study.ts applies it. Every passage is an exact sentence of the transcript (unique in it, checked on
  * load), so the plan reads as evidence and never drifts from the text. Codes are the topic guide's (frameworks/).
  *

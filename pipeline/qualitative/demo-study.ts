@@ -1,5 +1,5 @@
 /**
- * The demo study (issue 4, item 8): the 16 invented transcripts in data/demo/interviews/ and their participants, the
+ * The demo study: the 16 invented transcripts in data/demo/interviews/ and their participants, the
  * seed's topic guide as the codebook, some codings by two coders, a few charted matrix cells and memos
  * (demo-study-plan.ts), so a new user opens the workbench and sees it working.
  *

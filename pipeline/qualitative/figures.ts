@@ -1,5 +1,5 @@
 /**
- * The interpretation views as the Interviews pages show them (issue 4, item 6): the theme-prevalence heatmap as a
+ * The interpretation views as the Interviews pages show them: the theme-prevalence heatmap as a
  * Figure (chart, summary, data table, CSV), and the co-occurrence and agreement tables as DataTables. The same rows
  * feed the chart, its table and the CSV, so they cannot disagree (pipeline/dashboard/table.ts).
  */

@@ -1,7 +1,7 @@
 /**
- * Starter frameworks a researcher can load as the first codebook (issue 4, item 3): the seed study's topic guide with
+ * Starter frameworks a researcher can load as the first codebook: the seed study's topic guide with
  * the report's findings as codes, CFIR 2.0, NASSS and RE-AIM. Each ships names, short paraphrased definitions and a
- * citation (domain/qualitative-analysis.md: "ship names, short paraphrased definitions and citations").
+ * citation (docs/domain/qualitative-analysis.md: "ship names, short paraphrased definitions and citations").
  * The JSON files in frameworks/ are the data; a new framework is one new file added to STARTER_FRAMEWORKS.
  */
 import topicGuide from './frameworks/topic-guide.json' with { type: 'json' };

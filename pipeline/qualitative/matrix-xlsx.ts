@@ -1,5 +1,5 @@
 /**
- * The framework matrix as an Excel workbook (issue 4, item 7: "also as an XLSX matrix"), the form teams charting by
+ * The framework matrix as an Excel workbook, the form teams charting by
  * hand already use: one sheet per category, a row per participant grouped by stakeholder group, a column per code.
  * Each cell holds the summary followed by the quotes it cites ([Q1] “…” — where it is); the cell's status and version
  * are its Excel note. Codings without a summary are not copied: the workbook is the charted matrix, not the coding.

@@ -1,5 +1,5 @@
 /**
- * The qualitative workbench's tables (issue 4): everything here is written by people, never derived from data/raw/, so
+ * The qualitative workbench's tables: everything here is written by people, never derived from data/raw/, so
  * every table is listed in USER_AUTHORED_TABLES (pipeline/warehouse/schema.ts) and `rebuild` copies it across untouched.
  *
  * Rules the tables keep:

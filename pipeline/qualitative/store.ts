@@ -1,7 +1,7 @@
 /**
  * What every module of the workbench shares: ids, the clock, transactions and small query helpers.
  *
- * Ids are GUIDs so that REFI-QDA export and import keep them (domain/refi-qda.md: "keep GUIDs for every entity").
+ * Ids are GUIDs so that REFI-QDA export and import keep them (docs/domain/refi-qda.md: "keep GUIDs for every entity").
  * Where an entity has no id of its own (a REFI selection, a user, a participant's case), stableGuid derives one from
  * the persistent key, so repeated exports give the same GUIDs (the Taguette design, unlike ATLAS.ti's regeneration).
  */
@@ -11,7 +11,7 @@ import { queryRows } from '../warehouse/open.ts';
 
 export type Connection = DuckDBConnection;
 
-/** Who did it and when: injected so tests fix the clock (STYLE.md: side effects are injected). */
+/** Who did it and when: injected so tests fix the clock (side effects are injected, docs/architecture.md "Code style"). */
 export interface Actor {
   /** The person (coder, author, editor). */
   user?: string;

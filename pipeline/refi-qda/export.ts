@@ -3,7 +3,7 @@
  * a .qdc is the codebook alone. Both validate against the XSDs in xsd/ (tests/qualitative/refi-export.test.ts runs
  * xmllint --schema on them).
  *
- * Mapping (domain/refi-qda.md §3.4):
+ * Mapping (docs/domain/refi-qda.md §3.4):
  *  - transcript → TextSource with plainTextPath internal://<guid>.txt, the text as UTF-8 without BOM, LF line endings;
  *  - code category → a non-codable top-level Code; code → Code (nested by parent); the definition, inclusion and
  *    exclusion rules and example go into Description as labelled lines (read back by the importer);

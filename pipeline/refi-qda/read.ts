@@ -1,6 +1,6 @@
 /**
  * Reading a .qdpx or .qdc into a plain description of what it holds (model.ts), tolerating what real tools write
- * (domain/refi-qda.md §3.2–3.6) and recording every deviation from the standard and everything that cannot be carried.
+ * (docs/domain/refi-qda.md §3.2–3.6) and recording every deviation from the standard and everything that cannot be carried.
  * Nothing here touches the warehouse: import.ts does that from the result.
  *
  * Tolerated, each reported:

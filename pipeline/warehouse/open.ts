@@ -1,7 +1,7 @@
 /**
  * Opening the warehouse: one DuckDB file (default data/uptake.duckdb, or --db / UPTAKE_DB).
  *
- * DuckDB allows one writing process per file (DESIGN.md "Processes and the database"). When another process holds it,
+ * DuckDB allows one writing process per file (docs/architecture.md "Processes and the database"). When another process holds it,
  * we raise DatabaseInUseError naming that process, never DuckDB's raw lock error.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -54,7 +54,7 @@ export interface OpenOptions {
   readOnly?: boolean;
 }
 
-/** Options every instance gets: fail fast instead of trying to download extensions (TOOLCHAIN.md gotcha 4). */
+/** Options every instance gets: fail fast instead of trying to download extensions (docs/toolchain.md, gotcha 4). */
 const INSTANCE_OPTIONS = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
 
 export async function openWarehouse(path: string = databasePath(), options: OpenOptions = {}): Promise<Warehouse> {

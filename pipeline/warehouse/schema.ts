@@ -1,5 +1,5 @@
 /**
- * The warehouse's tables: what an export lands as (DESIGN.md "The model").
+ * The warehouse's tables: what an export lands as (docs/architecture.md "The model").
  *
  * Two kinds of table live here:
  *  - landed (derived from data/raw/ by `rebuild`): programme, service, feature, snapshot, load_file, load_problem;
@@ -17,7 +17,7 @@ import { AUDIT_TABLES } from '../audit/schema.ts';
 /** Bump when the DDL changes; `rebuild` recreates the landed tables from data/raw/ under the new version. */
 export const SCHEMA_VERSION = 1;
 
-/** Settings allowed for a service (issue 2, the `services` template). */
+/** Settings allowed for a service (the `services` template). */
 export const SETTINGS = ['acute', 'mental health', 'community', 'primary care', 'social care'] as const;
 export type Setting = (typeof SETTINGS)[number];
 

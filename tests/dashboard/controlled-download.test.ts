@@ -1,5 +1,5 @@
 /**
- * Dashboard CSV exports for funders and the public (issue 5 item 4): every table goes through disclosure control with
+ * Dashboard CSV exports for funders and the public: every table goes through disclosure control with
  * the column kinds its figure declares, and through the one CSV writer (pipeline/disclosure/csv.ts).
  * Figures from the demo programme (data/demo/), as of 2017-02-06.
  */

@@ -1,5 +1,5 @@
 /**
- * Chromium for the browser tests: Debian's /usr/bin/chromium driven by playwright-core, launched as TOOLCHAIN.md
+ * Chromium for the browser tests: Debian's /usr/bin/chromium driven by playwright-core, launched as docs/toolchain.md
  * describes (a persistent context in a fresh folder; no download of any browser).
  */
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';

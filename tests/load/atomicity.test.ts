@@ -1,5 +1,5 @@
 /**
- * Atomicity under kill -9 (issue 2, item 6): a load killed at any moment leaves a database that opens and holds all of
+ * Atomicity under kill -9: a load killed at any moment leaves a database that opens and holds all of
  * the batch or none of it. The load runs in a child process (helpers/load-in-child.ts) on 200,000 uptake rows, so it
  * spends real time reading, checking and writing; the test kills it with SIGKILL at chosen moments.
  */

@@ -1,5 +1,5 @@
 /**
- * The row and column checks (issue 2, item 5), one test each. Every case is a folder in tests/fixtures/load/ holding
+ * The row and column checks, one test each. Every case is a folder in tests/fixtures/load/ holding
  * the three-service services.csv of the `valid` case plus the file that breaks one rule; the expected problem names
  * the file, row (header = row 1), column, value as written, rule and message.
  */

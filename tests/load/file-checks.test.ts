@@ -1,5 +1,5 @@
 /**
- * The file-level checks (issue 2, item 5): empty files, files over the size limit, names no table matches (a file,
+ * The file-level checks: empty files, files over the size limit, names no table matches (a file,
  * an XLSX sheet) and formats Uptake does not read. Files whose exact bytes matter are written here, in the test's own
  * temporary folder.
  */

@@ -1,5 +1,5 @@
 /**
- * History (issue 2, items 5 and 6): snapshots accumulate, an older snapshot loaded late is a back-fill (loaded, with a
+ * History: snapshots accumulate, an older snapshot loaded late is a back-fill (loaded, with a
  * warning), and figures sent again for a key already loaded supersede the earlier ones in snapshot_latest while the
  * earlier rows stay in `snapshot`. Each later load runs on a later clock, as it would in life: "latest" means latest
  * loaded.

@@ -1,5 +1,5 @@
 /**
- * Loading the same bytes again changes nothing (issue 2, `load`: "same content hash → nothing changes, and it says so"),
+ * Loading the same bytes again changes nothing (`load`: "same content hash → nothing changes, and it says so"),
  * whatever the file is called; a batch mixing old and new files loads the new ones and lists the old as skipped.
  */
 import { createHash } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * The example source profile practice-monthly-long (pipeline/load/profiles/practice-monthly-long.json, issue 2 item 4):
+ * The example source profile practice-monthly-long (pipeline/load/profiles/practice-monthly-long.json):
  * a long export of per-practice counts, one row per practice, period and field. Practices become services in primary
  * care, their parent organisation code the organisation and their region the parent unit; fields the profile does not
  * map (Pat_Appts_Enbld here) are ignored.

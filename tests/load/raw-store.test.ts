@@ -1,5 +1,5 @@
 /**
- * Raw landing and rebuild (issue 2, item 6): every loaded file is kept byte for byte as data/raw/<sha256>.<ext>, each
+ * Raw landing and rebuild: every loaded file is kept byte for byte as data/raw/<sha256>.<ext>, each
  * batch has a record in data/raw/batches/, and `rebuild` recreates the same model tables from those alone, also when
  * the database file is gone.
  */

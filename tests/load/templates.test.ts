@@ -1,5 +1,5 @@
 /**
- * Uptake's own templates as people actually send them (issue 2, item 3): headers in any case, spacing or punctuation;
+ * Uptake's own templates as people actually send them: headers in any case, spacing or punctuation;
  * ISO, dd/mm/yyyy and Excel-serial dates; every accepted spelling of a flag; CSV dialects (BOM, `;` and tab, CRLF,
  * quoting, trailing blank lines); the same tables as sheets of one workbook and as JSON. Each loads with exact values.
  */

@@ -1,5 +1,5 @@
 /**
- * CSV through DuckDB's own read_csv (7× faster than papaparse + appender, TOOLCHAIN.md), everything as text.
+ * CSV through DuckDB's own read_csv (7× faster than papaparse + appender, docs/toolchain.md), everything as text.
  * The delimiter is decided here from the header line (`,` `;` tab or `|`), not by the sniffer, so a file with few rows
  * is never misread. BOM, CRLF, quoted fields and trailing blank lines are handled by read_csv; blank lines inside the
  * file by csv-blank-lines.ts, so problems still name the row a spreadsheet shows.

@@ -1,6 +1,6 @@
 /**
  * XLSX workbooks through exceljs, one SourceTable per sheet (the sheet name decides the kind). DuckDB's excel extension
- * is not available offline (TOOLCHAIN.md), so cells go through the appender as text. A date-formatted cell arrives
+ * is not available offline (docs/toolchain.md), so cells go through the appender as text. A date-formatted cell arrives
  * as a JS Date and is written as ISO; a number as its plain decimal text (an Excel serial date stays a number and
  * is recognised by the date parser).
  */

@@ -5,7 +5,7 @@
  *
  * Each segment carries its offset twice: `cp` (code points, what the warehouse stores) and `u16` (UTF-16 units, what a
  * browser selection counts). The browser reads a selection's UTF-16 offset from the segment it falls in and converts
- * it back to code points with offsets.ts: the conversion happens at that one boundary (issue 4, item 4).
+ * it back to code points with offsets.ts: the conversion happens at that one boundary.
  * Pure: the same inputs give the same lines, on the server or in a test.
  */
 import { OffsetIndex, lineStarts } from '$pipeline/qualitative/offsets.ts';

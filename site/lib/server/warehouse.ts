@@ -1,5 +1,5 @@
 /**
- * The dashboard server owns the warehouse while it runs (DESIGN.md "Processes and the database"): it opens the DuckDB
+ * The dashboard server owns the warehouse while it runs (docs/architecture.md "Processes and the database"): it opens the DuckDB
  * file read-write once (UPTAKE_DB, or data/uptake.duckdb), so that the upload page can load files through the same
  * pipeline as the command line, and the `uptake` command says the database is in use instead of failing on a lock.
  *

@@ -1,5 +1,5 @@
 /**
- * The one place that decides access (issue 6): every request passes through `guardRequest`, called by
+ * The one place that decides access: every request passes through `guardRequest`, called by
  * site/hooks.server.ts, in this order:
  *
  *  1. writes (POST, PUT, PATCH, DELETE) from another site are refused, whatever their content type;
