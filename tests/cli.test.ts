@@ -287,6 +287,13 @@ describe('uptake query', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('services\r\n3\r\n');
   });
+
+  it('writes CSV that a spreadsheet cannot run: text formulas neutralised, numbers exact and unprefixed', async () => {
+    const sql = "SELECT '=1+2' AS formula, '-3' AS text, -3 AS n, 12345678901234567890::HUGEINT AS big, 'a,b' AS comma";
+    const { code, stdout } = await uptake(['query', '--csv', sql], { UPTAKE_DB: db });
+    expect(code).toBe(0);
+    expect(stdout).toBe(`formula,text,n,big,comma\r\n'=1+2,'-3,-3,12345678901234567890,"a,b"\r\n`);
+  });
 });
 
 describe('usage errors exit 2', () => {

@@ -1,6 +1,7 @@
 /**
  * Text renderings of a query result: an aligned table for people, JSON rows and RFC 4180 CSV for programs.
  */
+import { csvField, quoteCsvField } from '../disclosure/csv.ts';
 import { isNumericType, valueAsJson, valueAsText, type ResultTable } from './result-table.ts';
 
 /** Rows as plain objects keyed by column name, JSON-safe (see valueAsJson). */
@@ -21,17 +22,25 @@ export function formatJson(result: ResultTable): string {
   return '[\n' + rows.map((row) => JSON.stringify(row)).join(',\n') + '\n]\n';
 }
 
-/** RFC 4180: CRLF line ends; a field is quoted when it holds a comma, quote, CR or LF, with quotes doubled. NULL is empty. */
+/**
+ * RFC 4180 with CRLF line ends, through the same CSV writer as every download: text that a spreadsheet would run as a
+ * formula is neutralised. Numbers keep their exact decimal text (a BIGINT or DECIMAL must not pass through a double),
+ * and a number cannot carry a formula, so numeric columns are only quoted. NULL is empty.
+ */
 export function formatCsv(result: ResultTable): string {
+  const numeric = result.columns.map((column) => isNumericType(column.typeId));
   const lines = [result.columns.map((column) => csvField(column.name)).join(',')];
   for (let row = 0; row < result.rowCount; row++) {
-    lines.push(result.columns.map((column) => csvField(valueAsText(column.values[row]) ?? '')).join(','));
+    lines.push(
+      result.columns
+        .map((column, j) => {
+          const text = valueAsText(column.values[row]) ?? '';
+          return numeric[j] ? quoteCsvField(text) : csvField(text);
+        })
+        .join(',')
+    );
   }
   return lines.join('\r\n') + '\r\n';
-}
-
-export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** How a NULL shows in the text table: distinct from an empty string, as in DuckDB's own shell. */

@@ -28,7 +28,14 @@ export function csvField(value: CsvValue): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const text = neutraliseFormula(value);
+  return quoteCsvField(neutraliseFormula(value));
+}
+
+/**
+ * RFC 4180 quoting alone: quoted when the text holds a comma, quote, CR or LF, with quotes doubled. For text already
+ * safe to open (a number written as exact decimal text); everything else goes through csvField.
+ */
+export function quoteCsvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
