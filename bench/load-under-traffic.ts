@@ -22,7 +22,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { addAccount } from '../pipeline/access/accounts.ts';
 import { loadPaths } from '../pipeline/load/load.ts';
-import { openWarehouse, queryRows } from '../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../pipeline/warehouse/open.ts';
+import { queryRows } from '../pipeline/warehouse/query.ts';
 import { generateDailyExport, type DailyExport } from './daily-export.ts';
 import type { BenchResult } from './types.ts';
 

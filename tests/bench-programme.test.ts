@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProgramme, type GeneratedProgramme } from '../bench/programme-generator.ts';
 import { median, percentile } from '../bench/pages.ts';
 import { loadPaths, type LoadReport } from '../pipeline/load/load.ts';
-import { openWarehouse, queryRows, type Warehouse } from '../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../pipeline/warehouse/query.ts';
+import { queryRows } from '../pipeline/warehouse/query.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'uptake-bench-programme-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

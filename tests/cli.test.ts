@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliEffects } from '../pipeline/cli/effects.ts';
 import { loadProgress } from '../pipeline/cli/progress.ts';
 import { runCli } from '../pipeline/cli/program.ts';
-import { openWarehouse, queryRows } from '../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../pipeline/warehouse/open.ts';
+import { queryRows } from '../pipeline/warehouse/query.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const folders: string[] = [];

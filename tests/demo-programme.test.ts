@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows } from '../pipeline/warehouse/open.ts';
+import { queryRows } from '../pipeline/warehouse/query.ts';
 import { DEMO_DIR, openDemoWarehouse } from './helpers/demo-fixture.ts';
 
 type Row = Record<string, unknown>;

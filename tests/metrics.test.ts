@@ -3,7 +3,7 @@
  * The figures are worked out by hand in data/demo/README.md; dates are counted in days, months = days / 30.4375 (1 dp).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows } from '../pipeline/warehouse/open.ts';
+import { queryRows } from '../pipeline/warehouse/query.ts';
 import { openDemoWarehouse } from './helpers/demo-fixture.ts';
 
 type Row = Record<string, unknown>;

@@ -13,7 +13,9 @@ import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, DEMO_LOADED_AT, openDemoWarehouse } from './helpers/demo-fixture.ts';
 import { loadPaths } from '../pipeline/load/load.ts';
-import { openWarehouse, queryRows, type Warehouse } from '../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../pipeline/warehouse/query.ts';
+import { queryRows } from '../pipeline/warehouse/query.ts';
 import { runCli } from '../pipeline/cli/program.ts';
 import type { CliEffects } from '../pipeline/cli/effects.ts';
 import {

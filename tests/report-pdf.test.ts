@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDemoWarehouse } from './helpers/demo-fixture.ts';
-import type { Warehouse } from '../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../pipeline/warehouse/query.ts';
 import { htmlToPdf, loadNotebook, renderNotebook, type RenderedReport } from '../pipeline/notebooks/index.ts';
 import { formatDate } from '../pipeline/charts/format.ts';
 

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadPaths } from '../pipeline/load/load.ts';
-import { openWarehouse, queryRows, type Warehouse } from '../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../pipeline/warehouse/query.ts';
+import { queryRows } from '../pipeline/warehouse/query.ts';
 
 const DOC = readFileSync(resolve(import.meta.dirname, '../docs/templates.md'), 'utf8');
 

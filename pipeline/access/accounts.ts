@@ -4,7 +4,7 @@
  * operating-system user at the command line). Removing an account or resetting its password ends its sessions.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../warehouse/open.ts';
+import { queryRows } from '../warehouse/query.ts';
 import { recordAudit, timestampText, type AuditEvent } from '../audit/log.ts';
 import { hashPassword } from './passwords.ts';
 import { isRole, ROLES, type Role } from './roles.ts';

@@ -6,7 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash, randomBytes } from 'node:crypto';
-import { queryRows } from '../warehouse/open.ts';
+import { queryRows } from '../warehouse/query.ts';
 import { timestampText } from '../audit/log.ts';
 import { isRole, type Viewer } from './roles.ts';
 

@@ -8,7 +8,7 @@
  * same time spent (a decoy argon2 verification), so the sign-in page never says whether an account exists.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../warehouse/open.ts';
+import { queryRows } from '../warehouse/query.ts';
 import { recordAudit, timestampText } from '../audit/log.ts';
 import { findAccount, normaliseUsername } from './accounts.ts';
 import { verifyPassword } from './passwords.ts';

@@ -1,11 +1,11 @@
 /**
  * What an uploaded export must be before the loader sees it: not too large, one of the accepted types by name AND
- * by content, and (for XLSX) an archive that passes zip-guard.ts. The name the person's browser sent is never used
+ * by content, and (for XLSX) an archive that passes pipeline/files/zip-guard.ts. The name the person's browser sent is never used
  * as a path: the bytes are written under a random name (`uploadFileName`), and the name they gave travels beside
  * them only as text (`displayName`, which the loader reads the file's kind from).
  */
 import { randomUUID } from 'node:crypto';
-import { checkZipBytes, ZipRefusedError } from './zip-guard.ts';
+import { checkZipBytes, ZipRefusedError } from '../files/zip-guard.ts';
 import type { LoadReport } from '../load/load.ts';
 
 export const UPLOAD_TYPES = {

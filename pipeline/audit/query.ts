@@ -3,7 +3,7 @@
  * SQL text: a filter of `' OR 1=1 --` is looked for as those characters and finds nothing.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../warehouse/open.ts';
+import { queryRows } from '../warehouse/query.ts';
 import { AUDIT_ACTIONS, type AuditAction, type AuditOutcome } from './log.ts';
 
 export interface AuditFilter {

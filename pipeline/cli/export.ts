@@ -22,7 +22,7 @@ import { EXIT, UsageError, type ExitCode } from './errors.ts';
 import { resultAsArrowFile } from './arrow.ts';
 import { openForReading } from './open-for-reading.ts';
 import { resultTableFrom } from './result-table.ts';
-import { queryRows } from '../warehouse/open.ts';
+import { queryRows } from '../warehouse/query.ts';
 
 export const EXPORT_FORMATS = ['parquet', 'csv', 'arrow'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -1,6 +1,7 @@
 /** Opening the warehouse for a command that only reads (status, query, export). */
 import { existsSync } from 'node:fs';
-import { openWarehouse, type Warehouse } from '../warehouse/open.ts';
+import { openWarehouse } from '../warehouse/open.ts';
+import type { Warehouse } from '../warehouse/query.ts';
 
 export class NoWarehouseError extends Error {
   constructor(readonly path: string) {

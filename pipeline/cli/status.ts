@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { CliEffects } from './effects.ts';
 import { EXIT, type ExitCode } from './errors.ts';
 import { openForReading } from './open-for-reading.ts';
-import { queryRows } from '../warehouse/open.ts';
+import { queryRows } from '../warehouse/query.ts';
 
 export interface LoadedFile {
   file: string;

@@ -5,7 +5,7 @@
  * `select` passes only the `$name`s that appear in the statement. That lets every query share one parameter object.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../warehouse/open.ts';
+import { queryRows } from '../warehouse/query.ts';
 
 export type Params = Record<string, string | number | boolean | null>;
 

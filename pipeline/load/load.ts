@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import type { Warehouse } from '../warehouse/open.ts';
+import type { Warehouse } from '../warehouse/query.ts';
 import { checkBatch, checkHistory, checkStaged } from './checks.ts';
 import { KINDS, type Kind } from './fields.ts';
 import { resolveProfile, tableFor, type Profile } from './profile.ts';

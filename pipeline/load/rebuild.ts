@@ -7,8 +7,7 @@
  * warehouse as it was. Rejected loads are not replayed (they left nothing in data/raw/), so their records go.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import { databasePath, openWarehouse } from '../warehouse/open.ts';
-import { USER_AUTHORED_TABLES } from '../warehouse/schema.ts';
+import { databasePath, openWarehouse, USER_AUTHORED_TABLES } from '../warehouse/open.ts';
 import { loadPaths, formatProblem } from './load.ts';
 import { defaultRawDir, rawPath, readBatchRecords } from './raw-store.ts';
 import { literal, ident } from './readers/types.ts';

@@ -9,7 +9,7 @@
  */
 import { formatDate } from '../charts/format.ts';
 import { escapeHtml } from './html.ts';
-import type { RenderedReport } from './render.ts';
+import type { Audience } from './parse.ts';
 
 /** Styles for the report, scoped to `.uptake-report` so they can sit inside the dashboard's pages. NHS colours. */
 export const REPORT_CSS = `
@@ -70,10 +70,16 @@ main { max-width: 52rem; margin: 0 auto; }
 @media print { body { padding: 0; } main { max-width: none; } }
 `;
 
-type DocumentParts = Pick<
-  RenderedReport,
-  'title' | 'description' | 'asOf' | 'audience' | 'profile' | 'fragment' | 'notebook'
->;
+/** What a document needs of a rendered report (render.ts builds the report; the document only wraps it). */
+export interface DocumentParts {
+  notebook: string;
+  title: string;
+  description: string;
+  audience: Audience;
+  profile: string;
+  asOf: string;
+  fragment: string;
+}
 
 /** A complete HTML document for a rendered report. */
 export function reportDocument(report: DocumentParts): string {

@@ -8,7 +8,7 @@
  * Nothing is ever written to disk from an archive: entries are returned in memory, by name.
  */
 import JSZip from 'jszip';
-import { checkZipBytes, DEFAULT_ZIP_LIMITS, ZipRefusedError } from '../access/zip-guard.ts';
+import { checkZipBytes, DEFAULT_ZIP_LIMITS, ZipRefusedError } from '../files/zip-guard.ts';
 
 export const MAX_ENTRIES = 10_000;
 export const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
@@ -57,7 +57,7 @@ export async function readZipSafely(
     if (isUnsafeEntryName(original))
       throw new UnsafeArchiveError(`The archive names a file outside itself ("${original}"); nothing was read`);
   }
-  // The shared guard (pipeline/access/zip-guard.ts) adds what jszip cannot see: overlapping entries, symbolic links,
+  // The shared guard (pipeline/files/zip-guard.ts) adds what jszip cannot see: overlapping entries, symbolic links,
   // encryption, local headers that disagree with the directory, and compression ratios.
   try {
     await checkZipBytes(bytes, 'The archive', {

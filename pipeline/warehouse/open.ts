@@ -1,17 +1,24 @@
 /**
- * Opening the warehouse: one DuckDB file (default data/uptake.duckdb, or --db / UPTAKE_DB).
+ * Opening the warehouse: one DuckDB file (default data/uptake.duckdb, or --db / UPTAKE_DB), with every layer's tables
+ * and the metric views created on a read-write open. This is the one module that knows every schema, so only entry
+ * points import it (the command line, the site's server, rebuild, tests, benchmarks); the layers whose tables it
+ * creates read through query.ts, which imports nothing of ours, so no file imports in a circle.
  *
- * DuckDB allows one writing process per file (docs/architecture.md "Processes and the database"). When another process holds it,
- * we raise DatabaseInUseError naming that process, never DuckDB's raw lock error.
+ * DuckDB allows one writing process per file (docs/architecture.md "Processes and the database"). When another
+ * process holds it, we raise DatabaseInUseError naming that process, never DuckDB's raw lock error.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LANDED_DDL, MEASURES, SCHEMA_VERSION } from './schema.ts';
 import { METRIC_VIEWS_SQL } from '../metrics/views.ts';
-import { QUALITATIVE_DDL } from '../qualitative/schema.ts';
-import { ACCESS_DDL } from '../access/schema.ts';
-import { AUDIT_DDL } from '../audit/schema.ts';
+import { QUALITATIVE_DDL, QUALITATIVE_TABLES } from '../qualitative/schema.ts';
+import { ACCESS_DDL, ACCESS_TABLES } from '../access/schema.ts';
+import { AUDIT_DDL, AUDIT_TABLES } from '../audit/schema.ts';
+import type { Warehouse } from './query.ts';
+
+/** Tables written by people (codings, summaries, accounts, audit): `rebuild` copies them across untouched. */
+export const USER_AUTHORED_TABLES: string[] = [...QUALITATIVE_TABLES, ...ACCESS_TABLES, ...AUDIT_TABLES];
 
 export const DEFAULT_DB = 'data/uptake.duckdb';
 
@@ -41,13 +48,6 @@ function describeProcess(pid: number): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export interface Warehouse {
-  path: string;
-  instance: DuckDBInstance;
-  connection: DuckDBConnection;
-  close(): void;
 }
 
 export interface OpenOptions {
@@ -104,14 +104,4 @@ export async function ensureSchema(connection: DuckDBConnection): Promise<void> 
     ]);
   }
   await connection.run(METRIC_VIEWS_SQL);
-}
-
-/** Runs SQL and returns plain JSON-safe rows (BIGINT → string per DuckDB's JSON getters; cast counts in SQL). */
-export async function queryRows<T = Record<string, unknown>>(
-  connection: DuckDBConnection,
-  sql: string,
-  params?: Record<string, unknown> | unknown[]
-): Promise<T[]> {
-  const reader = await connection.runAndReadAll(sql, params as never);
-  return reader.getRowObjectsJson() as T[];
 }

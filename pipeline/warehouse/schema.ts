@@ -3,16 +3,13 @@
  *
  * Two kinds of table live here:
  *  - landed (derived from data/raw/ by `rebuild`): programme, service, feature, snapshot, load_file, load_problem;
- *  - user-authored (never derived, never touched by `rebuild`): none yet; the qualitative workbench, accounts and
- *    audit add theirs to USER_AUTHORED_TABLES so that rebuild carries them across.
+ *  - user-authored (never derived, never touched by `rebuild`): the qualitative workbench's, accounts' and the audit
+ *    log's tables live with their layers; open.ts lists them in USER_AUTHORED_TABLES so that rebuild carries them across.
  *
  * Every landed row keeps the SHA-256 of the file it came from (`source_sha256`), so any figure traces back to bytes in
  * data/raw/. Snapshots are never overwritten: a later export of the same service and as-of date is a duplicate key and
  * is rejected by the checks, and a later as-of date supersedes in the metric views only.
  */
-import { QUALITATIVE_TABLES } from '../qualitative/schema.ts';
-import { ACCESS_TABLES } from '../access/schema.ts';
-import { AUDIT_TABLES } from '../audit/schema.ts';
 
 /** Bump when the DDL changes; `rebuild` recreates the landed tables from data/raw/ under the new version. */
 export const SCHEMA_VERSION = 1;
@@ -142,6 +139,3 @@ export const LANDED_TABLES = [
   'feature',
   'snapshot'
 ] as const;
-
-/** Tables written by people (codings, summaries, accounts, audit): `rebuild` copies them across untouched. */
-export const USER_AUTHORED_TABLES: string[] = [...QUALITATIVE_TABLES, ...ACCESS_TABLES, ...AUDIT_TABLES];

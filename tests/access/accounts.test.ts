@@ -4,7 +4,9 @@
  * password reset, and the lockout after 5 failures in 15 minutes, for names that exist and names that do not.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { openWarehouse, queryRows, type Warehouse } from '../../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
+import { queryRows } from '../../pipeline/warehouse/query.ts';
 import {
   AccountError,
   addAccount,

@@ -1,5 +1,5 @@
 /**
- * pipeline/access/zip-guard.ts: a real workbook passes with its entries listed; every hostile archive is refused for
+ * pipeline/files/zip-guard.ts: a real workbook passes with its entries listed; every hostile archive is refused for
  * the right reason with a message that names the entry, before anything is unpacked to disk.
  */
 import { describe, expect, test } from 'vitest';
@@ -14,7 +14,7 @@ import {
   unsafeEntryName,
   ZipRefusedError,
   type ZipRefusal
-} from '../../pipeline/access/zip-guard.ts';
+} from '../../pipeline/files/zip-guard.ts';
 import { writeZip } from './helpers/zip-writer.ts';
 
 async function refusal(bytes: Buffer, limits = DEFAULT_ZIP_LIMITS): Promise<{ reason: ZipRefusal; message: string }> {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDemoWarehouse } from '../helpers/demo-fixture.ts';
-import { queryRows } from '../../pipeline/warehouse/open.ts';
+import { queryRows } from '../../pipeline/warehouse/query.ts';
 import { FilterError, parseFilters, resolveFilters } from '../../pipeline/dashboard/filters.ts';
 import { overview } from '../../pipeline/dashboard/overview.ts';
 import { servicesTable } from '../../pipeline/dashboard/services.ts';

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadPaths } from '../../pipeline/load/load.ts';
-import { openWarehouse, type Warehouse } from '../../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 
 export const DEMO_DIR = resolve(import.meta.dirname, '../../data/demo');
 

@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadPaths } from '../../pipeline/load/load.ts';
 import { readBatchRecords } from '../../pipeline/load/raw-store.ts';
-import { openWarehouse, queryRows } from '../../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../../pipeline/warehouse/open.ts';
+import { queryRows } from '../../pipeline/warehouse/query.ts';
 import { LARGE_ROWS, SERVICES, writeLargeExport } from './helpers/large-export.ts';
 
 const CHILD = resolve(import.meta.dirname, 'helpers/load-in-child.ts');

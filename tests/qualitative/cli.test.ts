@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliEffects } from '../../pipeline/cli/effects.ts';
 import { runCli } from '../../pipeline/cli/program.ts';
-import { openWarehouse, queryRows } from '../../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../../pipeline/warehouse/open.ts';
+import { queryRows } from '../../pipeline/warehouse/query.ts';
 
 async function uptake(args: string[]) {
   let stdout = '';

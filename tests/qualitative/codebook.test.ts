@@ -16,7 +16,7 @@ import { addCoding, listCodings, removeCoding, uncodedSpans } from '../../pipeli
 import { STARTER_FRAMEWORKS } from '../../pipeline/qualitative/frameworks.ts';
 import { addMemo, listMemos } from '../../pipeline/qualitative/memos.ts';
 import { rows } from '../../pipeline/qualitative/store.ts';
-import type { Warehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import { actor, emptyWarehouse } from './helpers.ts';
 import { smallStudy } from './study.ts';
 

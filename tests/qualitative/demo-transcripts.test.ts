@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codePointToUtf16, sliceCodePoints } from '../../pipeline/qualitative/offsets.ts';
 import { importParticipantsCsv } from '../../pipeline/qualitative/participants.ts';
 import { getTranscript, importTranscriptFiles, type FileImportResult } from '../../pipeline/qualitative/transcripts.ts';
-import type { Warehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import { actor, emptyWarehouse } from './helpers.ts';
 
 const DIR = resolve(import.meta.dirname, '../../data/demo/interviews');

@@ -1,7 +1,8 @@
 /**
  * A fresh in-memory warehouse per test, and a fixed clock, so ids aside every result is the same on every run.
  */
-import { openWarehouse, type Warehouse } from '../../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import type { Actor } from '../../pipeline/qualitative/store.ts';
 
 export async function emptyWarehouse(): Promise<Warehouse> {

@@ -5,7 +5,7 @@ import { codeCoOccurrence, quoteBank, themePrevalence } from '../../pipeline/qua
 import { saveCellSummary } from '../../pipeline/qualitative/matrix.ts';
 import { saveParticipants } from '../../pipeline/qualitative/participants.ts';
 import { storeTranscript } from '../../pipeline/qualitative/transcripts.ts';
-import type { Warehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import { actor, emptyWarehouse } from './helpers.ts';
 import { smallStudy } from './study.ts';
 

@@ -12,7 +12,7 @@ import {
   saveCellSummary,
   setCellStatus
 } from '../../pipeline/qualitative/matrix.ts';
-import type { Warehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import { actor, emptyWarehouse, steppingClock } from './helpers.ts';
 import { smallStudy } from './study.ts';
 

@@ -8,7 +8,7 @@ import { QUALITATIVE_TABLES } from '../../pipeline/qualitative/schema.ts';
 import { addCoding } from '../../pipeline/qualitative/coding.ts';
 import { addCellQuote, saveCellSummary } from '../../pipeline/qualitative/matrix.ts';
 import { addMemo } from '../../pipeline/qualitative/memos.ts';
-import { USER_AUTHORED_TABLES } from '../../pipeline/warehouse/schema.ts';
+import { USER_AUTHORED_TABLES } from '../../pipeline/warehouse/open.ts';
 import { openWarehouse } from '../../pipeline/warehouse/open.ts';
 import { snapshot } from './refi.ts';
 import { smallStudy } from './study.ts';

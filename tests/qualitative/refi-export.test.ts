@@ -9,7 +9,7 @@ import { addMemo } from '../../pipeline/qualitative/memos.ts';
 import { addCellQuote, saveCellSummary } from '../../pipeline/qualitative/matrix.ts';
 import { exportCodebook, exportProject, exportRefiFile } from '../../pipeline/refi-qda/export.ts';
 import { importRefiFile } from '../../pipeline/refi-qda/import.ts';
-import type { Warehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import { emptyWarehouse } from './helpers.ts';
 import { snapshot, validate } from './refi.ts';
 import { smallStudy } from './study.ts';

@@ -7,7 +7,7 @@ import { getTranscript, listTranscripts } from '../../pipeline/qualitative/trans
 import { importRefiBytes } from '../../pipeline/refi-qda/import.ts';
 import { normaliseSourceText } from '../../pipeline/refi-qda/read.ts';
 import { isUnsafeEntryName, readZipSafely, UnsafeArchiveError } from '../../pipeline/refi-qda/zip.ts';
-import type { Warehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import { emptyWarehouse } from './helpers.ts';
 import { zipOf } from './refi.ts';
 

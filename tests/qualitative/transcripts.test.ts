@@ -18,7 +18,7 @@ import {
   setTranscriptParticipant
 } from '../../pipeline/qualitative/transcripts.ts';
 import { parseTurns } from '../../pipeline/qualitative/turns.ts';
-import type { Warehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import { actor, emptyWarehouse } from './helpers.ts';
 
 let warehouse: Warehouse;

@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs';
 import { basename } from 'node:path';
 import { ReadError, textTable, uniqueHeaders, type ReadContext, type SourceTable } from './types.ts';
-import { checkZipFile, ZipRefusedError } from '../../access/zip-guard.ts';
+import { checkZipFile, ZipRefusedError } from '../../files/zip-guard.ts';
 
 function cellText(value: ExcelJS.CellValue): string | null {
   if (value === null || value === undefined) return null;

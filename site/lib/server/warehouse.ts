@@ -7,7 +7,8 @@
  * warehouse's own connection, and readers on other connections see either all of a batch or none of it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { databasePath, openWarehouse, type Warehouse } from '$pipeline/warehouse/open.ts';
+import { databasePath, openWarehouse } from '$pipeline/warehouse/open.ts';
+import type { Warehouse } from '$pipeline/warehouse/query.ts';
 
 let opening: Promise<Warehouse> | undefined;
 

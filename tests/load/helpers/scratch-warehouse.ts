@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { loadPaths, type LoadOptions, type LoadReport, type Problem } from '../../../pipeline/load/load.ts';
-import { openWarehouse, queryRows, type Warehouse } from '../../../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../../pipeline/warehouse/query.ts';
+import { queryRows } from '../../../pipeline/warehouse/query.ts';
 
 export const NOW = new Date('2026-11-25T12:00:00Z');
 export const FIXTURES = resolve(import.meta.dirname, '../../fixtures/load');
