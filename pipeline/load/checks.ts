@@ -168,27 +168,27 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
     rules.length = 0;
     rules.push(...kept, { rule: 'parse', column: '', where: '__bad', value: 'NULL', message: 'NULL' });
   }
-  // One scan counts the offenders of every rule; only the rules that have any are listed row by row.
-  const counts = rules.length
-    ? ((
-        await connection.runAndReadAll(
-          `SELECT ${rules.map((r, i) => `count_if(${r.where})::INTEGER AS c${i}`).join(', ')} FROM ${t}`
-        )
-      ).getRowObjectsJson()[0] as Record<string, number>)
-    : {};
+  // One scan counts the offenders of every rule, possible duplicate keys and unknown services; only the rules that
+  // have any are listed row by row. Duplicates are counted on a hash of the key: equal keys hash alike, so this never
+  // undercounts (a collision can only send the loader to the exact listing, which then finds none).
   const key = KEYS[s.kind];
   const keyCols = key.map(col).join(', ');
   const keyText = key.map((k) => `coalesce(${raw(k)}, '')`).join(` || ', ' || `);
-  const [extra] = (
-    await connection.runAndReadAll(`SELECT
-      (SELECT coalesce(sum(n - 1), 0)::INTEGER FROM (SELECT count(*) AS n FROM ${t} WHERE ${key.map((k) => `${col(k)} IS NOT NULL`).join(' AND ')} GROUP BY ${keyCols} HAVING count(*) > 1)) AS duplicates,
-      ${
+  const keyPresent = key.map((k) => `${col(k)} IS NOT NULL`).join(' AND ');
+  const counted = (
+    await connection.runAndReadAll(
+      `SELECT ${[
+        ...rules.map((r, i) => `count_if(${r.where})::INTEGER AS c${i}`),
+        `(count_if(${keyPresent}) - count(DISTINCT hash(${keyCols})) FILTER (WHERE ${keyPresent}))::INTEGER AS duplicates`,
         s.kind === 'features' || s.kind === 'uptake'
-          ? `(SELECT count(*)::INTEGER FROM ${t} x ANTI JOIN ${ident(ctx.knownServices)} k USING (service_id) WHERE x.service_id IS NOT NULL)`
-          : '0'
-      } AS unknown
-    FROM ${t}`)
-  ).getRowObjectsJson() as unknown as { duplicates: number; unknown: number }[];
+          ? `(SELECT count(*)::INTEGER FROM (SELECT DISTINCT service_id FROM ${t} WHERE service_id IS NOT NULL) x ANTI JOIN ${ident(ctx.knownServices)} k USING (service_id)) AS unknown`
+          : '0 AS unknown'
+      ].join(', ')} FROM ${t}`
+    )
+  ).getRowObjectsJson()[0] as Record<string, number>;
+  const extra = { duplicates: counted.duplicates, unknown: counted.unknown };
+  const counts: Record<string, number> = {};
+  rules.forEach((_, i) => (counts[`c${i}`] = counted[`c${i}`]));
   if (!s.full) return Object.values(counts).some((n) => n > 0) || extra.unknown > 0 || extra.duplicates > 0 ? null : [];
   if (extra.unknown > 0) {
     rules.push({

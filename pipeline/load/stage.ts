@@ -6,9 +6,10 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FIELDS, normaliseHeader, type FieldSpec, type Kind } from './fields.ts';
-import { countSql, mapValuesSql, parseSql, SQL_TYPE } from './parse.ts';
+import { countSql, dateSql, mapValuesSql, parseSql, SQL_TYPE } from './parse.ts';
 import { matchColumns, type ProfileTable } from './profile.ts';
 import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
+import { typedCsvRelation } from './readers/csv.ts';
 import { ident, literal, type SourceTable } from './readers/types.ts';
 
 export interface StagedTable {
@@ -113,32 +114,8 @@ export async function stage(
   }
   if (problems.some((p) => p.severity === 'error')) return { problems };
 
-  // Full: <field>__raw and <field> side by side. Fast: the inner SELECT parses each cell once (r<i> as written, p<i>
-  // parsed); the outer one keeps parsed values and flags rows with a blank required cell or a cell that did not parse.
-  const full: string[] = [];
-  const inner: string[] = [];
-  const outer: string[] = [];
-  const bad: string[] = [];
-  for (const [i, field] of fields.entries()) {
-    const header = found.get(field.name);
-    const name = ident(field.name);
-    if (header === undefined) {
-      full.push(`NULL::VARCHAR AS ${ident(`${field.name}__raw`)}`, `NULL::${SQL_TYPE[field.type]} AS ${name}`);
-      outer.push(`NULL::${SQL_TYPE[field.type]} AS ${name}`);
-      continue;
-    }
-    const parsed = parseSql(field.type, mapValuesSql(ident(header), spec.valueMaps[field.name]), {
-      dateFormats: spec.dateFormats,
-      blankFlag: field.blankFlag
-    });
-    full.push(`${ident(header)} AS ${ident(`${field.name}__raw`)}`, `${parsed} AS ${name}`);
-    inner.push(`${ident(header)} AS r${i}`, `${parsed} AS p${i}`);
-    outer.push(`p${i} AS ${name}`);
-    const blankCell = `(r${i} IS NULL OR trim(r${i}) = '')`;
-    if (field.valueRequired) bad.push(blankCell);
-    if (field.type !== 'text') bad.push(`(NOT ${blankCell} AND p${i} IS NULL)`);
-  }
   let units: StagedTable['units'];
+  const unitColumns: string[] = [];
   if (spec.units) {
     const unitFound =
       spec.layout === 'long'
@@ -146,26 +123,56 @@ export async function stage(
         : matchColumns(headers, spec.units.columns, UNIT_FIELDS);
     for (const u of UNIT_FIELDS) {
       const header = unitFound.get(u);
-      const column = header
-        ? `NULLIF(trim(${ident(header)}), '') AS ${ident(`unit_${u}`)}`
-        : `NULL::VARCHAR AS ${ident(`unit_${u}`)}`;
-      full.push(column);
-      inner.push(column);
-      outer.push(ident(`unit_${u}`));
+      unitColumns.push(
+        header
+          ? `NULLIF(trim(${ident(header)}), '') AS ${ident(`unit_${u}`)}`
+          : `NULL::VARCHAR AS ${ident(`unit_${u}`)}`
+      );
     }
     units = { defaults: spec.units.defaults, present: new Set(unitFound.keys()) };
   }
-  if (mode === 'fast') {
-    const rowColumn = rowNumbers === 'column' ? ['__row'] : [];
-    outer.push(`(${bad.length ? bad.join(' OR ') : 'false'}) AS __bad`);
-    await materialise(
-      connection,
-      table,
-      outer,
-      `(SELECT ${[...rowColumn, ...inner].join(', ') || '1 AS __none'} FROM ${relation})`,
-      rowNumbers
-    );
-  } else await materialise(connection, table, full, relation, rowNumbers);
+
+  if (mode === 'full') {
+    // <field>__raw (the cell as written) and <field> (parsed, or NULL) side by side, for problems to quote.
+    const full: string[] = [];
+    for (const field of fields) {
+      const header = found.get(field.name);
+      if (header === undefined) {
+        full.push(
+          `NULL::VARCHAR AS ${ident(`${field.name}__raw`)}`,
+          `NULL::${SQL_TYPE[field.type]} AS ${ident(field.name)}`
+        );
+      } else {
+        full.push(
+          `${ident(header)} AS ${ident(`${field.name}__raw`)}`,
+          `${parseOf(field, header, spec)} AS ${ident(field.name)}`
+        );
+      }
+    }
+    await materialise(connection, table, [...full, ...unitColumns], relation, rowNumbers);
+  } else {
+    // Fast: parsed values only, and one __bad flag per row. A CSV's dates are parsed by read_csv itself when one
+    // format fits them (typedDates); any cell it cannot parse stops that read, and the cells are parsed as text.
+    const typed = source.csv && rowNumbers === 'position' ? await typedDates(connection, source, spec, found) : null;
+    let done = false;
+    if (typed) {
+      try {
+        const select = fastSelect(fields, found, spec, unitColumns, typed.headers, typed.relation, rowNumbers);
+        await materialise(connection, table, select.columns, select.from, rowNumbers);
+        done = true;
+      } catch {
+        // A cell the typed read refused (another format, spaces only): drop whatever was made, read the text.
+        for (const r of stagedRelations(table)) {
+          await connection.run(`DROP VIEW IF EXISTS temp.${ident(r)}`).catch(() => undefined);
+          await connection.run(`DROP TABLE IF EXISTS temp.${ident(r)}`).catch(() => undefined);
+        }
+      }
+    }
+    if (!done) {
+      const select = fastSelect(fields, found, spec, unitColumns, new Set(), relation, rowNumbers);
+      await materialise(connection, table, select.columns, select.from, rowNumbers);
+    }
+  }
   const [{ n }] = await rows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM ${ident(table)}`);
   return {
     staged: {
@@ -181,6 +188,98 @@ export async function stage(
     problems
   };
 }
+
+function parseOf(field: FieldSpec, header: string, spec: ProfileTable): string {
+  return parseSql(field.type, mapValuesSql(ident(header), spec.valueMaps[field.name]), {
+    dateFormats: spec.dateFormats,
+    blankFlag: field.blankFlag
+  });
+}
+
+/**
+ * The fast stage's columns: each field parsed (or NULL when the file lacks it), the unit columns, and `__bad`: true
+ * when a required cell is blank or a cell did not parse. `__bad` may also be true for a cell of spaces only (a blank
+ * a check would accept): that only costs a full stage, which decides exactly. `typedHeaders` are columns read_csv
+ * already parsed as DATE, so a NULL there is a blank cell.
+ */
+function fastSelect(
+  fields: FieldSpec[],
+  found: Map<string, string>,
+  spec: ProfileTable,
+  unitColumns: string[],
+  typedHeaders: Set<string>,
+  relation: string,
+  rowNumbers: SourceTable['rowNumbers']
+): { columns: string[]; from: string } {
+  // The inner SELECT parses each cell once (r<i> as written, p<i> parsed); the outer one names the parsed values and
+  // computes __bad from them, so no cell is parsed twice.
+  const inner: string[] = rowNumbers === 'column' ? ['__row'] : [];
+  const outer: string[] = [];
+  const bad: string[] = [];
+  for (const [i, field] of fields.entries()) {
+    const header = found.get(field.name);
+    const name = ident(field.name);
+    if (header === undefined) {
+      outer.push(`NULL::${SQL_TYPE[field.type]} AS ${name}`);
+      continue;
+    }
+    const typed = typedHeaders.has(header);
+    inner.push(`${ident(header)} AS r${i}`, `${typed ? ident(header) : parseOf(field, header, spec)} AS p${i}`);
+    outer.push(`p${i} AS ${name}`);
+    if (field.valueRequired) bad.push(`p${i} IS NULL`);
+    else if (field.type !== 'text' && !typed) bad.push(`(r${i} IS NOT NULL AND p${i} IS NULL)`);
+  }
+  inner.push(...unitColumns);
+  outer.push(...unitColumns.map((c) => c.slice(c.lastIndexOf(' AS ') + 4)));
+  outer.push(`(${bad.length ? bad.join(' OR ') : 'false'}) AS __bad`);
+  return { columns: outer, from: `(SELECT ${inner.join(', ') || '1 AS __none'} FROM ${relation})` };
+}
+
+/**
+ * Dates that read_csv can parse itself: one strptime format that every date cell in the first rows is written in,
+ * chosen only among formats for which read_csv's result is exactly what dateSql gives for any cell it accepts
+ * (dd/mm/yyyy and ISO, and a profile's month-name formats such as 30APR2018: the shapes dateSql tells apart first).
+ */
+async function typedDates(
+  connection: DuckDBConnection,
+  source: SourceTable,
+  spec: ProfileTable,
+  found: Map<string, string>
+): Promise<{ relation: string; headers: Set<string> } | null> {
+  const dateHeaders = FIELDS[spec.kind]
+    .filter((f) => f.type === 'date' && found.has(f.name) && !spec.valueMaps[f.name])
+    .map((f) => found.get(f.name)!);
+  if (!dateHeaders.length) return null;
+  const candidates = ['%d/%m/%Y', '%Y-%m-%d', ...spec.dateFormats.filter((f) => /%[bB]/.test(f) && !/[/\-.:]/.test(f))];
+  const cell = (h: string) => ident(h);
+  const fits = (format: string) =>
+    dateHeaders
+      .map(
+        (h) =>
+          `bool_and(${cell(h)} IS NULL OR (CAST(try_strptime(${cell(h)}, ${literal(format)}) AS DATE) IS NOT DISTINCT FROM ${dateSql(cell(h), spec.dateFormats)} AND ${dateSql(cell(h), spec.dateFormats)} IS NOT NULL))`
+      )
+      .join(' AND ');
+  const [sample] = await rows<Record<string, boolean | number | null>>(
+    connection,
+    `SELECT count(*)::INTEGER AS n, ${candidates.map((f, i) => `${fits(f)} AS f${i}`).join(', ')}
+     FROM (SELECT ${dateHeaders.map(cell).join(', ')} FROM ${source.relation} LIMIT ${TYPED_DATE_SAMPLE})`
+  );
+  const chosen = candidates.findIndex((_, i) => sample[`f${i}`] === true);
+  if (!sample.n || chosen < 0) return null;
+  const headers = new Set(dateHeaders);
+  return {
+    relation: typedCsvRelation(
+      source,
+      source.headers,
+      Object.fromEntries(dateHeaders.map((h) => [h, 'DATE'])),
+      candidates[chosen]
+    ),
+    headers
+  };
+}
+
+/** Rows sampled to choose a date format for read_csv. */
+const TYPED_DATE_SAMPLE = 2048;
 
 /**
  * Pivots `key…, measure, value` rows into one row per key with a column per measure. Problems on the long rows:

@@ -45,7 +45,7 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
   if (head.replace(/^\uFEFF/, '').trim() === '')
     throw new ReadError(label, 'empty-file', 'The file is empty: it has no header and no rows.');
   const delim = detectDelimiter(head);
-  const source = `read_csv(${literal(path)}, all_varchar = true, header = true, delim = ${literal(delim)}, quote = '"', escape = '"', auto_detect = true)`;
+  const source = csvSource(path, delim);
   let headers: string[];
   try {
     const described = await ctx.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
@@ -67,8 +67,38 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
     return [{ label, name, headers, relation, rowCount: null, rowNumbers: 'column' }];
   }
   return [
-    { label, name, headers, relation: `(SELECT ${columns} FROM ${source})`, rowCount: null, rowNumbers: 'position' }
+    {
+      label,
+      name,
+      headers,
+      relation: `(SELECT ${columns} FROM ${source})`,
+      rowCount: null,
+      rowNumbers: 'position',
+      csv: { path, delim }
+    }
   ];
+}
+
+function csvSource(path: string, delim: string, types: Record<string, string> = {}, dateFormat?: string): string {
+  const typed = Object.entries(types).map(([h, t]) => `${literal(h)}: ${literal(t)}`);
+  return `read_csv(${literal(path)}, all_varchar = true, header = true, delim = ${literal(delim)}, quote = '"', escape = '"', auto_detect = true${
+    typed.length ? `, types = {${typed.join(', ')}}` : ''
+  }${dateFormat ? `, dateformat = ${literal(dateFormat)}` : ''})`;
+}
+
+/**
+ * The same CSV with the given columns parsed by read_csv itself (e.g. dates with one strptime format), every other
+ * column text. read_csv stops with an error at the first cell it cannot parse, so a caller takes the result only when
+ * the whole file parsed, and otherwise reads the text.
+ */
+export function typedCsvRelation(
+  source: SourceTable,
+  headers: string[],
+  types: Record<string, string>,
+  dateFormat?: string
+): string {
+  if (!source.csv) throw new Error(`${source.label} is not a CSV read by position`);
+  return `(SELECT ${headers.map(ident).join(', ')} FROM ${csvSource(source.csv.path, source.csv.delim, types, dateFormat)})`;
 }
 
 export function firstLine(message: string): string {

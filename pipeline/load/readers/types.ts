@@ -22,6 +22,11 @@ export interface SourceTable {
    * million rows instead doubled the read time).
    */
   rowNumbers: 'column' | 'position';
+  /**
+   * For a CSV read by position: how to read the same file again with some columns typed by DuckDB's own parser
+   * (`typedCsvRelation`), which the fast stage tries before parsing text cells in SQL.
+   */
+  csv?: { path: string; delim: string };
 }
 
 export interface ReadContext {
