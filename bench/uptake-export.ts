@@ -42,7 +42,7 @@ export function asOfDates(count: number): Date[] {
 }
 
 /** Buffers lines and writes them in large chunks: writing a 50 MB file line by line would dominate the run. */
-function lineWriter(path: string) {
+export function lineWriter(path: string) {
   const fd = openSync(path, 'w');
   let buffer: string[] = [];
   return {
