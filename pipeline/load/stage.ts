@@ -9,7 +9,7 @@ import { FIELDS, normaliseHeader, type FieldSpec, type Kind } from './fields.ts'
 import { countSql, dateSql, mapValuesSql, parseSql, SQL_TYPE } from './parse.ts';
 import { matchColumns, type ProfileTable } from './profile.ts';
 import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
-import { typedCsvRelation } from './readers/csv.ts';
+import { plainNumbers, typedCsvRelation } from './readers/csv.ts';
 import { ident, literal, type SourceTable } from './readers/types.ts';
 
 export interface StagedTable {
@@ -151,9 +151,9 @@ export async function stage(
     }
     await materialise(connection, table, [...full, ...unitColumns], relation, rowNumbers);
   } else {
-    // Fast: parsed values only, and one __bad flag per row. A CSV's dates are parsed by read_csv itself when one
-    // format fits them (typedDates); any cell it cannot parse stops that read, and the cells are parsed as text.
-    const typed = source.csv && rowNumbers === 'position' ? await typedDates(connection, source, spec, found) : null;
+    // Fast: parsed values only, and one __bad flag per row. A CSV's dates and counts are parsed by read_csv itself
+    // when that is exact (typedColumns); any cell it cannot parse stops that read, and the cells are parsed as text.
+    const typed = source.csv && rowNumbers === 'position' ? await typedColumns(connection, source, spec, found) : null;
     let done = false;
     if (typed) {
       try {
@@ -200,7 +200,7 @@ function parseOf(field: FieldSpec, header: string, spec: ProfileTable): string {
  * The fast stage's columns: each field parsed (or NULL when the file lacks it), the unit columns, and `__bad`: true
  * when a required cell is blank or a cell did not parse. `__bad` may also be true for a cell of spaces only (a blank
  * a check would accept): that only costs a full stage, which decides exactly. `typedHeaders` are columns read_csv
- * already parsed as DATE, so a NULL there is a blank cell.
+ * already parsed (dates, counts: typedColumns), so a NULL there is a blank cell.
  */
 function fastSelect(
   fields: FieldSpec[],
@@ -224,7 +224,8 @@ function fastSelect(
       continue;
     }
     const typed = typedHeaders.has(header);
-    inner.push(`${ident(header)} AS r${i}`, `${typed ? ident(header) : parseOf(field, header, spec)} AS p${i}`);
+    if (typed) inner.push(`${ident(header)} AS p${i}`);
+    else inner.push(`${ident(header)} AS r${i}`, `${parseOf(field, header, spec)} AS p${i}`);
     outer.push(`p${i} AS ${name}`);
     if (field.valueRequired) bad.push(`p${i} IS NULL`);
     else if (field.type !== 'text' && !typed) bad.push(`(r${i} IS NOT NULL AND p${i} IS NULL)`);
@@ -236,49 +237,62 @@ function fastSelect(
 }
 
 /**
- * Dates that read_csv can parse itself: one strptime format that every date cell in the first rows is written in,
- * chosen only among formats for which read_csv's result is exactly what dateSql gives for any cell it accepts
- * (dd/mm/yyyy and ISO, and a profile's month-name formats such as 30APR2018: the shapes dateSql tells apart first).
+ * Columns that read_csv can parse itself, exactly as parse.ts would:
+ *  - dates, in one strptime format that every date cell in the first rows is written in, chosen only among formats for
+ *    which read_csv's result is what dateSql gives for any cell it accepts (dd/mm/yyyy and ISO, and a profile's
+ *    month-name formats such as 30APR2018: the shapes dateSql tells apart first);
+ *  - counts, as BIGINT, when the file holds no byte that lets read_csv's integer parsing accept what the count rule
+ *    refuses (plainNumbers: "+1", "3.5", "1e2", "0x10", "1_000", tabs).
+ * A cell read_csv cannot parse stops the read; the caller then parses the text.
  */
-async function typedDates(
+async function typedColumns(
   connection: DuckDBConnection,
   source: SourceTable,
   spec: ProfileTable,
   found: Map<string, string>
 ): Promise<{ relation: string; headers: Set<string> } | null> {
-  const dateHeaders = FIELDS[spec.kind]
-    .filter((f) => f.type === 'date' && found.has(f.name) && !spec.valueMaps[f.name])
-    .map((f) => found.get(f.name)!);
-  if (!dateHeaders.length) return null;
-  const candidates = ['%d/%m/%Y', '%Y-%m-%d', ...spec.dateFormats.filter((f) => /%[bB]/.test(f) && !/[/\-.:]/.test(f))];
-  const cell = (h: string) => ident(h);
-  const fits = (format: string) =>
-    dateHeaders
-      .map(
-        (h) =>
-          `bool_and(${cell(h)} IS NULL OR (CAST(try_strptime(${cell(h)}, ${literal(format)}) AS DATE) IS NOT DISTINCT FROM ${dateSql(cell(h), spec.dateFormats)} AND ${dateSql(cell(h), spec.dateFormats)} IS NOT NULL))`
-      )
-      .join(' AND ');
-  const [sample] = await rows<Record<string, boolean | number | null>>(
-    connection,
-    `SELECT count(*)::INTEGER AS n, ${candidates.map((f, i) => `${fits(f)} AS f${i}`).join(', ')}
-     FROM (SELECT ${dateHeaders.map(cell).join(', ')} FROM ${source.relation} LIMIT ${TYPED_DATE_SAMPLE})`
-  );
-  const chosen = candidates.findIndex((_, i) => sample[`f${i}`] === true);
-  if (!sample.n || chosen < 0) return null;
-  const headers = new Set(dateHeaders);
+  const headersOf = (type: FieldSpec['type']) =>
+    FIELDS[spec.kind]
+      .filter((f) => f.type === type && found.has(f.name) && !spec.valueMaps[f.name])
+      .map((f) => found.get(f.name)!);
+  const types: Record<string, string> = {};
+  let dateFormat: string | undefined;
+  const dateHeaders = headersOf('date');
+  if (dateHeaders.length) {
+    const candidates = [
+      '%d/%m/%Y',
+      '%Y-%m-%d',
+      ...spec.dateFormats.filter((f) => /%[bB]/.test(f) && !/[/\-.:]/.test(f))
+    ];
+    const parsed = (h: string) => dateSql(ident(h), spec.dateFormats);
+    const fits = (format: string) =>
+      dateHeaders
+        .map(
+          (h) =>
+            `bool_and(${ident(h)} IS NULL OR (CAST(try_strptime(${ident(h)}, ${literal(format)}) AS DATE) IS NOT DISTINCT FROM ${parsed(h)} AND ${parsed(h)} IS NOT NULL))`
+        )
+        .join(' AND ');
+    const [sample] = await rows<Record<string, boolean | number | null>>(
+      connection,
+      `SELECT count(*)::INTEGER AS n, ${candidates.map((f, i) => `${fits(f)} AS f${i}`).join(', ')}
+       FROM (SELECT ${dateHeaders.map(ident).join(', ')} FROM ${source.relation} LIMIT ${TYPED_DATE_SAMPLE})`
+    );
+    const chosen = candidates.findIndex((_, i) => sample[`f${i}`] === true);
+    if (sample.n && chosen >= 0) {
+      dateFormat = candidates[chosen];
+      for (const h of dateHeaders) types[h] = 'DATE';
+    }
+  }
+  const countHeaders = headersOf('count');
+  if (countHeaders.length && (await plainNumbers(source.csv!.path))) for (const h of countHeaders) types[h] = 'BIGINT';
+  if (!Object.keys(types).length) return null;
   return {
-    relation: typedCsvRelation(
-      source,
-      source.headers,
-      Object.fromEntries(dateHeaders.map((h) => [h, 'DATE'])),
-      candidates[chosen]
-    ),
-    headers
+    relation: typedCsvRelation(source, source.headers, types, dateFormat),
+    headers: new Set(Object.keys(types))
   };
 }
 
-/** Rows sampled to choose a date format for read_csv. */
+/** Rows sampled to choose a date format for read_csv (typedColumns). */
 const TYPED_DATE_SAMPLE = 2048;
 
 /**

@@ -6,6 +6,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { plainNumbers } from '../../pipeline/load/readers/csv.ts';
 import { error, expectRejected } from './helpers/expect-rejected.ts';
 import { fixture, scratchWarehouse } from './helpers/scratch-warehouse.ts';
 
@@ -14,15 +15,23 @@ const ROWS = 3000;
 const SERVICES = ['SVC-A', 'SVC-B', 'SVC-C'];
 const two = (n: number) => String(n).padStart(2, '0');
 
-/** ROWS uptake rows, three services a day from 1 March 2015, dates as dd/mm/yyyy except where `at` says. */
-function writeBatch(folder: string, at: Record<number, string> = {}): string[] {
+/**
+ * ROWS uptake rows, each service once a day from 1 March 2015, dates as dd/mm/yyyy except where `at` says; `approached`
+ * is 10 + k on the k-th row, or what `approached` says.
+ */
+function writeBatch(
+  folder: string,
+  at: Record<number, string> = {},
+  approached: Record<number, string> = {},
+  services = SERVICES
+): string[] {
   copyFileSync(fixture('valid', 'services.csv'), join(folder, 'services.csv'));
   const lines = ['as_of,service_id,approached,consented,registered,shared_with_carer,shared_with_professional'];
   for (let k = 0; k < ROWS; k++) {
-    const day = new Date(Date.UTC(2015, 2, 1 + Math.floor(k / 3)));
+    const day = new Date(Date.UTC(2015, 2, 1 + Math.floor(k / services.length)));
     const row = k + 2;
     const date = at[row] ?? `${two(day.getUTCDate())}/${two(day.getUTCMonth() + 1)}/${day.getUTCFullYear()}`;
-    lines.push(`${date},${SERVICES[k % 3]},${10 + k},8,6,1,1`);
+    lines.push(`${date},${services[k % services.length]},${approached[row] ?? 10 + k},8,6,1,1`);
   }
   writeFileSync(join(folder, UPTAKE), lines.join('\n') + '\n');
   return [join(folder, 'services.csv'), join(folder, UPTAKE)];
@@ -76,6 +85,53 @@ describe('dates past the sampled rows', () => {
       scratch,
       report,
       [error(UPTAKE, 2500, 'as_of', null, 'required-value', 'as_of must not be blank.')],
+      ['services.csv', UPTAKE]
+    );
+  });
+});
+
+describe('counts parsed by read_csv', () => {
+  // Services A and C only, so that the file has no byte that keeps read_csv from parsing counts (the B of SVC-B is one).
+  const AC = ['SVC-A', 'SVC-C'];
+
+  test('plainNumbers: the header is not searched; CRLF line ends are plain, a sign, point, e, tab or lone CR is not', async () => {
+    const scratch = await scratchWarehouse();
+    const cases: [string, boolean][] = [
+      ['as_of,service_id,approached\n2017-01-31,SVC-A,12\n', true],
+      ['as_of,service_id,approached\r\n2017-01-31,SVC-A,12\r\n', true],
+      ['as_of,service_id,approached\n2017-01-31,SVC-A,+12\n', false],
+      ['as_of,service_id,approached\n2017-01-31,SVC-A,3.5\n', false],
+      ['as_of,service_id,approached\n2017-01-31,SVC-A,1e2\n', false],
+      ['as_of,service_id,approached\n2017-01-31,SVC-A,\t12\n', false],
+      ['as_of,service_id,approached\n2017-01-31,SVC-A,12\r2017-01-31,SVC-C,1\n', false]
+    ];
+    const found = [];
+    for (const [i, [text]] of cases.entries()) {
+      writeFileSync(join(scratch.folder, `case-${i}.csv`), text);
+      found.push(await plainNumbers(join(scratch.folder, `case-${i}.csv`)));
+    }
+    expect(found).toEqual(cases.map(([, plain]) => plain));
+  });
+
+  test('a count in thousands (quoted "9,999") past the sampled rows loads as 9999', async () => {
+    const scratch = await scratchWarehouse();
+    const report = await scratch.load(writeBatch(scratch.folder, {}, { 2901: '"9,999"' }, AC));
+    expect(report.outcome).toBe('loaded');
+    expect(await scratch.rows(`SELECT count(*)::INTEGER AS n FROM snapshot WHERE approached = 9999`)).toEqual([
+      { n: 1 }
+    ]);
+  });
+
+  test('"+12" and "3.5" are not counts, wherever they are', async () => {
+    const scratch = await scratchWarehouse();
+    const report = await scratch.load(writeBatch(scratch.folder, {}, { 2600: '+12', 2901: '3.5' }, AC));
+    await expectRejected(
+      scratch,
+      report,
+      [
+        error(UPTAKE, 2600, 'approached', '+12', 'not-a-count', 'approached must be a whole number.'),
+        error(UPTAKE, 2901, 'approached', '3.5', 'not-a-count', 'approached must be a whole number.')
+      ],
       ['services.csv', UPTAKE]
     );
   });

@@ -4,7 +4,7 @@
  * is never misread. BOM, CRLF, quoted fields and trailing blank lines are handled by read_csv; blank lines inside the
  * file by csv-blank-lines.ts, so problems still name the row a spreadsheet shows.
  */
-import { openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { innerBlankRows, rowOfRecordSql } from './csv-blank-lines.ts';
 import { ident, literal, ReadError, type ReadContext, type SourceTable } from './types.ts';
@@ -108,4 +108,40 @@ export function firstLine(message: string): string {
       .find((l) => l.trim() !== '')
       ?.trim() ?? message
   );
+}
+
+/**
+ * Bytes that DuckDB's integer parser accepts inside a number and Uptake's count rule does not: a sign ("+12"), a
+ * decimal point ("3.5" would become 4), an exponent ("1e2"), hex or binary ("0x10", "0b11"), digit separators ("1_000")
+ * and whitespace other than spaces. A lone carriage return is one too; CRLF line ends are not (checked apart).
+ */
+const NOT_IN_PLAIN_NUMBERS = [...'+._eExXbB\t\v\f'].map((c) => c.charCodeAt(0));
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * True when no byte after the header line is one that could make read_csv's integer parsing differ from the count
+ * rule (NOT_IN_PLAIN_NUMBERS): then read_csv may parse the count columns itself. Searched for in the whole file, not
+ * per column, so a letter e in a name is enough to say no; files of codes, dates and numbers say yes. Native byte
+ * searches, stopping at the first hit.
+ */
+export async function plainNumbers(path: string): Promise<boolean> {
+  let first = true;
+  let previous = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    let data = chunk;
+    if (first) {
+      const headerEnd = chunk.indexOf(LF);
+      if (headerEnd < 0) continue; // a header longer than a chunk
+      first = false;
+      data = chunk.subarray(headerEnd + 1);
+    }
+    if (previous === CR && data[0] !== LF) return false;
+    for (const byte of NOT_IN_PLAIN_NUMBERS) if (data.indexOf(byte) >= 0) return false;
+    for (let at = data.indexOf(CR); at >= 0; at = data.indexOf(CR, at + 1)) {
+      if (at + 1 < data.length && data[at + 1] !== LF) return false;
+    }
+    previous = data.length ? data[data.length - 1] : previous;
+  }
+  return previous !== CR;
 }
