@@ -18,6 +18,7 @@ export async function writeStaged(
 ): Promise<void> {
   const t = ident(s.table);
   const stamp = `${literal(sha256)} AS source_sha256, TIMESTAMP ${literal(loadedAt)} AS loaded_at`;
+  // A field the file lacks is written as NULL: a fast stage does not hold a column for it.
   const fields = FIELDS[s.kind].map((f) => f.name);
   if (s.kind === 'programme') {
     await connection.run(
@@ -28,7 +29,7 @@ export async function writeStaged(
   if (s.kind === 'uptake' && s.units) await writeUnits(connection, s, stamp);
   const columns = fields.join(', ');
   await connection.run(`INSERT INTO ${TARGET[s.kind]} (${columns}, source_sha256, loaded_at)
-    SELECT ${fields.map((f) => (s.kind === 'uptake' && f !== 'as_of' && f !== 'service_id' ? `CAST(${ident(f)} AS INTEGER)` : ident(f))).join(', ')}, ${stamp} FROM ${t}`);
+    SELECT ${fields.map((f) => (!s.present.has(f) ? 'NULL' : s.kind === 'uptake' && f !== 'as_of' && f !== 'service_id' ? `CAST(${ident(f)} AS INTEGER)` : ident(f))).join(', ')}, ${stamp} FROM ${t}`);
 }
 
 /**
