@@ -2,8 +2,8 @@
  * The model's fields, per kind of export ("Uptake's own export templates"). A source profile maps an export's
  * columns onto these; the checks and the writers read them. One list, so a new field is one line here.
  */
-export type Kind = 'programme' | 'services' | 'features' | 'uptake';
-export const KINDS: Kind[] = ['programme', 'services', 'features', 'uptake'];
+export type Kind = 'programme' | 'services' | 'features' | 'uptake' | 'unit-reference';
+export const KINDS: Kind[] = ['programme', 'services', 'features', 'uptake', 'unit-reference'];
 
 export type FieldType = 'text' | 'date' | 'flag' | 'count' | 'setting' | 'category';
 
@@ -70,15 +70,31 @@ export const FIELDS: Record<Kind, FieldSpec[]> = {
     f('eligible', 'count', 'optional', false),
     f('activated', 'count', 'optional', false),
     f('active_90d', 'count', 'optional', false)
+  ],
+  // A reference list of units (the national practice list): names units, places them in the hierarchy and marks the
+  // closed ones. It never creates services: units in uptake data but not in the list are warnings (reference.ts).
+  'unit-reference': [
+    f('unit_id', 'text', 'required', true),
+    f('unit_name', 'text', 'optional', false),
+    f('organisation', 'text', 'optional', false),
+    f('subregion', 'text', 'optional', false),
+    f('region', 'text', 'optional', false),
+    f('opened_on', 'date', 'optional', false),
+    f('closed_on', 'date', 'optional', false),
+    f('status', 'text', 'optional', false)
   ]
 };
+
+/** The counts an uptake source can report (a profile's `reports` names some of them; the rest are not reported). */
+export const UPTAKE_COUNTS = FIELDS.uptake.filter((field) => field.type === 'count').map((field) => field.name);
 
 /** The key that must be unique within a file and a batch, per kind. */
 export const KEYS: Record<Kind, string[]> = {
   programme: ['programme'],
   services: ['service_id'],
   features: ['service_id', 'feature'],
-  uptake: ['as_of', 'service_id']
+  uptake: ['as_of', 'service_id'],
+  'unit-reference': ['unit_id']
 };
 
 /** Pairs that must be ordered: [smaller, larger, rule]. Checked per row where both are present. */

@@ -24,6 +24,8 @@ import {
   type BatchRecord
 } from './raw-store.ts';
 import { READERS, readerFor, ReadError, type SourceTable } from './readers/index.ts';
+import { readHeaderlessCsv } from './readers/csv-headerless.ts';
+import { checkReference } from './reference.ts';
 import { ident, literal } from './readers/types.ts';
 import { stage, stagedRelations, type StagedTable } from './stage.ts';
 import { writeStaged } from './write.ts';
@@ -170,7 +172,9 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         skipped.push({ file: name, sha256, kind: '', rows: 0, asOf: null, bytes });
         continue;
       }
-      const reader = readerFor(path);
+      // A table the profile declares header-less (a unit reference list) is read by position.
+      const headerless = tableFor(profile, basename(name, extname(name)))?.header === false;
+      const reader = headerless ? readHeaderlessCsv : readerFor(path);
       if (!reader) {
         problems.push(
           problem(
@@ -271,6 +275,7 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
     }
     problems.push(...(await checkBatch(connection, staged)));
     for (const s of staged) problems.push(...(await checkHistory(connection, s)));
+    problems.push(...(await checkReference(connection, staged)));
 
     const summaries = await Promise.all(candidates.map((c) => summarise(connection, c)));
     if (problems.some((p) => p.severity === 'error')) {

@@ -9,30 +9,64 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
-import { FIELDS, KINDS, normaliseHeader, type Kind } from './fields.ts';
-import practiceMonthlyLong from './profiles/practice-monthly-long.json' with { type: 'json' };
+import { FIELDS, KINDS, normaliseHeader, UPTAKE_COUNTS, type Kind } from './fields.ts';
+import nhsPomiPractice from './profiles/nhs-pomi-practice.json' with { type: 'json' };
 import uptakeTemplates from './profiles/uptake-templates.json' with { type: 'json' };
 
 const aliases = z.union([z.string(), z.array(z.string()).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
+/**
+ * Where each field of a long export goes (its `measure` column's values, matched case-insensitively): an uptake count
+ * (`measures`: registered, eligible, …), transactions per function (`usage`), whether the unit's system offers a
+ * function (`offered`), patients enabled for a function (`enabled`), or nowhere (`ignore`). Keys of `measures` are
+ * model fields; keys of the other three are function names in the users' words ("appointments").
+ */
+const longSchema = z.object({
+  measureColumn: aliases,
+  valueColumn: aliases,
+  measures: z.record(z.string(), aliases).default({}),
+  usage: z.record(z.string(), aliases).default({}),
+  offered: z.record(z.string(), aliases).default({}),
+  enabled: z.record(z.string(), aliases).default({}),
+  ignore: z.array(z.string()).default([]),
+  ignoreOtherMeasures: z.boolean().default(false)
+});
+
+/** Unit hierarchy columns an uptake table may carry on its rows: practice → commissioner → sub-region → region. */
+export const UNIT_FIELDS = [
+  'service_name',
+  'organisation',
+  'organisation_name',
+  'subregion',
+  'subregion_name',
+  'region',
+  'region_name',
+  'parent_unit',
+  'supplier'
+] as const;
+
+// Kept an object with optional sections (not a union per kind) so another kind of table adds its own section here.
 const tableSchema = z
   .object({
     kind: z.enum(KINDS as [Kind, ...Kind[]]),
     match: z.array(z.string()).min(1),
     layout: z.enum(['wide', 'long']).default('wide'),
+    /** False for a file with no header row (the national practice list): columns are then named by `positions`. */
+    header: z.boolean().default(true),
+    /** field → 1-based column position, for files without a header row. */
+    positions: z.record(z.string(), z.number().int().min(1)).default({}),
     /** strptime formats tried after ISO and dd/mm/yyyy (Excel serials are always accepted). */
     dateFormats: z.array(z.string()).default([]),
-    columns: z.record(z.string(), aliases),
+    columns: z.record(z.string(), aliases).default({}),
+    /**
+     * The uptake counts this source reports. The others are "not reported" (NULL, never 0) and their columns are not
+     * required. Absent: every count of the templates, with the templates' required columns; a long layout reports the
+     * counts its `measures` route to.
+     */
+    reports: z.array(z.string()).optional(),
     /** Source value → model value, per field, matched case-insensitively (e.g. {"setting": {"Acute Trust": "acute"}}). */
     valueMaps: z.record(z.string(), z.record(z.string(), z.string())).default({}),
-    long: z
-      .object({
-        measureColumn: aliases,
-        valueColumn: aliases,
-        measures: z.record(z.string(), aliases),
-        ignoreOtherMeasures: z.boolean().default(false)
-      })
-      .optional(),
+    long: longSchema.optional(),
     units: z
       .object({
         columns: z.record(z.string(), aliases),
@@ -42,12 +76,46 @@ const tableSchema = z
   })
   .superRefine((t, ctx) => {
     const known = new Set(FIELDS[t.kind].map((f) => f.name));
-    for (const field of Object.keys(t.columns)) {
+    for (const field of [...Object.keys(t.columns), ...Object.keys(t.positions)]) {
       if (!known.has(field)) ctx.addIssue({ code: 'custom', message: `"${field}" is not a field of ${t.kind}` });
     }
     if (t.layout === 'long' && !t.long)
       ctx.addIssue({ code: 'custom', message: 'a long layout needs a "long" section' });
     if (t.units && t.kind !== 'uptake') ctx.addIssue({ code: 'custom', message: '"units" is only for uptake tables' });
+    for (const u of Object.keys(t.units?.columns ?? {})) {
+      if (!(UNIT_FIELDS as readonly string[]).includes(u))
+        ctx.addIssue({ code: 'custom', message: `"${u}" is not a unit column (${UNIT_FIELDS.join(', ')})` });
+    }
+    for (const m of [...(t.reports ?? []), ...Object.keys(t.long?.measures ?? {})]) {
+      if (!UPTAKE_COUNTS.includes(m))
+        ctx.addIssue({ code: 'custom', message: `"${m}" is not an uptake count (${UPTAKE_COUNTS.join(', ')})` });
+    }
+    if (t.reports && t.kind !== 'uptake')
+      ctx.addIssue({ code: 'custom', message: '"reports" is only for uptake tables' });
+    if (!t.header && t.kind !== 'unit-reference')
+      ctx.addIssue({ code: 'custom', message: 'only a unit-reference table may have no header row' });
+    if (!t.header && !Object.keys(t.positions).length)
+      ctx.addIssue({ code: 'custom', message: 'a table without a header row needs "positions"' });
+    if (t.long && t.kind !== 'uptake')
+      ctx.addIssue({ code: 'custom', message: 'a long layout is only for uptake tables' });
+    if (t.long) {
+      // One source field, one route: the same name in two sections would be loaded twice or silently lost.
+      const seen = new Map<string, string>();
+      const sections: [string, string[]][] = [
+        ...(['measures', 'usage', 'offered', 'enabled'] as const).flatMap((section) =>
+          Object.values(t.long![section]).map((names): [string, string[]] => [section, names])
+        ),
+        ['ignore', t.long.ignore]
+      ];
+      for (const [section, names] of sections) {
+        for (const name of names) {
+          const key = name.trim().toLowerCase();
+          if (seen.has(key) && seen.get(key) !== section)
+            ctx.addIssue({ code: 'custom', message: `"${name}" is routed both to ${seen.get(key)} and to ${section}` });
+          seen.set(key, section);
+        }
+      }
+    }
   });
 
 export const profileSchema = z.object({
@@ -65,7 +133,7 @@ export class ProfileError extends Error {}
 // no pipeline/load/profiles/ folder to read.
 const BUILT_IN: Record<string, unknown> = {
   'uptake-templates': uptakeTemplates,
-  'practice-monthly-long': practiceMonthlyLong
+  'nhs-pomi-practice': nhsPomiPractice
 };
 export const DEFAULT_PROFILE = 'uptake-templates';
 
@@ -127,4 +195,24 @@ export function matchColumns(
     }
   }
   return found;
+}
+
+/**
+ * The uptake counts a table's source reports, or null for "as the templates say" (every count, the required columns
+ * required). A long layout reports what its `measures` route to, unless `reports` says otherwise.
+ */
+export function reportedCounts(spec: ProfileTable): string[] | null {
+  if (spec.kind !== 'uptake') return null;
+  if (spec.reports) return spec.reports;
+  if (spec.layout === 'long' && spec.long) return Object.keys(spec.long.measures);
+  return null;
+}
+
+/** A table's `positions` as column aliases: a header-less file's columns are named column1, column2, … by its reader. */
+export function columnsOf(spec: ProfileTable): Record<string, string[]> {
+  const columns: Record<string, string[]> = { ...spec.columns };
+  for (const [field, position] of Object.entries(spec.positions)) {
+    columns[field] = [...(columns[field] ?? []), `column${position}`];
+  }
+  return columns;
 }

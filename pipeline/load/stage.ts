@@ -7,9 +7,9 @@
  * rows so that a problem points at the line a person can find.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { FIELDS, normaliseHeader, type FieldSpec, type Kind } from './fields.ts';
-import { countSql, dateSql, mapValuesSql, parseSql, SQL_TYPE } from './parse.ts';
-import { matchColumns, type ProfileTable } from './profile.ts';
+import { FIELDS, normaliseHeader, UPTAKE_COUNTS, type FieldSpec, type Kind } from './fields.ts';
+import { countSql, dateSql, flagSql, mapValuesSql, parseSql, SQL_TYPE } from './parse.ts';
+import { columnsOf, matchColumns, reportedCounts, UNIT_FIELDS, type ProfileTable } from './profile.ts';
 import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
 import { plainNumbers, typedCsvRelation } from './readers/csv.ts';
 import { ident, literal, type SourceTable } from './readers/types.ts';
@@ -30,10 +30,15 @@ export interface StagedTable {
   full: boolean;
   /** Unit hierarchy columns staged alongside (uptake files that carry their own units). */
   units?: { defaults: Record<string, string>; present: Set<string> };
+  /**
+   * A long layout's per-function values (usage, offered, enabled): a temp table of (as_of, service_id, function,
+   * offered, enabled_patients, transactions), parsed, with the routes the profile declares.
+   */
+  functions?: { table: string; routes: string[] };
+  /** The uptake counts the source reports (null: as the templates say, so every count whose column is present). */
+  reports: string[] | null;
   profileTable: ProfileTable;
 }
-
-const UNIT_FIELDS = ['service_name', 'organisation', 'parent_unit'];
 
 /**
  * Creates temp relation `name` = SELECT __row, <columns> FROM <from>. With position-based row numbers the data goes into
@@ -58,7 +63,7 @@ async function materialise(
 
 /** Every temp relation stage() may create for a table name, for the loader to drop. */
 export function stagedRelations(table: string): string[] {
-  return [table, `${table}_data`, `${table}_long`, `${table}_long_data`];
+  return [table, `${table}_data`, `${table}_long`, `${table}_long_data`, `${table}_functions`];
 }
 
 export type StageMode = 'fast' | 'full';
@@ -78,8 +83,9 @@ export async function stage(
   let relation = source.relation;
   let rowNumbers = source.rowNumbers;
   let headers = source.headers;
-  let columns = spec.columns;
+  let columns = columnsOf(spec);
   const problems: Problem[] = [];
+  let functions: StagedTable['functions'];
 
   if (spec.layout === 'long' && spec.long) {
     const pivot = await pivotLong(connection, source, spec, `${table}_long`);
@@ -89,15 +95,19 @@ export async function stage(
     rowNumbers = 'column'; // the pivot carries each key's first row
     headers = pivot.headers;
     columns = {}; // the pivot already names its columns by field
+    functions = await stageFunctions(connection, spec, `${table}_long`, `${table}_functions`);
   }
 
+  // A count the source does not report is not looked for: it stays NULL ("not reported"), never 0.
+  const reports = reportedCounts(spec);
+  const notReported = (name: string) => reports !== null && UPTAKE_COUNTS.includes(name) && !reports.includes(name);
   const found = matchColumns(
     headers,
     columns,
-    fields.map((f) => f.name)
+    fields.map((f) => f.name).filter((name) => !notReported(name))
   );
   for (const field of fields) {
-    if (field.column === 'required' && !found.has(field.name)) {
+    if (field.column === 'required' && !found.has(field.name) && !notReported(field.name)) {
       // Names that match alike (the field's own name is often among its aliases) are listed once.
       const names = [field.name, ...(columns[field.name] ?? [])];
       const accepted = names
@@ -122,7 +132,7 @@ export async function stage(
     const unitFound =
       spec.layout === 'long'
         ? new Map(UNIT_FIELDS.filter((u) => headers.includes(u)).map((u) => [u, u] as const))
-        : matchColumns(headers, spec.units.columns, UNIT_FIELDS);
+        : matchColumns(headers, spec.units.columns, [...UNIT_FIELDS]);
     for (const u of UNIT_FIELDS) {
       const header = unitFound.get(u);
       unitColumns.push(
@@ -184,6 +194,8 @@ export async function stage(
       rows: n,
       present: new Set(found.keys()),
       units,
+      functions,
+      reports,
       profileTable: spec,
       full: mode === 'full'
     },
@@ -297,10 +309,23 @@ async function typedColumns(
 /** Rows sampled to choose a date format for read_csv (typedColumns). */
 const TYPED_DATE_SAMPLE = 2048;
 
+/** The routes a long profile declares, as `<route>:<target>` (count:registered, usage:appointments, …) → source names. */
+function longRoutes(spec: ProfileTable): [string, string[]][] {
+  const long = spec.long!;
+  return [
+    ...Object.entries(long.measures).map(([m, names]): [string, string[]] => [`count:${m}`, names]),
+    ...(['usage', 'offered', 'enabled'] as const).flatMap((route) =>
+      Object.entries(long[route]).map(([fn, names]): [string, string[]] => [`${route}:${fn}`, names])
+    ),
+    ['ignore', long.ignore]
+  ];
+}
+
 /**
- * Pivots `key…, measure, value` rows into one row per key with a column per measure. Problems on the long rows:
- * a missing measure/value column, an unknown measure (unless the profile ignores others), a value that is not a
- * count, the same measure twice for one key.
+ * Pivots `key…, measure, value` rows into one row per key with a column per uptake count. Each source field is routed
+ * by the profile (longRoutes): counts go to the pivot, per-function values to stageFunctions, ignored fields nowhere.
+ * Problems on the long rows: a missing measure/value column, an unknown field (unless the profile ignores others), a
+ * value that is not a count (or, for "offered", not a flag), a negative count, the same field twice for one key.
  */
 async function pivotLong(
   connection: DuckDBConnection,
@@ -341,12 +366,14 @@ async function pivotLong(
   }
   if (problems.length) return { headers: [], problems };
   const unitFound = spec.units
-    ? matchColumns(source.headers, spec.units.columns, UNIT_FIELDS)
+    ? matchColumns(source.headers, spec.units.columns, [...UNIT_FIELDS])
     : new Map<string, string>();
   const measureHeader = wanted.get('__measure')!;
   const valueHeader = wanted.get('__value')!;
-  const arms = Object.entries(long.measures)
-    .flatMap(([measure, names]) => names.map((n) => `WHEN ${literal(n.trim().toLowerCase())} THEN ${literal(measure)}`))
+  const routes = longRoutes(spec);
+  // Field names match case-insensitively: real files spell them Total_Pat_Enbld one month and TOTAL_PAT_ENBLD the next.
+  const arms = routes
+    .flatMap(([route, names]) => names.map((n) => `WHEN ${literal(n.trim().toLowerCase())} THEN ${literal(route)}`))
     .join(' ');
   const keyCols = keyFields.map((k) => `${ident(wanted.get(k)!)} AS ${ident(k)}`);
   const unitCols = [...unitFound].map(([u, h]) => `${ident(h)} AS ${ident(u)}`);
@@ -357,7 +384,7 @@ async function pivotLong(
       ...keyCols,
       ...unitCols,
       `${ident(measureHeader)} AS measure_raw`,
-      `CASE lower(trim(${ident(measureHeader)})) ${arms} END AS measure`,
+      arms ? `CASE lower(trim(${ident(measureHeader)})) ${arms} END AS measure` : 'NULL::VARCHAR AS measure',
       `${ident(valueHeader)} AS value_raw`
     ],
     source.relation,
@@ -366,22 +393,28 @@ async function pivotLong(
 
   const found = async (sql: string) =>
     rows<{ __row: number; v: string | null; m: string | null; n?: number }>(connection, sql);
+  const t = ident(table);
   if (!long.ignoreOtherMeasures) {
+    const known = routes.flatMap(([, names]) => names);
     for (const r of await found(
-      `SELECT __row, measure_raw AS v FROM ${ident(table)} WHERE measure IS NULL ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`
+      `SELECT __row, measure_raw AS v FROM ${t} WHERE measure IS NULL ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`
     )) {
       problems.push(
         problem(
           source.label,
           'unknown-measure',
-          `"${r.v}" is not a measure this profile knows (${Object.values(long.measures).flat().join(', ')}).`,
+          `"${r.v}" is not a measure this profile knows (${known.join(', ')}); add it to the profile's "ignore" list to skip it.`,
           { row: r.__row, column: measureHeader, value: r.v }
         )
       );
     }
   }
+  // What a measure is called in a problem: the model field for counts, "<function> <route>" for the others.
+  const named = `CASE WHEN measure LIKE 'count:%' THEN substr(measure, 7) ELSE split_part(measure, ':', 2) || ' ' || split_part(measure, ':', 1) END`;
+  const hasValue = `NOT (value_raw IS NULL OR trim(value_raw) = '')`;
+  const counted = `measure IS NOT NULL AND measure <> 'ignore' AND measure NOT LIKE 'offered:%'`;
   for (const r of await found(
-    `SELECT __row, value_raw AS v, measure AS m FROM ${ident(table)} WHERE measure IS NOT NULL AND NOT (value_raw IS NULL OR trim(value_raw) = '') AND ${countSql('value_raw')} IS NULL ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`
+    `SELECT __row, value_raw AS v, ${named} AS m FROM ${t} WHERE ${counted} AND ${hasValue} AND ${countSql('value_raw')} IS NULL ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`
   )) {
     problems.push(
       problem(source.label, 'not-a-count', `The value for ${r.m} must be a whole number.`, {
@@ -391,7 +424,29 @@ async function pivotLong(
       })
     );
   }
-  for (const r of await found(`SELECT max(__row) AS __row, any_value(measure_raw) AS v, measure AS m, count(*)::INTEGER AS n FROM ${ident(table)} WHERE measure IS NOT NULL
+  for (const r of await found(
+    `SELECT __row, value_raw AS v, ${named} AS m FROM ${t} WHERE ${counted} AND ${hasValue} AND ${countSql('value_raw')} < 0 ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`
+  )) {
+    problems.push(
+      problem(source.label, 'negative-count', `The value for ${r.m} is a count and cannot be negative.`, {
+        row: r.__row,
+        column: valueHeader,
+        value: r.v
+      })
+    );
+  }
+  for (const r of await found(
+    `SELECT __row, value_raw AS v, ${named} AS m FROM ${t} WHERE measure LIKE 'offered:%' AND ${hasValue} AND ${flagSql('value_raw', undefined)} IS NULL ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`
+  )) {
+    problems.push(
+      problem(source.label, 'not-a-flag', `The value for ${r.m} must be yes or no (1/0, y/n, true/false).`, {
+        row: r.__row,
+        column: valueHeader,
+        value: r.v
+      })
+    );
+  }
+  for (const r of await found(`SELECT max(__row) AS __row, any_value(measure_raw) AS v, any_value(${named}) AS m, count(*)::INTEGER AS n FROM ${t} WHERE measure IS NOT NULL AND measure <> 'ignore'
       GROUP BY as_of, service_id, measure HAVING count(*) > 1 ORDER BY 1 LIMIT ${PROBLEMS_PER_RULE}`)) {
     problems.push(
       problem(source.label, 'duplicate-key', `${r.m} is given ${r.n} times for the same period and unit.`, {
@@ -404,13 +459,45 @@ async function pivotLong(
   if (problems.length) return { headers: [], problems };
 
   const measures = Object.keys(long.measures);
+  // Every key with any routed field gets a row, so a unit that reports only usage still has its (empty) snapshot.
   const pivot = `(SELECT min(__row)::INTEGER AS __row, as_of, service_id,
       ${[...unitFound.keys()]
         .map((u) => `any_value(${ident(u)}) AS ${ident(u)}`)
-        .concat(measures.map((m) => `max(CASE WHEN measure = ${literal(m)} THEN value_raw END) AS ${ident(m)}`))
+        .concat(
+          measures.map((m) => `max(CASE WHEN measure = ${literal(`count:${m}`)} THEN value_raw END) AS ${ident(m)}`)
+        )
         .join(', ')}
-    FROM ${ident(table)} WHERE measure IS NOT NULL GROUP BY as_of, service_id)`;
+    FROM ${t} WHERE measure IS NOT NULL AND measure <> 'ignore' GROUP BY as_of, service_id)`;
   return { relation: pivot, headers: [...keyFields, ...unitFound.keys(), ...measures], problems };
+}
+
+/**
+ * The per-function values of a long export, one row per key and function: whether the unit's system offers it, how
+ * many patients are enabled for it, how many transactions it had. A blank value is NULL: not reported. Values were
+ * checked on the long rows (pivotLong) before this runs.
+ */
+async function stageFunctions(
+  connection: DuckDBConnection,
+  spec: ProfileTable,
+  longTable: string,
+  table: string
+): Promise<StagedTable['functions']> {
+  const routes = longRoutes(spec)
+    .map(([route]) => route)
+    .filter((r) => /^(usage|offered|enabled):/.test(r));
+  if (!routes.length) return undefined;
+  const value = (route: string, sql: string) =>
+    `max(CASE WHEN split_part(measure, ':', 1) = ${literal(route)} THEN ${sql} END)`;
+  await connection.run(`CREATE TEMP TABLE ${ident(table)} AS
+    SELECT ${dateSql('as_of', spec.dateFormats)} AS as_of, NULLIF(trim(service_id), '') AS service_id,
+      split_part(measure, ':', 2) AS function,
+      ${value('offered', flagSql('value_raw', undefined))} AS offered,
+      ${value('enabled', countSql('value_raw'))}::INTEGER AS enabled_patients,
+      ${value('usage', countSql('value_raw'))}::INTEGER AS transactions
+    FROM ${ident(longTable)}
+    WHERE split_part(measure, ':', 1) IN ('usage', 'offered', 'enabled')
+    GROUP BY ALL`);
+  return { table, routes };
 }
 
 export type { FieldSpec };

@@ -7,8 +7,15 @@ import { FIELDS } from './fields.ts';
 import { flagSql, settingSql } from './parse.ts';
 import { ident, literal } from './readers/types.ts';
 import type { StagedTable } from './stage.ts';
+import { writeFunctions, writePlaces, writeReported } from './write-units.ts';
 
-const TARGET = { programme: 'programme', services: 'service', features: 'feature', uptake: 'snapshot' } as const;
+const TARGET = {
+  programme: 'programme',
+  services: 'service',
+  features: 'feature',
+  uptake: 'snapshot',
+  'unit-reference': 'unit_reference'
+} as const;
 
 export async function writeStaged(
   connection: DuckDBConnection,
@@ -27,6 +34,11 @@ export async function writeStaged(
     return;
   }
   if (s.kind === 'uptake' && s.units) await writeUnits(connection, s, stamp);
+  if (s.kind === 'uptake') {
+    if (s.units) await writePlaces(connection, s, stamp);
+    if (s.functions) await writeFunctions(connection, s, stamp);
+    await writeReported(connection, s, sha256);
+  }
   const columns = fields.join(', ');
   await connection.run(`INSERT INTO ${TARGET[s.kind]} (${columns}, source_sha256, loaded_at)
     SELECT ${fields.map((f) => (!s.present.has(f) ? 'NULL' : s.kind === 'uptake' && f !== 'as_of' && f !== 'service_id' ? `CAST(${ident(f)} AS INTEGER)` : ident(f))).join(', ')}, ${stamp} FROM ${t}`);

@@ -124,6 +124,60 @@ CREATE TABLE IF NOT EXISTS snapshot (
   loaded_at                TIMESTAMP NOT NULL
 );
 
+-- Which measures each loaded file's source reports (its profile's declaration, or the columns a template file has):
+-- eligible, approached, … and usage:<function>, offered:<function>, enabled:<function>. A measure a source does not
+-- report is NULL in the model, and views say "not reported" rather than 0.
+CREATE TABLE IF NOT EXISTS source_measure (
+  source_sha256 VARCHAR NOT NULL,
+  file_name     VARCHAR NOT NULL,
+  measure       VARCHAR NOT NULL,
+  reported      BOOLEAN NOT NULL
+);
+
+-- Per unit, as-of date and function (appointments, repeat prescriptions, …): whether the unit's system offers it,
+-- patients enabled for it, and transactions in the period. NULL = not reported.
+CREATE TABLE IF NOT EXISTS unit_function (
+  as_of            DATE NOT NULL,
+  service_id       VARCHAR NOT NULL,
+  function         VARCHAR NOT NULL,
+  offered          BOOLEAN,
+  enabled_patients INTEGER,
+  transactions     INTEGER,
+  source_sha256    VARCHAR NOT NULL,
+  loaded_at        TIMESTAMP NOT NULL
+);
+
+-- Where a unit sat in the hierarchy (region → sub-region → commissioner → unit) at an as-of date, as the uptake rows
+-- said (practices move between commissioners, so it is kept per date).
+CREATE TABLE IF NOT EXISTS unit_place (
+  as_of             DATE NOT NULL,
+  service_id        VARCHAR NOT NULL,
+  unit_name         VARCHAR,
+  organisation      VARCHAR,
+  organisation_name VARCHAR,
+  subregion         VARCHAR,
+  subregion_name    VARCHAR,
+  region            VARCHAR,
+  region_name       VARCHAR,
+  supplier          VARCHAR,
+  source_sha256     VARCHAR NOT NULL,
+  loaded_at         TIMESTAMP NOT NULL
+);
+
+-- A reference list of units (the national practice list): names, parents, open and close dates, status.
+CREATE TABLE IF NOT EXISTS unit_reference (
+  unit_id       VARCHAR NOT NULL,
+  unit_name     VARCHAR,
+  organisation  VARCHAR,
+  subregion     VARCHAR,
+  region        VARCHAR,
+  opened_on     DATE,
+  closed_on     DATE,
+  status        VARCHAR,
+  source_sha256 VARCHAR NOT NULL,
+  loaded_at     TIMESTAMP NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS measure_catalogue (
   measure VARCHAR PRIMARY KEY, label VARCHAR NOT NULL, patient_count BOOLEAN NOT NULL, required BOOLEAN NOT NULL
 );
@@ -137,5 +191,9 @@ export const LANDED_TABLES = [
   'programme',
   'service',
   'feature',
-  'snapshot'
+  'snapshot',
+  'source_measure',
+  'unit_function',
+  'unit_place',
+  'unit_reference'
 ] as const;

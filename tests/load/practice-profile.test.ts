@@ -1,8 +1,9 @@
 /**
- * The example source profile practice-monthly-long (pipeline/load/profiles/practice-monthly-long.json):
- * a long export of per-practice counts, one row per practice, period and field. Practices become services in primary
- * care, their parent organisation code the organisation and their region the parent unit; fields the profile does not
- * map (Pat_Appts_Enbld here) are ignored.
+ * A user-written long profile loaded from a file (tests/fixtures/load/profiles/practice-monthly-long.json; it was a
+ * built-in until the real NHS publication got its own, nhs-pomi-practice): a long export of per-practice counts that
+ * reports the whole consent funnel, one row per practice, period and field. Practices become services in primary care,
+ * their parent organisation code the organisation and their region the parent unit; fields the profile does not map
+ * (Pat_Appts_Enbld here) are ignored.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { error, expectRejected } from './helpers/expect-rejected.ts';
 import { fixture, NOW, scratchWarehouse } from './helpers/scratch-warehouse.ts';
 
-const PROFILE = { profile: 'practice-monthly-long' };
+const PROFILE = { profile: fixture('profiles', 'practice-monthly-long.json') };
 const SNAPSHOT_COLUMNS = `as_of::VARCHAR AS as_of, service_id, eligible, approached, consented, registered, activated, active_90d,
   shared_with_carer, shared_with_professional`;
 

@@ -1,0 +1,50 @@
+/**
+ * A CSV file with no header row (the national practice list is published so): every line is a record, and its
+ * columns are named by position, `column1`, `column2`, … so that a profile's `positions` can find them. Row numbers
+ * count from 1, since there is no header line. Reference lists are tens of thousands of rows, so numbering them with
+ * row_number() costs nothing worth avoiding.
+ */
+import { basename, extname } from 'node:path';
+import { detectDelimiter, firstLine } from './csv.ts';
+import { ident, literal, ReadError, type ReadContext, type SourceTable } from './types.ts';
+import { readFileSync } from 'node:fs';
+
+export async function readHeaderlessCsv(
+  ctx: ReadContext,
+  path: string,
+  label = basename(path)
+): Promise<SourceTable[]> {
+  if (extname(path).toLowerCase() !== '.csv')
+    throw new ReadError(label, 'unknown-file', 'A list without a header row must be a CSV file.');
+  const head = readFileSync(path, { encoding: 'utf8' }).slice(0, 65536);
+  if (head.replace(/^\uFEFF/, '').trim() === '')
+    throw new ReadError(label, 'empty-file', 'The file is empty: it has no rows.');
+  const source = `read_csv(${literal(path)}, all_varchar = true, header = false, delim = ${literal(detectDelimiter(head))}, quote = '"', escape = '"')`;
+  let names: string[];
+  try {
+    const described = await ctx.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+    names = described.getRowObjectsJson().map((r) => String(r.column_name));
+  } catch (error) {
+    throw new ReadError(
+      label,
+      'malformed-csv',
+      `The file could not be read as CSV: ${firstLine((error as Error).message)}`
+    );
+  }
+  const headers = names.map((_, i) => `column${i + 1}`);
+  const columns = names.map((n, i) => `${ident(n)} AS ${ident(headers[i])}`).join(', ');
+  const table = `${ctx.tempPrefix}_headerless`;
+  await ctx.connection.run(
+    `CREATE TEMP TABLE ${ident(table)} AS SELECT (row_number() OVER ())::INTEGER AS __row, ${columns} FROM ${source}`
+  );
+  return [
+    {
+      label,
+      name: basename(label, extname(label)),
+      headers,
+      relation: ident(table),
+      rowCount: null,
+      rowNumbers: 'column'
+    }
+  ];
+}
