@@ -12,24 +12,37 @@ const CORE_LIST = CORE_FEATURES.join(', ');
 const REACH = `
   SELECT
     n.as_of, 'reach' AS dimension, 'registered / eligible' AS measure,
-    sum(n.registered) FILTER (WHERE n.eligible > 0) AS numerator,
-    sum(n.eligible) FILTER (WHERE n.eligible > 0) AS denominator,
+    sum(n.registered) FILTER (WHERE n.eligible > 0 AND n.registered IS NOT NULL) AS numerator,
+    sum(n.eligible) FILTER (WHERE n.eligible > 0 AND n.registered IS NOT NULL) AS denominator,
     CASE WHEN count(*) FILTER (WHERE n.eligible > 0) = 0
       THEN 'No service reports an eligible population, so reach is shown as registered / consented instead.'
+      WHEN count(*) FILTER (WHERE n.eligible > 0 AND n.registered IS NOT NULL) = 0
+      THEN 'not reported: no service that reports its eligible population (list size) reports registered patients.'
+      WHEN count(*) FILTER (WHERE n.eligible > 0 AND n.registered IS NULL) > 0
+      THEN format('Covers the {} services that report both an eligible population (list size) and registered patients; registered patients are not reported for {} more.',
+                  count(*) FILTER (WHERE n.eligible > 0 AND n.registered IS NOT NULL), count(*) FILTER (WHERE n.eligible > 0 AND n.registered IS NULL))
+      WHEN count(*) FILTER (WHERE n.eligible > 0) = count(*)
+      THEN format('All {} services report an eligible population (list size) and registered patients.', count(*))
       ELSE format('Covers only the {} services that report an eligible population; the others are in registered / consented.',
-                  count(*) FILTER (WHERE n.eligible > 0))
+                  count(*) FILTER (WHERE n.eligible > 0 AND n.registered IS NOT NULL))
     END AS note
   FROM snapshot_latest n GROUP BY n.as_of
   UNION ALL
   SELECT
     n.as_of, 'reach', 'registered / consented', sum(n.registered), sum(n.consented),
-    'All services. A proxy for reach where the eligible population is unknown: the share of patients who consented that went on to register.'
+    CASE WHEN count(n.consented) = 0
+      THEN 'not reported: the source does not report consented patients, so this proxy for reach cannot be worked out.'
+      ELSE 'All services. A proxy for reach where the eligible population is unknown: the share of patients who consented that went on to register.'
+    END
   FROM snapshot_latest n GROUP BY n.as_of
   UNION ALL
   SELECT
     n.as_of, 'reach', 'sharing with a carer or professional / registered',
     sum(n.shared_with_carer + n.shared_with_professional), sum(n.registered),
-    'Sharing grants per registered patient: a patient sharing with both a carer and a professional counts twice, so this is an upper bound.'
+    CASE WHEN count(n.shared_with_carer) = 0 AND count(n.shared_with_professional) = 0
+      THEN 'not reported: the source does not report patients sharing their record.'
+      ELSE 'Sharing grants per registered patient: a patient sharing with both a carer and a professional counts twice, so this is an upper bound.'
+    END
   FROM snapshot_latest n GROUP BY n.as_of`;
 
 /** Effectiveness: outcomes are not in uptake data; say so rather than leave a blank. */
@@ -44,13 +57,19 @@ const ADOPTION = `
   SELECT
     st.as_of, 'adoption', 'services live / services approached',
     count(*) FILTER (WHERE st.is_live), count(*) FILTER (WHERE st.is_approached),
-    'Services live at the as-of date out of every service approached by then.'
+    CASE WHEN count(st.approached_on) = 0 AND count(st.live_on) = 0
+      THEN 'not reported: no service has an approach or go-live date (the source reports neither).'
+      ELSE 'Services live at the as-of date out of every service approached by then.'
+    END
   FROM service_status st GROUP BY st.as_of
   UNION ALL
   SELECT
     st.as_of, 'adoption', 'organisations with a live service / organisations approached',
     count(DISTINCT st.organisation) FILTER (WHERE st.is_live), count(DISTINCT st.organisation) FILTER (WHERE st.is_approached),
-    'An organisation counts as adopting once any of its services is live.'
+    CASE WHEN count(st.approached_on) = 0 AND count(st.live_on) = 0
+      THEN 'not reported: no service has an approach or go-live date (the source reports neither).'
+      ELSE 'An organisation counts as adopting once any of its services is live.'
+    END
   FROM service_status st GROUP BY st.as_of`;
 
 /**
@@ -127,6 +146,8 @@ CREATE OR REPLACE VIEW reaim AS
     numerator::INTEGER AS numerator,
     denominator::INTEGER AS denominator,
     ${rate('numerator', 'denominator')} AS value,
-    note
+    note,
+    -- Whether the inputs were reported: false where the note says "not reported" or "not measured".
+    (numerator IS NOT NULL AND denominator IS NOT NULL AND NOT starts_with(note, 'not ')) AS reported
   FROM measures;
 `;

@@ -25,7 +25,13 @@ CREATE OR REPLACE VIEW uptake_funnel AS
     ${rate('n.shared_with_carer', 'n.registered')} AS carer_sharing_rate,
     ${rate('n.shared_with_professional', 'n.registered')} AS professional_sharing_rate,
     -- RE-AIM reach for a service that reports its eligible population.
-    ${rate('n.registered', 'n.eligible')} AS reach_rate
+    ${rate('n.registered', 'n.eligible')} AS reach_rate,
+    -- Whether each input was reported: NULL counts are "not reported" (the source lacks them), never 0.
+    n.eligible IS NOT NULL AS eligible_reported,
+    n.approached IS NOT NULL AS approached_reported,
+    n.consented IS NOT NULL AS consented_reported,
+    n.registered IS NOT NULL AS registered_reported,
+    (n.shared_with_carer IS NOT NULL OR n.shared_with_professional IS NOT NULL) AS sharing_reported
   FROM snapshot_latest n
   JOIN service_latest s USING (service_id);
 `;

@@ -9,6 +9,9 @@ import { FEATURE_VIEWS_SQL } from './features.ts';
 import { ADOPTION_VIEWS_SQL } from './adoption.ts';
 import { HEADLINE_VIEWS_SQL } from './headline.ts';
 import { REAIM_VIEWS_SQL } from './reaim.ts';
+import { HIERARCHY_VIEWS_SQL } from './hierarchy.ts';
+import { USAGE_VIEWS_SQL } from './usage.ts';
+import { REPORTING_VIEWS_SQL } from './reporting.ts';
 
 export const METRIC_VIEWS_SQL = [
   LATEST_VIEWS_SQL,
@@ -17,5 +20,8 @@ export const METRIC_VIEWS_SQL = [
   FEATURE_VIEWS_SQL,
   ADOPTION_VIEWS_SQL,
   HEADLINE_VIEWS_SQL,
-  REAIM_VIEWS_SQL
+  REAIM_VIEWS_SQL,
+  HIERARCHY_VIEWS_SQL,
+  USAGE_VIEWS_SQL,
+  REPORTING_VIEWS_SQL
 ].join('\n');
