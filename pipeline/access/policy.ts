@@ -54,6 +54,7 @@ export const POLICY: readonly PolicyEntry[] = [
   { pattern: '/timeline', what: 'setup timeline', grants: EXACT, refusal: EXACT_REFUSAL },
   { pattern: '/uptake', what: 'uptake and trends', grants: EXACT, refusal: EXACT_REFUSAL },
   { pattern: '/functionality', what: 'functionality', grants: EXACT, refusal: EXACT_REFUSAL },
+  { pattern: '/usage', what: 'usage of online functions', grants: EXACT, refusal: EXACT_REFUSAL },
   { pattern: '/sharing', what: 'sharing', grants: EXACT, refusal: EXACT_REFUSAL },
   { pattern: '/settings', what: 'adoption by setting', grants: EXACT, refusal: EXACT_REFUSAL },
   {

@@ -7,12 +7,14 @@ import {
   adoptionBySetting,
   adoptionCurve,
   featureMatrix,
+  functionTrend,
   registrationTrend,
   setupTimeline,
   uptakeFunnel,
   type AdoptionBySettingRow,
   type Chart,
   type FeatureMatrixRow,
+  type FunctionTrendRow,
   type ServiceSetupRow,
   type UptakeFunnelRow
 } from '../charts/index.ts';
@@ -41,4 +43,11 @@ export function featureMatrixChart(rows: readonly object[], asOf: string): Chart
 }
 export function adoptionBySettingChart(rows: Row[], asOf: string): Chart {
   return adoptionBySetting(rows as unknown as AdoptionBySettingRow[], { asOf });
+}
+/** A few lines, one per online function, across the as-of dates (usage per patient, share of units offering). */
+export function functionTrendChart(
+  rows: FunctionTrendRow[],
+  options: { asOf: string; measure: string; format: (value: number) => string; yMax?: number }
+): Chart {
+  return functionTrend(rows, options);
 }

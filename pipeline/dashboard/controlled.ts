@@ -35,7 +35,14 @@ function isWithheld(column: Column): boolean {
 export function columnSpec(column: Column): ColumnSpec {
   const base = { key: column.key, label: column.label };
   if (column.rate)
-    return { ...base, kind: 'rate', numerator: column.rate.numerator, denominator: column.rate.denominator };
+    return {
+      ...base,
+      kind: 'rate',
+      numerator: column.rate.numerator,
+      denominator: column.rate.denominator,
+      // A decimal column holding a rate is a ratio (transactions per patient), not a percentage.
+      ...(column.kind === 'decimal' ? { decimals: column.decimals ?? 1 } : {})
+    };
   switch (column.kind) {
     case 'integer':
       if (column.counts === 'services') return { ...base, kind: 'service-count' };

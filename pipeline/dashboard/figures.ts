@@ -11,7 +11,8 @@ import { parseServicesQuery, servicesTable } from './services.ts';
 import { servicePage } from './service.ts';
 import { setupTimeline } from './timeline.ts';
 import { registrationTrend, uptakeFunnel } from './uptake.ts';
-import { functionality } from './functionality.ts';
+import { functionality, functionOffering } from './functionality.ts';
+import { parseUsageLevel, usageByLevel, usageTrend } from './usage.ts';
 import { settings } from './settings.ts';
 
 export class UnknownFigureError extends Error {
@@ -41,6 +42,9 @@ const FIGURES: Record<string, FigureSource> = {
   'uptake-funnel': (c, f) => uptakeFunnel(c, f),
   'registration-trend': (c, f) => registrationTrend(c, f),
   'feature-matrix': (c, f) => functionality(c, f),
+  'function-offering': (c, f) => functionOffering(c, f),
+  'usage-trend': (c, f) => usageTrend(c, f),
+  'usage-by-level': (c, f, p) => usageByLevel(c, f, parseUsageLevel(p)),
   'adoption-by-setting': async (c, f) => (await settings(c, f)).figure
 };
 

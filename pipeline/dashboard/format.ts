@@ -48,12 +48,12 @@ export function formatDecimal(value: number | null | undefined): string {
 export const NO_VALUE = '–';
 
 export function formatCell(value: Cell, column: Column): string {
-  if (value === null || value === undefined || value === '') return NO_VALUE;
+  if (value === null || value === undefined || value === '') return column.missing ?? NO_VALUE;
   switch (column.kind) {
     case 'integer':
       return formatInteger(Number(value));
     case 'decimal':
-      return formatDecimal(Number(value));
+      return column.decimals === undefined ? formatDecimal(Number(value)) : Number(value).toFixed(column.decimals);
     case 'percent':
       return formatPercent(Number(value));
     case 'date':

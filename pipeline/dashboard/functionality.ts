@@ -8,9 +8,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
 import { formatDate } from './format.ts';
-import { select } from './sql.ts';
+import { select, serviceFilter } from './sql.ts';
 import type { Column, Figure, Row } from './table.ts';
-import { featureMatrixChart } from './charts.ts';
+import { featureMatrixChart, functionTrendChart } from './charts.ts';
 import { CORE_TOTAL } from '../metrics/features.ts';
 
 interface MatrixCell {
@@ -80,5 +80,79 @@ export async function functionality(connection: DuckDBConnection, filters: Resol
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
     table: { caption: `Features enabled per service, ${formatDate(filters.asOf)}`, columns, rows }
+  };
+}
+
+/**
+ * "% of units offering each function at each date", from sources that report whether each unit's system offers a
+ * function (functionality over time). One row per function and date however many units there are. A unit whose flag
+ * was left blank is counted as not reported, outside the percentage.
+ */
+export async function functionOffering(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
+  const rows = filters.asOf
+    ? await select<Row>(
+        connection,
+        `SELECT CAST(f.as_of AS VARCHAR) AS as_of, f.function,
+                count(*)::INTEGER AS units,
+                count(f.offered)::INTEGER AS units_reporting,
+                (count(*) - count(f.offered))::INTEGER AS units_not_reported,
+                count(*) FILTER (WHERE f.offered)::INTEGER AS units_offering
+           FROM unit_function_latest f JOIN service_latest s USING (service_id)
+          WHERE f.as_of <= CAST($asOf AS DATE) AND ${serviceFilter('s')}
+            -- Only functions some source reports an "offered" flag for (not a total of transactions, say).
+            AND f.function IN (SELECT function FROM unit_function_latest GROUP BY function HAVING count(offered) > 0)
+          GROUP BY f.as_of, f.function ORDER BY f.function, f.as_of`,
+        filterParams(filters)
+      )
+    : [];
+  for (const r of rows) {
+    r.offering_rate = Number(r.units_reporting) > 0 ? Number(r.units_offering) / Number(r.units_reporting) : null;
+    r.reported = Number(r.units_reporting) > 0;
+  }
+  const percent = (v: number) => `${Math.round(v * 100)}%`;
+  const chart =
+    filters.asOf && rows.length
+      ? functionTrendChart(
+          rows.map((r) => ({
+            as_of: String(r.as_of),
+            function: String(r.function),
+            value: r.offering_rate as number | null
+          })),
+          { asOf: filters.asOf, measure: 'Units offering the function', format: percent, yMax: 1 }
+        )
+      : null;
+  const latest = rows.filter((r) => r.as_of === filters.asOf && r.offering_rate !== null);
+  const lowest = [...latest].sort((a, b) => Number(a.offering_rate) - Number(b.offering_rate))[0];
+  return {
+    id: 'function-offering',
+    title: lowest
+      ? `${latest.length === 1 ? '' : 'Least offered: '}${String(lowest.function)}, by ${percent(Number(lowest.offering_rate))} of the units reporting on ${formatDate(filters.asOf)}`
+      : rows.length
+        ? `Which functions units offer is not reported for ${formatDate(filters.asOf)}`
+        : 'No source reports which functions its units offer',
+    subtitle: `Share of units whose system offers each function, of the units reporting it, ${populationText(filters)}, each date to ${formatDate(filters.asOf)}`,
+    svg: chart?.svg ?? null,
+    summary:
+      chart?.summary ??
+      'There is nothing to chart: no source loaded so far reports which functions its units offer over time.',
+    table: {
+      caption: `Units offering each function at each date, to ${formatDate(filters.asOf)}`,
+      columns: [
+        { key: 'function', label: 'Function', kind: 'text', rowHeader: true },
+        { key: 'as_of', label: 'As of', kind: 'date' },
+        { key: 'units_offering', label: 'Units offering', kind: 'integer', counts: 'services' },
+        { key: 'units_reporting', label: 'Units reporting', kind: 'integer', counts: 'services' },
+        {
+          key: 'offering_rate',
+          label: 'Offering, of units reporting',
+          kind: 'percent',
+          rate: { numerator: 'units_offering', denominator: 'units_reporting' },
+          missing: 'not reported'
+        },
+        { key: 'units_not_reported', label: 'Units not reporting', kind: 'integer', counts: 'services' },
+        { key: 'reported', label: 'Reported', kind: 'flag' }
+      ],
+      rows
+    }
   };
 }

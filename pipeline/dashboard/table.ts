@@ -29,6 +29,10 @@ export interface Column {
    * shows `*` there, since the parts differ from row to row and cannot be declared per column.
    */
   derivedFromCounts?: true;
+  /** Decimal places for a decimal column (default 1). */
+  decimals?: number;
+  /** What an empty cell says on the page, e.g. "not reported" where the source does not report the figure. */
+  missing?: string;
 }
 
 export type Cell = string | number | boolean | null;

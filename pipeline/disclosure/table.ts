@@ -38,7 +38,8 @@ export interface ColumnSpec {
   /** For rates: keys of the numerator and denominator. Parts not among the columns are controlled as patient counts. */
   numerator?: string;
   denominator?: string;
-  /** For number columns: decimal places to show. */
+  /** For number columns: decimal places to show. For rates: shown as a ratio to this many places (transactions per
+   * patient, which may exceed 1) instead of a percentage. */
   decimals?: number;
 }
 
@@ -156,7 +157,11 @@ function presentRow(
         ? notApplicable()
         : numberValue(readNumber(source![column.key], `"${column.key}"`), column.decimals);
     } else if (column.kind === 'rate') {
-      out[column.key] = rateFromControlled(counts[column.numerator!], counts[column.denominator!]);
+      const rate = rateFromControlled(counts[column.numerator!], counts[column.denominator!]);
+      out[column.key] =
+        column.decimals !== undefined && rate.value !== null
+          ? { ...rate, shown: rate.value.toFixed(column.decimals) }
+          : rate;
     } else {
       out[column.key] = counts[column.key];
     }

@@ -44,6 +44,7 @@ const EXPECTED: Record<string, Record<Role, Kind>> = {
   '/timeline': EXACT,
   '/uptake': EXACT,
   '/functionality': EXACT,
+  '/usage': EXACT,
   '/settings': EXACT,
   '/sharing': EXACT,
   '/download/[figure]': REPORT, // the funder gets the CSV only with ?audience=funder (disclosure-controlled)

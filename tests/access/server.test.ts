@@ -56,6 +56,7 @@ const URLS: [string, Record<Role, Access>][] = [
   ['/timeline', EXACT],
   ['/uptake', EXACT],
   ['/functionality', EXACT],
+  ['/usage', EXACT],
   ['/settings', EXACT],
   ['/data', EXACT],
   // The funder may download every figure, but only as the disclosure-controlled CSV (?audience=funder is forced).
@@ -177,6 +178,7 @@ describe('every role on every route and export', () => {
       '/timeline',
       '/uptake',
       '/functionality',
+      '/usage',
       '/settings',
       '/reports',
       '/data'

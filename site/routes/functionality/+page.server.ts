@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { cachedRead } from '$lib/server/warehouse.ts';
 import { pageFilters } from '$lib/server/filters.ts';
-import { functionality } from '$pipeline/dashboard/functionality.ts';
+import { functionality, functionOffering } from '$pipeline/dashboard/functionality.ts';
 
 export const load: PageServerLoad = async ({ parent }) => {
   const filters = await pageFilters(parent);
@@ -9,6 +9,9 @@ export const load: PageServerLoad = async ({ parent }) => {
     filters,
     matrix: await cachedRead(`functionality ${JSON.stringify(filters)}`, (connection) =>
       functionality(connection, filters)
+    ),
+    offering: await cachedRead(`function-offering ${JSON.stringify(filters)}`, (connection) =>
+      functionOffering(connection, filters)
     )
   };
 };

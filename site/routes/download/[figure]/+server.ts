@@ -10,6 +10,7 @@ import { withReader } from '$lib/server/warehouse.ts';
 import { readFilters } from '$lib/server/filters.ts';
 import { figureById, UnknownFigureError } from '$pipeline/dashboard/figures.ts';
 import { SortError } from '$pipeline/dashboard/services.ts';
+import { UsageLevelError } from '$pipeline/dashboard/usage.ts';
 import { EXPORT_AUDIENCES, figureCsv, type ExportAudience } from '$pipeline/dashboard/controlled.ts';
 
 export const GET: RequestHandler = async ({ params, url }) => {
@@ -25,7 +26,7 @@ export const GET: RequestHandler = async ({ params, url }) => {
       return figureCsv((await figureById(connection, id, filters, url.searchParams)).table, audience);
     } catch (e) {
       if (e instanceof UnknownFigureError) error(404, e.message);
-      if (e instanceof SortError) error(400, e.message);
+      if (e instanceof SortError || e instanceof UsageLevelError) error(400, e.message);
       throw e;
     }
   });
