@@ -24,14 +24,17 @@ export interface DashboardServer {
   stop(): Promise<void>;
 }
 
-/** Loads `dataPaths` (default: the demo programme) into a fresh warehouse and serves it. */
-export async function startDashboard(dataPaths: string[] = [DEMO_DIR]): Promise<DashboardServer> {
+/** Loads `dataPaths` (default: the demo programme) into a fresh warehouse, with `profile` if given, and serves it. */
+export async function startDashboard(
+  dataPaths: string[] = [DEMO_DIR],
+  options: { profile?: string } = {}
+): Promise<DashboardServer> {
   requireBuild('the browser tests');
   const folder = mkdtempSync(join(tmpdir(), 'uptake-e2e-'));
   const dbPath = join(folder, 'uptake.duckdb');
   const warehouse = await openWarehouse(dbPath);
   try {
-    const report = await loadPaths(warehouse, dataPaths, { rawDir: join(folder, 'raw') });
+    const report = await loadPaths(warehouse, dataPaths, { rawDir: join(folder, 'raw'), profile: options.profile });
     if (report.outcome !== 'loaded')
       throw new Error(`The test data did not load: ${JSON.stringify(report.problems.slice(0, 5))}`);
     await loadDemoStudy(warehouse.connection, join(DEMO_DIR, 'interviews'));
