@@ -33,23 +33,54 @@ export async function uptakeFunnel(connection: DuckDBConnection, filters: Resolv
     : [];
   const chart = filters.asOf && rows.length ? uptakeFunnelChart(rows, filters.asOf) : null;
   const top = rows[0];
+  // A source that does not report a stage (NHS Digital's practice figures have no approached or consented patients)
+  // is said to lack it, rather than shown as a funnel of zeros.
+  const lacking = (
+    [
+      ['approached', 'patients approached'],
+      ['consented', 'patients consented'],
+      ['registered', 'patients registered'],
+      ['shared_with_carer', 'patients sharing with a carer'],
+      ['shared_with_professional', 'patients sharing with a professional']
+    ] as const
+  )
+    .filter(([key]) => rows.length && rows.every((r) => r[key] === null || r[key] === undefined))
+    .map(([, label]) => label);
+  const lacks = lacking.length
+    ? ` Not reported by the loaded exports: ${lacking.join(', ')}; those stages of the funnel cannot be shown.`
+    : '';
   return {
     id: 'uptake-funnel',
-    title: top
-      ? `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})`
-      : 'No uptake reported yet',
+    title:
+      top && !lacking.includes('patients approached')
+        ? `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})`
+        : top
+          ? 'Patients approached are not reported by this source'
+          : 'No uptake reported yet',
     subtitle: `Patients approached, consented, registered and sharing, per service, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
     svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    summary: (chart?.summary ?? 'There is nothing to chart yet.') + lacks,
     table: {
       caption: `Uptake funnel per service, ${formatDate(filters.asOf)}`,
       columns: [
         { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
-        { key: 'approached', label: 'Approached', kind: 'integer', counts: 'patients' },
-        { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
-        { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
-        { key: 'shared_with_carer', label: 'Sharing with a carer', kind: 'integer', counts: 'patients' },
-        { key: 'shared_with_professional', label: 'Sharing with a professional', kind: 'integer', counts: 'patients' },
+        { key: 'approached', label: 'Approached', kind: 'integer', counts: 'patients', missing: 'not reported' },
+        { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients', missing: 'not reported' },
+        { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients', missing: 'not reported' },
+        {
+          key: 'shared_with_carer',
+          label: 'Sharing with a carer',
+          kind: 'integer',
+          counts: 'patients',
+          missing: 'not reported'
+        },
+        {
+          key: 'shared_with_professional',
+          label: 'Sharing with a professional',
+          kind: 'integer',
+          counts: 'patients',
+          missing: 'not reported'
+        },
         {
           key: 'consent_rate',
           label: 'Consented of approached',

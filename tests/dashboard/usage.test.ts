@@ -14,6 +14,7 @@ import { parseFilters, resolveFilters } from '../../pipeline/dashboard/filters.t
 import { functionOffering } from '../../pipeline/dashboard/functionality.ts';
 import { usageByLevel, usageTrend, parseUsageLevel, UsageLevelError } from '../../pipeline/dashboard/usage.ts';
 import { figureCsv } from '../../pipeline/dashboard/controlled.ts';
+import { uptakeFunnel } from '../../pipeline/dashboard/uptake.ts';
 import { formatCell } from '../../pipeline/dashboard/format.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/load/nhs-pomi');
@@ -143,4 +144,18 @@ describe('usage', () => {
     expect(funder[5]).toBe('detailed coded record,2018-04-30,100,3700,0.03,2,3,yes');
     expect(funder.at(-1)).toMatch(/nhs-digital/i);
   });
+});
+
+test('the consent funnel on a source without approached or consented says what it lacks', async () => {
+  const figure = await uptakeFunnel(connection, await filters('asOf=2018-04-30'));
+  expect(figure.title).toBe('Patients approached are not reported by this source');
+  expect(figure.summary).toMatch(
+    / Not reported by the loaded exports: patients approached, patients consented, patients sharing with a carer, patients sharing with a professional; those stages of the funnel cannot be shown\.$/
+  );
+  const consented = figure.table.columns.find((c) => c.key === 'consented')!;
+  expect(figure.table.rows.map((r) => formatCell(r.consented, consented))).toEqual([
+    'not reported',
+    'not reported',
+    'not reported'
+  ]);
 });
