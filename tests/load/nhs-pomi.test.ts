@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
+import { rebuildWarehouse } from '../../pipeline/load/rebuild.ts';
 import { fixture, scratchWarehouse, type ScratchWarehouse } from './helpers/scratch-warehouse.ts';
 
 const PROFILE = { profile: 'nhs-pomi-practice' };
@@ -501,4 +502,23 @@ test('a wide profile that declares `reports`: the counts it leaves out are neith
   expect(await scratch.rows(`SELECT measure FROM source_measure WHERE reported ORDER BY measure`)).toEqual([
     { measure: 'registered' }
   ]);
+});
+
+test('rebuild from the raw store gives the same hierarchy, functions, reference list and declarations', async () => {
+  const scratch = await loadedPomi();
+  const state = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        ['unit_place', 'unit_function', 'unit_reference', 'source_measure', 'snapshot', 'service'].map(
+          async (table) => [table, await scratch.rows(`SELECT * FROM ${table} ORDER BY ALL`)] as const
+        )
+      )
+    );
+  const before = await state();
+  expect(before.unit_reference).toHaveLength(3);
+  expect(before.unit_function).toHaveLength(24); // 3 practices × 2 months × 4 functions
+  scratch.close();
+  expect(await rebuildWarehouse(scratch.dbPath, { rawDir: scratch.rawDir })).toEqual({ files: 2, batches: 1 });
+  await scratch.reopen();
+  expect(await state()).toEqual(before);
 });
