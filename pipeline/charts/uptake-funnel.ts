@@ -240,11 +240,19 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
 function funnelSummary(asOf: string, funnels: ServiceFunnel[]): string {
   const total = (stage: FunnelStage) => funnels.reduce((sum, f) => sum + (f.counts[stage] ?? 0), 0);
   const [approached, consented, registered, sharing] = UPTAKE_FUNNEL_STAGES.map(total);
+  // A stage no service reports (an export without consent counts) reads "not reported", never a total of 0.
+  const reported = (stage: FunnelStage) => funnels.some((f) => f.counts[stage] != null);
+  const count = (stage: FunnelStage, value: number, words: string) =>
+    reported(stage) ? `${formatCount(value)} ${words}` : `${words} not reported`;
+  const share = (numerator: FunnelStage, denominator: FunnelStage, value: string) =>
+    reported(numerator) && reported(denominator) ? ` (${value})` : '';
   const parts = [
     `Grouped bar chart of patients approached, consented, registered and sharing by service, ${formatDate(asOf)}`,
-    `in total ${formatCount(approached)} approached, ${formatCount(consented)} consented, ` +
-      `${formatCount(registered)} registered (${formatPercent(rate(registered, consented))} of consented) and ` +
-      `at least ${formatCount(sharing)} sharing with a carer or professional (${formatPercent(rate(sharing, registered))} of registered)`
+    `in total ${count('approached', approached, 'approached')}, ${count('consented', consented, 'consented')}, ` +
+      `${count('registered', registered, 'registered')}${share('registered', 'consented', `${formatPercent(rate(registered, consented))} of consented`)} and ` +
+      (reported('sharing')
+        ? `at least ${formatCount(sharing)} sharing with a carer or professional${share('sharing', 'registered', `${formatPercent(rate(sharing, registered))} of registered`)}`
+        : 'sharing with a carer or professional not reported')
   ];
   const rated = funnels
     .map((f) => ({ name: f.serviceName, rate: rate(f.counts.registered, f.counts.consented) }))

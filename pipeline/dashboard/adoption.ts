@@ -25,7 +25,10 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
   );
   const rows: Row[] = services.filter((r) => r.status === 'live').map((r, i) => ({ ...r, services_live: i + 1 }));
   const approached = services.filter((r) => r.approached_on !== null || r.live_on !== null).length;
-  const chart = filters.asOf && services.length ? adoptionCurveChart(services, filters.asOf) : null;
+  // Months since launch need the programme's launch date: a source without a programme file (NHS Digital's practice
+  // figures) has none, and the curve is not drawn rather than failing.
+  const launched = services.length > 0 && services[0].launched_on !== null;
+  const chart = filters.asOf && launched ? adoptionCurveChart(services, filters.asOf) : null;
   const last = rows.at(-1);
   return {
     id: 'adoption-curve',
@@ -34,7 +37,11 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
       : 'No service is live yet',
     subtitle: `Cumulative number of services live, by months since programme launch, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
     svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    summary:
+      chart?.summary ??
+      (services.length && !launched
+        ? 'Not reported: no programme launch date is loaded, so months since launch cannot be charted.'
+        : 'There is nothing to chart yet.'),
     table: {
       caption: `Services in the order they went live, ${formatDate(filters.asOf)}`,
       columns: [

@@ -174,7 +174,10 @@ export async function reaimFigure(connection: DuckDBConnection, filters: Resolve
     ],
     rows: rows.map((r) => ({ ...r, value: reaimValue(String(r.measure), r.value as number | null) }))
   };
-  const notMeasured = rows.filter((r) => r.value === null).map((r) => String(r.dimension));
+  // A dimension is unmeasured only when none of its measures has a value (reach from list size counts, even where
+  // its consent-based proxy is not reported).
+  const dimensions = [...new Set(rows.map((r) => String(r.dimension)))];
+  const notMeasured = dimensions.filter((d) => rows.every((r) => String(r.dimension) !== d || r.value === null));
   return {
     id: 'reaim',
     title: 'RE-AIM: reach, adoption, implementation and maintenance',

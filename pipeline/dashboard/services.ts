@@ -116,7 +116,10 @@ function summarise(rows: Row[]): string {
   const withRate = rows.filter(
     (r) => typeof r.registration_rate === 'number' && typeof r.consented === 'number' && (r.consented as number) > 0
   );
-  if (!withRate.length) return `${rows.length} services; none has consented patients yet.`;
+  if (!withRate.length)
+    return rows.every((r) => r.consented === null || r.consented === undefined)
+      ? `${rows.length} services; consented patients are not reported, so there is no registration rate.`
+      : `${rows.length} services; none has consented patients yet.`;
   const best = withRate.reduce((a, b) => ((b.registration_rate as number) > (a.registration_rate as number) ? b : a));
   const worst = withRate.reduce((a, b) => ((b.registration_rate as number) < (a.registration_rate as number) ? b : a));
   const pct = (v: unknown) => `${((v as number) * 100).toFixed(1)}%`;

@@ -32,7 +32,10 @@ export async function setupTimeline(connection: DuckDBConnection, filters: Resol
   const live = rows.filter((r) => r.status === 'live');
   const slipped = live.filter((r) => typeof r.slippage_months === 'number' && (r.slippage_months as number) > 0);
   const inSetup = approached.length - live.length;
-  const chart = filters.asOf && rows.length ? setupTimelineChart(rows, filters.asOf) : null;
+  // Setup is measured from the programme's launch date; without a programme file (NHS Digital's practice figures) the
+  // timeline is not drawn rather than failing.
+  const launched = rows.length > 0 && rows[0].launched_on !== null;
+  const chart = filters.asOf && launched ? setupTimelineChart(rows, filters.asOf) : null;
   return {
     id: 'setup-timeline',
     title: approached.length
@@ -41,7 +44,11 @@ export async function setupTimeline(connection: DuckDBConnection, filters: Resol
       : 'No service has been approached yet',
     subtitle: `Approach to live, planned against actual, months since launch, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
     svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    summary:
+      chart?.summary ??
+      (rows.length && !launched
+        ? 'Not reported: no programme launch date is loaded, so setup times cannot be charted.'
+        : 'There is nothing to chart yet.'),
     table: {
       caption: `Setup of each service, ${formatDate(filters.asOf)}`,
       columns: [

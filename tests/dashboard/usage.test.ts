@@ -16,6 +16,7 @@ import { functionOffering } from '../../pipeline/dashboard/functionality.ts';
 import { usageByLevel, usageTrend, parseUsageLevel, UsageLevelError } from '../../pipeline/dashboard/usage.ts';
 import { figureCsv } from '../../pipeline/dashboard/controlled.ts';
 import { uptakeFunnel } from '../../pipeline/dashboard/uptake.ts';
+import { figureById, FIGURE_IDS } from '../../pipeline/dashboard/figures.ts';
 import { formatCell } from '../../pipeline/dashboard/format.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/load/nhs-pomi');
@@ -159,4 +160,26 @@ test('the consent funnel on a source without approached or consented says what i
     'not reported',
     'not reported'
   ]);
+});
+
+test('every figure works on a source with no programme file, approach or go-live dates, and says what is not reported', async () => {
+  const f = await filters();
+  for (const id of FIGURE_IDS) {
+    const params = new URLSearchParams(id === 'service-history' ? 'service=E85001' : '');
+    await expect(figureById(connection, id, f, params), id).resolves.toHaveProperty('table');
+  }
+  const summary = async (id: string) => (await figureById(connection, id, f, new URLSearchParams())).summary;
+  expect(await summary('setup-timeline')).toBe(
+    'Not reported: no programme launch date is loaded, so setup times cannot be charted.'
+  );
+  expect(await summary('adoption-curve')).toBe(
+    'Not reported: no programme launch date is loaded, so months since launch cannot be charted.'
+  );
+  expect(await summary('services')).toBe(
+    '3 services; consented patients are not reported, so there is no registration rate.'
+  );
+  expect(await summary('uptake-funnel')).toContain(
+    'in total approached not reported, consented not reported, 4,900 registered and sharing with a carer or professional not reported'
+  );
+  expect(await summary('reaim')).toBe('Not measured from the loaded data: effectiveness, adoption, maintenance.');
 });

@@ -2,7 +2,7 @@
  * The Usage page and the Functionality page's "% of units offering each function" in Chromium, on the NHS POMI
  * fixture loaded with the built-in nhs-pomi-practice profile (tests/fixtures/load/nhs-pomi/): 200, the charts, the
  * "not reported" wording, no console error, no serious or critical axe violation with every table open, a full-page
- * screenshot in tests/output/ (usage.png, usage-organisation-april.png, functionality-pomi.png).
+ * screenshot in tests/output/ (overview-pomi.png, usage.png, usage-organisation-april.png, functionality-pomi.png).
  */
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -26,6 +26,8 @@ afterAll(async () => {
 });
 
 const PAGES = [
+  // The overview's headline cards: POMI reports no consented patients, so that card says so rather than 0 or "None".
+  { path: '/', name: 'overview-pomi', heading: 'Overview', charts: 1, text: 'Patients consentedNot reported' },
   {
     path: '/usage',
     name: 'usage',
@@ -95,3 +97,14 @@ test('the header links to Usage; the level links keep the filters; a bad level i
   expect(bad?.status()).toBe(400);
   await page.close();
 });
+
+test.each(['/services', '/services/E85001', '/timeline', '/uptake', '/settings', '/data'])(
+  '%s answers 200 on a source without a programme file or consent counts',
+  async (path) => {
+    const { page, errors } = await openPage(browser);
+    const response = await page.goto(server.url + path);
+    expect(response?.status()).toBe(200);
+    expect(errors).toEqual([]);
+    await page.close();
+  }
+);
