@@ -27,7 +27,7 @@ afterAll(async () => {
 
 const PAGES = [
   // The overview's headline cards: POMI reports no consented patients, so that card says so rather than 0 or "None".
-  { path: '/', name: 'overview-pomi', heading: 'Overview', charts: 1, text: 'Patients consentedNot reported' },
+  { path: '/', name: 'overview-pomi', heading: 'Overview', charts: 0, text: 'Patients consented Not reported' },
   {
     path: '/usage',
     name: 'usage',
