@@ -7,7 +7,8 @@
  *  - Parquet: a relation with an `as_of` column is written Hive-partitioned, `<name>/as_of=2017-02-06/data_0.parquet`
  *    (the as_of column then lives in the folder name, as Hive readers expect); the others as `<name>.parquet`.
  *    Exceptions, written as one file: load_file, the manifest (its as_of is a file's attribute and may be blank), and
- *    a relation with no column but as_of (as_of_date), which would leave nothing to write inside the partitions.
+ *    a relation with no column but as_of (as_of_date), which would leave nothing to write inside the partitions, and
+ *    an empty relation (so its columns are still there to read).
  *  - CSV (`<name>.csv`, with a header) and Arrow IPC files (`<name>.arrow`, typed as in arrow.ts) are single files.
  *  - `uptake-export.json` lists what was written, with row counts.
  * Everything is written into a temporary folder beside <folder> and renamed into place, so <folder> is either the
@@ -90,7 +91,9 @@ async function exportRelation(
     connection,
     `SELECT CAST(count(*) AS INTEGER) AS rows FROM ${quoteIdentifier(relation.name)}`
   );
-  const partitioned = format === 'parquet' && relation.partitionable && !NOT_PARTITIONED.has(relation.name);
+  // An empty relation (usage views on a programme that reports no usage) is one file holding its columns: partitions
+  // of nothing would leave an empty folder that tells a reader nothing about the relation's shape.
+  const partitioned = format === 'parquet' && relation.partitionable && rows > 0 && !NOT_PARTITIONED.has(relation.name);
   const path = partitioned ? relation.name : `${relation.name}.${format}`;
   const target = join(folder, path);
   if (format === 'arrow') {
@@ -104,8 +107,6 @@ async function exportRelation(
           ? 'FORMAT parquet, PARTITION_BY (as_of)'
           : 'FORMAT parquet';
     await connection.run(`COPY (${source}) TO ${quoteLiteral(target)} (${options})`);
-    // An empty relation writes no partitions; the empty folder still tells a reader the relation exists.
-    if (partitioned) mkdirSync(target, { recursive: true });
   }
   return { name: relation.name, kind: relation.kind, rows, path, partitionedBy: partitioned ? 'as_of' : null };
 }
