@@ -486,17 +486,24 @@ async function stageFunctions(
     .map(([route]) => route)
     .filter((r) => /^(usage|offered|enabled):/.test(r));
   if (!routes.length) return undefined;
-  const value = (route: string, sql: string) =>
-    `max(CASE WHEN split_part(measure, ':', 1) = ${literal(route)} THEN ${sql} END)`;
+  const value = (route: string, sql: string) => `max(CASE WHEN route = ${literal(route)} THEN ${sql} END)`;
+  // Dates are parsed once per distinct value (a month's file has one), not once per row.
   await connection.run(`CREATE TEMP TABLE ${ident(table)} AS
-    SELECT ${dateSql('as_of', spec.dateFormats)} AS as_of, NULLIF(trim(service_id), '') AS service_id,
-      split_part(measure, ':', 2) AS function,
-      ${value('offered', flagSql('value_raw', undefined))} AS offered,
-      ${value('enabled', countSql('value_raw'))}::INTEGER AS enabled_patients,
-      ${value('usage', countSql('value_raw'))}::INTEGER AS transactions
-    FROM ${ident(longTable)}
-    WHERE split_part(measure, ':', 1) IN ('usage', 'offered', 'enabled')
-    GROUP BY ALL`);
+    WITH dates AS (SELECT DISTINCT as_of AS raw, ${dateSql('as_of', spec.dateFormats)} AS as_of FROM ${ident(longTable)}),
+    routed AS (
+      SELECT as_of AS raw, service_id, split_part(measure, ':', 1) AS route, split_part(measure, ':', 2) AS function, value_raw
+      FROM ${ident(longTable)}
+      WHERE measure LIKE 'usage:%' OR measure LIKE 'offered:%' OR measure LIKE 'enabled:%'
+    )
+    SELECT d.as_of, f.service_id, f.function, f.offered, f.enabled_patients, f.transactions
+    FROM (
+      SELECT raw, NULLIF(trim(service_id), '') AS service_id, function,
+        ${value('offered', flagSql('value_raw', undefined))} AS offered,
+        ${value('enabled', countSql('value_raw'))}::INTEGER AS enabled_patients,
+        ${value('usage', countSql('value_raw'))}::INTEGER AS transactions
+      FROM routed GROUP BY raw, service_id, function
+    ) f
+    JOIN dates d ON d.raw IS NOT DISTINCT FROM f.raw`);
   return { table, routes };
 }
 
