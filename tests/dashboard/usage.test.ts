@@ -145,6 +145,10 @@ describe('usage', () => {
     expect(funder[4]).toBe('appointments,2018-05-31,1220,4900,0.25,3,3,yes');
     expect(funder[5]).toBe('detailed coded record,2018-04-30,100,3700,0.03,2,3,yes');
     expect(funder.at(-1)).toMatch(/nhs-digital/i);
+    // A small count (3 transactions) is suppressed for funders, and the ratio worked out from it is withheld too.
+    const small = { ...figure.table, rows: [{ ...figure.table.rows[0], transactions: 3 }] };
+    expect(figureCsv(small, 'committee').split('\r\n')[1]).toBe('all functions,2018-04-30,3,3700,0.00,2,3,yes');
+    expect(figureCsv(small, 'funder').split('\r\n')[1]).toBe('all functions,2018-04-30,*,3700,*,2,3,yes');
   });
 });
 
