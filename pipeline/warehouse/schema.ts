@@ -2,7 +2,8 @@
  * The warehouse's tables: what an export lands as (docs/architecture.md "The model").
  *
  * Two kinds of table live here:
- *  - landed (derived from data/raw/ by `rebuild`): programme, service, feature, snapshot, load_file, load_problem;
+ *  - landed (derived from data/raw/ by `rebuild`): programme, service, feature, snapshot, unit_function,
+ *    unit_place, unit_reference, source_measure, load_file, load_problem;
  *  - user-authored (never derived, never touched by `rebuild`): the qualitative workbench's, accounts' and the audit
  *    log's tables live with their layers; open.ts lists them in USER_AUTHORED_TABLES so that rebuild carries them across.
  *
