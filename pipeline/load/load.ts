@@ -13,7 +13,7 @@ import { basename, extname, join } from 'node:path';
 import type { Warehouse } from '../warehouse/query.ts';
 import { checkBatch, checkHistory, checkStaged } from './checks.ts';
 import { KINDS, type Kind } from './fields.ts';
-import { resolveProfile, tableFor, type Profile } from './profile.ts';
+import { parseProfile, resolveProfile, tableFor, type Profile } from './profile.ts';
 import { problem, type Problem } from './problems.ts';
 import {
   defaultRawDir,
@@ -117,7 +117,11 @@ interface Candidate {
 export async function loadPaths(warehouse: Warehouse, paths: string[], options: LoadOptions = {}): Promise<LoadReport> {
   const connection = warehouse.connection;
   const files = expandPaths(paths);
-  const profile = options.profileObject ?? resolveProfile(options.profile);
+  // A given profile object goes through the schema too: a batch record written before a section existed (rebuild)
+  // or a profile built in code (the benchmark) gets that section's defaults.
+  const profile = options.profileObject
+    ? parseProfile(options.profileObject, options.profileObject.name)
+    : resolveProfile(options.profile);
   const rawDir = options.rawDir ?? defaultRawDir(warehouse.path);
   const now = options.now ?? new Date();
   const today = now.toISOString().slice(0, 10);
