@@ -8,6 +8,7 @@ import { formatDate } from './format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Figure, Row } from './table.ts';
 import { adoptionCurveChart } from './charts.ts';
+import { goLivePeriods, MANY_UNITS, type ServiceSetupRow } from '../charts/index.ts';
 
 export async function adoptionFigure(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
   // Every service at the as-of date goes to the chart (it needs the ones not live for its totals); the table lists
@@ -27,6 +28,10 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
   const approached = services.filter((r) => r.approached_on !== null || r.live_on !== null).length;
   const chart = filters.asOf && services.length ? adoptionCurveChart(services, filters.asOf) : null;
   const last = rows.at(-1);
+  // With many services the table is the curve's steps per quarter (or month), not one row per service.
+  const many = services.length > MANY_UNITS;
+  const periods = many && filters.asOf ? goLivePeriods(services as unknown as ServiceSetupRow[], filters.asOf) : [];
+  const unit = periods.some((p) => p.period.startsWith('Q')) ? 'quarter' : 'month';
   return {
     id: 'adoption-curve',
     title: last
@@ -35,16 +40,26 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
     subtitle: `Cumulative number of services live, by months since programme launch, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
-    table: {
-      caption: `Services in the order they went live, ${formatDate(filters.asOf)}`,
-      columns: [
-        { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
-        { key: 'organisation', label: 'Organisation', kind: 'text' },
-        { key: 'live_on', label: 'Live', kind: 'date' },
-        { key: 'months_launch_to_live', label: 'Months from launch to live', kind: 'decimal' },
-        { key: 'services_live', label: 'Services live by then', kind: 'integer', counts: 'services' }
-      ],
-      rows
-    }
+    table: many
+      ? {
+          caption: `Services going live by ${unit}, ${formatDate(filters.asOf)}`,
+          columns: [
+            { key: 'period', label: unit === 'quarter' ? 'Quarter' : 'Month', kind: 'text', rowHeader: true },
+            { key: 'went_live', label: 'Went live', kind: 'integer', counts: 'services' },
+            { key: 'live_by_end', label: 'Services live by then', kind: 'integer', counts: 'services' }
+          ],
+          rows: periods.map((p) => ({ period: p.period, went_live: p.went_live, live_by_end: p.live_by_end }))
+        }
+      : {
+          caption: `Services in the order they went live, ${formatDate(filters.asOf)}`,
+          columns: [
+            { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
+            { key: 'organisation', label: 'Organisation', kind: 'text' },
+            { key: 'live_on', label: 'Live', kind: 'date' },
+            { key: 'months_launch_to_live', label: 'Months from launch to live', kind: 'decimal' },
+            { key: 'services_live', label: 'Services live by then', kind: 'integer', counts: 'services' }
+          ],
+          rows
+        }
   };
 }

@@ -9,7 +9,7 @@ import { adoptionFigure } from './adoption.ts';
 import { reaimFigure } from './overview.ts';
 import { parseServicesQuery, servicesTable } from './services.ts';
 import { servicePage } from './service.ts';
-import { setupTimeline } from './timeline.ts';
+import { goLives, setupDurationsByBin, setupTimeline } from './timeline.ts';
 import { registrationTrend, uptakeFunnel } from './uptake.ts';
 import { functionality } from './functionality.ts';
 import { settings } from './settings.ts';
@@ -38,6 +38,8 @@ const FIGURES: Record<string, FigureSource> = {
     return page.history;
   },
   'setup-timeline': (c, f) => setupTimeline(c, f),
+  'go-lives': (c, f) => goLives(c, f),
+  'setup-durations': (c, f) => setupDurationsByBin(c, f),
   'uptake-funnel': (c, f) => uptakeFunnel(c, f),
   'registration-trend': (c, f) => registrationTrend(c, f),
   'feature-matrix': (c, f) => functionality(c, f),
