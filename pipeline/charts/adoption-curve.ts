@@ -126,7 +126,11 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
           frameAnchor: 'top',
           lineAnchor: 'bottom',
           dy: -6,
-          textAnchor: 'middle',
+          // At the right edge a centred label would be cut off: end it at the line instead.
+          textAnchor:
+            pixel(setup.asOfMonth) + estimateTextWidth(`as of ${formatDate(setup.asOf)}`) / 2 > width
+              ? 'end'
+              : 'middle',
           fill: NHS_DARK_GREY
         }),
         Plot.line(step, {

@@ -82,8 +82,13 @@ const LINES = [
   ['p10', '10th percentile']
 ] as const;
 
-/** One decimal at most: percentiles interpolate between units. */
-const formatValue = (v: number) => (Number.isInteger(v) ? formatCount(v) : formatCount(Math.round(v * 10) / 10));
+/** One decimal at most ("2,049.5"): percentiles interpolate between units. */
+export function formatValue(v: number): string {
+  const tenths = Math.round(v * 10);
+  const whole = Math.trunc(tenths / 10);
+  const digit = Math.abs(tenths % 10);
+  return digit === 0 ? formatCount(whole) : `${tenths < 0 && whole === 0 ? '-' : ''}${formatCount(whole)}.${digit}`;
+}
 
 export function registrationBands(rows: readonly TrendBandRow[], options: ChartOptions): Chart {
   const d = REGISTRATION_BANDS_DEFAULTS;
@@ -129,6 +134,16 @@ export function registrationBands(rows: readonly TrendBandRow[], options: ChartO
   const xDomain = single
     ? [new Date(last.date.getTime() - halfMonth), new Date(last.date.getTime() + halfMonth)]
     : [points[0].date, last.date];
+  // Ticks are real as-of dates, at most six, labelled by month when each month has one date.
+  const byMonth = new Set(points.map((p) => p.asOf.slice(0, 7))).size === points.length;
+  const tickLabel = (v: Date) => (byMonth ? formatMonthYear(v) : formatDate(v));
+  const ticks = [
+    ...new Set(
+      Array.from({ length: Math.min(6, points.length) }, (_, i) =>
+        Math.round((i * (points.length - 1)) / Math.max(1, Math.min(6, points.length) - 1))
+      )
+    )
+  ].map((i) => points[i].date);
   const summary = bandsSummary(points);
   const svg = renderSvg(
     {
@@ -138,7 +153,7 @@ export function registrationBands(rows: readonly TrendBandRow[], options: ChartO
       marginRight,
       marginBottom: d.marginBottom,
       marginLeft: d.marginLeft,
-      x: { type: 'utc', domain: xDomain, ticks: 6, tickFormat: (v: Date) => formatMonthYear(v), label: null },
+      x: { type: 'utc', domain: xDomain, ticks, tickFormat: tickLabel, label: null },
       y: {
         domain: [0, yMax],
         grid: true,

@@ -144,7 +144,8 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
     { label: 'Went live', swatch: { kind: 'filled', fill: NHS_BLUE } },
     { label: 'Planned to go live', swatch: { kind: 'tick', stroke: NHS_BLACK } }
   ];
-  const marginTop = layoutKey(keyItems, width).height + 8;
+  // Room under the key for the y axis' label, which Plot writes above the axis.
+  const marginTop = layoutKey(keyItems, width).height + 24;
   const yMax = maxOf(
     points.flatMap((p) => [p.wentLive, p.planned]),
     1
@@ -171,8 +172,8 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
         domain: [0, yMax],
         nice: true,
         grid: true,
-        label: 'Services',
-        labelArrow: 'none',
+        // Plot would write the label at the very top, over the key; it is written under the key instead (below).
+        label: null,
         tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
       },
       marks: [
@@ -185,7 +186,14 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
           className: 'uptake-go-lives'
         }),
         Plot.tickY(points, { x: 'period', y: 'planned', stroke: NHS_BLACK, strokeWidth: 2 }),
-        Plot.ruleY([0], { stroke: NHS_DARK_GREY })
+        Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
+        Plot.text(['Services'], {
+          frameAnchor: 'top-left',
+          dx: -d.marginLeft + 4,
+          dy: -16,
+          textAnchor: 'start',
+          fill: NHS_BLACK
+        })
       ]
     },
     summary,
@@ -232,7 +240,8 @@ export function setupDurations(rows: readonly SetupDurationBinRow[], options: Ch
     { label: 'Live: months from approach to live', swatch: { kind: 'filled', fill: NHS_BLUE } },
     { label: 'In setup: months so far', swatch: { kind: 'open', stroke: NHS_BLUE } }
   ];
-  const marginTop = layoutKey(keyItems, width).height + 8;
+  // Room under the key for the y axis' label, which Plot writes above the axis.
+  const marginTop = layoutKey(keyItems, width).height + 24;
   const stacked = rows.map((r) => (toCount(r.live) ?? 0) + (toCount(r.in_setup) ?? 0));
   const summary = durationSummary(rows, toIsoDate(options.asOf));
   const svg = renderSvg(
@@ -255,8 +264,8 @@ export function setupDurations(rows: readonly SetupDurationBinRow[], options: Ch
         domain: [0, maxOf(stacked, 1)],
         nice: true,
         grid: true,
-        label: 'Services',
-        labelArrow: 'none',
+        // Plot would write the label at the very top, over the key; it is written under the key instead (below).
+        label: null,
         tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
       },
       marks: [
@@ -275,7 +284,14 @@ export function setupDurations(rows: readonly SetupDurationBinRow[], options: Ch
             className: 'uptake-setup-duration'
           })
         ),
-        Plot.ruleY([0], { stroke: NHS_DARK_GREY })
+        Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
+        Plot.text(['Services'], {
+          frameAnchor: 'top-left',
+          dx: -d.marginLeft + 4,
+          dy: -16,
+          textAnchor: 'start',
+          fill: NHS_BLACK
+        })
       ]
     },
     summary,
