@@ -13,7 +13,7 @@ import type { Count, ServiceSetupRow } from './rows.ts';
 import { toCount } from './rows.ts';
 import { setupPaths } from './setup-path.ts';
 import { toIsoDate, type DateLike } from './dates.ts';
-import { chartWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatCount, formatDate, plural } from './format.ts';
 import { keyMark, layoutKey, type KeyItem } from './key.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
@@ -150,8 +150,14 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
     points.flatMap((p) => [p.wentLive, p.planned]),
     1
   );
-  // At most about twelve period labels fit under the bars; the others stay as unlabelled ticks.
-  const every = Math.ceil(points.length / 12);
+  // As many period labels as fit side by side under the bars (with a gap); the others stay as unlabelled ticks.
+  const labelWidth =
+    maxOf(
+      points.map((p) => estimateTextWidth(p.period)),
+      1
+    ) + 14;
+  const fit = Math.max(1, Math.floor((width - d.marginLeft - d.marginRight) / labelWidth));
+  const every = Math.ceil(points.length / fit);
   const shownLabels = new Set(points.filter((_, i) => i % every === 0).map((p) => p.period));
   const summary = goLiveSummary(points, toIsoDate(options.asOf));
   const svg = renderSvg(

@@ -56,9 +56,12 @@ export async function uptakeFunnel(connection: DuckDBConnection, filters: Resolv
     : rows;
   return {
     id: 'uptake-funnel',
-    title: top
-      ? `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})`
-      : 'No uptake reported yet',
+    // With many services the chart ranks by patients registered, so the title names the top one by that measure.
+    title: !top
+      ? 'No uptake reported yet'
+      : many
+        ? `${shown[0].service_name} registered the most patients (${Number(shown[0].registered ?? 0).toLocaleString('en-GB')}) of ${rows.length.toLocaleString('en-GB')} services`
+        : `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})`,
     subtitle: many
       ? `Patients approached, consented, registered and sharing: the 10 services with the most and the 10 with the fewest patients registered, and the mean of the other ${(rows.length - 20).toLocaleString('en-GB')}, ${populationText(filters)}, ${formatDate(filters.asOf)}`
       : `Patients approached, consented, registered and sharing, per service, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
