@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHTML } from 'linkedom';
 import { openDemoWarehouse } from './helpers/demo-fixture.ts';
-import type { Warehouse } from '../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../pipeline/warehouse/query.ts';
 import { parseNotebook, renderNotebook } from '../pipeline/notebooks/index.ts';
 
 let warehouse: Warehouse;

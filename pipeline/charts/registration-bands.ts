@@ -12,7 +12,7 @@ import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type
 import { formatCount, formatDate, formatMonthYear, plural } from './format.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
 import { maxOf, quantileSorted, thinDates } from './many-units.ts';
-import { dodge } from './registration-trend.ts';
+import { dodge } from './dodge.ts';
 
 export const REGISTRATION_BANDS_DEFAULTS = {
   height: 340,
