@@ -16,13 +16,21 @@
  *    where the server compressed) and navigation start → first `figure svg` in the DOM. Targets: under 150 KB, and
  *    the charts within 200 ms (the median visit is judged).
  *
- * Options: --requests N, --warmup N, --visits N, --datasets demo,500x36, --services N, --snapshots N,
- * --pages /,/uptake (a subset, as written in PAGES), --no-browser.
+ * 3. Budgets for national programmes, on `national` (7,000 GP practices × 36 monthly snapshots, programme-generator.ts's
+ *    national shape: region → organisation → practice) and, with --national-large, `national-large` (10,000 × 120):
+ *    every page and every report ≤ 1.5 MB of HTML and ≤ 150 KB as the server sends it compressed (brotli, which
+ *    Chromium asks for; gzip is printed beside it); p95 ≤ 10× the static file; in Chromium the overview's
+ *    DOMContentLoaded within 1.5× and its charts within 0.5× of an Observable Framework page built from the same CSV.
+ *    That page is not built here (its build needs a CDN): its recorded figures are used (FRAMEWORK below).
+ *
+ * Options: --requests N, --warmup N, --visits N, --datasets demo,500x36,national, --national-large, --services N,
+ * --snapshots N, --pages /,/uptake (a subset, as written in PAGES), --no-browser.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { request } from 'node:http';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { notebookNames } from '../pipeline/notebooks/index.ts';
 import { openWarehouse } from '../pipeline/warehouse/open.ts';
@@ -39,8 +47,19 @@ export const DEFAULT_VISITS = 5;
 export const TARGET_RATIO = 10;
 export const TARGET_OVERVIEW_BYTES = 150 * 1024;
 export const TARGET_CHARTS_MS = 200;
-/** The report the benchmark opens (the committee's monthly one), if notebooks/ still has it. */
+/** The report the benchmark profiles (the committee's monthly one), if notebooks/ still has it. */
 const REPORT = 'steering-committee-monthly';
+/** Budgets for every page and report of a national programme. */
+export const BUDGET_RAW_BYTES = 1.5 * 1024 * 1024;
+export const BUDGET_COMPRESSED_BYTES = 150 * 1024;
+/**
+ * The Observable Framework page (same CSV, KPI cards, a line and a bar chart, a table), as recorded on 500 × 36 on
+ * this machine: charts after 0.6–1.0 s. Its DOMContentLoaded was not recorded; it cannot be later than its charts
+ * are drawn, so the 0.6 s is used for both, which makes both targets stricter, not looser.
+ */
+export const FRAMEWORK = { chartsMs: 600, domContentLoadedMs: 600, source: 'recorded on 500 × 36 (not rebuilt here)' };
+export const TARGET_DCL_RATIO = 1.5;
+export const TARGET_CHARTS_RATIO = 0.5;
 
 /** The dashboard's pages, in navigation order; `[id]` and `[name]` are filled in per dataset. */
 const PAGES = [
@@ -55,6 +74,25 @@ const PAGES = [
   '/reports',
   '/reports/[name]'
 ];
+/** Datasets in the national shape (regions, organisations, practices) and their sizes. */
+const NATIONAL: Record<string, { services: number; snapshots: number }> = {
+  national: { services: 7000, snapshots: 36 },
+  'national-large': { services: 10000, snapshots: 120 }
+};
+
+/** Bytes of a page's body as the server sends it for one Accept-Encoding (no decompression on the way). */
+function sentBytes(url: string, encoding: 'br' | 'gzip'): Promise<{ bytes: number; encoding: string | null }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { 'accept-encoding': encoding } }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
+      res.on('end', () => resolve({ bytes, encoding: (res.headers['content-encoding'] as string) ?? null }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -85,6 +123,9 @@ interface PageTiming {
   page: string;
   path: string;
   bytes: number;
+  /** As the server sent it with Accept-Encoding: br, and: gzip. */
+  brBytes: number;
+  gzipBytes: number;
   pageMs: number[];
   staticMs: number[];
 }
@@ -96,7 +137,7 @@ interface Dataset {
 }
 
 /** The live service with the longest history (its page has the most to show), and the report to open. */
-async function pickIds(dbPath: string): Promise<{ id: string; report: string }> {
+async function pickIds(dbPath: string): Promise<{ id: string; report: string; reports: string[] }> {
   const warehouse = await openWarehouse(dbPath, { readOnly: true });
   try {
     const [row] = await queryRows<{ service_id: string }>(
@@ -104,7 +145,7 @@ async function pickIds(dbPath: string): Promise<{ id: string; report: string }> 
       'SELECT service_id FROM service_latest ORDER BY live_on NULLS LAST, service_id LIMIT 1'
     );
     const names = notebookNames();
-    return { id: row.service_id, report: names.includes(REPORT) ? REPORT : names[0] };
+    return { id: row.service_id, report: names.includes(REPORT) ? REPORT : names[0], reports: names };
   } finally {
     warehouse.close();
   }
@@ -130,9 +171,13 @@ async function measureDataset(
   const loadStart = process.hrtime.bigint();
   await loadWarehouse(dbPath, dataset.paths, join(scratch, 'raw'));
   log(`  loaded in ${(Number(process.hrtime.bigint() - loadStart) / 1e9).toFixed(1)} s`);
-  const { id, report } = await pickIds(dbPath);
-  const pages = PAGES.filter((p) => options.pages.includes(p));
-  const paths = pages.map((p) => p.replace('[id]', encodeURIComponent(id)).replace('[name]', report));
+  const { id, report, reports } = await pickIds(dbPath);
+  // Every report is a page of its own: each must meet the budgets.
+  const pages = PAGES.filter((p) => options.pages.includes(p)).flatMap((p) =>
+    p === '/reports/[name]' ? reports.map((name) => `/reports/${name}`) : [p]
+  );
+  const paths = pages.map((p) => p.replace('[id]', encodeURIComponent(id)));
+  const sent = new Map<string, { br: number; gzip: number }>();
 
   // First start: fetch each page once, for its HTML (the static twin's content) and to check it answers 200.
   const html = new Map<string, Uint8Array>();
@@ -144,6 +189,8 @@ async function measureDataset(
       if (response.status !== 200)
         throw new Error(`${path} answered ${response.status} on ${dataset.name}:\n${server.output().slice(-2000)}`);
       html.set(path, body);
+      const [br, gzip] = [await sentBytes(server.url + path, 'br'), await sentBytes(server.url + path, 'gzip')];
+      sent.set(path, { br: br.bytes, gzip: gzip.bytes });
     }
   } finally {
     await server.stop();
@@ -165,6 +212,8 @@ async function measureDataset(
           page: pages[i],
           path,
           bytes: html.get(path)!.byteLength,
+          brBytes: sent.get(path)!.br,
+          gzipBytes: sent.get(path)!.gzip,
           pageMs: [],
           staticMs: []
         };
@@ -191,7 +240,7 @@ async function measureDataset(
         }
         timings.push(timing);
         log(
-          `  ${path}: ${(timing.bytes / 1024).toFixed(0)} KB, p95 ${percentile(timing.pageMs, 95).toFixed(1)} ms vs static ${percentile(timing.staticMs, 95).toFixed(2)} ms`
+          `  ${path}: ${(timing.bytes / 1024).toFixed(0)} KB (br ${(timing.brBytes / 1024).toFixed(1)} KB), p95 ${percentile(timing.pageMs, 95).toFixed(1)} ms vs static ${percentile(timing.staticMs, 95).toFixed(2)} ms`
         );
       }
       if (options.browser) {
@@ -234,6 +283,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
       datasets: { type: 'string' },
       services: { type: 'string' },
       snapshots: { type: 'string' },
+      'national-large': { type: 'boolean' },
       pages: { type: 'string' },
       'no-browser': { type: 'boolean' }
     },
@@ -257,7 +307,8 @@ export async function run(args: string[], log: (line: string) => void): Promise<
   const services = whole('services', values.services, DEFAULT_SERVICES, 1);
   const snapshots = whole('snapshots', values.snapshots, DEFAULT_SNAPSHOTS, 2);
   const generatedName = `${services}x${snapshots}`;
-  const wanted = String(values.datasets ?? `demo,${generatedName}`).split(',');
+  const wanted = String(values.datasets ?? `demo,${generatedName},national`).split(',');
+  if (values['national-large'] && !wanted.includes('national-large')) wanted.push('national-large');
 
   const build = copyBuild();
   const root = mkdtempSync(join(tmpdir(), 'uptake-bench-pages-'));
@@ -280,14 +331,27 @@ export async function run(args: string[], log: (line: string) => void): Promise<
           description: 'the demo programme (data/demo: 13 services × 5 snapshots)',
           paths: [join(ROOT, 'data/demo')]
         });
-      else if (name === generatedName) {
+      else if (Object.hasOwn(NATIONAL, name)) {
+        const size = NATIONAL[name];
+        const started = process.hrtime.bigint();
+        const g = generateProgramme(join(root, name + '-programme'), size.services, size.snapshots, 'national');
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        datasets.push({
+          name,
+          description: `a national programme of ${g.services} practices in ${g.organisations} organisations and ${g.regions} regions × ${g.snapshots} monthly snapshots (${g.uptakeRows} uptake rows, ${g.live} live; generated in ${(ms / 1000).toFixed(1)} s)`,
+          paths: [g.folder]
+        });
+      } else if (name === generatedName) {
         const g = generateProgramme(join(root, 'programme'), services, snapshots);
         datasets.push({
           name,
           description: `a generated programme of ${g.services} services × ${g.snapshots} monthly snapshots (${g.live} live)`,
           paths: [g.folder]
         });
-      } else throw new Error(`Unknown dataset ${name}: choose from demo, ${generatedName}`);
+      } else
+        throw new Error(
+          `Unknown dataset ${name}: choose from demo, ${generatedName}, ${Object.keys(NATIONAL).join(', ')}`
+        );
     }
     for (const dataset of datasets) {
       log(`${dataset.name}: ${dataset.description}`);
@@ -301,13 +365,19 @@ export async function run(args: string[], log: (line: string) => void): Promise<
         log
       );
       const over: string[] = [];
+      const overBudget: string[] = [];
       for (const t of timings) {
         const ratio = percentile(t.pageMs, 95) / percentile(t.staticMs, 95);
         if (ratio >= TARGET_RATIO) over.push(t.page);
+        const withinBytes = t.bytes <= BUDGET_RAW_BYTES && t.brBytes <= BUDGET_COMPRESSED_BYTES;
+        if (!withinBytes) overBudget.push(t.page);
         table.push({
           dataset: dataset.name,
           page: t.page,
           'HTML KB': kb(t.bytes),
+          'br KB': kb(t.brBytes),
+          'gzip KB': kb(t.gzipBytes),
+          bytes: withinBytes ? 'yes' : 'NO',
           'median ms': ms(median(t.pageMs)),
           'p95 ms': ms(percentile(t.pageMs, 95)),
           'static median ms': ms(median(t.staticMs)),
@@ -318,9 +388,11 @@ export async function run(args: string[], log: (line: string) => void): Promise<
         });
       }
       summary.push(
-        `${dataset.name}: ${timings.length - over.length} of ${timings.length} pages have a p95 under ${TARGET_RATIO}× the static file${over.length ? `; over: ${over.join(', ')}` : ''}.`
+        `${dataset.name}: ${timings.length - over.length} of ${timings.length} pages have a p95 under ${TARGET_RATIO}× the static file${over.length ? `; over: ${over.join(', ')}` : ''}.`,
+        `${dataset.name}: ${timings.length - overBudget.length} of ${timings.length} pages are within ${kb(BUDGET_RAW_BYTES)} KB of HTML and ${kb(BUDGET_COMPRESSED_BYTES)} KB sent (brotli)${overBudget.length ? `; over: ${overBudget.join(', ')}` : ''}.`
       );
       const datasetDetails: Record<string, unknown> = {
+        framework: FRAMEWORK,
         description: dataset.description,
         serviceId,
         report,
@@ -363,6 +435,21 @@ export async function run(args: string[], log: (line: string) => void): Promise<
           );
         }
         const at = (pick: (v: BrowserVisit) => number) => ms(median(browserVisits.map(pick)));
+        const dcl = median(browserVisits.map((v) => v.domContentLoadedMs));
+        table.push({
+          dataset: dataset.name,
+          page: '/ in Chromium: DOMContentLoaded',
+          'median ms': ms(dcl),
+          target: `≤ ${TARGET_DCL_RATIO}× Framework (${FRAMEWORK.domContentLoadedMs} ms)`,
+          met: dcl <= TARGET_DCL_RATIO * FRAMEWORK.domContentLoadedMs ? 'yes' : 'NO'
+        });
+        table.push({
+          dataset: dataset.name,
+          page: '/ in Chromium: charts vs Framework',
+          'median ms': ms(median(charts)),
+          target: `≤ ${TARGET_CHARTS_RATIO}× Framework (${FRAMEWORK.chartsMs} ms)`,
+          met: median(charts) <= TARGET_CHARTS_RATIO * FRAMEWORK.chartsMs ? 'yes' : 'NO'
+        });
         summary.push(
           `${dataset.name}: charts in the DOM after ${ms(median(charts))} ms (median of ${charts.length} fresh visits; HTML request sent ${at((v) => v.requestStartMs)} ms, first byte ${at((v) => v.responseStartMs)} ms, last byte ${at((v) => v.responseEndMs)} ms, DOMContentLoaded ${at((v) => v.domContentLoadedMs)} ms).`
         );

@@ -1,7 +1,7 @@
 /**
  * Where a page's time goes, for a page the page-speed benchmark (pages.ts) finds over its target:
  *
- *   npx tsx bench/profile-page.ts --dataset 500x36 --page /reports/[name] [--repeats 10]
+ *   npx tsx bench/profile-page.ts --dataset 500x36 --page /reports/[name] [--repeats 10]   (or --dataset national)
  *
  *  1. In this process, on the same warehouse the benchmark builds, it runs what the page's `load` runs (the root
  *     layout's filters, then the page's one pipeline function, each on a fresh connection as the server does),
@@ -141,11 +141,13 @@ async function main(argv: string[]): Promise<void> {
   if (!LOADS[page]) throw new Error(`--page must be one of ${Object.keys(LOADS).join(', ')}`);
   const root = mkdtempSync(join(tmpdir(), 'uptake-profile-'));
   try {
-    const [services, snapshots] = dataset === 'demo' ? [0, 0] : dataset.split('x').map(Number);
+    // `national`: 7,000 practices × 36 months in the national shape (as pages.ts's national dataset).
+    const national = dataset === 'national';
+    const [services, snapshots] = dataset === 'demo' ? [0, 0] : national ? [7000, 36] : dataset.split('x').map(Number);
     const paths =
       dataset === 'demo'
         ? [join(ROOT, 'data/demo')]
-        : [generateProgramme(join(root, 'programme'), services, snapshots).folder];
+        : [generateProgramme(join(root, 'programme'), services, snapshots, national ? 'national' : 'programme').folder];
     const dbPath = join(root, 'uptake.duckdb');
     mkdirSync(join(root, 'raw'));
     await loadWarehouse(dbPath, paths, join(root, 'raw'));

@@ -76,6 +76,9 @@ export interface GeneratedProgramme {
   featureRows: number;
   /** ISO, oldest first. */
   asOfDates: string[];
+  /** Organisations, and for the national shape the regions they sit in. */
+  organisations: number;
+  regions: number;
 }
 
 const DAY = 86_400_000;
@@ -95,16 +98,37 @@ interface Service {
   eligibleFactor: number | null;
 }
 
+/**
+ * `national`: the shape of a national programme of GP practices (7,000 × 36 in the national benchmark): every unit
+ * in primary care, most of them live, in a region → organisation → practice hierarchy: REGIONS regions, about seven
+ * practices per organisation (a primary care network), each organisation in one region. Uptake's templates have no
+ * region column, so the region is carried in the organisation's name ("North West: practice group 12") and in
+ * `regions` of the result.
+ */
+export type ProgrammeShape = 'programme' | 'national';
+export const REGIONS = [
+  'North East and Yorkshire',
+  'North West',
+  'Midlands',
+  'East of England',
+  'London',
+  'South East',
+  'South West'
+];
+const NATIONAL_MIX: typeof SETTING_MIX = [['primary care', 1, 0.9]];
+
 export function generateProgramme(
   folder: string,
   serviceCount = DEFAULT_SERVICES,
-  snapshotCount = DEFAULT_SNAPSHOTS
+  snapshotCount = DEFAULT_SNAPSHOTS,
+  shape: ProgrammeShape = 'programme'
 ): GeneratedProgramme {
   if (!Number.isInteger(serviceCount) || serviceCount < 1)
     throw new Error(`services must be a positive whole number, not ${serviceCount}`);
   if (!Number.isInteger(snapshotCount) || snapshotCount < 2)
     throw new Error(`snapshots must be a whole number ≥ 2, not ${snapshotCount}`);
   mkdirSync(folder, { recursive: true });
+  const national = shape === 'national';
   const random = seeded(36_500);
   const between = (low: number, high: number) => low + random() * (high - low);
   const dates = asOfDates(snapshotCount);
@@ -114,21 +138,25 @@ export function generateProgramme(
 
   writeFileSync(
     join(folder, 'programme.csv'),
-    `programme,launched_on\nBenchmark programme (${serviceCount} services),${iso(launched)}\n`
+    `programme,launched_on\n${national ? 'National benchmark programme' : 'Benchmark programme'} (${serviceCount} services),${iso(launched)}\n`
   );
 
   const services: Service[] = [];
   const serviceLines = [
     'service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on'
   ];
-  const organisations = Math.max(1, Math.round(serviceCount / 8));
+  const mix = national ? NATIONAL_MIX : SETTING_MIX;
+  const organisations = Math.max(1, Math.round(serviceCount / (national ? 7 : 8)));
   const span = (last.getTime() - launched.getTime()) / DAY;
   for (let s = 0; s < serviceCount; s++) {
     let pick = random();
-    const [setting, , liveChance] = SETTING_MIX.find(([, share]) => (pick -= share) < 0) ?? SETTING_MIX[0];
-    const id = `BEN-${String(s + 1).padStart(4, '0')}`;
-    const specialty = SPECIALTIES[Math.floor(random() * SPECIALTIES.length)];
-    const organisation = `${ORGANISATION_KIND[setting]} ${(s % organisations) + 1}`;
+    const [setting, , liveChance] = mix.find(([, share]) => (pick -= share) < 0) ?? mix[0];
+    const id = `BEN-${String(s + 1).padStart(national ? 5 : 4, '0')}`;
+    const specialty = national ? 'general practice' : SPECIALTIES[Math.floor(random() * SPECIALTIES.length)];
+    const group = (s % organisations) + 1;
+    const organisation = national
+      ? `${REGIONS[group % REGIONS.length]}: practice group ${group}`
+      : `${ORGANISATION_KIND[setting]} ${group}`;
     const approached = addDays(launched, between(0, span - 60));
     const planned = addDays(approached, between(60, 240));
     // Time to go live: usually a little after plan, sometimes much later; past the last snapshot means not live yet.
@@ -149,7 +177,7 @@ export function generateProgramme(
     serviceLines.push(
       [
         id,
-        `${specialty} service ${s + 1}`,
+        national ? `Practice ${s + 1}` : `${specialty} service ${s + 1}`,
         organisation,
         setting,
         specialty,
@@ -220,6 +248,8 @@ export function generateProgramme(
     live: services.filter((s) => s.live).length,
     uptakeRows: serviceCount * snapshotCount,
     featureRows: featureLines.length - 1,
-    asOfDates: dates.map(iso)
+    asOfDates: dates.map(iso),
+    organisations,
+    regions: national ? Math.min(REGIONS.length, organisations) : 0
   };
 }

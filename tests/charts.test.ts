@@ -12,7 +12,11 @@ import {
   adoptionBySetting,
   adoptionCurve,
   featureMatrix,
+  goLivePeriods,
+  goLivesByPeriod,
   registrationTrend,
+  setupDurationBins,
+  setupDurations,
   setupTimeline,
   uptakeFunnel,
   type Chart
@@ -22,6 +26,7 @@ import { formatCount, formatDate, formatMonths, formatPercent, listNames } from 
 import { CATEGORICAL, contrastRatio, outlineFor } from '../pipeline/charts/palette.ts';
 import { escapeAttribute, MAX_WIDTH, wrapText } from '../pipeline/charts/render.ts';
 import { dodge } from '../pipeline/charts/registration-trend.ts';
+import { MANY_AS_OF, MANY_FUNNEL_ROWS, MANY_SETUP_ROWS } from './chart-fixtures-many.ts';
 import { AS_OF, FEATURE_ROWS, FUNNEL_AT_AS_OF, FUNNEL_ROWS, SETTING_ROWS, SETUP_ROWS } from './chart-fixtures.ts';
 
 function parse(svg: string) {
@@ -86,7 +91,13 @@ const ALL_CHARTS: [string, () => Chart][] = [
   ['uptake-funnel', () => uptakeFunnel(FUNNEL_ROWS, { asOf: AS_OF })],
   ['registration-trend', () => registrationTrend(FUNNEL_ROWS, { asOf: AS_OF })],
   ['feature-matrix', () => featureMatrix(FEATURE_ROWS, { asOf: AS_OF })],
-  ['adoption-by-setting', () => adoptionBySetting(SETTING_ROWS, { asOf: AS_OF })]
+  ['adoption-by-setting', () => adoptionBySetting(SETTING_ROWS, { asOf: AS_OF })],
+  // More than 25 services: the forms that stay the same size (tests/charts-many.test.ts checks their figures).
+  ['adoption-curve-many', () => adoptionCurve(MANY_SETUP_ROWS, { asOf: MANY_AS_OF })],
+  ['go-lives', () => goLivesByPeriod(goLivePeriods(MANY_SETUP_ROWS, MANY_AS_OF), { asOf: MANY_AS_OF })],
+  ['setup-durations', () => setupDurations(setupDurationBins(MANY_SETUP_ROWS, MANY_AS_OF), { asOf: MANY_AS_OF })],
+  ['uptake-funnel-many', () => uptakeFunnel(MANY_FUNNEL_ROWS, { asOf: MANY_AS_OF })],
+  ['registration-bands', () => registrationTrend(MANY_FUNNEL_ROWS, { asOf: MANY_AS_OF })]
 ];
 
 describe.each(ALL_CHARTS)('%s', (name, render) => {

@@ -10,6 +10,7 @@ import { setupPaths, type SetupPath } from './setup-path.ts';
 import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatCount, formatDate, formatMonths, listNames, plural } from './format.ts';
 import { NHS_BLUE, NHS_DARK_GREY, NHS_MID_GREY } from './palette.ts';
+import { MANY_UNITS, maxOf, minOf } from './many-units.ts';
 
 export const ADOPTION_CURVE_DEFAULTS = {
   height: 360,
@@ -50,13 +51,27 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
   const total = setup.paths.length;
   const live = setup.paths.filter((p) => p.status === 'live').sort(byGoLive);
   const goLives: GoLive[] = live.map((p, i) => ({ month: p.liveMonth!, count: i + 1, name: p.serviceName }));
+  // With many services, a dot and a name per go-live would be thousands of marks nobody can read: the curve alone
+  // carries the shape, its steps merged to one per tenth of a month (about three days), and only the first and most
+  // recent go-lives are named.
+  const many = total > MANY_UNITS;
+  const stepPoints = many ? mergeSteps(goLives) : goLives;
+  const dots = many ? [] : goLives;
 
-  const xMin = Math.min(0, ...goLives.map((g) => g.month));
+  const xMin = minOf(
+    goLives.map((g) => g.month),
+    0
+  );
   const xMax =
-    Math.ceil(Math.max(setup.asOfMonth, ...goLives.map((g) => g.month)) / d.tickMonths) * d.tickMonths || d.tickMonths;
+    Math.ceil(
+      maxOf(
+        goLives.map((g) => g.month),
+        setup.asOfMonth
+      ) / d.tickMonths
+    ) * d.tickMonths || d.tickMonths;
   const ticks: number[] = [];
   for (let m = Math.ceil(xMin / d.tickMonths) * d.tickMonths; m <= xMax; m += d.tickMonths) ticks.push(m);
-  const step = [{ month: xMin, count: 0 }, ...goLives, { month: setup.asOfMonth, count: goLives.length }];
+  const step = [{ month: xMin, count: 0 }, ...stepPoints, { month: setup.asOfMonth, count: goLives.length }];
 
   // Labels sit left of their dot: at that height the step line has not arrived yet, so the text is clear of it.
   // When there is no room on the left (early go-lives) they go right and just below the line, where the step
@@ -111,7 +126,11 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
           frameAnchor: 'top',
           lineAnchor: 'bottom',
           dy: -6,
-          textAnchor: 'middle',
+          // At the right edge a centred label would be cut off: end it at the line instead.
+          textAnchor:
+            pixel(setup.asOfMonth) + estimateTextWidth(`as of ${formatDate(setup.asOf)}`) / 2 > width
+              ? 'end'
+              : 'middle',
           fill: NHS_DARK_GREY
         }),
         Plot.line(step, {
@@ -122,7 +141,7 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
           strokeWidth: 2.5,
           className: 'uptake-adoption-step'
         }),
-        Plot.dot(goLives, {
+        Plot.dot(dots, {
           x: 'month',
           y: 'count',
           r: 4.5,
@@ -131,6 +150,7 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
           title: (g: GoLive) => `${g.name}: live ${formatMonths(g.month)} after launch`,
           className: 'uptake-go-live'
         }),
+        Plot.dot(many ? labelled : [], { x: 'month', y: 'count', r: 4.5, fill: NHS_BLUE, stroke: 'white' }),
         Plot.text(leftLabels, {
           x: 'month',
           y: 'count',
@@ -155,6 +175,13 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
     options.labelledBy
   );
   return { svg, summary };
+}
+
+/** The last go-live in each tenth of a month: the step's height there, with one vertex instead of many. */
+function mergeSteps(goLives: GoLive[]): GoLive[] {
+  const merged = new Map<number, GoLive>();
+  for (const g of goLives) merged.set(Math.round(g.month * 10), g);
+  return [...merged.values()];
 }
 
 function adoptionSummary(
@@ -183,6 +210,9 @@ function adoptionSummary(
     .filter((p) => p.status !== 'live')
     .map((p) => p.serviceName)
     .sort((a, b) => a.localeCompare(b, 'en'));
-  if (notLive.length > 0) parts.push(`not yet live: ${listNames(notLive)}`);
+  if (notLive.length > 0)
+    parts.push(
+      total > MANY_UNITS ? `${formatCount(notLive.length)} not yet live` : `not yet live: ${listNames(notLive)}`
+    );
   return `${parts.join('; ')}.`;
 }

@@ -19,6 +19,11 @@ import {
 } from './render.ts';
 import { formatChange, formatCount, formatDate, formatMonthYear, listNames } from './format.ts';
 import { categoricalColour, NHS_BLACK, NHS_DARK_GREY, NHS_MID_GREY, outlineFor } from './palette.ts';
+import { distinctCount, MANY_UNITS, maxOf, thinDates } from './many-units.ts';
+import { registrationBands, trendBands } from './registration-bands.ts';
+import { dodge } from './dodge.ts';
+
+export { dodge };
 
 export const REGISTRATION_TREND_DEFAULTS = {
   height: 340,
@@ -63,36 +68,24 @@ function pickTicks(dates: string[], max: number): string[] {
   return [...picked];
 }
 
-/** Moves label centres (px, top to bottom) apart by at least their half-heights, staying within [top, bottom]. */
-export function dodge(centres: number[], heights: number[], top: number, bottom: number): number[] {
-  const order = centres.map((_, i) => i).sort((a, b) => centres[a] - centres[b]);
-  const placed = [...centres];
-  for (let k = 1; k < order.length; k++) {
-    const [above, here] = [order[k - 1], order[k]];
-    placed[here] = Math.max(placed[here], placed[above] + (heights[above] + heights[here]) / 2);
-  }
-  const lastIndex = order[order.length - 1];
-  if (order.length > 0 && placed[lastIndex] + heights[lastIndex] / 2 > bottom) {
-    placed[lastIndex] = bottom - heights[lastIndex] / 2;
-    for (let k = order.length - 2; k >= 0; k--) {
-      const [here, below] = [order[k], order[k + 1]];
-      placed[here] = Math.min(placed[here], placed[below] - (heights[below] + heights[here]) / 2);
-    }
-  }
-  return placed.map((p, i) => Math.max(p, top + heights[i] / 2));
-}
-
+/**
+ * With more than MANY_UNITS services the lines cannot be told apart: the chart becomes percentile bands
+ * (registration-bands.ts). A long run of as-of dates is thinned to the last date of each month, quarter or year.
+ */
 export function registrationTrend(rows: readonly UptakeFunnelRow[], options: ChartOptions): Chart {
+  if (distinctCount(rows, (r) => r.service_id) > MANY_UNITS)
+    return registrationBands(trendBands(rows, options.asOf), options);
   const d = REGISTRATION_TREND_DEFAULTS;
   const width = chartWidth(options.width);
   const asOf = toIsoDate(options.asOf);
+  const shown = new Set(thinDates(rows.map((r) => toIsoDate(r.as_of)).filter((date) => date <= asOf)).dates);
   const points: Point[] = [];
   // One Date per as-of date (36 dates × 500 services would otherwise parse 18,000 strings).
   const utcDates = new Map<string, Date>();
   for (const row of rows) {
     const date = toIsoDate(row.as_of);
     const registered = toCount(row.registered);
-    if (date > asOf || registered == null) continue;
+    if (date > asOf || registered == null || !shown.has(date)) continue;
     let utc = utcDates.get(date);
     if (!utc) utcDates.set(date, (utc = toUtcDate(date)));
     points.push({ serviceId: row.service_id, serviceName: row.service_name, date: utc, asOf: date, registered });
@@ -130,7 +123,10 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
   const highlighted = series.filter((s) => s.highlighted);
 
   // The y scale is fixed here (not left to Plot) so end labels can be dodged in pixels and mapped back to data.
-  const rawMax = Math.max(1, ...points.map((p) => p.registered));
+  const rawMax = maxOf(
+    points.map((p) => p.registered),
+    1
+  );
   const yMax = (Plot.scale({ y: { domain: [0, rawMax], nice: true } }).domain as number[])[1];
   // Services ending on the same date with the same count share one label: their lines overlap there anyway, and
   // five stacked "(0)" labels would push every other label away from its line.
@@ -149,7 +145,10 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
       d.maxLabelWidth
     )
   );
-  const marginRight = Math.max(16, ...labelLines.flat().map((line) => estimateTextWidth(line) + 12));
+  const marginRight = maxOf(
+    labelLines.flat().map((line) => estimateTextWidth(line) + 12),
+    16
+  );
   const plotTop = d.marginTop;
   const plotBottom = d.height - d.marginBottom;
   const toPixel = (y: number) => plotBottom - (y / yMax) * (plotBottom - plotTop);

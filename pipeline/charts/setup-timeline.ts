@@ -22,6 +22,8 @@ import {
 import { formatCount, formatDate, formatMonths, listNames, plural } from './format.ts';
 import { hatchPatternMark, keyMark, layoutKey, type KeyItem } from './key.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE } from './palette.ts';
+import { MANY_UNITS, maxOf, minOf } from './many-units.ts';
+import { setupDurationBins, setupDurations } from './setup-distribution.ts';
 
 export const SETUP_TIMELINE_DEFAULTS = {
   /** The widest a chart may be and still print on A4: this chart has labels at both ends, so it takes all of it. */
@@ -75,6 +77,9 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
     const summary = `No services loaded for ${formatDate(options.asOf)}.`;
     return { svg: renderEmpty(summary, width), summary };
   }
+  // One bar per service stops being readable past MANY_UNITS: show the distribution of setup durations instead
+  // (the dashboard's Setup timeline page adds go-lives per quarter beside it).
+  if (setup.paths.length > MANY_UNITS) return setupDurations(setupDurationBins(rows, options.asOf), options);
   const ids = `${options.idPrefix ?? 'uptake-setup-timeline'}`;
   const hatchId = `${ids}-late`;
   const paths = [...setup.paths].sort(byApproach);
@@ -92,8 +97,8 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
   const late = drawn.filter((b) => b.monthsLate != null);
 
   const months = bars.flatMap((b) => [b.start, b.end, b.plannedMonth ?? 0]);
-  const xMin = Math.floor(Math.min(0, ...months) / d.tickMonths) * d.tickMonths;
-  const xMax = Math.ceil(Math.max(setup.asOfMonth, ...months) / d.tickMonths) * d.tickMonths || d.tickMonths;
+  const xMin = Math.floor(minOf(months, 0) / d.tickMonths) * d.tickMonths;
+  const xMax = Math.ceil(maxOf(months, setup.asOfMonth) / d.tickMonths) * d.tickMonths || d.tickMonths;
   const ticks: number[] = [];
   for (let m = xMin; m <= xMax; m += d.tickMonths) ticks.push(m);
 

@@ -8,7 +8,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { toCount, type UptakeFunnelRow } from './rows.ts';
-import { toIsoDate } from './dates.ts';
+import { toIsoDate, type DateLike } from './dates.ts';
 import {
   chartWidth,
   FONT_SIZE,
@@ -21,6 +21,7 @@ import {
 } from './render.ts';
 import { formatCount, formatDate, formatPercent, listNames } from './format.ts';
 import { NHS_BLACK, NHS_COLOURS, NHS_DARK_GREY, outlineFor } from './palette.ts';
+import { distinctCount, EXTREMES, MANY_UNITS, maxOf } from './many-units.ts';
 
 export const UPTAKE_FUNNEL_DEFAULTS = {
   /** Height of one bar's band, px (bar plus gap). */
@@ -63,9 +64,70 @@ export interface ServiceFunnel {
   counts: Record<FunnelStage, number | null>;
 }
 
-/** Funnel counts per service at the as-of date, most approached first (then by name). */
-export function serviceFunnels(rows: readonly UptakeFunnelRow[], asOf: string): ServiceFunnel[] {
-  return rows
+/** A funnel row of a top-and-bottom view: which part of it the row is. */
+export type FunnelGroup = 'top' | 'rest' | 'bottom';
+export type FunnelExtremeRow = UptakeFunnelRow & { group: FunnelGroup; services: number };
+
+const byRegistered = (a: UptakeFunnelRow, b: UptakeFunnelRow) =>
+  (toCount(b.registered) ?? -1) - (toCount(a.registered) ?? -1) ||
+  (toCount(b.approached) ?? -1) - (toCount(a.approached) ?? -1) ||
+  (a.service_name < b.service_name ? -1 : a.service_name > b.service_name ? 1 : 0);
+
+/**
+ * With many services: the EXTREMES with the most patients registered, one row for all the others (each count their
+ * mean per service, rounded, so its bars sit on the same scale as the rest and the rates between stages are the
+ * others' pooled rates), and the EXTREMES with the fewest. Services with registered not reported rank last.
+ * With at most 2 × EXTREMES + 1 services, every service, in the same order.
+ */
+export function funnelExtremes(rows: readonly UptakeFunnelRow[], asOf: DateLike): FunnelExtremeRow[] {
+  const at = toIsoDate(asOf);
+  const sorted = rows.filter((row) => toIsoDate(row.as_of) === at).sort(byRegistered);
+  const one = (row: UptakeFunnelRow, group: FunnelGroup): FunnelExtremeRow => ({ ...row, group, services: 1 });
+  if (sorted.length <= 2 * EXTREMES + 1) return sorted.map((r) => one(r, 'top'));
+  const rest = sorted.slice(EXTREMES, sorted.length - EXTREMES);
+  const mean = (pick: (row: UptakeFunnelRow) => number | null): number | null => {
+    let sum = 0;
+    let n = 0;
+    for (const row of rest) {
+      const v = pick(row);
+      if (v != null) [sum, n] = [sum + v, n + 1];
+    }
+    return n === 0 ? null : Math.round(sum / n);
+  };
+  const count = (key: 'approached' | 'consented' | 'registered' | 'shared_with_carer' | 'shared_with_professional') =>
+    mean((row) => toCount(row[key]));
+  const restRow: FunnelExtremeRow = {
+    as_of: at,
+    service_id: '\u0000rest',
+    service_name: `Mean of the other ${formatCount(rest.length)} services`,
+    approached: count('approached'),
+    consented: count('consented'),
+    registered: count('registered'),
+    shared_with_carer: count('shared_with_carer'),
+    shared_with_professional: count('shared_with_professional'),
+    shared_with_anyone_max: mean((row) => sharingOf(row)),
+    group: 'rest',
+    services: rest.length
+  };
+  return [
+    ...sorted.slice(0, EXTREMES).map((r) => one(r, 'top')),
+    restRow,
+    ...sorted.slice(sorted.length - EXTREMES).map((r) => one(r, 'bottom'))
+  ];
+}
+
+function sharingOf(row: UptakeFunnelRow): number | null {
+  const carer = toCount(row.shared_with_carer);
+  const professional = toCount(row.shared_with_professional);
+  return (
+    toCount(row.shared_with_anyone_max) ??
+    (carer == null && professional == null ? null : Math.max(carer ?? 0, professional ?? 0))
+  );
+}
+
+/** Funnel counts per service at the as-of date, most approached first (then by name), or in the rows' order. */
+export function serviceFunnels(rows: readonly UptakeFunnelRow[], asOf: string, keepOrder = false): ServiceFunnel[] {
+  const funnels = rows
     .filter((row) => toIsoDate(row.as_of) === asOf)
     .map((row) => {
       const carer = toCount(row.shared_with_carer);
@@ -83,11 +145,12 @@ export function serviceFunnels(rows: readonly UptakeFunnelRow[], asOf: string): 
           sharing
         }
       };
-    })
-    .sort(
-      (a, b) =>
-        (b.counts.approached ?? -1) - (a.counts.approached ?? -1) || a.serviceName.localeCompare(b.serviceName, 'en')
-    );
+    });
+  if (keepOrder) return funnels;
+  return funnels.sort(
+    (a, b) =>
+      (b.counts.approached ?? -1) - (a.counts.approached ?? -1) || a.serviceName.localeCompare(b.serviceName, 'en')
+  );
 }
 
 /** No patients at any stage (zero or not reported throughout). */
@@ -122,11 +185,18 @@ function funnelBars(funnel: ServiceFunnel): FunnelBar[] {
   });
 }
 
+/**
+ * With more than MANY_UNITS services the chart shows the top and bottom EXTREMES by patients registered and the mean
+ * of the others between them (`funnelExtremes`), so it keeps the same size at any number of services.
+ */
 export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOptions): Chart {
   const d = UPTAKE_FUNNEL_DEFAULTS;
   const width = chartWidth(options.width);
   const asOf = toIsoDate(options.asOf);
-  const funnels = serviceFunnels(rows, asOf);
+  const atAsOf = rows.filter((row) => toIsoDate(row.as_of) === asOf);
+  const many = distinctCount(atAsOf, (r) => r.service_id) > MANY_UNITS;
+  const shown = many ? funnelExtremes(atAsOf, asOf) : atAsOf;
+  const funnels = serviceFunnels(shown, asOf, many);
   if (funnels.length === 0) {
     const summary = `No uptake figures for ${formatDate(asOf)}.`;
     return { svg: renderEmpty(summary, width), summary };
@@ -137,7 +207,10 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
   const idleNote =
     idle.length === 0 ? [] : wrapText(`No patients yet: ${listNames(idle, d.idleNamesLimit)}.`, width - 8);
   const bars = active.flatMap(funnelBars);
-  const xMax = Math.max(1, ...bars.map((b) => b.count ?? 0));
+  const xMax = maxOf(
+    bars.map((b) => b.count ?? 0),
+    1
+  );
   const marginRight = marginForEndLabels(
     bars.map((b) => ({ x: b.count ?? 0, label: b.label })),
     [0, xMax],
@@ -148,7 +221,9 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
   const marginBottom = d.marginBottom + (idleNote.length > 0 ? 14 + idleNote.length * d.noteLineHeight : 0);
   const height = d.marginTop + bands * d.bandHeight + marginBottom;
 
-  const summary = funnelSummary(asOf, funnels);
+  const summary = many
+    ? funnelSummary(asOf, serviceFunnels(atAsOf, asOf), shown.length - 1)
+    : funnelSummary(asOf, funnels);
   const svg = renderSvg(
     {
       width,
@@ -237,7 +312,8 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
   return { svg, summary };
 }
 
-function funnelSummary(asOf: string, funnels: ServiceFunnel[]): string {
+/** `extremes`: with many services, how many are drawn one by one (the rest as their mean); totals cover all. */
+function funnelSummary(asOf: string, funnels: ServiceFunnel[], extremes?: number): string {
   const total = (stage: FunnelStage) => funnels.reduce((sum, f) => sum + (f.counts[stage] ?? 0), 0);
   const [approached, consented, registered, sharing] = UPTAKE_FUNNEL_STAGES.map(total);
   // A stage no service reports (an export without consent counts) reads "not reported", never a total of 0.
@@ -247,7 +323,9 @@ function funnelSummary(asOf: string, funnels: ServiceFunnel[]): string {
   const share = (numerator: FunnelStage, denominator: FunnelStage, value: string) =>
     reported(numerator) && reported(denominator) ? ` (${value})` : '';
   const parts = [
-    `Grouped bar chart of patients approached, consented, registered and sharing by service, ${formatDate(asOf)}`,
+    extremes === undefined
+      ? `Grouped bar chart of patients approached, consented, registered and sharing by service, ${formatDate(asOf)}`
+      : `Grouped bar chart of patients approached, consented, registered and sharing for the ${extremes / 2} services with the most and the ${extremes / 2} with the fewest patients registered, and the mean of the other ${formatCount(funnels.length - extremes)}, of ${formatCount(funnels.length)} services, ${formatDate(asOf)}`,
     `in total ${count('approached', approached, 'approached')}, ${count('consented', consented, 'consented')}, ` +
       `${count('registered', registered, 'registered')}${share('registered', 'consented', `${formatPercent(rate(registered, consented))} of consented`)} and ` +
       (reported('sharing')

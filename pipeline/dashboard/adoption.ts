@@ -8,6 +8,7 @@ import { formatDate } from './format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Figure, Row } from './table.ts';
 import { adoptionCurveChart } from './charts.ts';
+import { goLivePeriods, MANY_UNITS, type ServiceSetupRow } from '../charts/index.ts';
 
 export async function adoptionFigure(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
   // Every service at the as-of date goes to the chart (it needs the ones not live for its totals); the table lists
@@ -30,6 +31,10 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
   const launched = services.length > 0 && services[0].launched_on !== null;
   const chart = filters.asOf && launched ? adoptionCurveChart(services, filters.asOf) : null;
   const last = rows.at(-1);
+  // With many services the table is the curve's steps per quarter (or month), not one row per service.
+  const many = services.length > MANY_UNITS;
+  const periods = many && filters.asOf ? goLivePeriods(services as unknown as ServiceSetupRow[], filters.asOf) : [];
+  const unit = periods.some((p) => p.period.startsWith('Q')) ? 'quarter' : 'month';
   return {
     id: 'adoption-curve',
     title: last
@@ -42,16 +47,26 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
       (services.length && !launched
         ? 'Not reported: no programme launch date is loaded, so months since launch cannot be charted.'
         : 'There is nothing to chart yet.'),
-    table: {
-      caption: `Services in the order they went live, ${formatDate(filters.asOf)}`,
-      columns: [
-        { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
-        { key: 'organisation', label: 'Organisation', kind: 'text' },
-        { key: 'live_on', label: 'Live', kind: 'date' },
-        { key: 'months_launch_to_live', label: 'Months from launch to live', kind: 'decimal' },
-        { key: 'services_live', label: 'Services live by then', kind: 'integer', counts: 'services' }
-      ],
-      rows
-    }
+    table: many
+      ? {
+          caption: `Services going live by ${unit}, ${formatDate(filters.asOf)}`,
+          columns: [
+            { key: 'period', label: unit === 'quarter' ? 'Quarter' : 'Month', kind: 'text', rowHeader: true },
+            { key: 'went_live', label: 'Went live', kind: 'integer', counts: 'services' },
+            { key: 'live_by_end', label: 'Services live by then', kind: 'integer', counts: 'services' }
+          ],
+          rows: periods.map((p) => ({ period: p.period, went_live: p.went_live, live_by_end: p.live_by_end }))
+        }
+      : {
+          caption: `Services in the order they went live, ${formatDate(filters.asOf)}`,
+          columns: [
+            { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
+            { key: 'organisation', label: 'Organisation', kind: 'text' },
+            { key: 'live_on', label: 'Live', kind: 'date' },
+            { key: 'months_launch_to_live', label: 'Months from launch to live', kind: 'decimal' },
+            { key: 'services_live', label: 'Services live by then', kind: 'integer', counts: 'services' }
+          ],
+          rows
+        }
   };
 }

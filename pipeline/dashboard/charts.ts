@@ -9,9 +9,15 @@ import {
   featureMatrix,
   functionTrend,
   registrationTrend,
+  registrationBands,
+  goLivesByPeriod,
+  setupDurations,
   setupTimeline,
   uptakeFunnel,
   type AdoptionBySettingRow,
+  type GoLivePeriodRow,
+  type SetupDurationBinRow,
+  type TrendBandRow,
   type Chart,
   type FeatureMatrixRow,
   type FunctionTrendRow,
@@ -33,6 +39,16 @@ export function uptakeFunnelChart(rows: Row[], asOf: string): Chart {
 }
 export function registrationTrendChart(rows: Row[], asOf: string): Chart {
   return registrationTrend(rows as unknown as UptakeFunnelRow[], { asOf });
+}
+/** Many services: percentile bands of registered per service, one row per as-of date. */
+export function registrationBandsChart(rows: Row[], asOf: string): Chart {
+  return registrationBands(rows as unknown as TrendBandRow[], { asOf });
+}
+export function goLivesChart(rows: Row[], asOf: string): Chart {
+  return goLivesByPeriod(rows as unknown as GoLivePeriodRow[], { asOf });
+}
+export function setupDurationsChart(rows: Row[], asOf: string): Chart {
+  return setupDurations(rows as unknown as SetupDurationBinRow[], { asOf });
 }
 /** One service's history: the registration trend with a single line. */
 export function serviceHistoryChart(rows: Row[], asOf: string): Chart {

@@ -9,7 +9,7 @@ import { adoptionFigure } from './adoption.ts';
 import { reaimFigure } from './overview.ts';
 import { parseServicesQuery, servicesTable } from './services.ts';
 import { servicePage } from './service.ts';
-import { setupTimeline } from './timeline.ts';
+import { goLives, setupDurationsByBin, setupTimeline } from './timeline.ts';
 import { registrationTrend, uptakeFunnel } from './uptake.ts';
 import { functionality, functionOffering } from './functionality.ts';
 import { parseUsageLevel, usageByLevel, usageTrend } from './usage.ts';
@@ -39,6 +39,8 @@ const FIGURES: Record<string, FigureSource> = {
     return page.history;
   },
   'setup-timeline': (c, f) => setupTimeline(c, f),
+  'go-lives': (c, f) => goLives(c, f),
+  'setup-durations': (c, f) => setupDurationsByBin(c, f),
   'uptake-funnel': (c, f) => uptakeFunnel(c, f),
   'registration-trend': (c, f) => registrationTrend(c, f),
   'feature-matrix': (c, f) => functionality(c, f),

@@ -9,6 +9,7 @@ import { select } from './sql.ts';
 import type { Figure, Row } from './table.ts';
 import { serviceHistoryChart } from './charts.ts';
 import { CORE_TOTAL } from '../metrics/features.ts';
+import { periodAdjective, thinDates } from '../charts/index.ts';
 
 export interface ServiceDetails {
   service_id: string;
@@ -102,10 +103,20 @@ export async function servicePage(
       ORDER BY as_of`,
     { id: serviceId, asOf: filters.asOf }
   );
-  return { service, setup: setup ?? null, features, fidelity, history: historyFigure(service, history, filters) };
+  // Years of daily snapshots would make thousands of rows: keep the last snapshot in each month, quarter or year.
+  const thinned = thinDates(history.map((r) => String(r.as_of)));
+  const keep = new Set(thinned.dates);
+  const shown = thinned.period === 'date' ? history : history.filter((r) => keep.has(String(r.as_of)));
+  return {
+    service,
+    setup: setup ?? null,
+    features,
+    fidelity,
+    history: historyFigure(service, shown, filters, periodAdjective(thinned.period))
+  };
 }
 
-function historyFigure(service: ServiceDetails, rows: Row[], filters: ResolvedFilters): Figure {
+function historyFigure(service: ServiceDetails, rows: Row[], filters: ResolvedFilters, thinnedTo = ''): Figure {
   const first = rows[0];
   const last = rows.at(-1);
   const chart = filters.asOf && rows.length ? serviceHistoryChart(rows, filters.asOf) : null;
@@ -119,7 +130,7 @@ function historyFigure(service: ServiceDetails, rows: Row[], filters: ResolvedFi
   return {
     id: 'service-history',
     title,
-    subtitle: `Patients approached, consented, registered and sharing, ${service.service_name}, every snapshot up to ${formatDate(filters.asOf)}`,
+    subtitle: `Patients approached, consented, registered and sharing, ${service.service_name}, ${thinnedTo ? `${thinnedTo} (the last snapshot in each period)` : 'every snapshot'} up to ${formatDate(filters.asOf)}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
     table: {

@@ -1,16 +1,46 @@
 /**
  * The Setup timeline: one row per approached service, from approach to live, planned against actual, in months since
  * the programme's launch. Services not yet live run as open bars up to the as-of date; slippage is highlighted.
+ *
+ * With more than MANY_UNITS services (filter by organisation or setting to get back under it) the page shows two
+ * aggregate figures instead: go-lives against planned go-lives per quarter (or month), and a histogram of months from
+ * approach to live. Their tables are those few rows.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
 import { formatDate } from './format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Figure, Row } from './table.ts';
-import { setupTimelineChart } from './charts.ts';
+import { goLivesChart, setupDurationsChart, setupTimelineChart } from './charts.ts';
+import {
+  goLivePeriods,
+  MANY_UNITS,
+  setupDurationBins,
+  SETUP_DISTRIBUTION_DEFAULTS,
+  type ServiceSetupRow
+} from '../charts/index.ts';
 
-export async function setupTimeline(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
-  const rows = filters.asOf
+export interface TimelinePage {
+  /** Services the filters match at the as-of date. */
+  services: number;
+  /** True when the figures are the aggregate ones (go-lives per period, setup durations). */
+  aggregated: boolean;
+  figures: Figure[];
+}
+
+export async function timelinePage(connection: DuckDBConnection, filters: ResolvedFilters): Promise<TimelinePage> {
+  const rows = await setupRows(connection, filters);
+  if (rows.length > MANY_UNITS)
+    return {
+      services: rows.length,
+      aggregated: true,
+      figures: [goLivesFigure(rows, filters), setupDurationsFigure(rows, filters)]
+    };
+  return { services: rows.length, aggregated: false, figures: [timelineFigure(rows, filters)] };
+}
+
+async function setupRows(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Row[]> {
+  return filters.asOf
     ? await select<Row>(
         connection,
         `SELECT d.service_id, d.service_name, d.organisation, d.setting, s.status,
@@ -28,6 +58,84 @@ export async function setupTimeline(connection: DuckDBConnection, filters: Resol
         filterParams(filters)
       )
     : [];
+}
+
+export async function goLives(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
+  return goLivesFigure(await setupRows(connection, filters), filters);
+}
+
+export async function setupDurationsByBin(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
+  return setupDurationsFigure(await setupRows(connection, filters), filters);
+}
+
+function goLivesFigure(rows: Row[], filters: ResolvedFilters): Figure {
+  const periods = filters.asOf ? goLivePeriods(rows as unknown as ServiceSetupRow[], filters.asOf) : [];
+  const byQuarter = periods.some((p) => p.period.startsWith('Q'));
+  const unit = byQuarter ? 'quarter' : 'month';
+  const chart = filters.asOf && periods.length ? goLivesChart(periods as unknown as Row[], filters.asOf) : null;
+  const live = rows.filter((r) => r.status === 'live').length;
+  const approached = rows.filter((r) => r.status !== 'not approached').length;
+  const late = rows.filter((r) => r.status === 'live' && Number(r.slippage_months ?? 0) > 0).length;
+  return {
+    id: 'go-lives',
+    title: approached
+      ? `${live.toLocaleString('en-GB')} of ${approached.toLocaleString('en-GB')} approached services are live; ${late.toLocaleString('en-GB')} went live later than planned`
+      : 'No service has been approached yet',
+    subtitle: `Services going live against services planned to go live, by ${unit}, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+    svg: chart?.svg ?? null,
+    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    table: {
+      caption: `Go-lives by ${unit}, ${formatDate(filters.asOf)}`,
+      columns: [
+        { key: 'period', label: byQuarter ? 'Quarter' : 'Month', kind: 'text', rowHeader: true },
+        { key: 'went_live', label: 'Went live', kind: 'integer', counts: 'services' },
+        { key: 'planned_live', label: 'Planned to go live', kind: 'integer', counts: 'services' },
+        { key: 'live_by_end', label: `Live by the end of the ${unit}`, kind: 'integer', counts: 'services' }
+      ],
+      rows: periods.map((p) => ({ ...p, period_start: String(p.period_start) }))
+    }
+  };
+}
+
+function setupDurationsFigure(rows: Row[], filters: ResolvedFilters): Figure {
+  const bins = filters.asOf ? setupDurationBins(rows as unknown as ServiceSetupRow[], filters.asOf) : [];
+  const chart = filters.asOf && bins.length ? setupDurationsChart(bins as unknown as Row[], filters.asOf) : null;
+  const live = rows
+    .filter((r) => r.status === 'live' && typeof r.months_approach_to_live === 'number')
+    .map((r) => r.months_approach_to_live as number)
+    .sort((a, b) => a - b);
+  const median = live.length
+    ? live.length % 2
+      ? live[live.length >> 1]
+      : (live[live.length / 2 - 1] + live[live.length / 2]) / 2
+    : null;
+  return {
+    id: 'setup-durations',
+    title:
+      median === null
+        ? 'No service is live yet'
+        : `Half of the ${live.length.toLocaleString('en-GB')} live services went live within ${median.toFixed(1)} months of approach`,
+    subtitle: `Services by months from approach to live (live) or so far (in setup), ${SETUP_DISTRIBUTION_DEFAULTS.binMonths}-month bins, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+    svg: chart?.svg ?? null,
+    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    table: {
+      caption: `Months from approach to live, services in each bin, ${formatDate(filters.asOf)}`,
+      columns: [
+        { key: 'bin', label: 'Months from approach', kind: 'text', rowHeader: true },
+        { key: 'live', label: 'Live', kind: 'integer', counts: 'services' },
+        { key: 'in_setup', label: 'In setup', kind: 'integer', counts: 'services' }
+      ],
+      rows: bins.map((b) => ({ bin: b.bin, live: b.live, in_setup: b.in_setup }))
+    }
+  };
+}
+
+/** The per-service timeline (one bar per service); the page shows it for at most MANY_UNITS services. */
+export async function setupTimeline(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
+  return timelineFigure(await setupRows(connection, filters), filters);
+}
+
+function timelineFigure(rows: Row[], filters: ResolvedFilters): Figure {
   const approached = rows.filter((r) => r.status !== 'not approached');
   const live = rows.filter((r) => r.status === 'live');
   const slipped = live.filter((r) => typeof r.slippage_months === 'number' && (r.slippage_months as number) > 0);

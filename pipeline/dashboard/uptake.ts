@@ -1,13 +1,19 @@
 /**
  * Uptake & trends: the funnel per service at the as-of date (approached → consented → registered → sharing) and the
- * registration trend across every snapshot up to the as-of date.
+ * registration trend across the snapshots up to the as-of date.
+ *
+ * Sizes stay bounded whatever the number of services and snapshots: with more than MANY_UNITS services the funnel
+ * shows the top and bottom ten by patients registered and the mean of the others, and the trend shows percentile
+ * bands per snapshot (quantiles computed in SQL); a run of more than MAX_TREND_POINTS snapshots is thinned to the last
+ * one in each month, quarter or year. The data table and CSV hold exactly those rows.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
 import { formatDate } from './format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Figure, Row } from './table.ts';
-import { registrationTrendChart, uptakeFunnelChart } from './charts.ts';
+import { registrationBandsChart, registrationTrendChart, uptakeFunnelChart } from './charts.ts';
+import { funnelExtremes, MANY_UNITS, periodAdjective, thinDates, type DatePeriod } from '../charts/index.ts';
 
 export interface UptakeTrends {
   funnel: Figure;
@@ -49,21 +55,43 @@ export async function uptakeFunnel(connection: DuckDBConnection, filters: Resolv
   const lacks = lacking.length
     ? ` Not reported by the loaded exports: ${lacking.join(', ')}; those stages of the funnel cannot be shown.`
     : '';
+  const many = rows.length > MANY_UNITS;
+  // The chart draws these rows (it picks them the same way from all of them), so the table and CSV match it.
+  const shown: Row[] = many
+    ? funnelExtremes(rows as never, filters.asOf!).map((r) => ({
+        ...(r as unknown as Row),
+        group:
+          r.group === 'rest'
+            ? `Mean of the other ${r.services.toLocaleString('en-GB')}`
+            : r.group === 'top'
+              ? 'Most registered'
+              : 'Fewest registered',
+        consent_rate: ratio(r.consented, r.approached),
+        registration_rate: ratio(r.registered, r.consented)
+      }))
+    : rows;
   return {
     id: 'uptake-funnel',
-    title:
-      top && !lacking.includes('patients approached')
-        ? `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})`
-        : top
+    // With many services the chart ranks by patients registered, so the title names the top one by that measure.
+    title: !top
+      ? 'No uptake reported yet'
+      : many
+        ? `${shown[0].service_name} registered the most patients (${Number(shown[0].registered ?? 0).toLocaleString('en-GB')}) of ${rows.length.toLocaleString('en-GB')} services`
+        : lacking.includes('patients approached')
           ? 'Patients approached are not reported by this source'
-          : 'No uptake reported yet',
-    subtitle: `Patients approached, consented, registered and sharing, per service, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+          : `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})`,
+    subtitle: many
+      ? `Patients approached, consented, registered and sharing: the 10 services with the most and the 10 with the fewest patients registered, and the mean of the other ${(rows.length - 20).toLocaleString('en-GB')}, ${populationText(filters)}, ${formatDate(filters.asOf)}`
+      : `Patients approached, consented, registered and sharing, per service, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
     svg: chart?.svg ?? null,
     summary: (chart?.summary ?? 'There is nothing to chart yet.') + lacks,
     table: {
-      caption: `Uptake funnel per service, ${formatDate(filters.asOf)}`,
+      caption: many
+        ? `Uptake funnel: the 10 services with the most and the 10 with the fewest registered, and the mean of the others, ${formatDate(filters.asOf)}`
+        : `Uptake funnel per service, ${formatDate(filters.asOf)}`,
       columns: [
         { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
+        ...(many ? [{ key: 'group', label: 'Group', kind: 'text' as const }] : []),
         { key: 'approached', label: 'Approached', kind: 'integer', counts: 'patients', missing: 'not reported' },
         { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients', missing: 'not reported' },
         { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients', missing: 'not reported' },
@@ -94,53 +122,117 @@ export async function uptakeFunnel(connection: DuckDBConnection, filters: Resolv
           rate: { numerator: 'registered', denominator: 'consented' }
         }
       ],
-      rows
+      rows: shown
     }
   };
 }
 
+function ratio(numerator: unknown, denominator: unknown): number | null {
+  const [n, d] = [numerator == null ? null : Number(numerator), denominator == null ? null : Number(denominator)];
+  return n === null || !d ? null : n / d;
+}
+
 export async function registrationTrend(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
-  const rows = filters.asOf
-    ? await select<Row>(
-        connection,
-        `SELECT CAST(u.as_of AS VARCHAR) AS as_of, u.service_id, u.service_name, u.approached, u.consented, u.registered,
-                u.shared_with_carer, u.shared_with_professional, CAST(u.registration_rate AS DOUBLE) AS registration_rate
-           FROM uptake_funnel u
-          WHERE u.as_of <= CAST($asOf AS DATE) AND ${serviceFilter('u')}
-          ORDER BY u.service_name, u.as_of`,
-        filterParams(filters)
-      )
-    : [];
+  if (!filters.asOf) return trendFigure(filters, [], 'date', null, 0);
+  const params = filterParams(filters);
+  const [about] = await select<{ services: number; dates: string | null }>(
+    connection,
+    `SELECT CAST(count(DISTINCT u.service_id) AS INTEGER) AS services,
+            string_agg(DISTINCT CAST(u.as_of AS VARCHAR), ',') AS dates
+       FROM uptake_funnel u
+      WHERE u.as_of <= CAST($asOf AS DATE) AND ${serviceFilter('u')}`,
+    params
+  );
+  const thinned = thinDates(about?.dates ? about.dates.split(',') : []);
+  const dates = thinned.dates.join(',');
+  if (about && about.services > MANY_UNITS) {
+    // Quantiles over the services reporting at each date: quantile_cont interpolates as the chart's own fallback does.
+    const bands = await select<Row>(
+      connection,
+      `SELECT CAST(u.as_of AS VARCHAR) AS as_of, CAST(count(u.registered) AS INTEGER) AS units,
+              CAST(sum(u.registered) AS BIGINT) AS total,
+              CAST(quantile_cont(u.registered, 0.1) AS DOUBLE) AS p10, CAST(quantile_cont(u.registered, 0.25) AS DOUBLE) AS p25,
+              CAST(quantile_cont(u.registered, 0.5) AS DOUBLE) AS median, CAST(quantile_cont(u.registered, 0.75) AS DOUBLE) AS p75,
+              CAST(quantile_cont(u.registered, 0.9) AS DOUBLE) AS p90
+         FROM uptake_funnel u
+        WHERE list_contains(string_split($dates, ','), CAST(u.as_of AS VARCHAR)) AND ${serviceFilter('u')}
+        GROUP BY u.as_of ORDER BY u.as_of`,
+      { ...params, dates }
+    );
+    const rows = bands.map((r) => ({ ...r, total: Number(r.total) }));
+    return trendFigure(filters, rows, thinned.period, registrationBandsChart(rows, filters.asOf), about.services);
+  }
+  const rows = await select<Row>(
+    connection,
+    `SELECT CAST(u.as_of AS VARCHAR) AS as_of, u.service_id, u.service_name, u.approached, u.consented, u.registered,
+            u.shared_with_carer, u.shared_with_professional, CAST(u.registration_rate AS DOUBLE) AS registration_rate
+       FROM uptake_funnel u
+      WHERE list_contains(string_split($dates, ','), CAST(u.as_of AS VARCHAR)) AND ${serviceFilter('u')}
+      ORDER BY u.service_name, u.as_of`,
+    { ...params, dates }
+  );
+  const chart = rows.length ? registrationTrendChart(rows, filters.asOf) : null;
+  return trendFigure(filters, rows, thinned.period, chart, about?.services ?? 0);
+}
+
+/** Per-service rows (few services) or one band row per date (many: `units` and `total` present). */
+function trendFigure(
+  filters: ResolvedFilters,
+  rows: Row[],
+  period: DatePeriod,
+  chart: { svg: string; summary: string } | null,
+  services: number
+): Figure {
+  const banded = services > MANY_UNITS;
   const dates = [...new Set(rows.map((r) => String(r.as_of)))].sort();
   const total = (date: string | undefined) =>
-    rows.filter((r) => r.as_of === date).reduce((n, r) => n + Number(r.registered ?? 0), 0);
+    rows.filter((r) => r.as_of === date).reduce((n, r) => n + Number((banded ? r.total : r.registered) ?? 0), 0);
   const first = dates[0];
   const last = dates.at(-1);
-  const chart = filters.asOf && rows.length ? registrationTrendChart(rows, filters.asOf) : null;
+  const which = period === 'date' ? '' : ` (the last in each ${period}, ${periodAdjective(period)})`;
+  const snapshots = `${dates.length} ${dates.length === 1 ? 'snapshot' : 'snapshots'}${which} to ${formatDate(filters.asOf)}`;
+  const rate = {
+    key: 'registration_rate',
+    label: 'Registered of consented',
+    kind: 'percent',
+    rate: { numerator: 'registered', denominator: 'consented' }
+  } as const;
   return {
     id: 'registration-trend',
     title:
       first && last && first !== last
         ? `Registered patients rose from ${total(first).toLocaleString('en-GB')} to ${total(last).toLocaleString('en-GB')} between ${formatDate(first)} and ${formatDate(last)}`
         : `${total(last).toLocaleString('en-GB')} patients registered`,
-    subtitle: `Patients registered per service at each snapshot, ${populationText(filters)}, ${dates.length} ${dates.length === 1 ? 'snapshot' : 'snapshots'} to ${formatDate(filters.asOf)}`,
+    subtitle: banded
+      ? `Patients registered per service: median, middle half and 10th to 90th percentile across ${services.toLocaleString('en-GB')} services, ${populationText(filters)}, ${snapshots}`
+      : `Patients registered per service at each snapshot, ${populationText(filters)}, ${snapshots}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
-    table: {
-      caption: `Registrations per service at each snapshot up to ${formatDate(filters.asOf)}`,
-      columns: [
-        { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
-        { key: 'as_of', label: 'As of', kind: 'date' },
-        { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
-        { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
-        {
-          key: 'registration_rate',
-          label: 'Registered of consented',
-          kind: 'percent',
-          rate: { numerator: 'registered', denominator: 'consented' }
+    table: banded
+      ? {
+          caption: `Patients registered per service at each snapshot: spread across services, up to ${formatDate(filters.asOf)}`,
+          columns: [
+            { key: 'as_of', label: 'As of', kind: 'date', rowHeader: true },
+            { key: 'units', label: 'Services reporting', kind: 'integer', counts: 'services' },
+            { key: 'total', label: 'Registered in total', kind: 'integer', counts: 'patients' },
+            { key: 'p10', label: '10th percentile', kind: 'decimal', counts: 'patients' },
+            { key: 'p25', label: '25th percentile', kind: 'decimal', counts: 'patients' },
+            { key: 'median', label: 'Median', kind: 'decimal', counts: 'patients' },
+            { key: 'p75', label: '75th percentile', kind: 'decimal', counts: 'patients' },
+            { key: 'p90', label: '90th percentile', kind: 'decimal', counts: 'patients' }
+          ],
+          rows
         }
-      ],
-      rows
-    }
+      : {
+          caption: `Registrations per service at each snapshot up to ${formatDate(filters.asOf)}`,
+          columns: [
+            { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
+            { key: 'as_of', label: 'As of', kind: 'date' },
+            { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
+            { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
+            rate
+          ],
+          rows
+        }
   };
 }

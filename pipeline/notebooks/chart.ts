@@ -17,6 +17,7 @@ import {
   type ChartOptions
 } from '../charts/index.ts';
 import { formatCount, formatDate, listNames } from '../charts/format.ts';
+import { EXTREMES, MANY_UNITS, thinDates } from '../charts/many-units.ts';
 import { toUtcDate } from '../charts/dates.ts';
 import { categoricalColour, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from '../charts/palette.ts';
 import {
@@ -116,11 +117,14 @@ function drawBars(block: ChartBlock, figures: ResultFigures, asOf: string): Draw
     else if (value.value !== null) bars.push({ label, value: value.value, shown: displayText(value) });
   });
   const xLabel = block.xLabel ?? block.x!.replace(/_/g, ' ');
+  // One bar per row stops being readable (and grows the report) past MANY_UNITS rows: draw the first and last
+  // EXTREMES in the query's order (its top and bottom when it is sorted by the measure) and say what is left out.
+  const between = bars.length > MANY_UNITS ? bars.splice(EXTREMES, bars.length - 2 * EXTREMES) : [];
   if (bars.length === 0) {
     const summary = `No figures to draw for ${formatDate(asOf)}.`;
     return { svg: renderEmpty(summary, width), summary, omitted };
   }
-  const max = Math.max(1, ...bars.map((b) => b.value));
+  const max = bars.reduce((m, b) => Math.max(m, b.value), 1);
   const marginLeft = marginForLabels(
     bars.map((b) => b.label),
     240
@@ -137,6 +141,9 @@ function drawBars(block: ChartBlock, figures: ResultFigures, asOf: string): Draw
     (sorted.length > 1
       ? `: highest ${sorted[0].label} (${sorted[0].shown}), lowest ${sorted[sorted.length - 1].label} (${sorted[sorted.length - 1].shown})`
       : `: ${sorted[0].label} ${sorted[0].shown}`) +
+    (between.length
+      ? `; the first and last ${EXTREMES} rows are drawn, and ${formatCount(between.length)} rows between them are not (${between.at(0)!.shown} to ${between.at(-1)!.shown})`
+      : '') +
     '.';
   const svg = renderSvg(
     {
@@ -203,6 +210,10 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
       points.push({ date: toUtcDate(iso), iso, value: value.value, shown: displayText(value), series });
   });
   const yLabel = block.yLabel ?? block.y!.replace(/_/g, ' ');
+  // Years of daily snapshots: keep the last date in each month, quarter or year (at most 60 points a line).
+  const kept = new Set(thinDates(points.map((p) => p.iso)).dates);
+  if (kept.size < new Set(points.map((p) => p.iso)).size)
+    points.splice(0, points.length, ...points.filter((p) => kept.has(p.iso)));
   if (points.length === 0) {
     const summary = `No figures to draw up to ${formatDate(asOf)}.`;
     return { svg: renderEmpty(summary, width), summary, omitted };
@@ -217,7 +228,7 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
   );
   const endLabel = (p: (typeof points)[number]) => (names.length > 1 ? `${p.series} (${p.shown})` : p.shown);
   const dates = [...new Set(points.map((p) => p.iso))].sort();
-  const marginRight = Math.max(24, ...ends.map((p) => estimateTextWidth(endLabel(p)) + 12));
+  const marginRight = ends.reduce((m, p) => Math.max(m, estimateTextWidth(endLabel(p)) + 12), 24);
   const ticks = spacedTicks(dates, width, 56, marginRight);
   const first = points.filter((p) => p.iso === dates[0]);
   const summary =
@@ -246,7 +257,7 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
         label: null
       },
       y: {
-        domain: [0, Math.max(1, ...points.map((p) => p.value))],
+        domain: [0, points.reduce((m, p) => Math.max(m, p.value), 1)],
         nice: true,
         grid: true,
         label: yLabel,

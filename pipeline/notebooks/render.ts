@@ -10,6 +10,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEFAULT_PROFILE, getProfile, type ControlledValue } from '../disclosure/index.ts';
 import { formatDate, listNames } from '../charts/format.ts';
+
+/** The most names `{result.column|list}` writes out before "and N others". */
+export const LIST_NAMES = 20;
 import { chartUsage, renderChart } from './chart.ts';
 import { addChange, addDeclarations, addRate, displayText, emptyUsage, ResultFigures, type Usage } from './figures.ts';
 import { escapeHtml } from './html.ts';
@@ -136,7 +139,8 @@ function inlineValues(figures: Map<string, ResultFigures>, asOf: AsOf, where: ()
       if (kind !== 'label')
         throw new NotebookError(`${where()}: {${expression}}: |list joins text, and "${path}" is a ${kind}`);
       const names = [...Array(f.rowCount).keys()].map((i) => displayText(f.value(i, path)));
-      return `<span class="report-value" data-kind="label">${escapeHtml(listNames(names, names.length))}</span>`;
+      // A national programme can have thousands: name the first LIST_NAMES, then "and N others".
+      return `<span class="report-value" data-kind="label">${escapeHtml(listNames(names, LIST_NAMES))}</span>`;
     }
     if (fn !== null) throw new NotebookError(`${where()}: {${expression}}: unknown |${fn} (use |sum, |count or |list)`);
     return valueHtml(f.value(0, path), kind);

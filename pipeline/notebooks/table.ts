@@ -8,6 +8,15 @@ import { displayText, type ResultFigures } from './figures.ts';
 import { escapeHtml } from './html.ts';
 import type { TableBlock } from './parse.ts';
 
+/**
+ * A report must stay readable and small for a national programme (7,000 practices): a table with more than
+ * CAPPED_ABOVE rows shows its first and last TABLE_ENDS rows, in the query's order (so a table sorted by a measure
+ * shows its top and bottom), and one row between them saying how many are not listed. The total row, when the
+ * table has one, still covers every row.
+ */
+export const TABLE_ENDS = 10;
+export const CAPPED_ABOVE = 25;
+
 /** Turns caption and note text (which may hold inline values) into HTML. */
 export type InlineText = (text: string) => string;
 
@@ -57,7 +66,17 @@ export function renderTable(block: TableBlock, figures: ResultFigures, inline: I
         return cell(v, figures.kind(c.key), c.key === firstLabel ? 'th' : 'td');
       })
       .join('')}</tr>`;
-  const body = [...Array(figures.rowCount).keys()].map((i) => row((key) => figures.value(i, key), false));
+  const n = figures.rowCount;
+  const capped = n > CAPPED_ABOVE;
+  const shown = capped
+    ? [...[...Array(TABLE_ENDS).keys()], -1, ...[...Array(TABLE_ENDS).keys()].map((i) => n - TABLE_ENDS + i)]
+    : [...Array(n).keys()];
+  const rest = n - 2 * TABLE_ENDS;
+  const body = shown.map((i) =>
+    i === -1
+      ? `<tr class="report-rows-omitted"><td colspan="${columns.length}">${rest.toLocaleString('en-GB')} more rows, not listed: this table shows the first ${TABLE_ENDS} and the last ${TABLE_ENDS} of ${n.toLocaleString('en-GB')} in the order above${block.total ? '; the total covers all of them' : ''}.</td></tr>`
+      : row((key) => figures.value(i, key), false)
+  );
   const foot = block.total ? `<tfoot>${row((key) => figures.total(key), true)}</tfoot>` : '';
   return `<figure class="report-table"><div class="report-table-scroll"><table>${caption}${head}<tbody>${body.join('')}</tbody>${foot}</table></div>${note}</figure>`;
 }
