@@ -20,6 +20,7 @@ import { runCli } from '../pipeline/cli/program.ts';
 import type { CliEffects } from '../pipeline/cli/effects.ts';
 import {
   loadNotebook,
+  loadNotebookFromCommandLine,
   NotebookError,
   notebookNames,
   parseNotebook,
@@ -159,6 +160,19 @@ describe('parsing', () => {
     expect(notebookNames()).toEqual(['cie-evaluation-2017', 'funder-impact', 'steering-committee-monthly']);
     expect(() => loadNotebook('nope')).toThrow(UnknownNotebookError);
     expect(() => loadNotebook('../package')).toThrow(UnknownNotebookError);
+  });
+
+  it('takes names only, never paths (a name may come from a URL); the command line alone also takes a path', () => {
+    for (const path of [
+      'notebooks/funder-impact.md',
+      'funder-impact.md',
+      '/etc/hostname',
+      'node_modules/jszip/CHANGES.md'
+    ])
+      expect(() => loadNotebook(path), path).toThrow(UnknownNotebookError);
+    expect(loadNotebookFromCommandLine('notebooks/funder-impact.md').title).toBe(loadNotebook('funder-impact').title);
+    expect(loadNotebookFromCommandLine('funder-impact').name).toBe('funder-impact');
+    expect(() => loadNotebookFromCommandLine('notebooks/nope.md')).toThrow(UnknownNotebookError);
   });
 });
 
