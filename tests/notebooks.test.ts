@@ -230,6 +230,17 @@ describe('parameters are bound, never spliced', () => {
     await expect(renderText(`${head}\`\`\`sql name=p\nSELECT 1; DROP TABLE service\n\`\`\``)).rejects.toThrow(
       'a sql block holds exactly one statement (this has 2)'
     );
+    // DuckDB prepares PRAGMA show_tables as a SELECT; its own parser (json_serialize_sql) says it is not a query.
+    await expect(renderText(`${head}\`\`\`sql name=p\nPRAGMA show_tables\n\`\`\``)).rejects.toThrow(
+      'test.md:4: sql p: only read-only queries may run in a notebook, and DuckDB does not read this one as a query (PRAGMA, CALL and EXPLAIN are not)'
+    );
+    for (const [sql, kind] of [
+      ['CALL pragma_version()', 'CALL'],
+      ['EXPLAIN SELECT 1', 'EXPLAIN']
+    ])
+      await expect(renderText(`${head}\`\`\`sql name=p\n${sql}\n\`\`\``)).rejects.toThrow(
+        `test.md:4: sql p: only read-only queries may run in a notebook, not ${kind}`
+      );
     const [{ n }] = await queryRows<{ n: number }>(
       warehouse.connection,
       'SELECT CAST(count(*) AS INTEGER) AS n FROM service_latest'
