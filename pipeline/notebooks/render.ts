@@ -10,11 +10,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEFAULT_PROFILE, getProfile, type ControlledValue } from '../disclosure/index.ts';
 import { formatDate, listNames } from '../charts/format.ts';
+
+const PATIENT_MEASURES: readonly string[] = MEASURES.filter((m) => m.patient_count).map((m) => m.measure);
 import { chartUsage, renderChart } from './chart.ts';
 import { addChange, addDeclarations, addRate, displayText, emptyUsage, ResultFigures, type Usage } from './figures.ts';
 import { escapeHtml } from './html.ts';
 import { INLINE_VALUE, renderInline, renderMarkdown } from './markdown.ts';
-import { AUDIENCES, NotebookError, type Audience, type Notebook } from './parse.ts';
+import { AUDIENCES, NotebookError, type Audience, type Keep, type Notebook, type SqlBlock } from './parse.ts';
+import { rowsChosenBy } from './row-choice.ts';
+import { MEASURES } from '../warehouse/schema.ts';
 import { resolveAsOf, runNotebookQueries, type AsOf, type QueryResult } from './query.ts';
 import { renderTable } from './table.ts';
 import { reportDocument } from './document.ts';
@@ -89,8 +93,13 @@ function collectUsage(notebook: Notebook, results: Map<string, QueryResult>): Ma
   };
   for (const block of notebook.blocks) {
     const where = `${notebook.name}.md:${block.line}`;
-    if (block.type === 'sql') addDeclarations(usage(block.name), block.declarations, where);
-    else if (block.type === 'text') inlineUse(block.markdown, where);
+    if (block.type === 'sql') {
+      addDeclarations(usage(block.name), block.declarations, where);
+      if (block.keep) {
+        usage(block.name).columns.add(block.keep.left);
+        if (typeof block.keep.right === 'string') usage(block.name).columns.add(block.keep.right);
+      }
+    } else if (block.type === 'text') inlineUse(block.markdown, where);
     else if (block.type === 'table' || block.type === 'chart') {
       const u = usage(block.result);
       addDeclarations(u, block.declarations, where);
@@ -143,6 +152,59 @@ function inlineValues(figures: Map<string, ResultFigures>, asOf: AsOf, where: ()
   };
 }
 
+/** Patient counts: the catalogue's patient measures, and whatever the notebook declares as counts for this result. */
+function patientColumns(usage: Usage): Set<string> {
+  const columns = new Set(PATIENT_MEASURES);
+  for (const [key, declaration] of usage.declarations) {
+    if (declaration.kind === 'patient-count') columns.add(key);
+    else columns.delete(key);
+  }
+  return columns;
+}
+
+/** Refuses a query that chooses its rows by a patient count (row-choice.ts says why), naming keep= instead. */
+async function refuseRowsChosenByCounts(
+  connection: DuckDBConnection,
+  block: SqlBlock,
+  usage: Usage,
+  where: string
+): Promise<void> {
+  if (block.type !== 'sql') return;
+  const [column] = await rowsChosenBy(connection, block.sql, patientColumns(usage));
+  if (!column) return;
+  throw new NotebookError(
+    `${where}: sql ${block.name}: "${column}" is a count of patients, and this query chooses its rows by it (WHERE, HAVING, QUALIFY or a join), so the rows listed would reveal exact figures to a funder. ` +
+      'Select every row and choose them with keep= on the sql block, which compares the figures as the audience sees them (keep=registered<=registered_previous).'
+  );
+}
+
+const COMPARE: Record<Keep['op'], (a: number, b: number) => boolean> = {
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '=': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+  '>=': (a, b) => a >= b,
+  '>': (a, b) => a > b
+};
+
+/**
+ * The rows `keep=` keeps, decided on the controlled figures: a row is kept only when both sides are shown and the
+ * comparison holds as shown (a hidden `*` cannot be compared, so its row is left out: nothing may be said about it).
+ * The kept rows are then controlled afresh (with their own total), so every figure the report shows of this result,
+ * in tables, charts and sentences alike, is of exactly the rows a reader of that audience could pick out.
+ */
+function kept(figures: ResultFigures, keep: Keep): QueryResult {
+  const { result } = figures;
+  const rows = result.rows.filter((_, index) => {
+    const left = figures.value(index, keep.left);
+    const right =
+      typeof keep.right === 'number' ? { suppressed: false, value: keep.right } : figures.value(index, keep.right);
+    if (left.suppressed || right.suppressed || left.value === null || right.value === null) return false;
+    return COMPARE[keep.op](left.value, right.value);
+  });
+  return { ...result, rows };
+}
+
 export function audienceLabel(audience: Audience): string {
   return { committee: 'Steering committee (exact figures)', funder: 'Funder', public: 'Public' }[audience];
 }
@@ -160,11 +222,12 @@ export async function renderNotebook(
   const usages = collectUsage(notebook, results);
   const figures = new Map<string, ResultFigures>();
   for (const [name, result] of results) {
-    const line = notebook.blocks.find((b) => b.type === 'sql' && b.name === name)!.line;
-    figures.set(
-      name,
-      new ResultFigures(result, usages.get(name) ?? emptyUsage(), profile.name, `${notebook.name}.md:${line}`)
-    );
+    const block = notebook.blocks.find((b): b is SqlBlock => b.type === 'sql' && b.name === name)!;
+    const usage = usages.get(name) ?? emptyUsage();
+    const where = `${notebook.name}.md:${block.line}`;
+    await refuseRowsChosenByCounts(connection, block, usage, where);
+    const all = new ResultFigures(result, usage, profile.name, where);
+    figures.set(name, block.keep ? new ResultFigures(kept(all, block.keep), usage, profile.name, where) : all);
   }
 
   let line = 0;
