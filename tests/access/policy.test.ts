@@ -66,7 +66,6 @@ const EXPECTED: Record<string, Record<Role, Kind>> = {
   '/admin/audit': ADMIN_ONLY,
   '/admin/users': ADMIN_ONLY,
   '/admin/users/[username]': ADMIN_ONLY,
-  '/admin/users': ADMIN_ONLY,
   '/sign-in': PUBLIC,
   '/sign-out': PUBLIC,
   '/auth/oidc/start': PUBLIC,
