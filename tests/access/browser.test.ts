@@ -148,3 +148,53 @@ describe('demo mode', () => {
     await page.close();
   });
 });
+
+describe('/admin/users', () => {
+  test('an admin adds an account and disables it, with clear errors on the way; no serious axe violation', async () => {
+    await browser.context.clearCookies();
+    const { page, errors } = await openPage(browser);
+    await signInAs(page, server.url, 'ada', '/admin/users');
+    expect(new URL(page.url()).pathname).toBe('/admin/users');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Accounts');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('access-admin-users'), fullPage: true });
+
+    // A password that is too short: the error summary names it and links to the field; what was typed is kept.
+    await page.locator('#username').fill('new.person@example.org');
+    await page.locator('#name').fill('New Person');
+    await page.locator('#role-committee').check();
+    await page.locator('#password').fill('too short');
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const summary = page.locator('.nhsuk-error-summary');
+    await summary.waitFor();
+    await expect(summary.textContent()).resolves.toContain('A password must be at least 12 characters long.');
+    expect(await summary.locator('a').getAttribute('href')).toBe('#password');
+    expect(await page.locator('#username').inputValue()).toBe('new.person@example.org');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('access-admin-users-error'), fullPage: true });
+
+    await page.locator('#password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await page.getByTestId('done').waitFor();
+    await expect(page.getByTestId('done').textContent()).resolves.toContain(
+      'Account new.person@example.org added with the committee role.'
+    );
+    await expect(page.locator('[data-testid="accounts"] tbody tr').count()).resolves.toBe(5);
+
+    await page.getByRole('link', { name: 'new.person@example.org' }).click();
+    await page.waitForURL((url) => url.pathname === '/admin/users/new.person%40example.org');
+    await expect(page.getByTestId('state').textContent()).resolves.toContain('Active.');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('access-admin-user'), fullPage: true });
+    await page.getByRole('button', { name: 'Disable new.person@example.org' }).click();
+    await page.getByTestId('done').waitFor();
+    await expect(page.getByTestId('state').textContent()).resolves.toContain('Disabled: cannot sign in.');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // The only console lines are the browser noting the deliberate 400 of the short password.
+    expect(errors).toEqual([
+      `400 ${server.url}/admin/users?/add`,
+      'Failed to load resource: the server responded with a status of 400 (Bad Request)'
+    ]);
+    await page.close();
+  });
+});
