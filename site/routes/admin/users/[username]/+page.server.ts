@@ -36,7 +36,7 @@ export const load: PageServerLoad = async (event) => {
   const found = await withReader(async (connection) => {
     const account = await findAccount(connection, name);
     if (!account) return null;
-    const { passwordHash: _hash, ...shown } = account; // eslint-disable-line @typescript-eslint/no-unused-vars -- never sent to the page
+    const { passwordHash: _hash, ...shown } = account; // the hash is never sent to the page
     return { account: shown, lock: await accountLock(connection, name) };
   });
   if (!found) error(404, NO_SUCH_ACCOUNT);
