@@ -423,3 +423,26 @@ describe('disabling an account', () => {
     );
   });
 });
+
+test('a warehouse made before accounts could be disabled gains the column on opening, every account active', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const folder = mkdtempSync(join(tmpdir(), 'uptake-accounts-'));
+  try {
+    const path = join(folder, 'old.duckdb');
+    const old = await openWarehouse(path);
+    await addAccount(old.connection, { username: 'olga', role: 'committee', password: PASSWORD }, by);
+    await old.connection.run('ALTER TABLE account DROP COLUMN disabled_at'); // as a file from before the change
+    old.close();
+    const reopened = await openWarehouse(path);
+    try {
+      expect((await listAccounts(reopened.connection)).map((a) => [a.username, a.disabled])).toEqual([['olga', false]]);
+      expect((await signInWithPassword(reopened.connection, 'olga', PASSWORD, { now: T0 })).outcome).toBe('signed-in');
+    } finally {
+      reopened.close();
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
