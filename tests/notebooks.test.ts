@@ -300,6 +300,15 @@ describe('derived statements come from the controlled figures', () => {
     expect(text(await renderText(source, 'funder'))).toContain('No new registrations: Alpha (services listed: 1).');
   });
 
+  it('refuses a sentence naming "the most" by a patient count: the first row of a result ordered by one', async () => {
+    // Beta (41) and Gamma (42) are both shown as 40 to a funder: naming Gamma as the highest would tell them apart.
+    const ranked = `---\ntitle: Most\n---\n\n\`\`\`sql name=growth counts=registered_previous\n${growth}\nORDER BY registered DESC\n\`\`\`\n\n{growth.service_name} registered the most patients.\n`;
+    for (const audience of ['committee', 'funder'])
+      await expect(renderText(ranked, audience)).rejects.toThrow(
+        'test.md:10: {growth.service_name} names the first row of "growth", which is ordered by "registered", a count of patients'
+      );
+  });
+
   it('refuses a keep= that names a column the result does not have, or is not a comparison', async () => {
     await expect(renderText(notebook(growth, 'keep=registerd<=registered_previous'), 'funder')).rejects.toThrow(
       'the result "growth" has no column "registerd"'

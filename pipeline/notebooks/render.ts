@@ -17,7 +17,7 @@ import { addChange, addDeclarations, addRate, displayText, emptyUsage, ResultFig
 import { escapeHtml } from './html.ts';
 import { INLINE_VALUE, renderInline, renderMarkdown } from './markdown.ts';
 import { AUDIENCES, NotebookError, type Audience, type Keep, type Notebook, type SqlBlock } from './parse.ts';
-import { rowsChosenBy } from './row-choice.ts';
+import { rowsChosenBy, rowsOrderedBy } from './row-choice.ts';
 import { MEASURES } from '../warehouse/schema.ts';
 import { resolveAsOf, runNotebookQueries, type AsOf, type QueryResult } from './query.ts';
 import { renderTable } from './table.ts';
@@ -129,7 +129,12 @@ function valueHtml(value: ControlledValue, kind: string): string {
 }
 
 /** Renders `{…}` inline values from the controlled figures. */
-function inlineValues(figures: Map<string, ResultFigures>, asOf: AsOf, where: () => string) {
+function inlineValues(
+  figures: Map<string, ResultFigures>,
+  asOf: AsOf,
+  where: () => string,
+  rankedBy: Map<string, string> = new Map()
+) {
   return (expression: string): string | null => {
     if (expression === 'as_of') return escapeHtml(formatDate(asOf.asOf));
     if (expression === 'previous_as_of')
@@ -148,6 +153,14 @@ function inlineValues(figures: Map<string, ResultFigures>, asOf: AsOf, where: ()
       return `<span class="report-value" data-kind="label">${escapeHtml(listNames(names, names.length))}</span>`;
     }
     if (fn !== null) throw new NotebookError(`${where()}: {${expression}}: unknown |${fn} (use |sum, |count or |list)`);
+    const ranking = rankedBy.get(result);
+    if (kind === 'label' && ranking) {
+      // Naming the first row ranks the rows by the exact figures (row-choice.ts says why that is refused).
+      throw new NotebookError(
+        `${where()}: {${expression}} names the first row of "${result}", which is ordered by "${ranking}", a count of patients: ` +
+          'the sentence would rank by exact figures that a funder sees rounded or hidden. Name rows by what the audience sees (a table, or |list).'
+      );
+    }
     return valueHtml(f.value(0, path), kind);
   };
 }
@@ -221,17 +234,20 @@ export async function renderNotebook(
   const results = await runNotebookQueries(connection, notebook, asOf);
   const usages = collectUsage(notebook, results);
   const figures = new Map<string, ResultFigures>();
+  const rankedBy = new Map<string, string>();
   for (const [name, result] of results) {
     const block = notebook.blocks.find((b): b is SqlBlock => b.type === 'sql' && b.name === name)!;
     const usage = usages.get(name) ?? emptyUsage();
     const where = `${notebook.name}.md:${block.line}`;
     await refuseRowsChosenByCounts(connection, block, usage, where);
+    const [ranking] = await rowsOrderedBy(connection, block.sql, patientColumns(usage));
+    if (ranking) rankedBy.set(name, ranking);
     const all = new ResultFigures(result, usage, profile.name, where);
     figures.set(name, block.keep ? new ResultFigures(kept(all, block.keep), usage, profile.name, where) : all);
   }
 
   let line = 0;
-  const inline = inlineValues(figures, asOf, () => `${notebook.name}.md:${line}`);
+  const inline = inlineValues(figures, asOf, () => `${notebook.name}.md:${line}`, rankedBy);
   const inlineText = (text: string) => renderInline(text, inline);
   const body: string[] = [];
   for (const block of notebook.blocks) {

@@ -9,6 +9,10 @@
  * "Chooses rows" is WHERE, HAVING, QUALIFY, a join's condition, and ORDER BY when a LIMIT cuts the list (top N).
  * DuckDB's own parser says where each column is used (json_serialize_sql), so comments, quoting and subqueries cannot
  * hide one.
+ *
+ * The same goes for "the most" and "the highest": a sentence naming the first row (`{result.service_name}`) of a
+ * result ordered by a patient count ranks services by the exact figures, and under rounding two services shown with
+ * the same figure would be told apart. `rowsOrderedBy` finds such an order, and render.ts refuses the sentence.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -45,17 +49,35 @@ function choosingColumns(node: unknown, into: Set<string>): void {
   Object.values(node).forEach((child) => choosingColumns(child, into));
 }
 
+async function parse(connection: DuckDBConnection, sql: string): Promise<Node[]> {
+  const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS parsed', [sql]);
+  const parsed = JSON.parse(String(reader.getRows()[0][0])) as { error: boolean; statements?: Node[] };
+  // query.ts has already refused anything that is not one SELECT.
+  return parsed.error ? [] : (parsed.statements ?? []);
+}
+
 /** The patient-count columns (of `patientColumns`) that the query uses to choose its rows, in the order given. */
 export async function rowsChosenBy(
   connection: DuckDBConnection,
   sql: string,
   patientColumns: Iterable<string>
 ): Promise<string[]> {
-  const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS parsed', [sql]);
-  const parsed = JSON.parse(String(reader.getRows()[0][0])) as { error: boolean; statements?: unknown[] };
-  // query.ts has already refused anything that is not one SELECT.
-  if (parsed.error) return [];
   const used = new Set<string>();
-  choosingColumns(parsed.statements, used);
+  choosingColumns(await parse(connection, sql), used);
+  return [...patientColumns].filter((column) => used.has(column.toLowerCase()));
+}
+
+/** The patient-count columns the query's result is ordered by (its outermost ORDER BY), in the order given. */
+export async function rowsOrderedBy(
+  connection: DuckDBConnection,
+  sql: string,
+  patientColumns: Iterable<string>
+): Promise<string[]> {
+  const used = new Set<string>();
+  for (const statement of await parse(connection, sql)) {
+    const node = statement.node as Node | undefined;
+    const modifiers = Array.isArray(node?.modifiers) ? (node.modifiers as Node[]) : [];
+    for (const m of modifiers) if (m.type === 'ORDER_MODIFIER') columnsUnder(m.orders, used);
+  }
   return [...patientColumns].filter((column) => used.has(column.toLowerCase()));
 }
