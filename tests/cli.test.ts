@@ -225,7 +225,16 @@ describe('uptake query', () => {
     ["FROM service SELECT service_id WHERE setting = 'acute'", 'IMP-COLP'],
     ['TABLE programme', 'Care Information Exchange'],
     ['/* a comment */ WITH s AS (SELECT 1 AS one) SELECT one FROM s', 'one'],
-    ['PIVOT snapshot ON as_of USING sum(registered) GROUP BY service_id ORDER BY service_id', '2017-01-31']
+    [
+      "PIVOT snapshot ON as_of IN ('2017-01-31', '2017-02-06') USING sum(registered) GROUP BY service_id ORDER BY service_id",
+      '2017-01-31'
+    ],
+    [
+      'UNPIVOT (SELECT service_id, consented, registered FROM snapshot) ON consented, registered INTO NAME measure VALUE n',
+      'measure'
+    ],
+    ['VALUES (1, 2)', 'col1'],
+    ["SELECT '/* not a comment */ ; DROP TABLE snapshot' AS text", 'DROP TABLE snapshot']
   ])('allows the read-only statement %s', async (sql, expected) => {
     const { code, stdout, stderr } = await uptake(['--db', db, 'query', sql]);
     expect(stderr).toBe('');
@@ -259,6 +268,63 @@ describe('uptake query', () => {
     ]);
     expect(JSON.parse(after.stdout)).toEqual([{ n: 3, x: 0 }]);
     expect(existsSync('/tmp/uptake-should-not-exist.csv')).toBe(false);
+  });
+
+  // DuckDB nests block comments; a check that reads the text without nesting them saw PIVOT here, while DuckDB ran a
+  // CREATE and then a SELECT. DuckDB's own parser decides now.
+  it('refuses a second statement hidden behind nested comments, and leaves nothing behind', async () => {
+    const { code, stdout, stderr } = await uptake([
+      '--db',
+      db,
+      'query',
+      '/* /* */ PIVOT */ CREATE TEMP TABLE t AS SELECT 42 AS x; SELECT * FROM t'
+    ]);
+    expect(stdout).toBe('');
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'uptake: query runs read-only SQL only, one SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, PIVOT or TABLE statement; this holds more than one statement.\n'
+    );
+  });
+
+  it.each([
+    ['PRAGMA show_tables', 'this one starts with PRAGMA'],
+    ['EXPLAIN SELECT 1', 'this one starts with EXPLAIN'],
+    ['CALL pragma_version()', 'this one starts with CALL'],
+    ['/* a /* nested */ comment */ DELETE FROM snapshot', 'this one starts with DELETE']
+  ])('refuses %j, which DuckDB prepares as a SELECT or hides behind nested comments', async (sql, why) => {
+    const { code, stderr } = await uptake(['--db', db, 'query', sql]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `query runs read-only SQL only, one SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, PIVOT or TABLE statement; ${why}.`
+    );
+  });
+
+  it('refuses a PIVOT that DuckDB would run as several statements, saying how to write it as one', async () => {
+    const { code, stderr } = await uptake([
+      '--db',
+      db,
+      'query',
+      'PIVOT snapshot ON as_of USING sum(registered) GROUP BY service_id ORDER BY service_id'
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      "a PIVOT without an IN list runs as more than one statement in DuckDB: name the values, as in PIVOT snapshot ON as_of IN ('2017-01-31', '2017-02-06') USING …"
+    );
+  });
+
+  it.each([
+    ["SELECT * FROM read_text('/etc/passwd')"],
+    ["SELECT * FROM glob('/etc/*')"],
+    ["SELECT * FROM '/etc/hostname'"],
+    ["SELECT * FROM read_csv('/etc/hostname')"],
+    ["FROM read_blob('/etc/hostname')"]
+  ])('refuses to read a file outside the warehouse: %s', async (sql) => {
+    const { code, stdout, stderr } = await uptake(['--db', db, 'query', sql]);
+    expect(stdout).toBe('');
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'uptake: query reads the warehouse only: reading or listing files (read_text, read_csv, glob, a file name in FROM, …) is switched off for it. Load files with `uptake load`.\n'
+    );
   });
 
   it('reports an SQL error in one line with exit 1, and a missing warehouse plainly', async () => {

@@ -20,6 +20,7 @@ import { runCli } from '../pipeline/cli/program.ts';
 import type { CliEffects } from '../pipeline/cli/effects.ts';
 import {
   loadNotebook,
+  loadNotebookFromCommandLine,
   NotebookError,
   notebookNames,
   parseNotebook,
@@ -160,6 +161,19 @@ describe('parsing', () => {
     expect(() => loadNotebook('nope')).toThrow(UnknownNotebookError);
     expect(() => loadNotebook('../package')).toThrow(UnknownNotebookError);
   });
+
+  it('takes names only, never paths (a name may come from a URL); the command line alone also takes a path', () => {
+    for (const path of [
+      'notebooks/funder-impact.md',
+      'funder-impact.md',
+      '/etc/hostname',
+      'node_modules/jszip/CHANGES.md'
+    ])
+      expect(() => loadNotebook(path), path).toThrow(UnknownNotebookError);
+    expect(loadNotebookFromCommandLine('notebooks/funder-impact.md').title).toBe(loadNotebook('funder-impact').title);
+    expect(loadNotebookFromCommandLine('funder-impact').name).toBe('funder-impact');
+    expect(() => loadNotebookFromCommandLine('notebooks/nope.md')).toThrow(UnknownNotebookError);
+  });
 });
 
 describe('the Markdown subset', () => {
@@ -216,11 +230,92 @@ describe('parameters are bound, never spliced', () => {
     await expect(renderText(`${head}\`\`\`sql name=p\nSELECT 1; DROP TABLE service\n\`\`\``)).rejects.toThrow(
       'a sql block holds exactly one statement (this has 2)'
     );
+    // DuckDB prepares PRAGMA show_tables as a SELECT; its own parser (json_serialize_sql) says it is not a query.
+    await expect(renderText(`${head}\`\`\`sql name=p\nPRAGMA show_tables\n\`\`\``)).rejects.toThrow(
+      'test.md:4: sql p: only read-only queries may run in a notebook, and DuckDB does not read this one as a query (PRAGMA, CALL and EXPLAIN are not)'
+    );
+    for (const [sql, kind] of [
+      ['CALL pragma_version()', 'CALL'],
+      ['EXPLAIN SELECT 1', 'EXPLAIN']
+    ])
+      await expect(renderText(`${head}\`\`\`sql name=p\n${sql}\n\`\`\``)).rejects.toThrow(
+        `test.md:4: sql p: only read-only queries may run in a notebook, not ${kind}`
+      );
     const [{ n }] = await queryRows<{ n: number }>(
       warehouse.connection,
       'SELECT CAST(count(*) AS INTEGER) AS n FROM service_latest'
     );
     expect(n).toBe(13);
+  });
+});
+
+describe('derived statements come from the controlled figures', () => {
+  // Registered now and at the previous snapshot. Exactly: Alpha and Delta did not grow, Beta grew by 1 and Gamma by 3.
+  // Under nhs-digital (nearest 5) all four read 40 → 40, a change of 0. A list of "no new registrations" chosen
+  // from the exact figures would name Alpha and Delta only, telling a funder that Beta and Gamma, shown with a
+  // change of 0, in fact grew by 1 to 4.
+  const growth = `SELECT * FROM (VALUES ('Alpha', 40, 40), ('Beta', 41, 40), ('Gamma', 42, 39), ('Delta', 38, 38))
+  t(service_name, registered, registered_previous)`;
+  const notebook = (sql: string, attributes: string) =>
+    `---\ntitle: Growth\n---\n\n\`\`\`sql name=growth counts=registered_previous ${attributes}\n${sql}\nORDER BY service_name\n\`\`\`\n\n` +
+    'No new registrations: {growth.service_name|list} (services listed: {growth.service_name|count}).\n\n' +
+    '```table growth\ncolumn service_name: Service\ncolumn registered: Registered\ncolumn new: New\nchange new: registered - registered_previous\n```\n';
+
+  it('refuses a notebook that chooses rows by a patient count in SQL, in every audience', async () => {
+    for (const audience of ['committee', 'funder']) {
+      await expect(
+        renderText(notebook(`SELECT * FROM (${growth}) WHERE registered <= registered_previous`, ''), audience)
+      ).rejects.toThrow(
+        'test.md:5: sql growth: "registered" is a count of patients, and this query chooses its rows by it (WHERE, HAVING, QUALIFY or a join), so the rows listed would reveal exact figures to a funder. Select every row and choose them with keep= on the sql block, which compares the figures as the audience sees them (keep=registered<=registered_previous).'
+      );
+    }
+  });
+
+  it('keep= chooses the rows from the figures the audience sees: every service shown with no growth is listed', async () => {
+    const source = notebook(growth, 'keep=registered<=registered_previous');
+    const committee = await renderText(source, 'committee');
+    expect(text(committee)).toContain('No new registrations: Alpha and Delta (services listed: 2).');
+    const funder = await renderText(source, 'funder');
+    expect(text(funder)).toContain('No new registrations: Alpha, Beta, Delta and Gamma (services listed: 4).');
+    // The table under it holds the same rows, each with a change of 0 as shown.
+    const rows = [...dom(funder).querySelectorAll('tbody tr')].map((tr) =>
+      [...tr.querySelectorAll('td, th')].map(cellText)
+    );
+    expect(rows).toEqual([
+      ['Alpha', '40', '0'],
+      ['Beta', '40', '0'],
+      ['Delta', '40', '0'],
+      ['Gamma', '40', '0']
+    ]);
+  });
+
+  it('keep= leaves out a row whose figure is hidden: a comparison with * cannot be stated', async () => {
+    const source = notebook(
+      `SELECT * FROM (VALUES ('Alpha', 40, 40), ('Small', 3, 3)) t(service_name, registered, registered_previous)`,
+      'keep=registered<=registered_previous'
+    );
+    expect(text(await renderText(source, 'committee'))).toContain(
+      'No new registrations: Alpha and Small (services listed: 2).'
+    );
+    expect(text(await renderText(source, 'funder'))).toContain('No new registrations: Alpha (services listed: 1).');
+  });
+
+  it('refuses a sentence naming "the most" by a patient count: the first row of a result ordered by one', async () => {
+    // Beta (41) and Gamma (42) are both shown as 40 to a funder: naming Gamma as the highest would tell them apart.
+    const ranked = `---\ntitle: Most\n---\n\n\`\`\`sql name=growth counts=registered_previous\n${growth}\nORDER BY registered DESC\n\`\`\`\n\n{growth.service_name} registered the most patients.\n`;
+    for (const audience of ['committee', 'funder'])
+      await expect(renderText(ranked, audience)).rejects.toThrow(
+        'test.md:10: {growth.service_name} names the first row of "growth", which is ordered by "registered", a count of patients'
+      );
+  });
+
+  it('refuses a keep= that names a column the result does not have, or is not a comparison', async () => {
+    await expect(renderText(notebook(growth, 'keep=registerd<=registered_previous'), 'funder')).rejects.toThrow(
+      'the result "growth" has no column "registerd"'
+    );
+    expect(() => parseNotebook(notebook(growth, 'keep=registered'), 'test')).toThrow(
+      'test.md:5: keep=registered: give <column> <op> <column or whole number>, with <, <=, =, !=, >= or >, as in keep=registered<=registered_previous'
+    );
   });
 });
 
@@ -479,6 +574,27 @@ describe('steering-committee-monthly', () => {
       'This snapshot': '247',
       Change: ''
     });
+  });
+
+  it('for a funder, names as "no new registrations" exactly the live services the uptake table shows with no growth', async () => {
+    const report = await render('steering-committee-monthly', 'funder');
+    const shownNoGrowth = table(report, 'Uptake by live service')
+      .rows.filter((row) => /^(0|−\d+|-\d+)$/.test(row['New since 31 Jan 2017']))
+      .map((row) => row.Service)
+      .sort();
+    // Exactly, only Haematology and Neuro-oncology did not grow (the committee's list); Psychosis went 11 → 12, shown
+    // 10 → 10, and two others also grew by less than the rounding. All five are shown with a change of 0, so all five
+    // are listed: a list of the exact two would tell the funder that the other three grew by 1 to 4.
+    expect(shownNoGrowth).toEqual([
+      'Early Intervention in Psychosis',
+      'Haematology',
+      'Hepatology',
+      'Interstitial lung disease',
+      'Neuro-oncology'
+    ]);
+    expect(text(report)).toContain(
+      'Live services with no new registrations since 31 Jan 2017: Early Intervention in Psychosis, Haematology, Hepatology, Interstitial lung disease and Neuro-oncology.'
+    );
   });
 
   it('for a funder, leaves out of the charts what the tables hide', async () => {

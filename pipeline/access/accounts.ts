@@ -17,6 +17,8 @@ export interface Account {
   signIn: 'password' | 'single sign-on';
   createdAt: string;
   createdBy: string;
+  /** Disabled by an admin: cannot sign in. */
+  disabled: boolean;
 }
 
 /** Who is making a change, for the audit log. */
@@ -59,6 +61,7 @@ interface AccountRow {
   oidc_subject: string | null;
   created_at: string;
   created_by: string;
+  disabled: boolean;
 }
 
 function toAccount(row: AccountRow): Account {
@@ -68,14 +71,16 @@ function toAccount(row: AccountRow): Account {
     role: checkRole(row.role),
     signIn: row.oidc_subject ? 'single sign-on' : 'password',
     createdAt: row.created_at,
-    createdBy: row.created_by
+    createdBy: row.created_by,
+    disabled: row.disabled
   };
 }
 
 export async function listAccounts(connection: DuckDBConnection): Promise<Account[]> {
   const rows = await queryRows<AccountRow>(
     connection,
-    `SELECT username, display_name, role, password_hash, oidc_subject, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at, created_by
+    `SELECT username, display_name, role, password_hash, oidc_subject, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at, created_by,
+            disabled_at IS NOT NULL AS disabled
      FROM account ORDER BY username`
   );
   return rows.map(toAccount);
@@ -87,7 +92,8 @@ export async function findAccount(
 ): Promise<(Account & { passwordHash: string | null }) | null> {
   const rows = await queryRows<AccountRow>(
     connection,
-    `SELECT username, display_name, role, password_hash, oidc_subject, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at, created_by
+    `SELECT username, display_name, role, password_hash, oidc_subject, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at, created_by,
+            disabled_at IS NOT NULL AS disabled
      FROM account WHERE username = $1`,
     [username]
   );
@@ -103,7 +109,12 @@ async function requireAccount(connection: DuckDBConnection, raw: string) {
 
 async function countAdmins(connection: DuckDBConnection): Promise<number> {
   return Number(
-    (await queryRows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM account WHERE role = 'admin'`))[0].n
+    (
+      await queryRows<{ n: number }>(
+        connection,
+        `SELECT count(*)::INTEGER AS n FROM account WHERE role = 'admin' AND disabled_at IS NULL`
+      )
+    )[0].n
   );
 }
 
@@ -117,21 +128,18 @@ export async function addAccount(
   if (await findAccount(connection, username)) throw new AccountError(`There is already an account "${username}".`);
   const passwordHash = await hashPassword(input.password);
   const at = timestampText(by.now ?? new Date());
-  await connection.run(`INSERT INTO account VALUES ($1, $2, $3, $4, NULL, NULL, $5::TIMESTAMP, $6)`, [
-    username,
-    input.displayName?.trim() || null,
-    role,
-    passwordHash,
-    at,
-    by.actor
-  ]);
+  await connection.run(
+    `INSERT INTO account (username, display_name, role, password_hash, created_at, created_by)
+     VALUES ($1, $2, $3, $4, $5::TIMESTAMP, $6)`,
+    [username, input.displayName?.trim() || null, role, passwordHash, at, by.actor]
+  );
   await recordAudit(connection, { ...by, at: by.now, action: 'account-add', target: username, detail: `role ${role}` });
   return (await findAccount(connection, username))!;
 }
 
-/** Refuses to remove or demote the last admin: nobody could then manage accounts from the web. */
+/** Refuses to remove, demote or disable the last active admin: nobody could then manage accounts from the web. */
 async function keepAnAdmin(connection: DuckDBConnection, account: Account, what: string): Promise<void> {
-  if (account.role === 'admin' && (await countAdmins(connection)) === 1) {
+  if (account.role === 'admin' && !account.disabled && (await countAdmins(connection)) === 1) {
     throw new AccountError(`${account.username} is the only admin: add another admin before you ${what}.`);
   }
 }
@@ -198,6 +206,56 @@ export async function resetPassword(
 }
 
 /**
+ * Disables or re-enables an account. A disabled account cannot sign in (by password or single sign-on) and its
+ * sessions end now; nothing else about it changes, so its history in the audit log still names it. The last active
+ * admin cannot be disabled, and nobody disables their own account (another admin must).
+ */
+export async function setDisabled(
+  connection: DuckDBConnection,
+  rawUsername: string,
+  disabled: boolean,
+  by: Actor
+): Promise<void> {
+  const account = await requireAccount(connection, rawUsername);
+  if (account.disabled === disabled) return;
+  if (disabled) {
+    if (account.username === by.actor)
+      throw new AccountError('You cannot disable your own account: ask another admin.');
+    await keepAnAdmin(connection, account, 'disable this account');
+    await connection.run('UPDATE account SET disabled_at = $1::TIMESTAMP WHERE username = $2', [
+      timestampText(by.now ?? new Date()),
+      account.username
+    ]);
+    await connection.run('DELETE FROM session WHERE username = $1', [account.username]);
+  } else {
+    await connection.run('UPDATE account SET disabled_at = NULL WHERE username = $1', [account.username]);
+  }
+  await recordAudit(connection, {
+    ...by,
+    at: by.now,
+    action: disabled ? 'account-disable' : 'account-enable',
+    target: account.username,
+    detail: disabled ? 'sessions ended' : null
+  });
+}
+
+/**
+ * Ends an account's lockout: the failed sign-ins before this event no longer count against it (sign-in.ts reads the
+ * count from the audit log, from the later of the last successful sign-in and the last unlock). A lock on a client
+ * address is not an account's and is not lifted here.
+ */
+export async function unlockAccount(connection: DuckDBConnection, rawUsername: string, by: Actor): Promise<void> {
+  const username = normaliseUsername(rawUsername);
+  await recordAudit(connection, {
+    ...by,
+    at: by.now,
+    action: 'account-unlock',
+    target: username,
+    detail: 'failed sign-ins cleared'
+  });
+}
+
+/**
  * The account for someone the identity provider vouched for: found by (issuer, subject), created on first sign-in,
  * its role kept in step with the provider's claim (a change is audited as a role change by the provider).
  */
@@ -213,6 +271,9 @@ export async function accountForSingleSignOn(
   );
   if (existing.length) {
     const username = existing[0].username;
+    if ((await findAccount(connection, username))?.disabled) {
+      throw new AccountError(`The Uptake account "${username}" has been disabled. Ask an Uptake admin.`);
+    }
     if (existing[0].role !== identity.role) {
       await connection.run('UPDATE account SET role = $1 WHERE username = $2', [identity.role, username]);
       await recordAudit(connection, {
@@ -231,15 +292,19 @@ export async function accountForSingleSignOn(
       `An Uptake account called "${username}" already exists and is not linked to your organisation account. Ask an Uptake admin to remove or rename it.`
     );
   }
-  await connection.run(`INSERT INTO account VALUES ($1, $2, $3, NULL, $4, $5, $6::TIMESTAMP, $7)`, [
-    username,
-    identity.displayName,
-    identity.role,
-    identity.issuer,
-    identity.subject,
-    timestampText(by.now ?? new Date()),
-    by.actor
-  ]);
+  await connection.run(
+    `INSERT INTO account (username, display_name, role, oidc_issuer, oidc_subject, created_at, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMP, $7)`,
+    [
+      username,
+      identity.displayName,
+      identity.role,
+      identity.issuer,
+      identity.subject,
+      timestampText(by.now ?? new Date()),
+      by.actor
+    ]
+  );
   await recordAudit(connection, {
     ...by,
     at: by.now,

@@ -5,6 +5,7 @@
  *  - account.username is stored lower-case and trimmed: "Alice" and "alice " are one account.
  *  - password_hash is an argon2id PHC string (passwords.ts); NULL for an account that signs in only through the
  *    organisation's identity provider (oidc_issuer + oidc_subject name it there).
+ *  - account.disabled_at: an admin disabled it (/admin/users); it cannot sign in and has no sessions.
  *  - session.session_hash is the SHA-256 of the cookie's value: a copy of the database holds no usable session.
  */
 export const ACCESS_DDL = `
@@ -16,8 +17,11 @@ CREATE TABLE IF NOT EXISTS account (
   oidc_issuer   VARCHAR,
   oidc_subject  VARCHAR,
   created_at    TIMESTAMP NOT NULL,
-  created_by    VARCHAR NOT NULL
+  created_by    VARCHAR NOT NULL,
+  disabled_at   TIMESTAMP             -- set by an admin: cannot sign in, sessions ended; NULL when active
 );
+-- Warehouses made before accounts could be disabled gain the column (NULL: active).
+ALTER TABLE account ADD COLUMN IF NOT EXISTS disabled_at TIMESTAMP;
 
 CREATE TABLE IF NOT EXISTS session (
   session_hash  VARCHAR PRIMARY KEY,   -- hex SHA-256 of the cookie value

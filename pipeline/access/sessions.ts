@@ -44,7 +44,7 @@ export interface SessionLookup {
   expiresAt: Date;
 }
 
-/** The signed-in person for a cookie value, or null when it is unknown, expired, idle too long or its account gone. */
+/** The signed-in person for a cookie value, or null when it is unknown, expired, idle too long, or its account gone or disabled. */
 export async function findSession(
   connection: DuckDBConnection,
   id: string,
@@ -64,7 +64,8 @@ export async function findSession(
     `SELECT a.username, a.display_name, a.role,
             epoch_ms(s.last_seen_at) AS last_seen_ms, epoch_ms(s.expires_at) AS expires_ms
      FROM session s JOIN account a USING (username)
-     WHERE s.session_hash = $1 AND s.expires_at > $2::TIMESTAMP AND s.last_seen_at > $3::TIMESTAMP`,
+     WHERE s.session_hash = $1 AND s.expires_at > $2::TIMESTAMP AND s.last_seen_at > $3::TIMESTAMP
+       AND a.disabled_at IS NULL`,
     [sessionHash, timestampText(now), timestampText(new Date(now.getTime() - SESSION_IDLE_MS))]
   );
   if (!rows.length || !isRole(rows[0].role)) return null;

@@ -16,6 +16,9 @@ export const AUDIT_ACTIONS = [
   'account-remove',
   'role-change',
   'password-reset',
+  'account-disable', // an admin stopped an account signing in (its sessions end)
+  'account-enable',
+  'account-unlock', // an admin cleared an account's failed sign-ins, ending its lockout
   'access-refused' // a signed-in person refused a page (the 403 page)
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

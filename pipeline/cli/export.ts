@@ -125,7 +125,7 @@ function checkReplaceable(folder: string): void {
 export async function exportWarehouse(dbPath: string, format: ExportFormat, out: string): Promise<ExportSummary> {
   const folder = resolve(out);
   checkReplaceable(folder);
-  const warehouse = await openForReading(dbPath);
+  const warehouse = await openForReading(dbPath, { files: true });
   const suffix = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const temporary = join(dirname(folder), `.${basename(folder)}.tmp-${suffix}`);
   const previous = join(dirname(folder), `.${basename(folder)}.old-${suffix}`);

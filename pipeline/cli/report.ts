@@ -15,7 +15,7 @@ import { openForReading } from './open-for-reading.ts';
 import {
   AUDIENCES,
   htmlToPdf,
-  loadNotebook,
+  loadNotebookFromCommandLine,
   renderNotebook,
   UnknownAsOfError,
   UnknownAudienceError,
@@ -43,7 +43,7 @@ export async function reportCommand(
   }
   let notebook;
   try {
-    notebook = loadNotebook(notebookName);
+    notebook = loadNotebookFromCommandLine(notebookName);
   } catch (error) {
     if (error instanceof UnknownNotebookError) throw new UsageError(error.message);
     throw error;

@@ -59,7 +59,8 @@ export async function rebuildWarehouse(
     if (existsSync(dbPath) && USER_AUTHORED_TABLES.length) {
       await fresh.connection.run(`ATTACH ${literal(dbPath)} AS previous (READ_ONLY)`);
       for (const table of USER_AUTHORED_TABLES) {
-        await fresh.connection.run(`INSERT INTO ${ident(table)} SELECT * FROM previous.${ident(table)}`);
+        // BY NAME: a file made before a column was added (account.disabled_at) still copies, the new column NULL.
+        await fresh.connection.run(`INSERT INTO ${ident(table)} BY NAME SELECT * FROM previous.${ident(table)}`);
       }
       await fresh.connection.run('DETACH previous');
     }

@@ -16,6 +16,7 @@ export {
   UnknownNotebookError,
   listNotebooks,
   loadNotebook,
+  loadNotebookFromCommandLine,
   notebookNames,
   notebooksDir,
   NOTEBOOK_NAME

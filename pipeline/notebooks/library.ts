@@ -1,6 +1,8 @@
 /**
- * Finding notebooks: the shipped ones live in notebooks/ at the project root (UPTAKE_NOTEBOOKS overrides the folder);
- * the command line also takes a path to any notebook file.
+ * Finding notebooks: the shipped ones live in notebooks/ at the project root (UPTAKE_NOTEBOOKS overrides the folder).
+ * The site takes names only (`loadNotebook`): a name from a URL must never reach the file system as a path, or a
+ * report page would render (or reveal the existence of) any file the server can read. The command line also takes a
+ * path to any notebook file (`loadNotebookFromCommandLine`): whoever runs it can read those files anyway.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -45,18 +47,23 @@ export function listNotebooks(dir: string = notebooksDir()): Notebook[] {
 }
 
 /**
- * A notebook by name (from the folder) or by path (anything with a slash or ending in .md). Names are checked against
- * NOTEBOOK_NAME before touching the file system, so a name from a URL cannot walk out of the folder.
+ * A notebook by name, from the folder only: the name must be one `notebookNames` lists (the rule the /reports list
+ * uses), checked before any file is opened, so nothing else (a path, `..`, a file name with `.md`) is ever read.
  */
-export function loadNotebook(nameOrPath: string, dir: string = notebooksDir()): Notebook {
+export function loadNotebook(name: string, dir: string = notebooksDir()): Notebook {
+  const names = notebookNames(dir);
+  if (!names.includes(name)) throw new UnknownNotebookError(name, names);
+  return parseNotebook(readFileSync(join(dir, `${name}.md`), 'utf8'), name);
+}
+
+/**
+ * For `uptake report` only: a name from the folder, or a path to any notebook file (anything with a slash or ending
+ * in .md). Never call this with text from a web request.
+ */
+export function loadNotebookFromCommandLine(nameOrPath: string, dir: string = notebooksDir()): Notebook {
   const isPath = nameOrPath.includes('/') || nameOrPath.endsWith('.md');
-  if (isPath) {
-    const path = resolve(nameOrPath);
-    if (!existsSync(path) || !statSync(path).isFile()) throw new UnknownNotebookError(nameOrPath, notebookNames(dir));
-    return parseNotebook(readFileSync(path, 'utf8'), basename(path).replace(/\.md$/, ''));
-  }
-  if (!NOTEBOOK_NAME.test(nameOrPath) || !notebookNames(dir).includes(nameOrPath)) {
-    throw new UnknownNotebookError(nameOrPath, notebookNames(dir));
-  }
-  return parseNotebook(readFileSync(join(dir, `${nameOrPath}.md`), 'utf8'), nameOrPath);
+  if (!isPath) return loadNotebook(nameOrPath, dir);
+  const path = resolve(nameOrPath);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new UnknownNotebookError(nameOrPath, notebookNames(dir));
+  return parseNotebook(readFileSync(path, 'utf8'), basename(path).replace(/\.md$/, ''));
 }

@@ -53,6 +53,16 @@ export interface SqlBlock {
   /** Run only when this column of an earlier result's first row is true (or a number above 0). */
   when: { result: string; column: string } | null;
   declarations: Declarations;
+  /** `keep=a<=b`: the rows kept, chosen by comparing the figures as the audience sees them (render.ts). */
+  keep: Keep | null;
+}
+
+export const KEEP_OPERATORS = ['<=', '>=', '!=', '<', '>', '='] as const;
+export interface Keep {
+  left: string;
+  op: (typeof KEEP_OPERATORS)[number];
+  /** A column, or a whole number. */
+  right: string | number;
 }
 
 export interface TableBlock {
@@ -177,19 +187,31 @@ function parseSql(info: string[], code: string, name: string, line: number, resu
   if (results.has(resultName)) fail(name, line, `the result name "${resultName}" is used twice`);
   const declarations: Declarations = new Map();
   let when: SqlBlock['when'] = null;
+  let keep: Keep | null = null;
   for (const [key, value] of attributes) {
     if (key === 'name') continue;
+    if (key === 'keep') {
+      const m = /^([a-z_][a-z0-9_]*)(<=|>=|!=|<|>|=)([a-z_][a-z0-9_]*|-?\d+)$/.exec(value);
+      if (!m)
+        fail(
+          name,
+          line,
+          `keep=${value}: give <column> <op> <column or whole number>, with <, <=, =, !=, >= or >, as in keep=registered<=registered_previous`
+        );
+      keep = { left: m[1], op: m[2] as Keep['op'], right: /^-?\d+$/.test(m[3]) ? Number(m[3]) : m[3] };
+      continue;
+    }
     if (key === 'when') {
       const m = /^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$/.exec(value);
       if (!m || !results.has(m[1])) fail(name, line, `when=${value}: give <earlier result>.<column>`);
       when = { result: m[1], column: m[2] };
     } else if (!declare(declarations, key, value, name, line)) {
-      fail(name, line, `sql block: unknown attribute "${key}" (use name, when, counts, services, numbers)`);
+      fail(name, line, `sql block: unknown attribute "${key}" (use name, when, keep, counts, services, numbers)`);
     }
   }
   if (code.trim() === '') fail(name, line, `the sql block "${resultName}" is empty`);
   results.add(resultName);
-  return { type: 'sql', line, name: resultName, sql: code, when, declarations };
+  return { type: 'sql', line, name: resultName, sql: code, when, declarations, keep };
 }
 
 function formula(value: string, operator: '/' | '-', name: string, line: number): [string, string] {

@@ -5,11 +5,15 @@
  * the dates are bound to it as DATE values. So a value can only ever be a value, whatever text it came from, and an
  * as-of date that is not loaded is refused before anything runs (UnknownAsOfError lists the ones that are).
  *
- * Each block must be one read-only statement (a SELECT, as DuckDB's parser classes it). The site runs notebooks on the
- * dashboard's read-write connection, so "read-only" is checked here and not left to how the database was opened.
+ * Each block must be one read-only statement (a SELECT, as DuckDB's parser classes it, and one json_serialize_sql
+ * accepts: pipeline/warehouse/one-select.ts). The site runs notebooks on the dashboard's read-write connection, so
+ * "read-only" is checked here and not left to how the database was opened. `uptake report` opens the warehouse with
+ * DuckDB's file access switched off (a notebook given by path may come from anywhere); the site runs only the
+ * notebooks in notebooks/, which are part of the deployment.
  */
 import { StatementType, dateValue, type DuckDBConnection } from '@duckdb/node-api';
 import { NotebookError, type Notebook, type SqlBlock } from './parse.ts';
+import { checkOneSelect } from '../warehouse/one-select.ts';
 
 /** The parameters every block may use. */
 export const PARAMETERS = ['as_of', 'previous_as_of'] as const;
@@ -83,6 +87,12 @@ export async function runBlock(
     if (prepared.statementType !== StatementType.SELECT) {
       throw new NotebookError(
         `${where}: only read-only queries may run in a notebook, not ${StatementType[prepared.statementType]}`
+      );
+    }
+    // PRAGMA, CALL and EXPLAIN prepare as SELECTs: DuckDB's own parser is asked whether the text is a query.
+    if (!(await checkOneSelect(connection, block.sql)).ok) {
+      throw new NotebookError(
+        `${where}: only read-only queries may run in a notebook, and DuckDB does not read this one as a query (PRAGMA, CALL and EXPLAIN are not)`
       );
     }
     for (let index = 1; index <= prepared.parameterCount; index++) {

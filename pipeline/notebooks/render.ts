@@ -11,16 +11,20 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEFAULT_PROFILE, getProfile, type ControlledValue } from '../disclosure/index.ts';
 import { formatDate, listNames } from '../charts/format.ts';
 
-/** The most names `{result.column|list}` writes out before "and N others". */
-export const LIST_NAMES = 20;
 import { chartUsage, renderChart } from './chart.ts';
 import { addChange, addDeclarations, addRate, displayText, emptyUsage, ResultFigures, type Usage } from './figures.ts';
 import { escapeHtml } from './html.ts';
 import { INLINE_VALUE, renderInline, renderMarkdown } from './markdown.ts';
-import { AUDIENCES, NotebookError, type Audience, type Notebook } from './parse.ts';
+import { AUDIENCES, NotebookError, type Audience, type Keep, type Notebook, type SqlBlock } from './parse.ts';
+import { rowsChosenBy, rowsOrderedBy } from './row-choice.ts';
+import { MEASURES } from '../warehouse/schema.ts';
 import { resolveAsOf, runNotebookQueries, type AsOf, type QueryResult } from './query.ts';
 import { renderTable } from './table.ts';
 import { reportDocument } from './document.ts';
+
+/** The most names `{result.column|list}` writes out before "and N others". */
+export const LIST_NAMES = 20;
+const PATIENT_MEASURES: readonly string[] = MEASURES.filter((m) => m.patient_count).map((m) => m.measure);
 
 export interface RenderOptions {
   /** An as-of date that is loaded (YYYY-MM-DD); default the latest. */
@@ -92,8 +96,13 @@ function collectUsage(notebook: Notebook, results: Map<string, QueryResult>): Ma
   };
   for (const block of notebook.blocks) {
     const where = `${notebook.name}.md:${block.line}`;
-    if (block.type === 'sql') addDeclarations(usage(block.name), block.declarations, where);
-    else if (block.type === 'text') inlineUse(block.markdown, where);
+    if (block.type === 'sql') {
+      addDeclarations(usage(block.name), block.declarations, where);
+      if (block.keep) {
+        usage(block.name).columns.add(block.keep.left);
+        if (typeof block.keep.right === 'string') usage(block.name).columns.add(block.keep.right);
+      }
+    } else if (block.type === 'text') inlineUse(block.markdown, where);
     else if (block.type === 'table' || block.type === 'chart') {
       const u = usage(block.result);
       addDeclarations(u, block.declarations, where);
@@ -123,7 +132,12 @@ function valueHtml(value: ControlledValue, kind: string): string {
 }
 
 /** Renders `{…}` inline values from the controlled figures. */
-function inlineValues(figures: Map<string, ResultFigures>, asOf: AsOf, where: () => string) {
+function inlineValues(
+  figures: Map<string, ResultFigures>,
+  asOf: AsOf,
+  where: () => string,
+  rankedBy: Map<string, string> = new Map()
+) {
   return (expression: string): string | null => {
     if (expression === 'as_of') return escapeHtml(formatDate(asOf.asOf));
     if (expression === 'previous_as_of')
@@ -143,8 +157,69 @@ function inlineValues(figures: Map<string, ResultFigures>, asOf: AsOf, where: ()
       return `<span class="report-value" data-kind="label">${escapeHtml(listNames(names, LIST_NAMES))}</span>`;
     }
     if (fn !== null) throw new NotebookError(`${where()}: {${expression}}: unknown |${fn} (use |sum, |count or |list)`);
+    const ranking = rankedBy.get(result);
+    if (kind === 'label' && ranking) {
+      // Naming the first row ranks the rows by the exact figures (row-choice.ts says why that is refused).
+      throw new NotebookError(
+        `${where()}: {${expression}} names the first row of "${result}", which is ordered by "${ranking}", a count of patients: ` +
+          'the sentence would rank by exact figures that a funder sees rounded or hidden. Name rows by what the audience sees (a table, or |list).'
+      );
+    }
     return valueHtml(f.value(0, path), kind);
   };
+}
+
+/** Patient counts: the catalogue's patient measures, and whatever the notebook declares as counts for this result. */
+function patientColumns(usage: Usage): Set<string> {
+  const columns = new Set(PATIENT_MEASURES);
+  for (const [key, declaration] of usage.declarations) {
+    if (declaration.kind === 'patient-count') columns.add(key);
+    else columns.delete(key);
+  }
+  return columns;
+}
+
+/** Refuses a query that chooses its rows by a patient count (row-choice.ts says why), naming keep= instead. */
+async function refuseRowsChosenByCounts(
+  connection: DuckDBConnection,
+  block: SqlBlock,
+  usage: Usage,
+  where: string
+): Promise<void> {
+  if (block.type !== 'sql') return;
+  const [column] = await rowsChosenBy(connection, block.sql, patientColumns(usage));
+  if (!column) return;
+  throw new NotebookError(
+    `${where}: sql ${block.name}: "${column}" is a count of patients, and this query chooses its rows by it (WHERE, HAVING, QUALIFY or a join), so the rows listed would reveal exact figures to a funder. ` +
+      'Select every row and choose them with keep= on the sql block, which compares the figures as the audience sees them (keep=registered<=registered_previous).'
+  );
+}
+
+const COMPARE: Record<Keep['op'], (a: number, b: number) => boolean> = {
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '=': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+  '>=': (a, b) => a >= b,
+  '>': (a, b) => a > b
+};
+
+/**
+ * The rows `keep=` keeps, decided on the controlled figures: a row is kept only when both sides are shown and the
+ * comparison holds as shown (a hidden `*` cannot be compared, so its row is left out: nothing may be said about it).
+ * The kept rows are then controlled afresh (with their own total), so every figure the report shows of this result,
+ * in tables, charts and sentences alike, is of exactly the rows a reader of that audience could pick out.
+ */
+function kept(figures: ResultFigures, keep: Keep): QueryResult {
+  const { result } = figures;
+  const rows = result.rows.filter((_, index) => {
+    const left = figures.value(index, keep.left);
+    const right =
+      typeof keep.right === 'number' ? { suppressed: false, value: keep.right } : figures.value(index, keep.right);
+    if (left.suppressed || right.suppressed || left.value === null || right.value === null) return false;
+    return COMPARE[keep.op](left.value, right.value);
+  });
+  return { ...result, rows };
 }
 
 export function audienceLabel(audience: Audience): string {
@@ -163,16 +238,20 @@ export async function renderNotebook(
   const results = await runNotebookQueries(connection, notebook, asOf);
   const usages = collectUsage(notebook, results);
   const figures = new Map<string, ResultFigures>();
+  const rankedBy = new Map<string, string>();
   for (const [name, result] of results) {
-    const line = notebook.blocks.find((b) => b.type === 'sql' && b.name === name)!.line;
-    figures.set(
-      name,
-      new ResultFigures(result, usages.get(name) ?? emptyUsage(), profile.name, `${notebook.name}.md:${line}`)
-    );
+    const block = notebook.blocks.find((b): b is SqlBlock => b.type === 'sql' && b.name === name)!;
+    const usage = usages.get(name) ?? emptyUsage();
+    const where = `${notebook.name}.md:${block.line}`;
+    await refuseRowsChosenByCounts(connection, block, usage, where);
+    const [ranking] = await rowsOrderedBy(connection, block.sql, patientColumns(usage));
+    if (ranking) rankedBy.set(name, ranking);
+    const all = new ResultFigures(result, usage, profile.name, where);
+    figures.set(name, block.keep ? new ResultFigures(kept(all, block.keep), usage, profile.name, where) : all);
   }
 
   let line = 0;
-  const inline = inlineValues(figures, asOf, () => `${notebook.name}.md:${line}`);
+  const inline = inlineValues(figures, asOf, () => `${notebook.name}.md:${line}`, rankedBy);
   const inlineText = (text: string) => renderInline(text, inline);
   const body: string[] = [];
   for (const block of notebook.blocks) {

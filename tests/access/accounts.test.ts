@@ -15,7 +15,9 @@ import {
   normaliseUsername,
   removeAccount,
   resetPassword,
-  setRole
+  setDisabled,
+  setRole,
+  unlockAccount
 } from '../../pipeline/access/accounts.ts';
 import { hashPassword, PasswordRuleError, verifyPassword } from '../../pipeline/access/passwords.ts';
 import {
@@ -26,7 +28,7 @@ import {
   SESSION_IDLE_MS,
   SESSION_LIFETIME_MS
 } from '../../pipeline/access/sessions.ts';
-import { LOCKOUT, lockedUntil, signInWithPassword } from '../../pipeline/access/sign-in.ts';
+import { accountLock, LOCKOUT, lockedUntil, signInWithPassword } from '../../pipeline/access/sign-in.ts';
 
 const T0 = new Date('2017-02-07T09:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -300,4 +302,147 @@ describe('sign-in and lockout', () => {
       'signed-in'
     );
   });
+});
+
+describe('the lockout counts per username and address, per address, and per username everywhere', () => {
+  const from = (client: string, minutes: number) => ({ client, now: at(minutes) });
+  const wrong = 'wrong password!!';
+
+  test(`${LOCKOUT.failures} failures at one address lock the username there only: its owner elsewhere still signs in`, async () => {
+    for (const m of [0, 1, 2, 3])
+      expect((await signInWithPassword(warehouse.connection, 'alice', wrong, from('10.0.0.66', m))).outcome).toBe(
+        'wrong'
+      );
+    expect(await signInWithPassword(warehouse.connection, 'alice', wrong, from('10.0.0.66', 4))).toEqual({
+      outcome: 'locked',
+      until: at(19)
+    });
+    expect(await signInWithPassword(warehouse.connection, 'alice', PASSWORD, from('10.0.0.66', 5))).toEqual({
+      outcome: 'locked',
+      until: at(19)
+    });
+    // The admin, at her own address, is not locked out by someone guessing elsewhere...
+    expect((await signInWithPassword(warehouse.connection, 'alice', PASSWORD, from('10.0.0.1', 6))).outcome).toBe(
+      'signed-in'
+    );
+    // ...and her success there gives the guesser no fresh tries.
+    expect((await signInWithPassword(warehouse.connection, 'alice', PASSWORD, from('10.0.0.66', 7))).outcome).toBe(
+      'locked'
+    );
+    expect(await accountLock(warehouse.connection, 'alice', at(7))).toEqual({ until: at(19), addresses: 1 });
+    expect(await accountLock(warehouse.connection, 'alice', at(19))).toBeNull();
+  });
+
+  test(`${LOCKOUT.addressFailures} failures from one address, whatever the usernames, lock that address`, async () => {
+    await addAccount(warehouse.connection, { username: 'cal', role: 'committee', password: PASSWORD }, by);
+    for (let i = 0; i < LOCKOUT.addressFailures - 1; i++)
+      expect(
+        (await signInWithPassword(warehouse.connection, `user${i}`, wrong, from('10.0.0.77', i / 10))).outcome
+      ).toBe('wrong');
+    // The 20th, at minute 2.0, locks the address until 17.0.
+    expect(await signInWithPassword(warehouse.connection, 'user19', wrong, from('10.0.0.77', 2))).toEqual({
+      outcome: 'address-locked',
+      until: at(17)
+    });
+    expect(await signInWithPassword(warehouse.connection, 'cal', PASSWORD, from('10.0.0.77', 3))).toEqual({
+      outcome: 'address-locked',
+      until: at(17)
+    });
+    expect((await signInWithPassword(warehouse.connection, 'cal', PASSWORD, from('10.0.0.1', 3))).outcome).toBe(
+      'signed-in'
+    );
+    const refused = (await audit()).filter((e) => e.outcome === 'refused');
+    expect(refused).toEqual([
+      {
+        actor: 'cal',
+        action: 'sign-in',
+        target: 'password',
+        outcome: 'refused',
+        detail: 'address locked until 2017-02-07 09:17:00 UTC'
+      }
+    ]);
+  });
+
+  test(`${LOCKOUT.accountFailures} failures for one username from many addresses lock it everywhere; an admin's unlock ends it`, async () => {
+    await addAccount(warehouse.connection, { username: 'bob', role: 'researcher', password: PASSWORD }, by);
+    // Six addresses, five failures each, 0.1 minutes apart: the 30th, at minute 2.9, locks bob everywhere until 17.9.
+    let n = 0;
+    for (let address = 1; address <= 6; address++)
+      for (let i = 0; i < 5; i++)
+        await signInWithPassword(warehouse.connection, 'bob', wrong, from(`10.0.1.${address}`, n++ / 10));
+    expect(await signInWithPassword(warehouse.connection, 'bob', PASSWORD, from('10.0.9.9', 3))).toEqual({
+      outcome: 'locked',
+      until: at(17.9)
+    });
+    expect(await accountLock(warehouse.connection, 'bob', at(3))).toEqual({ until: at(17.9), addresses: 6 });
+    await unlockAccount(warehouse.connection, 'bob', { actor: 'alice', actorRole: 'admin', source: 'web', now: at(4) });
+    expect(await accountLock(warehouse.connection, 'bob', at(5))).toBeNull();
+    expect((await signInWithPassword(warehouse.connection, 'bob', PASSWORD, from('10.0.9.9', 5))).outcome).toBe(
+      'signed-in'
+    );
+    expect((await audit()).filter((e) => e.action === 'account-unlock')).toEqual([
+      { actor: 'alice', action: 'account-unlock', target: 'bob', outcome: 'ok', detail: 'failed sign-ins cleared' }
+    ]);
+  });
+});
+
+describe('disabling an account', () => {
+  test('a disabled account cannot sign in, its sessions end, and it is told so only with the right password', async () => {
+    await addAccount(warehouse.connection, { username: 'dan', role: 'funder', password: PASSWORD }, by);
+    const { id } = await createSession(warehouse.connection, 'dan', 'password', T0);
+    await setDisabled(warehouse.connection, 'dan', true, { ...by, now: at(1) });
+    expect(await findSession(warehouse.connection, id, at(2))).toBeNull();
+    expect((await listAccounts(warehouse.connection)).find((a) => a.username === 'dan')?.disabled).toBe(true);
+    expect(await signInWithPassword(warehouse.connection, 'dan', 'wrong password!!', { now: at(3) })).toEqual({
+      outcome: 'wrong'
+    });
+    expect(await signInWithPassword(warehouse.connection, 'dan', PASSWORD, { now: at(4) })).toEqual({
+      outcome: 'disabled'
+    });
+    await setDisabled(warehouse.connection, 'dan', false, { ...by, now: at(5) });
+    expect((await signInWithPassword(warehouse.connection, 'dan', PASSWORD, { now: at(6) })).outcome).toBe('signed-in');
+    expect((await audit()).filter((e) => e.action.startsWith('account-') && e.target === 'dan')).toEqual([
+      { actor: 'cli:tester', action: 'account-add', target: 'dan', outcome: 'ok', detail: 'role funder' },
+      { actor: 'cli:tester', action: 'account-disable', target: 'dan', outcome: 'ok', detail: 'sessions ended' },
+      { actor: 'cli:tester', action: 'account-enable', target: 'dan', outcome: 'ok', detail: null }
+    ]);
+  });
+
+  test('the last active admin cannot be disabled, and nobody disables their own account', async () => {
+    await expect(setDisabled(warehouse.connection, 'alice', true, by)).rejects.toThrow(
+      'alice is the only admin: add another admin before you disable this account.'
+    );
+    await addAccount(warehouse.connection, { username: 'ann', role: 'admin', password: PASSWORD }, by);
+    await expect(setDisabled(warehouse.connection, 'alice', true, { ...by, actor: 'alice' })).rejects.toThrow(
+      'You cannot disable your own account: ask another admin.'
+    );
+    await setDisabled(warehouse.connection, 'alice', true, { ...by, actor: 'ann' });
+    // ann is now the only active admin: she can be neither disabled nor demoted.
+    await expect(setRole(warehouse.connection, 'ann', 'committee', by)).rejects.toThrow(
+      'ann is the only admin: add another admin before you change its role.'
+    );
+  });
+});
+
+test('a warehouse made before accounts could be disabled gains the column on opening, every account active', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const folder = mkdtempSync(join(tmpdir(), 'uptake-accounts-'));
+  try {
+    const path = join(folder, 'old.duckdb');
+    const old = await openWarehouse(path);
+    await addAccount(old.connection, { username: 'olga', role: 'committee', password: PASSWORD }, by);
+    await old.connection.run('ALTER TABLE account DROP COLUMN disabled_at'); // as a file from before the change
+    old.close();
+    const reopened = await openWarehouse(path);
+    try {
+      expect((await listAccounts(reopened.connection)).map((a) => [a.username, a.disabled])).toEqual([['olga', false]]);
+      expect((await signInWithPassword(reopened.connection, 'olga', PASSWORD, { now: T0 })).outcome).toBe('signed-in');
+    } finally {
+      reopened.close();
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

@@ -66,6 +66,7 @@ const EXPECTED: Record<string, Record<Role, Kind>> = {
   '/interviews/export/matrix.xlsx': INTERVIEWS,
   '/admin/audit': ADMIN_ONLY,
   '/admin/users': ADMIN_ONLY,
+  '/admin/users/[username]': ADMIN_ONLY,
   '/sign-in': PUBLIC,
   '/sign-out': PUBLIC,
   '/auth/oidc/start': PUBLIC,

@@ -66,6 +66,8 @@ const URLS: [string, Record<Role, Access>][] = [
   ]),
   ['/data/upload', ADMIN],
   ['/admin/audit', ADMIN],
+  ['/admin/users', ADMIN],
+  ['/admin/users/cal', ADMIN],
   ['/reports', EVERYONE],
   ['/reports/funder-impact', REPORT],
   ['/reports/steering-committee-monthly?audience=committee', REPORT],

@@ -3,9 +3,15 @@
  * holds the one DuckDB instance; opening a second on the same file is not possible). The URL says which audience and
  * as-of date (`?audience=funder&as_of=2017-02-06`); a wrong value is a 400 page naming the choices, an unknown
  * notebook a 404.
+ *
+ * The name in the URL is only ever looked up among the notebooks in notebooks/ (`loadNotebook` takes names, never
+ * paths). Anything else gets one and the same 404, which repeats nothing of what was asked, so the answer never
+ * depends on what exists on the server's disk; the refusal is audited, since probing for files is worth knowing about.
  */
-import { error } from '@sveltejs/kit';
-import { cachedRead } from '$lib/server/warehouse.ts';
+import { error, type RequestEvent } from '@sveltejs/kit';
+import { cachedRead, withReader } from '$lib/server/warehouse.ts';
+import { clientAddress } from '$lib/server/access/guard.ts';
+import { recordAudit } from '$pipeline/audit/log.ts';
 import {
   loadNotebook,
   NotebookError,
@@ -25,18 +31,37 @@ export function reportParameters(url: URL): { asOf: string | null; audience: str
   };
 }
 
-export function notebookOr404(name: string): Notebook {
+export const NO_SUCH_REPORT = 'There is no report with that name. The Reports page lists the reports you can open.';
+
+/** The notebook the URL names, or a 404 (audited as a refused report render). */
+export async function notebookOr404(event: RequestEvent): Promise<Notebook> {
+  const name = event.params.name ?? '';
   try {
     return loadNotebook(name);
   } catch (e) {
-    if (e instanceof UnknownNotebookError) error(404, `There is no report called "${name.slice(0, 60)}".`);
-    throw e;
+    if (!(e instanceof UnknownNotebookError)) throw e;
+    const viewer = event.locals.viewer;
+    await withReader((connection) =>
+      recordAudit(connection, {
+        actor: viewer?.username ?? '(not signed in)',
+        actorRole: viewer?.role ?? null,
+        action: 'report-render',
+        target: event.url.pathname + event.url.search,
+        outcome: 'refused',
+        detail: 'no notebook of that name in the notebooks folder',
+        source: 'web',
+        client: clientAddress(event)
+      })
+    );
+    error(404, NO_SUCH_REPORT);
   }
 }
 
 /** The rendered report, or null when no snapshot is loaded yet (the page says so instead of failing). */
-export async function renderForRequest(name: string, url: URL): Promise<RenderedReport | null> {
-  const notebook = notebookOr404(name);
+export async function renderForRequest(event: RequestEvent): Promise<RenderedReport | null> {
+  const notebook = await notebookOr404(event);
+  const name = notebook.name;
+  const url = event.url;
   const { asOf, audience } = reportParameters(url);
   try {
     return await cachedRead(`report ${JSON.stringify([notebook, asOf, audience])}`, (connection) =>

@@ -52,6 +52,20 @@ export const actions: Actions = {
         field: 'username' as const
       });
     }
+    if (result.outcome === 'address-locked') {
+      return fail(429, {
+        username,
+        problem: `Too many failed sign-in attempts from your network address: nobody can sign in from it until ${londonTime(result.until)} (UK time).`,
+        field: 'username' as const
+      });
+    }
+    if (result.outcome === 'disabled') {
+      return fail(403, {
+        username,
+        problem: 'This account has been disabled. Ask an Uptake admin if you still need it.',
+        field: 'username' as const
+      });
+    }
     if (result.outcome === 'wrong') {
       return fail(400, { username, problem: 'The username or password is not right', field: 'username' as const });
     }

@@ -3,8 +3,8 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { downloadName, renderForRequest } from '../report.server.ts';
 
-export const GET: RequestHandler = async ({ params, url }) => {
-  const report = await renderForRequest(params.name, url);
+export const GET: RequestHandler = async (event) => {
+  const report = await renderForRequest(event);
   if (!report) error(404, 'No uptake export has been loaded yet, so there is no report to download.');
   return new Response(report.document, {
     headers: {

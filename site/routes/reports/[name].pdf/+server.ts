@@ -5,8 +5,8 @@ import { htmlToPdf } from '$pipeline/notebooks/index.ts';
 import { formatDate } from '$pipeline/charts/format.ts';
 import { downloadName, renderForRequest } from '../report.server.ts';
 
-export const GET: RequestHandler = async ({ params, url }) => {
-  const report = await renderForRequest(params.name, url);
+export const GET: RequestHandler = async (event) => {
+  const report = await renderForRequest(event);
   if (!report) error(404, 'No uptake export has been loaded yet, so there is no report to print.');
   const pdf = await htmlToPdf(report.document, { footerText: `${report.title} · as of ${formatDate(report.asOf)}` });
   return new Response(pdf, {

@@ -2,11 +2,11 @@ import type { PageServerLoad } from './$types';
 import { AUDIENCES, REPORT_CSS } from '$pipeline/notebooks/index.ts';
 import { notebookOr404, renderForRequest } from '../report.server.ts';
 
-export const load: PageServerLoad = async ({ params, url }) => {
-  const notebook = notebookOr404(params.name);
-  const report = await renderForRequest(params.name, url);
+export const load: PageServerLoad = async (event) => {
+  const notebook = await notebookOr404(event);
+  const report = await renderForRequest(event);
   return {
-    name: params.name,
+    name: notebook.name,
     title: notebook.title,
     audiences: [...AUDIENCES],
     css: REPORT_CSS,
