@@ -90,3 +90,19 @@ export async function attributeOf(connection: Connection, name: string): Promise
   );
   return new Map(found.map((f) => [f.participant_id, f.value]));
 }
+
+/** A "name: value" choice from the filter picker, as an AttributeFilter, if it is one of the values participants have. */
+export async function attributeChoice(
+  connection: Connection,
+  key: string | null
+): Promise<{ choices: string[]; chosen: { name: string; value: string } | undefined; key: string }> {
+  const choices = (await attributeValues(connection)).flatMap((a) =>
+    a.values.map((value) => ({ key: `${a.name}: ${value}`, name: a.name, value }))
+  );
+  const found = choices.find((c) => c.key === key);
+  return {
+    choices: choices.map((c) => c.key),
+    chosen: found ? { name: found.name, value: found.value } : undefined,
+    key: found?.key ?? ''
+  };
+}

@@ -15,6 +15,7 @@
 import { sliceCodePoints, lineStarts, lineAt } from './offsets.ts';
 import { checkSpan, getCoding } from './coding.ts';
 import { inTransaction, newId, nowText, rows, run, QualitativeError, type Actor, type Connection } from './store.ts';
+import { addMemo, listMemos, type Memo } from './memos.ts';
 
 export const CELL_STATUSES = ['empty', 'drafted', 'reviewed'] as const;
 export type CellStatus = (typeof CELL_STATUSES)[number];
@@ -349,4 +350,41 @@ export async function mergeCellsForCodes(
     moved.push({ participant_id: cell.participant_id, cell_id: cell.cell_id, into: existing.cell_id });
   }
   return moved;
+}
+
+// ——— A cell's history and memos ———
+
+/** A memo on a cell, creating the cell empty first when it was never written (a thought can come before a summary). */
+export async function addCellMemo(
+  connection: Connection,
+  input: { participantId: string; codeId: string; body: string; title?: string | null },
+  actor: Actor = {}
+): Promise<Memo> {
+  if (!input.body.trim()) throw new QualitativeError('A memo needs some text');
+  return inTransaction(connection, async () => {
+    const cell = await ensureCell(connection, input.participantId, input.codeId, actor);
+    return addMemo(
+      connection,
+      { target: { kind: 'cell', cellId: cell.cell_id }, body: input.body, title: input.title ?? null },
+      actor
+    );
+  });
+}
+
+export interface CellHistory {
+  cell: Cell | null;
+  /** Latest first. */
+  versions: CellVersion[];
+  memos: Memo[];
+}
+
+export async function cellHistory(connection: Connection, participantId: string, codeId: string): Promise<CellHistory> {
+  await checkParticipantAndCode(connection, participantId, codeId);
+  const cell = await findCell(connection, participantId, codeId);
+  if (!cell) return { cell: null, versions: [], memos: [] };
+  return {
+    cell,
+    versions: (await listCellVersions(connection, cell.cell_id)).reverse(),
+    memos: await listMemos(connection, { kind: 'cell', cellId: cell.cell_id })
+  };
 }

@@ -375,3 +375,12 @@ export async function supplyMissingText(
     return { outside };
   });
 }
+
+/** Where each line starts in every transcript linked to a participant, so passages can show their line numbers. */
+export async function participantTranscriptLines(connection: Connection): Promise<Map<string, number[]>> {
+  const found = await rows<{ transcript_id: string; text: string }>(
+    connection,
+    'SELECT transcript_id, text FROM transcript WHERE participant_id IS NOT NULL'
+  );
+  return new Map(found.map((t) => [t.transcript_id, lineStarts(t.text)]));
+}

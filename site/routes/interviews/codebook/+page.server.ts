@@ -9,6 +9,7 @@ import { describeChange } from '$lib/interviews/codebook-changes.ts';
 import {
   addCategory,
   addCode,
+  addOtherCode,
   deleteCode,
   getCodebook,
   listCodebookChanges,
@@ -100,8 +101,24 @@ export const actions: Actions = {
     if (!name) return fail(400, { action: 'addCategory', ok: false as const, message: 'Give the category a name.' });
     return attempt('addCategory', async () => {
       await withWriter((c) =>
-        addCategory(c, { name, description: text(form, 'description', 2000).trim() || null }, actorFrom(locals, form))
+        addCategory(
+          c,
+          {
+            name,
+            description: text(form, 'description', 2000).trim() || null,
+            withoutOther: form.get('other') !== 'yes'
+          },
+          actorFrom(locals, form)
+        )
       );
+      return {};
+    });
+  },
+
+  addOther: async ({ request, locals }) => {
+    const form = await request.formData();
+    return attempt('addOther', async () => {
+      await withWriter((c) => addOtherCode(c, text(form, 'category', 100), actorFrom(locals, form)));
       return {};
     });
   },

@@ -15,6 +15,7 @@ import {
 import { quoteBank } from '$pipeline/qualitative/interpretation.ts';
 import { interCoderAgreement, type AgreementUnit } from '$pipeline/qualitative/agreement.ts';
 import { rows } from '$pipeline/qualitative/store.ts';
+import { attributeChoice } from '$pipeline/qualitative/attributes.ts';
 
 export const load: PageServerLoad = async ({ url }) =>
   withReader(async (connection) => {
@@ -44,6 +45,8 @@ export const load: PageServerLoad = async ({ url }) =>
       .map((r) => r.g)
       .sort((a, b) => Number(a === 'No group') - Number(b === 'No group') || a.localeCompare(b, 'en'));
     const group = groups.find((g) => g === url.searchParams.get('group')) ?? '';
+    // Only participants with one case attribute value ("gender: female"), when the reader picks one.
+    const { choices, chosen: attribute, key: only } = await attributeChoice(connection, url.searchParams.get('only'));
     // Coders who coded the same transcripts, most shared first: the pair a team would compare.
     const pairs = await rows<{ a: string; b: string; shared: number }>(
       connection,
@@ -64,13 +67,17 @@ export const load: PageServerLoad = async ({ url }) =>
       empty: false as const,
       categories: codebook.map((c) => ({ category_id: c.category_id, name: `${c.number} ${c.name}` })),
       category: { category_id: category.category_id, name: category.name },
-      figure: await themePrevalenceFigure(connection, category.category_id),
+      figure: await themePrevalenceFigure(connection, category.category_id, { attribute }),
+      attributeChoices: choices,
+      only,
       coOccurrence: await coOccurrenceTable(connection, category.category_id),
       codes: codes.map((c) => ({ ...c, codings: counts.get(c.code_id) ?? 0 })),
       code,
       groups,
       group,
-      quotes: code ? await quoteBank(connection, { codeId: code.code_id, stakeholderGroup: group || undefined }) : [],
+      quotes: code
+        ? await quoteBank(connection, { codeId: code.code_id, stakeholderGroup: group || undefined, attribute })
+        : [],
       coders,
       coderA,
       coderB,
