@@ -544,3 +544,8 @@ export async function listCodebookChanges(connection: Connection): Promise<Codeb
   );
   return found.map((c) => ({ ...c, detail: JSON.parse(c.detail) }));
 }
+
+export async function codeCount(connection: Connection): Promise<number> {
+  const [{ n }] = await rows<{ n: number }>(connection, 'SELECT CAST(count(*) AS INTEGER) AS n FROM code');
+  return n;
+}

@@ -388,3 +388,12 @@ export async function cellHistory(connection: Connection, participantId: string,
     memos: await listMemos(connection, { kind: 'cell', cellId: cell.cell_id })
   };
 }
+
+/** Where quotes start in a transcript (code points), so its page can mark quoted passages. */
+export async function quotedStarts(connection: Connection, transcriptId: string): Promise<number[]> {
+  return (
+    await rows<{ start_cp: number }>(connection, 'SELECT DISTINCT start_cp FROM cell_quote WHERE transcript_id = $id', {
+      id: transcriptId
+    })
+  ).map((q) => q.start_cp);
+}

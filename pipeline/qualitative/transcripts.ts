@@ -384,3 +384,13 @@ export async function participantTranscriptLines(connection: Connection): Promis
   );
   return new Map(found.map((t) => [t.transcript_id, lineStarts(t.text)]));
 }
+
+/** The transcript that replaces this one (its newer version), if any. */
+export async function supersededBy(connection: Connection, transcriptId: string): Promise<string | null> {
+  const [later] = await rows<{ transcript_id: string }>(
+    connection,
+    'SELECT transcript_id FROM transcript WHERE supersedes = $id',
+    { id: transcriptId }
+  );
+  return later?.transcript_id ?? null;
+}

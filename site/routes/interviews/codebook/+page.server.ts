@@ -22,7 +22,7 @@ import {
   splitCode
 } from '$pipeline/qualitative/codebook.ts';
 import { STARTER_FRAMEWORKS } from '$pipeline/qualitative/frameworks.ts';
-import { rows } from '$pipeline/qualitative/store.ts';
+import { codingsOfCode } from '$pipeline/qualitative/coding.ts';
 import { lineAt, lineStarts } from '$pipeline/qualitative/offsets.ts';
 
 export const load: PageServerLoad = async ({ url }) =>
@@ -30,22 +30,10 @@ export const load: PageServerLoad = async ({ url }) =>
     const codebook = await getCodebook(connection);
     const splitting = url.searchParams.get('split');
     const splitCodings = splitting
-      ? (
-          await rows<{
-            coding_id: string;
-            coder: string;
-            transcript_id: string;
-            title: string;
-            start_cp: number;
-            passage: string;
-            body: string;
-          }>(
-            connection,
-            `SELECT g.coding_id, g.coder, g.transcript_id, t.title, g.start_cp, substring(t.text, g.start_cp + 1, g.end_cp - g.start_cp) AS passage, t.text AS body
-               FROM coding g JOIN transcript t USING (transcript_id) WHERE g.code_id = $code ORDER BY t.title, g.start_cp`,
-            { code: splitting }
-          )
-        ).map(({ body, ...c }) => ({ ...c, line: lineAt(lineStarts(body), c.start_cp) }))
+      ? (await codingsOfCode(connection, splitting)).map(({ body, ...c }) => ({
+          ...c,
+          line: lineAt(lineStarts(body), c.start_cp)
+        }))
       : [];
     const nameOf = new Map(codebook.flatMap((cat) => flat(cat.codes)).map((c) => [c.code_id, c.name]));
     const changes = withoutFrameworkSteps(
