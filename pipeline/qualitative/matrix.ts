@@ -15,7 +15,6 @@
 import { sliceCodePoints, lineStarts, lineAt } from './offsets.ts';
 import { checkSpan, getCoding } from './coding.ts';
 import { inTransaction, newId, nowText, rows, run, QualitativeError, type Actor, type Connection } from './store.ts';
-import { addMemo, listMemos, type Memo } from './memos.ts';
 
 export const CELL_STATUSES = ['empty', 'drafted', 'reviewed'] as const;
 export type CellStatus = (typeof CELL_STATUSES)[number];
@@ -70,7 +69,7 @@ async function cellById(connection: Connection, cellId: string): Promise<Cell> {
   return found;
 }
 
-async function checkParticipantAndCode(connection: Connection, participantId: string, codeId: string) {
+export async function checkParticipantAndCode(connection: Connection, participantId: string, codeId: string) {
   const [p] = await rows(connection, 'SELECT 1 FROM participant WHERE participant_id = $id', { id: participantId });
   if (!p) throw new QualitativeError(`No participant ${participantId}`);
   const [c] = await rows(connection, 'SELECT 1 FROM code WHERE code_id = $id', { id: codeId });
@@ -78,7 +77,12 @@ async function checkParticipantAndCode(connection: Connection, participantId: st
 }
 
 /** The cell, created empty (version 0, no version row) if it was never written: quotes can be collected first. */
-async function ensureCell(connection: Connection, participantId: string, codeId: string, actor: Actor): Promise<Cell> {
+export async function ensureCell(
+  connection: Connection,
+  participantId: string,
+  codeId: string,
+  actor: Actor
+): Promise<Cell> {
   const existing = await findCell(connection, participantId, codeId);
   if (existing) return existing;
   await checkParticipantAndCode(connection, participantId, codeId);
@@ -350,43 +354,6 @@ export async function mergeCellsForCodes(
     moved.push({ participant_id: cell.participant_id, cell_id: cell.cell_id, into: existing.cell_id });
   }
   return moved;
-}
-
-// ——— A cell's history and memos ———
-
-/** A memo on a cell, creating the cell empty first when it was never written (a thought can come before a summary). */
-export async function addCellMemo(
-  connection: Connection,
-  input: { participantId: string; codeId: string; body: string; title?: string | null },
-  actor: Actor = {}
-): Promise<Memo> {
-  if (!input.body.trim()) throw new QualitativeError('A memo needs some text');
-  return inTransaction(connection, async () => {
-    const cell = await ensureCell(connection, input.participantId, input.codeId, actor);
-    return addMemo(
-      connection,
-      { target: { kind: 'cell', cellId: cell.cell_id }, body: input.body, title: input.title ?? null },
-      actor
-    );
-  });
-}
-
-export interface CellHistory {
-  cell: Cell | null;
-  /** Latest first. */
-  versions: CellVersion[];
-  memos: Memo[];
-}
-
-export async function cellHistory(connection: Connection, participantId: string, codeId: string): Promise<CellHistory> {
-  await checkParticipantAndCode(connection, participantId, codeId);
-  const cell = await findCell(connection, participantId, codeId);
-  if (!cell) return { cell: null, versions: [], memos: [] };
-  return {
-    cell,
-    versions: (await listCellVersions(connection, cell.cell_id)).reverse(),
-    memos: await listMemos(connection, { kind: 'cell', cellId: cell.cell_id })
-  };
 }
 
 /** Where quotes start in a transcript (code points), so its page can mark quoted passages. */

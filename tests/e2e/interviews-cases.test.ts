@@ -150,6 +150,14 @@ test('import: a bare project.qde is accepted, its transcripts listed as waiting 
   ]);
   await page.screenshot({ path: screenshotPath('interviews-import-bare-qde'), fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
+  // The transcripts are listed as waiting for their text, and one (with a coding kept) opens.
+  await page.goto(server.url + '/interviews');
+  await expect(page.locator('tr', { hasText: 'Interview 1' }).locator('td').nth(1).textContent()).resolves.toBe(
+    'Text not imported yet'
+  );
+  const response = await page.goto(server.url + '/interviews/transcripts/a2000000-0000-4000-8000-000000000001');
+  expect(response?.status()).toBe(200);
+  await expect(page.locator('h1').textContent()).resolves.toContain('Interview 1');
   expect(errors).toEqual([]);
   await page.close();
 });

@@ -15,7 +15,8 @@ import { addCategory, addOtherCode, getCodebook } from '../../pipeline/qualitati
 import { addCoding } from '../../pipeline/qualitative/coding.ts';
 import { frameworkMatrix } from '../../pipeline/qualitative/framework-matrix.ts';
 import { quoteBank, themePrevalence } from '../../pipeline/qualitative/interpretation.ts';
-import { addCellMemo, cellHistory, saveCellSummary } from '../../pipeline/qualitative/matrix.ts';
+import { addCellMemo, cellHistory } from '../../pipeline/qualitative/cell-history.ts';
+import { saveCellSummary } from '../../pipeline/qualitative/matrix.ts';
 import { diffSummaries } from '../../pipeline/qualitative/summary-diff.ts';
 import type { Warehouse } from '../../pipeline/warehouse/open.ts';
 import { actor, emptyWarehouse } from './helpers.ts';

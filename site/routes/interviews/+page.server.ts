@@ -20,7 +20,11 @@ import {
   participantForFile,
   saveParticipants
 } from '$pipeline/qualitative/participants.ts';
-import { listTranscripts, importTranscriptFiles } from '$pipeline/qualitative/transcripts.ts';
+import {
+  listTranscripts,
+  listTranscriptsMissingText,
+  importTranscriptFiles
+} from '$pipeline/qualitative/transcripts.ts';
 import {
   parseNamesList,
   proposeAnonymisation,
@@ -47,6 +51,7 @@ export const load: PageServerLoad = async () =>
     const participants = await listParticipants(connection);
     const transcripts = await listTranscripts(connection);
     const codingOf = await codingTotalsByTranscript(connection);
+    const waiting = new Set((await listTranscriptsMissingText(connection)).map((m) => m.transcript_id));
     const groups: { group: string; participants: typeof participants }[] = [];
     for (const p of participants) {
       const group = p.stakeholder_group ?? 'No group';
@@ -62,7 +67,9 @@ export const load: PageServerLoad = async () =>
         ...t,
         pseudonym: participants.find((p) => p.participant_id === t.participant_id)?.pseudonym ?? null,
         codings: codingOf.get(t.transcript_id)?.codings ?? 0,
-        coders: codingOf.get(t.transcript_id)?.coders ?? ''
+        coders: codingOf.get(t.transcript_id)?.coders ?? '',
+        // Imported from a project without its text: the codings wait until the .qdpx with the text is imported.
+        withoutText: waiting.has(t.transcript_id)
       }))
     };
   });

@@ -4,7 +4,7 @@
  */
 import type { Actions, PageServerLoad } from './$types';
 import { actorFrom, attempt, orNotFound, text, withReader, withWriter } from '$lib/server/interviews.ts';
-import { addCellMemo, cellHistory } from '$pipeline/qualitative/matrix.ts';
+import { addCellMemo, cellHistory } from '$pipeline/qualitative/cell-history.ts';
 import { addMemo, listMemos } from '$pipeline/qualitative/memos.ts';
 import { getCode } from '$pipeline/qualitative/codebook.ts';
 import { getParticipant } from '$pipeline/qualitative/participants.ts';

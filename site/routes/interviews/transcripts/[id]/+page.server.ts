@@ -9,7 +9,7 @@ import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { actorFrom, attempt, integer, orNotFound, text, withReader, withWriter } from '$lib/server/interviews.ts';
 import { transcriptLines } from '$lib/interviews/transcript-lines.ts';
-import { getTranscript, supersededBy } from '$pipeline/qualitative/transcripts.ts';
+import { getTranscript, isTextMissing, supersededBy } from '$pipeline/qualitative/transcripts.ts';
 import { listParticipants } from '$pipeline/qualitative/participants.ts';
 import { addCodings, listCodings, removeCoding, uncodedSpans } from '$pipeline/qualitative/coding.ts';
 import { getCodebook } from '$pipeline/qualitative/codebook.ts';
@@ -24,6 +24,8 @@ export const load: PageServerLoad = async ({ params, url }) =>
     const participant =
       (await listParticipants(connection)).find((p) => p.participant_id === transcript.participant_id) ?? null;
     const codings = await listCodings(connection, transcript.transcript_id);
+    // Imported without its text: the codings keep positions in a text that is not here yet, so none is placed.
+    const withoutText = await isTextMissing(connection, transcript.transcript_id);
     const quoteStarts = await quotedStarts(connection, transcript.transcript_id);
     const later = await supersededBy(connection, transcript.transcript_id);
     const codebook = await getCodebook(connection);
@@ -35,7 +37,8 @@ export const load: PageServerLoad = async ({ params, url }) =>
       transcript: { ...transcript, turns: undefined },
       participant,
       supersededBy: later,
-      lines: transcriptLines(transcript.text, codings, {
+      withoutText,
+      lines: transcriptLines(transcript.text, withoutText ? [] : codings, {
         anchors: quoteStarts,
         turns: transcript.turns
       }),
@@ -46,7 +49,7 @@ export const load: PageServerLoad = async ({ params, url }) =>
       })),
       categories: codebook.map((c) => ({ category_id: c.category_id, name: `${c.number} ${c.name}` })),
       category: chosen ? { category_id: chosen.category_id, name: chosen.name, codes: categoryCodes(chosen) } : null,
-      uncoded: (await uncodedSpans(connection, transcript.transcript_id)).map((s) => ({
+      uncoded: (withoutText ? [] : await uncodedSpans(connection, transcript.transcript_id)).map((s) => ({
         ...s,
         line_start: lineOf(s.start),
         line_end: lineOf(Math.max(s.start, s.end - 1))
@@ -54,7 +57,9 @@ export const load: PageServerLoad = async ({ params, url }) =>
       memos: (await listMemos(connection, { transcriptId: transcript.transcript_id })).map((m) => ({
         ...m,
         passage:
-          m.start_cp !== null && m.end_cp !== null ? sliceCodePoints(transcript.text, m.start_cp, m.end_cp) : null,
+          m.start_cp !== null && m.end_cp !== null && !withoutText
+            ? sliceCodePoints(transcript.text, m.start_cp, m.end_cp)
+            : null,
         line: m.start_cp !== null ? lineOf(m.start_cp) : null
       }))
     };
