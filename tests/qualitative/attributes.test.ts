@@ -18,7 +18,7 @@ import { quoteBank, themePrevalence } from '../../pipeline/qualitative/interpret
 import { addCellMemo, cellHistory } from '../../pipeline/qualitative/cell-history.ts';
 import { saveCellSummary } from '../../pipeline/qualitative/matrix.ts';
 import { diffSummaries } from '../../pipeline/qualitative/summary-diff.ts';
-import type { Warehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import { actor, emptyWarehouse } from './helpers.ts';
 import { smallStudy } from './study.ts';
 

@@ -13,7 +13,7 @@ import { listCodings } from '../../pipeline/qualitative/coding.ts';
 import { getTranscript, listTranscriptsMissingText } from '../../pipeline/qualitative/transcripts.ts';
 import { listParticipantAttributes } from '../../pipeline/qualitative/attributes.ts';
 import { listCodeGroups } from '../../pipeline/qualitative/code-groups.ts';
-import type { Warehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import { emptyWarehouse } from './helpers.ts';
 import { snapshot, validate, zipOf } from './refi.ts';
 import { bareQdePath, shapeArchive, SHAPES_DIR, type Shape } from './refi-shapes.ts';
