@@ -1,6 +1,6 @@
 /**
  * The interviews workbench on the command line:
- *   uptake qda import <file.qdpx|file.qdc> [--crlf auto|two|one] [--json]
+ *   uptake qda import <files.qdpx|.qde|.qdc...> [--crlf auto|two|one] [--json]
  *   uptake qda export --out <file.qdpx|file.qdc> [--name <project name>]
  *   uptake transcripts import <files...> [--participants file.csv] [--names names.txt] [--key-out file]
  *                             [--participant <id>] [--dry-run] [--names-only] [--json]
@@ -37,52 +37,77 @@ function requireFile(path: string): void {
 
 // ——— qda import / export ———
 
+/** One file's report: what was carried, what was tolerated (departures from the standard), what was not carried. */
 export function formatImportReport(report: ImportReport, file: string): string {
   const c = report.counts;
-  const lines = [
-    `Imported ${file}: ${plural(c.sources ?? 0, 'transcript')}, ${plural(c.participants ?? 0, 'participant')}, ${plural(c.categories ?? 0, 'category', 'categories')}, ` +
-      `${plural(c.codes ?? 0, 'code')}, ${plural(c.codings ?? 0, 'coding')}, ${plural(c.memos ?? 0, 'memo')}, ${plural(c.cells ?? 0, 'matrix cell')}.`
+  const carried = [
+    `${plural(c.sources ?? 0, 'transcript')}${c.withoutText ? ` (${c.withoutText} without text)` : ''}`,
+    plural(c.participants ?? 0, 'participant'),
+    plural(c.categories ?? 0, 'category', 'categories'),
+    plural(c.codes ?? 0, 'code'),
+    plural(c.codings ?? 0, 'coding'),
+    plural(c.memos ?? 0, 'memo'),
+    plural(c.cells ?? 0, 'matrix cell')
   ];
+  if (c.codeGroups) carried.push(plural(c.codeGroups, 'code group'));
+  if (c.attributes) carried.push(plural(c.attributes, 'case attribute'));
+  if (c.textsRestored) carried.push(`${plural(c.textsRestored, 'missing text')} filled in`);
+  const lines = [file, `  Carried: ${carried.join(', ')}.`];
   if (report.deviations.length) {
-    lines.push(`Deviations from the REFI-QDA standard (tolerated): ${report.deviations.length}`);
+    lines.push(`  Tolerated: ${plural(report.deviations.length, 'departure')} from the REFI-QDA standard`);
     const kinds = [...new Set(report.deviations.map((d) => d.kind))];
     for (const kind of kinds) {
       const of = report.deviations.filter((d) => d.kind === kind);
-      lines.push(`  ${kind} (${of.length})`, ...of.map((d) => `    ${d.message}`));
+      lines.push(`    ${kind} (${of.length})`, ...of.map((d) => `      ${d.message}`));
     }
   } else {
-    lines.push('No deviations from the REFI-QDA standard.');
+    lines.push('  Tolerated: nothing; the file follows the REFI-QDA standard.');
   }
   if (report.notCarried.length) {
-    lines.push(`Not carried into Uptake: ${report.notCarried.length}`);
-    for (const n of report.notCarried) lines.push(`  ${n.what}${n.name ? ` "${n.name}"` : ''}: ${n.reason}`);
+    lines.push(`  Not carried: ${report.notCarried.length}`);
+    for (const n of report.notCarried) lines.push(`    ${n.what}${n.name ? ` "${n.name}"` : ''}: ${n.reason}`);
   } else {
-    lines.push('Everything in the file was carried.');
+    lines.push('  Not carried: nothing; everything in the file was carried.');
   }
   return lines.join('\n') + '\n';
 }
 
+const REFI_FILE = /\.(qdpx|qdc|qde)$/i;
+
+/** Imports each file in turn, each all-or-nothing; a file that fails is reported and the others still import. */
 export async function qdaImportCommand(
   dbPath: string,
-  file: string,
+  files: string[],
   options: { crlf?: 'auto' | 'two' | 'one'; json?: boolean },
   effects: CliEffects
 ): Promise<ExitCode> {
-  requireFile(file);
-  if (!/\.(qdpx|qdc)$/i.test(file))
-    throw new UsageError(`Import a .qdpx (project) or .qdc (codebook) file, not "${file}".`);
+  for (const file of files) {
+    requireFile(file);
+    if (!REFI_FILE.test(file))
+      throw new UsageError(`Import a .qdpx (project), .qde (project file) or .qdc (codebook) file, not "${file}".`);
+  }
   const warehouse = await openWarehouse(dbPath);
+  const results: unknown[] = [];
+  let failed = false;
   try {
-    const report = await importRefiFile(warehouse.connection, file, {
-      crlfCounting: options.crlf ?? 'auto',
-      actor: { user: effects.env.USER ? `cli:${effects.env.USER}` : 'cli' }
-    });
-    effects.stdout.write(
-      options.json
-        ? JSON.stringify({ outcome: 'imported', file, ...report }, null, 2) + '\n'
-        : formatImportReport(report, file)
-    );
-    return EXIT.ok;
+    for (const file of files) {
+      try {
+        const report = await importRefiFile(warehouse.connection, file, {
+          crlfCounting: options.crlf ?? 'auto',
+          actor: { user: effects.env.USER ? `cli:${effects.env.USER}` : 'cli' }
+        });
+        results.push({ outcome: 'imported', file, ...report });
+        if (!options.json) effects.stdout.write(formatImportReport(report, file));
+      } catch (error) {
+        if (files.length === 1) throw error; // one file: the usual error path (stderr, exit 1)
+        failed = true;
+        const message = (error as Error).message;
+        results.push({ outcome: 'failed', file, message });
+        if (!options.json) effects.stdout.write(`${file}\n  Failed, nothing imported: ${message}\n`);
+      }
+    }
+    if (options.json) effects.stdout.write(JSON.stringify(files.length === 1 ? results[0] : results, null, 2) + '\n');
+    return failed ? EXIT.failed : EXIT.ok;
   } finally {
     warehouse.close();
   }
@@ -128,9 +153,9 @@ export function registerQdaCommand(program: Command, run: Run, effects: CliEffec
   qda
     .command('import')
     .description(
-      'import a REFI-QDA project (.qdpx) or codebook (.qdc), listing every deviation and everything not carried'
+      'import REFI-QDA projects (.qdpx, or a bare .qde) or codebooks (.qdc): for each file, what was carried, what was tolerated and what was not'
     )
-    .argument('<file>', 'a .qdpx or .qdc file')
+    .argument('<files...>', '.qdpx, .qde or .qdc files')
     .addOption(
       new Option(
         '--crlf <counting>',
@@ -138,10 +163,10 @@ export function registerQdaCommand(program: Command, run: Run, effects: CliEffec
       ).choices(['auto', 'two', 'one'])
     )
     .option('--json', 'print the report as JSON')
-    .action(async function (this: Command, file: string) {
+    .action(async function (this: Command, files: string[]) {
       const options = this.opts<{ crlf?: 'auto' | 'two' | 'one'; json?: boolean }>();
       await run(
-        (db) => qdaImportCommand(db, file, options, effects),
+        (db) => qdaImportCommand(db, files, options, effects),
         () => Boolean(options.json)
       )();
     });

@@ -135,6 +135,24 @@ export async function addCategory(connection: Connection, input: NewCategory, ac
   return getCategory(connection, id);
 }
 
+/**
+ * Gives a category its Other code, when the researcher wants one: imported codebooks come without, and an Other code
+ * is the researcher's choice, never added behind their back.
+ */
+export async function addOtherCode(connection: Connection, categoryId: string, actor: Actor = {}): Promise<Code> {
+  const category = await getCategory(connection, categoryId);
+  return addCode(
+    connection,
+    {
+      categoryId,
+      name: OTHER_CODE_NAME,
+      definition: `Material on "${category.name}" that fits none of its codes yet.`,
+      isOther: true
+    },
+    actor
+  );
+}
+
 export interface NewCode extends CodeDefinition {
   categoryId: string;
   parentCodeId?: string | null;
@@ -525,4 +543,9 @@ export async function listCodebookChanges(connection: Connection): Promise<Codeb
        FROM codebook_change ORDER BY changed_at, rowid`
   );
   return found.map((c) => ({ ...c, detail: JSON.parse(c.detail) }));
+}
+
+export async function codeCount(connection: Connection): Promise<number> {
+  const [{ n }] = await rows<{ n: number }>(connection, 'SELECT CAST(count(*) AS INTEGER) AS n FROM code');
+  return n;
 }

@@ -50,7 +50,12 @@ export async function checkSpan(
   end: number
 ): Promise<void> {
   const length = await transcriptLength(connection, transcriptId);
-  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > length || start >= end) {
+  // A transcript imported without its text keeps the positions its project gave; they are checked when the text comes.
+  const waiting =
+    (await rows(connection, 'SELECT 1 FROM transcript_missing_text WHERE transcript_id = $id', { id: transcriptId }))
+      .length > 0;
+  const limit = waiting ? Number.POSITIVE_INFINITY : length;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > limit || start >= end) {
     throw new QualitativeError(
       `The span ${start}–${end} is not a passage of this transcript (0–${length} code points)`
     );
@@ -183,4 +188,68 @@ export async function uncodedSpans(
     at = Math.max(at, span.end);
   }
   return gaps;
+}
+
+// ——— Summaries the pages show (named here so the pages hold no SQL) ———
+
+/** Per transcript: how many codings and by whom (names joined with ", ", in order). */
+export async function codingTotalsByTranscript(
+  connection: Connection
+): Promise<Map<string, { codings: number; coders: string }>> {
+  const found = await rows<{ transcript_id: string; codings: number; coders: string }>(
+    connection,
+    `SELECT transcript_id, CAST(count(*) AS INTEGER) AS codings, string_agg(DISTINCT coder, ', ' ORDER BY coder) AS coders
+       FROM coding GROUP BY transcript_id`
+  );
+  return new Map(found.map((c) => [c.transcript_id, { codings: c.codings, coders: c.coders }]));
+}
+
+/** Per code: how many codings. */
+export async function codingCountsByCode(connection: Connection): Promise<Map<string, number>> {
+  const found = await rows<{ code_id: string; n: number }>(
+    connection,
+    'SELECT code_id, CAST(count(*) AS INTEGER) AS n FROM coding GROUP BY code_id'
+  );
+  return new Map(found.map((r) => [r.code_id, r.n]));
+}
+
+/** Everyone who has coded, by name. */
+export async function listCoders(connection: Connection): Promise<string[]> {
+  return (await rows<{ coder: string }>(connection, 'SELECT DISTINCT coder FROM coding ORDER BY coder')).map(
+    (r) => r.coder
+  );
+}
+
+/** Pairs of coders who coded the same transcripts, most shared first: the pair a team would compare. */
+export async function coderPairs(connection: Connection): Promise<{ a: string; b: string; shared: number }[]> {
+  return rows<{ a: string; b: string; shared: number }>(
+    connection,
+    `SELECT x.coder AS a, y.coder AS b, CAST(count(DISTINCT x.transcript_id) AS INTEGER) AS shared
+       FROM (SELECT DISTINCT coder, transcript_id FROM coding) x JOIN (SELECT DISTINCT coder, transcript_id FROM coding) y
+         ON x.transcript_id = y.transcript_id AND x.coder < y.coder
+      GROUP BY ALL ORDER BY shared DESC, a, b`
+  );
+}
+
+/** A code's codings with their passage and the whole transcript text (for line numbers), for splitting the code. */
+export async function codingsOfCode(
+  connection: Connection,
+  codeId: string
+): Promise<
+  {
+    coding_id: string;
+    coder: string;
+    transcript_id: string;
+    title: string;
+    start_cp: number;
+    passage: string;
+    body: string;
+  }[]
+> {
+  return rows(
+    connection,
+    `SELECT g.coding_id, g.coder, g.transcript_id, t.title, g.start_cp, substring(t.text, g.start_cp + 1, g.end_cp - g.start_cp) AS passage, t.text AS body
+       FROM coding g JOIN transcript t USING (transcript_id) WHERE g.code_id = $code ORDER BY t.title, g.start_cp`,
+    { code: codeId }
+  );
 }

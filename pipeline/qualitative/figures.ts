@@ -6,7 +6,7 @@
 import { themePrevalence as themePrevalenceChart } from '../charts/theme-prevalence.ts';
 import type { DataTable, Figure } from '../dashboard/table.ts';
 import { getCodebook, type CodebookCategory, type CodeNode } from './codebook.ts';
-import { codeCoOccurrence, themePrevalence } from './interpretation.ts';
+import { codeCoOccurrence, themePrevalence, type AttributeFilter } from './interpretation.ts';
 import type { AgreementReport } from './agreement.ts';
 import type { Connection } from './store.ts';
 
@@ -26,10 +26,14 @@ export function busiestCategory(codebook: CodebookCategory[]): CodebookCategory 
   return [...codebook].sort((a, b) => count(b.codes) - count(a.codes) || a.sort_order - b.sort_order)[0];
 }
 
-export async function themePrevalenceFigure(connection: Connection, categoryId: string): Promise<Figure> {
+export async function themePrevalenceFigure(
+  connection: Connection,
+  categoryId: string,
+  options: { attribute?: AttributeFilter } = {}
+): Promise<Figure> {
   const category = (await getCodebook(connection)).find((c) => c.category_id === categoryId);
   const codes = category ? categoryCodes(category) : [];
-  const found = category ? await themePrevalence(connection, { categoryId }) : [];
+  const found = category ? await themePrevalence(connection, { categoryId, attribute: options.attribute }) : [];
   const labelOf = new Map(codes.map((c) => [c.code_id, c.label]));
   const order = new Map(codes.map((c, i) => [c.code_id, i]));
   const rows = found

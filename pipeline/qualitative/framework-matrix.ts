@@ -8,6 +8,7 @@ import { getCodebook, type CodeNode } from './codebook.ts';
 import { listCellQuotes, type CellQuote, type CellStatus } from './matrix.ts';
 import { rows, QualitativeError, type Connection } from './store.ts';
 import type { Participant } from './participants.ts';
+import { attributeOf } from './attributes.ts';
 
 export const NO_GROUP = 'No group';
 
@@ -35,6 +36,8 @@ export interface MatrixCell {
   summary: string;
   status: CellStatus;
   version: number;
+  /** Memos on the cell. */
+  memos: number;
   passages: Passage[];
   quotes: CellQuote[];
 }
@@ -57,7 +60,15 @@ function flatten(codes: CodeNode[], depth = 0): MatrixColumn[] {
   ]);
 }
 
-export async function frameworkMatrix(connection: Connection, categoryId: string): Promise<FrameworkMatrix> {
+/**
+ * `groupBy`: a case attribute name (participant_attribute) to group rows by its value instead of by stakeholder
+ * group; participants without it come last, under "No <name>".
+ */
+export async function frameworkMatrix(
+  connection: Connection,
+  categoryId: string,
+  options: { groupBy?: string } = {}
+): Promise<FrameworkMatrix> {
   const category = (await getCodebook(connection)).find((c) => c.category_id === categoryId);
   if (!category) throw new QualitativeError(`No code category ${categoryId}`);
   const columns = flatten(category.codes);
@@ -88,6 +99,14 @@ export async function frameworkMatrix(connection: Connection, categoryId: string
        FROM matrix_cell m JOIN code c USING (code_id) WHERE c.category_id = $category`,
     { category: categoryId }
   );
+  const memoCounts = new Map(
+    (
+      await rows<{ cell_id: string; n: number }>(
+        connection,
+        `SELECT cell_id, CAST(count(*) AS INTEGER) AS n FROM memo WHERE target_kind = 'cell' GROUP BY cell_id`
+      )
+    ).map((m) => [m.cell_id, m.n])
+  );
   const key = (p: string, c: string) => `${p}\u0000${c}`;
   const cellAt = new Map(cells.map((c) => [key(c.participant_id, c.code_id), c]));
   const quotesAt = new Map<string, CellQuote[]>();
@@ -97,9 +116,12 @@ export async function frameworkMatrix(connection: Connection, categoryId: string
     const k = key(participant_id, code_id);
     passagesAt.set(k, [...(passagesAt.get(k) ?? []), p]);
   }
+  const byAttribute = options.groupBy ? await attributeOf(connection, options.groupBy) : null;
   const groups: FrameworkMatrix['groups'] = [];
   for (const participant of participants) {
-    const group = participant.stakeholder_group ?? NO_GROUP;
+    const group = byAttribute
+      ? (byAttribute.get(participant.participant_id) ?? `No ${options.groupBy}`)
+      : (participant.stakeholder_group ?? NO_GROUP);
     let entry = groups.find((g) => g.group === group);
     if (!entry) groups.push((entry = { group, rows: [] }));
     entry.rows.push({
@@ -112,11 +134,19 @@ export async function frameworkMatrix(connection: Connection, categoryId: string
           summary: cell?.summary ?? '',
           status: cell?.status ?? 'empty',
           version: cell?.version ?? 0,
+          memos: cell ? (memoCounts.get(cell.cell_id) ?? 0) : 0,
           passages: passagesAt.get(key(participant.participant_id, column.code_id)) ?? [],
           quotes: cell ? (quotesAt.get(cell.cell_id) ?? []) : []
         };
       })
     });
+  }
+  if (options.groupBy) {
+    const none = `No ${options.groupBy}`;
+    groups.sort((a, b) => Number(a.group === none) - Number(b.group === none) || a.group.localeCompare(b.group, 'en'));
+    // Within an attribute's group, participants in id order (the stakeholder-group order means nothing there).
+    for (const g of groups)
+      g.rows.sort((a, b) => a.participant.participant_id.localeCompare(b.participant.participant_id, 'en'));
   }
   return {
     category: { category_id: category.category_id, name: category.name, number: category.number },

@@ -23,9 +23,18 @@ export interface Prevalence {
   share: number | null;
 }
 
+/** Only participants with this case attribute (participant_attribute; an attribute without a value reads "yes"). */
+export interface AttributeFilter {
+  name: string;
+  value: string;
+}
+
+const HAS_ATTRIBUTE = `($attr IS NULL OR EXISTS (SELECT 1 FROM participant_attribute a
+   WHERE a.participant_id = p.participant_id AND a.name = $attr AND coalesce(a.value, 'yes') = $attrValue))`;
+
 export async function themePrevalence(
   connection: Connection,
-  options: { categoryId?: string; evidence?: 'codings' | 'codings-or-summaries' } = {}
+  options: { categoryId?: string; evidence?: 'codings' | 'codings-or-summaries'; attribute?: AttributeFilter } = {}
 ): Promise<Prevalence[]> {
   const summaries = options.evidence === 'codings-or-summaries';
   return rows<Prevalence>(
@@ -41,19 +50,25 @@ export async function themePrevalence(
      ),
      groups AS (
        SELECT coalesce(p.stakeholder_group, $noGroup) AS stakeholder_group, count(DISTINCT p.participant_id) AS n
-         FROM participant p JOIN interviewed i USING (participant_id) GROUP BY ALL
+         FROM participant p JOIN interviewed i USING (participant_id) WHERE ${HAS_ATTRIBUTE} GROUP BY ALL
      )
      SELECT c.code_id, c.name AS code_name, c.category_id, gr.stakeholder_group,
             CAST(count(DISTINCT e.participant_id) AS INTEGER) AS participants_with_code,
             CAST(gr.n AS INTEGER) AS participants_in_group,
             CAST(count(DISTINCT e.participant_id) AS DOUBLE) / nullif(gr.n, 0) AS share
        FROM code c CROSS JOIN groups gr
-       LEFT JOIN participant p ON coalesce(p.stakeholder_group, $noGroup) = gr.stakeholder_group
+       LEFT JOIN participant p ON coalesce(p.stakeholder_group, $noGroup) = gr.stakeholder_group AND ${HAS_ATTRIBUTE}
        LEFT JOIN evidence e ON e.code_id = c.code_id AND e.participant_id = p.participant_id
       WHERE ($category IS NULL OR c.category_id = $category)
       GROUP BY c.code_id, c.name, c.category_id, c.is_other, c.sort_order, gr.stakeholder_group, gr.n
       ORDER BY c.category_id, c.is_other, c.sort_order, gr.stakeholder_group`,
-    { summaries, noGroup: NO_GROUP, category: options.categoryId ?? null }
+    {
+      summaries,
+      noGroup: NO_GROUP,
+      category: options.categoryId ?? null,
+      attr: options.attribute?.name ?? null,
+      attrValue: options.attribute?.value ?? null
+    }
   );
 }
 
@@ -107,7 +122,7 @@ export interface BankQuote {
 /** One entry per distinct passage (two coders coding the same span give one quote with both names). */
 export async function quoteBank(
   connection: Connection,
-  options: { codeId: string; stakeholderGroup?: string }
+  options: { codeId: string; stakeholderGroup?: string; attribute?: AttributeFilter }
 ): Promise<BankQuote[]> {
   const found = await rows<
     Omit<BankQuote, 'line_start' | 'line_end' | 'coders' | 'coding_ids'> & {
@@ -122,10 +137,16 @@ export async function quoteBank(
             any_value(p.stakeholder_group) AS stakeholder_group, any_value(t.title) AS title,
             string_agg(DISTINCT g.coder, '\u0001' ORDER BY g.coder) AS coders, string_agg(g.coding_id, '\u0001' ORDER BY g.coding_id) AS coding_ids
        FROM coding g JOIN transcript t USING (transcript_id) LEFT JOIN participant p ON p.participant_id = t.participant_id
-      WHERE g.code_id = $code AND ($group IS NULL OR coalesce(p.stakeholder_group, $noGroup) = $group)
+      WHERE g.code_id = $code AND ($group IS NULL OR coalesce(p.stakeholder_group, $noGroup) = $group) AND ${HAS_ATTRIBUTE}
       GROUP BY g.transcript_id, g.start_cp, g.end_cp
       ORDER BY stakeholder_group NULLS LAST, participant_id, g.transcript_id, g.start_cp`,
-    { code: options.codeId, group: options.stakeholderGroup ?? null, noGroup: NO_GROUP }
+    {
+      code: options.codeId,
+      group: options.stakeholderGroup ?? null,
+      noGroup: NO_GROUP,
+      attr: options.attribute?.name ?? null,
+      attrValue: options.attribute?.value ?? null
+    }
   );
   return found.map(({ body, coders, coding_ids, ...q }) => {
     const starts = lineStarts(body);

@@ -69,7 +69,7 @@ async function cellById(connection: Connection, cellId: string): Promise<Cell> {
   return found;
 }
 
-async function checkParticipantAndCode(connection: Connection, participantId: string, codeId: string) {
+export async function checkParticipantAndCode(connection: Connection, participantId: string, codeId: string) {
   const [p] = await rows(connection, 'SELECT 1 FROM participant WHERE participant_id = $id', { id: participantId });
   if (!p) throw new QualitativeError(`No participant ${participantId}`);
   const [c] = await rows(connection, 'SELECT 1 FROM code WHERE code_id = $id', { id: codeId });
@@ -77,7 +77,12 @@ async function checkParticipantAndCode(connection: Connection, participantId: st
 }
 
 /** The cell, created empty (version 0, no version row) if it was never written: quotes can be collected first. */
-async function ensureCell(connection: Connection, participantId: string, codeId: string, actor: Actor): Promise<Cell> {
+export async function ensureCell(
+  connection: Connection,
+  participantId: string,
+  codeId: string,
+  actor: Actor
+): Promise<Cell> {
   const existing = await findCell(connection, participantId, codeId);
   if (existing) return existing;
   await checkParticipantAndCode(connection, participantId, codeId);
@@ -349,4 +354,13 @@ export async function mergeCellsForCodes(
     moved.push({ participant_id: cell.participant_id, cell_id: cell.cell_id, into: existing.cell_id });
   }
   return moved;
+}
+
+/** Where quotes start in a transcript (code points), so its page can mark quoted passages. */
+export async function quotedStarts(connection: Connection, transcriptId: string): Promise<number[]> {
+  return (
+    await rows<{ start_cp: number }>(connection, 'SELECT DISTINCT start_cp FROM cell_quote WHERE transcript_id = $id', {
+      id: transcriptId
+    })
+  ).map((q) => q.start_cp);
 }

@@ -181,3 +181,17 @@ export function participantForFile(fileName: string, participantIds: string[]): 
   const best = matches.filter((m) => normaliseId(m).length === longest);
   return best.length === 1 ? best[0] : null;
 }
+
+/**
+ * The stakeholder groups participants are in, alphabetical whatever their case, with `noGroup` (for participants
+ * without one) last.
+ */
+export async function stakeholderGroups(connection: Connection, noGroup: string): Promise<string[]> {
+  return (
+    await rows<{ g: string }>(connection, 'SELECT DISTINCT coalesce(stakeholder_group, $none) AS g FROM participant', {
+      none: noGroup
+    })
+  )
+    .map((r) => r.g)
+    .sort((a, b) => Number(a === noGroup) - Number(b === noGroup) || a.localeCompare(b, 'en'));
+}

@@ -152,6 +152,52 @@ CREATE TABLE IF NOT EXISTS cell_quote (
   created_at    TIMESTAMP NOT NULL,
   created_by    VARCHAR
 );
+
+-- A top-level code from another tool is a category; these keep what a category has no column for, so the codebook
+-- goes back out as it came in: whether the top-level code could itself be applied (its codings then use the code row
+-- whose code_id equals the category_id) and its colour.
+CREATE TABLE IF NOT EXISTS category_code (
+  category_id VARCHAR PRIMARY KEY,
+  codable     BOOLEAN NOT NULL,
+  color       VARCHAR                         -- #RRGGBB
+);
+
+-- A transcript whose text was absent when its project was imported (a bare .qde, ATLAS.ti's reference project): the
+-- transcript row holds '' and its codings keep their positions, so a later import of the text restores them.
+CREATE TABLE IF NOT EXISTS transcript_missing_text (
+  transcript_id VARCHAR PRIMARY KEY,
+  source_path   VARCHAR,                      -- where the project said the text was
+  noted_at      TIMESTAMP NOT NULL
+);
+
+-- Code groups (REFI Sets of codes; ATLAS.ti's code groups).
+CREATE TABLE IF NOT EXISTS code_group (
+  group_id    VARCHAR PRIMARY KEY,            -- a GUID (the REFI Set guid)
+  name        VARCHAR NOT NULL,
+  description VARCHAR,
+  created_at  TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS code_group_member (
+  group_id VARCHAR NOT NULL,
+  code_id  VARCHAR NOT NULL,
+  ordinal  INTEGER NOT NULL,                  -- the order the set listed its members in
+  PRIMARY KEY (group_id, code_id)
+);
+
+-- Case attributes beyond the fixed participant columns ("gender: female", "age: 67"): from a REFI document Set
+-- (set_id keeps the Set's GUID and its name is "name: value", or just the name when value is NULL), from a Case
+-- variable (set_id NULL), or typed in the workbench.
+CREATE TABLE IF NOT EXISTS participant_attribute (
+  participant_id VARCHAR NOT NULL,
+  name           VARCHAR NOT NULL,
+  value          VARCHAR,
+  value_type     VARCHAR NOT NULL,            -- Text | Integer | Float | Boolean | Date | DateTime (REFI typeOfVariable)
+  set_id         VARCHAR,
+  updated_at     TIMESTAMP NOT NULL,
+  updated_by     VARCHAR,
+  PRIMARY KEY (participant_id, name)
+);
 `;
 
 /** In dependency order, so a copy table by table (rebuild) never sees a row before the row it refers to. */
@@ -166,7 +212,12 @@ export const QUALITATIVE_TABLES = [
   'memo',
   'matrix_cell',
   'matrix_cell_version',
-  'cell_quote'
+  'cell_quote',
+  'category_code',
+  'transcript_missing_text',
+  'code_group',
+  'code_group_member',
+  'participant_attribute'
 ] as const;
 
 export type QualitativeTable = (typeof QUALITATIVE_TABLES)[number];

@@ -56,6 +56,26 @@ export interface NewTranscript {
 const TRANSCRIPT_COLUMNS = `transcript_id, participant_id, title, source_file, source_format, source_sha256, length_cp, line_count,
   supersedes, anonymised, strftime(imported_at, '%Y-%m-%d %H:%M:%S') AS imported_at, imported_by`;
 
+async function insertTurns(connection: Connection, id: string, turns: ReturnType<typeof parseTurns>) {
+  for (const t of turns) {
+    await run(
+      connection,
+      `INSERT INTO transcript_turn VALUES ($id, $i, $speaker, $start, $end, $l1, $l2, $ms1, $ms2)`,
+      {
+        id,
+        i: t.turnIndex,
+        speaker: t.speaker,
+        start: t.startCp,
+        end: t.endCp,
+        l1: t.lineStart,
+        l2: t.lineEnd,
+        ms1: t.startMs,
+        ms2: t.endMs
+      }
+    );
+  }
+}
+
 /** Stores a transcript and its speaker turns. The text is stored exactly as given. */
 export async function storeTranscript(
   connection: Connection,
@@ -86,23 +106,7 @@ export async function storeTranscript(
         user: actor.user ?? null
       }
     );
-    for (const t of turns) {
-      await run(
-        connection,
-        `INSERT INTO transcript_turn VALUES ($id, $i, $speaker, $start, $end, $l1, $l2, $ms1, $ms2)`,
-        {
-          id,
-          i: t.turnIndex,
-          speaker: t.speaker,
-          start: t.startCp,
-          end: t.endCp,
-          l1: t.lineStart,
-          l2: t.lineEnd,
-          ms1: t.startMs,
-          ms2: t.endMs
-        }
-      );
-    }
+    await insertTurns(connection, id, turns);
   });
   return getTranscriptRecord(connection, id);
 }
@@ -293,4 +297,100 @@ export async function importTranscriptFiles(
     });
   }
   return results;
+}
+
+// ——— Transcripts whose text is missing ———
+
+export interface MissingText {
+  transcript_id: string;
+  title: string;
+  participant_id: string | null;
+  source_path: string | null;
+  codings: number;
+}
+
+/**
+ * Stores a transcript whose text is absent (a project imported without its source files): the row holds '' and the
+ * transcript is listed as waiting for its text; codings may be added at the positions the project gave.
+ */
+export async function storeTranscriptWithoutText(
+  connection: Connection,
+  input: Omit<NewTranscript, 'text' | 'lineTimings'> & { sourcePath: string | null },
+  actor: Actor = {}
+): Promise<Transcript> {
+  return inTransaction(connection, async () => {
+    const stored = await storeTranscript(connection, { ...input, text: '' }, actor);
+    await run(connection, 'INSERT INTO transcript_missing_text VALUES ($id, $path, CAST($now AS TIMESTAMP))', {
+      id: stored.transcript_id,
+      path: input.sourcePath,
+      now: nowText(actor)
+    });
+    return stored;
+  });
+}
+
+export async function listTranscriptsMissingText(connection: Connection): Promise<MissingText[]> {
+  return rows<MissingText>(
+    connection,
+    `SELECT t.transcript_id, t.title, t.participant_id, m.source_path,
+            CAST((SELECT count(*) FROM coding c WHERE c.transcript_id = t.transcript_id) AS INTEGER) AS codings
+       FROM transcript_missing_text m JOIN transcript t USING (transcript_id) ORDER BY t.title`
+  );
+}
+
+export async function isTextMissing(connection: Connection, transcriptId: string): Promise<boolean> {
+  return (
+    (await rows(connection, 'SELECT 1 FROM transcript_missing_text WHERE transcript_id = $id', { id: transcriptId }))
+      .length > 0
+  );
+}
+
+/**
+ * Gives a transcript imported without text its text (the one time a transcript's text is written after it was
+ * stored: there was none). Codings, memos and quotes kept from the import are checked against it; those that fall
+ * outside the text are returned (they stay, and are listed, so nothing is lost silently).
+ */
+export async function supplyMissingText(
+  connection: Connection,
+  transcriptId: string,
+  text: string
+): Promise<{ outside: { coding_id: string; start_cp: number; end_cp: number }[] }> {
+  return inTransaction(connection, async () => {
+    if (!(await isTextMissing(connection, transcriptId)))
+      throw new QualitativeError(`Transcript ${transcriptId} already has its text`);
+    const length = codePointLength(text);
+    await run(
+      connection,
+      'UPDATE transcript SET text = $text, length_cp = $length, line_count = $lines WHERE transcript_id = $id',
+      { id: transcriptId, text, length, lines: lineStarts(text).length }
+    );
+    await run(connection, 'DELETE FROM transcript_turn WHERE transcript_id = $id', { id: transcriptId });
+    await insertTurns(connection, transcriptId, parseTurns(text));
+    await run(connection, 'DELETE FROM transcript_missing_text WHERE transcript_id = $id', { id: transcriptId });
+    const outside = await rows<{ coding_id: string; start_cp: number; end_cp: number }>(
+      connection,
+      'SELECT coding_id, start_cp, end_cp FROM coding WHERE transcript_id = $id AND end_cp > $length ORDER BY start_cp',
+      { id: transcriptId, length }
+    );
+    return { outside };
+  });
+}
+
+/** Where each line starts in every transcript linked to a participant, so passages can show their line numbers. */
+export async function participantTranscriptLines(connection: Connection): Promise<Map<string, number[]>> {
+  const found = await rows<{ transcript_id: string; text: string }>(
+    connection,
+    'SELECT transcript_id, text FROM transcript WHERE participant_id IS NOT NULL'
+  );
+  return new Map(found.map((t) => [t.transcript_id, lineStarts(t.text)]));
+}
+
+/** The transcript that replaces this one (its newer version), if any. */
+export async function supersededBy(connection: Connection, transcriptId: string): Promise<string | null> {
+  const [later] = await rows<{ transcript_id: string }>(
+    connection,
+    'SELECT transcript_id FROM transcript WHERE supersedes = $id',
+    { id: transcriptId }
+  );
+  return later?.transcript_id ?? null;
 }

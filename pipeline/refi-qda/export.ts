@@ -21,6 +21,8 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { Connection } from '../qualitative/store.ts';
 import { rows, stableGuid } from '../qualitative/store.ts';
 import { listCellQuotes } from '../qualitative/matrix.ts';
+import { listParticipantAttributes } from '../qualitative/attributes.ts';
+import { listCodeGroups } from '../qualitative/code-groups.ts';
 import { element } from './xml.ts';
 import { writeZip } from './zip.ts';
 import {
@@ -64,7 +66,11 @@ interface CategoryRow {
   category_id: string;
   name: string;
   description: string | null;
+  codable: boolean;
+  color: string | null;
 }
+
+const COLOUR = /^#([0-9a-fA-F]{3}){1,2}$/;
 
 const isoDateTime = (text: string | null) => (text ? `${text.replace(' ', 'T').replace(/\.\d+$/, '')}Z` : undefined);
 
@@ -74,7 +80,8 @@ async function codeTree(
 ): Promise<{ xml: string[]; count: number }> {
   const categories = await rows<CategoryRow>(
     connection,
-    'SELECT category_id, name, description FROM code_category ORDER BY sort_order, name'
+    `SELECT k.category_id, k.name, k.description, coalesce(cc.codable, false) AS codable, cc.color
+       FROM code_category k LEFT JOIN category_code cc USING (category_id) ORDER BY k.sort_order, k.name`
   );
   const codes = await rows<CodeRow>(
     connection,
@@ -88,7 +95,7 @@ async function codeTree(
         guid: c.code_id,
         name: c.name,
         isCodable: true,
-        color: c.color && /^#[0-9a-fA-F]{6}$/.test(c.color) ? c.color : undefined
+        color: c.color && COLOUR.test(c.color) ? c.color : undefined
       },
       [
         description ? element('Description', {}, [], description) : null,
@@ -97,20 +104,94 @@ async function codeTree(
       ]
     );
   };
+  // A codable category (a top-level code another tool let researchers apply) is one Code: the code row that stands
+  // for it (code_id = category_id) carries its codings and memos but is not written as a child.
   const xml = categories.map((cat) =>
-    element('Code', { guid: cat.category_id, name: cat.name, isCodable: false }, [
-      cat.description ? element('Description', {}, [], cat.description) : null,
-      ...codes.filter((c) => c.category_id === cat.category_id && c.parent_code_id === null).map(codeXml)
-    ])
+    element(
+      'Code',
+      {
+        guid: cat.category_id,
+        name: cat.name,
+        isCodable: cat.codable,
+        color: cat.color && COLOUR.test(cat.color) ? cat.color : undefined
+      },
+      [
+        cat.description ? element('Description', {}, [], cat.description) : null,
+        ...(cat.codable ? (withNoteRefs?.get(cat.category_id) ?? []) : []).map((note) =>
+          element('NoteRef', { targetGUID: note })
+        ),
+        ...codes
+          .filter(
+            (c) => c.category_id === cat.category_id && c.parent_code_id === null && c.code_id !== cat.category_id
+          )
+          .map(codeXml)
+      ]
+    )
   );
-  return { xml, count: categories.length + codes.length };
+  const standIns = codes.filter((c) => c.code_id === c.category_id).length;
+  return { xml, count: categories.length + codes.length - standIns };
+}
+
+const VALUE_ELEMENT: Record<string, string> = {
+  Text: 'Text',
+  Boolean: 'Boolean',
+  Integer: 'Integer',
+  Float: 'Float',
+  Date: 'Date',
+  DateTime: 'DateTime'
+};
+const VALUE_PATTERN: Record<string, RegExp> = {
+  Text: /^/,
+  Boolean: /^(true|false|0|1)$/,
+  Integer: /^[-+]?\d+$/,
+  Float: /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/,
+  Date: /^\d{4}-\d{2}-\d{2}$/,
+  DateTime: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/
+};
+
+/**
+ * Case attributes that came from document Sets go back as those Sets: named "name: value" (or the name alone), with
+ * the transcripts of the participants who have it, under the Set's own GUID.
+ */
+function attributeSets(
+  attributes: Awaited<ReturnType<typeof listParticipantAttributes>>,
+  transcripts: { transcript_id: string; participant_id: string | null }[]
+): string[] {
+  const sets = new Map<string, { name: string; participants: Set<string> }>();
+  for (const a of attributes) {
+    if (a.set_id === null) continue;
+    const name = a.value === null ? a.name : `${a.name}: ${a.value}`;
+    const set = sets.get(a.set_id) ?? { name, participants: new Set<string>() };
+    set.participants.add(a.participant_id);
+    sets.set(a.set_id, set);
+  }
+  return [...sets].map(([guid, set]) =>
+    element(
+      'Set',
+      { guid, name: set.name },
+      transcripts
+        .filter((t) => t.participant_id && set.participants.has(t.participant_id))
+        .map((t) => element('MemberSource', { targetGUID: t.transcript_id }))
+    )
+  );
 }
 
 /** The codebook alone, as a .qdc (urn:QDA-XML:codebook:1.0). */
 export async function exportCodebook(connection: Connection): Promise<ExportResult> {
   const { xml, count } = await codeTree(connection, null);
   if (xml.length === 0) throw new Error('The codebook is empty: there is nothing to export');
-  const body = element('CodeBook', { xmlns: CODEBOOK_NAMESPACE, origin: EXPORT_ORIGIN }, [element('Codes', {}, xml)]);
+  const groups = await listCodeGroups(connection);
+  // The codebook schema names a set member by @guid where the project schema says @targetGUID.
+  const sets = groups.map((g) =>
+    element('Set', { guid: g.group_id, name: g.name }, [
+      g.description ? element('Description', {}, [], g.description) : null,
+      ...g.member_ids.map((m) => element('MemberCode', { guid: m }))
+    ])
+  );
+  const body = element('CodeBook', { xmlns: CODEBOOK_NAMESPACE, origin: EXPORT_ORIGIN }, [
+    element('Codes', {}, xml),
+    sets.length ? element('Sets', {}, sets) : null
+  ]);
   return {
     xml: `<?xml version="1.0" encoding="utf-8"?>\n${body}\n`,
     sources: new Map(),
@@ -128,10 +209,15 @@ export async function exportProject(connection: Connection, options: { name?: st
     imported_at: string;
     imported_by: string | null;
     supersedes: string | null;
+    missing: boolean;
   }>(
     connection,
-    `SELECT transcript_id, participant_id, title, text, strftime(imported_at, '%Y-%m-%d %H:%M:%S') AS imported_at, imported_by, supersedes FROM transcript ORDER BY imported_at, transcript_id`
+    `SELECT transcript_id, participant_id, title, text, strftime(imported_at, '%Y-%m-%d %H:%M:%S') AS imported_at, imported_by, supersedes,
+            EXISTS (SELECT 1 FROM transcript_missing_text m WHERE m.transcript_id = t.transcript_id) AS missing
+       FROM transcript t ORDER BY imported_at, transcript_id`
   );
+  const attributes = await listParticipantAttributes(connection);
+  const codeGroups = await listCodeGroups(connection);
   const codings = await rows<{
     coding_id: string;
     transcript_id: string;
@@ -313,11 +399,19 @@ export async function exportProject(connection: Connection, options: { name?: st
   const byTranscript = (id: string) =>
     [...selections.values()].filter((s) => s.transcript_id === id).sort((a, b) => a.start - b.start || a.end - b.end);
   const participantById = new Map(participants.map((p) => [p.participant_id, p]));
-  const variableValue = (name: string, value: string, type: 'Text' | 'Date') =>
+  const variableValue = (name: string, value: string, type: string) =>
     element('VariableValue', {}, [
       element('VariableRef', { targetGUID: variableGuid(name) }),
-      element(type === 'Date' ? 'DateValue' : 'TextValue', {}, [], value)
+      element(`${VALUE_ELEMENT[type] ?? 'Text'}Value`, {}, [], value)
     ]);
+  // Attributes typed in Uptake or read from Case variables go out as Variables; a value that does not fit its type
+  // makes the whole variable Text (the schema checks every value against the type).
+  const attributeTypes = new Map<string, string>();
+  for (const a of attributes.filter((a) => a.set_id === null)) {
+    const fits = a.value !== null && (VALUE_PATTERN[a.value_type]?.test(a.value) ?? false);
+    const before = attributeTypes.get(a.name);
+    attributeTypes.set(a.name, !fits || (before && before !== a.value_type) ? 'Text' : a.value_type);
+  }
 
   const sourcesXml = transcripts.map((t) => {
     const participant = t.participant_id ? participantById.get(t.participant_id) : undefined;
@@ -326,6 +420,7 @@ export async function exportProject(connection: Connection, options: { name?: st
       {
         guid: t.transcript_id,
         name: t.title,
+        // A transcript still waiting for its text is named but not shipped: importing this file lists it as absent.
         plainTextPath: `internal://${t.transcript_id}.txt`,
         creatingUser: t.imported_by ? userGuid(t.imported_by) : undefined,
         creationDateTime: isoDateTime(t.imported_at)
@@ -368,6 +463,9 @@ export async function exportProject(connection: Connection, options: { name?: st
       ...PARTICIPANT_VARIABLES.filter((v) => p[v.name] !== null).map((v) =>
         variableValue(v.name, String(p[v.name]), v.type)
       ),
+      ...attributes
+        .filter((a) => a.participant_id === p.participant_id && a.set_id === null && a.value !== null)
+        .map((a) => variableValue(a.name, a.value!, attributeTypes.get(a.name)!)),
       ...transcripts
         .filter((t) => t.participant_id === p.participant_id)
         .map((t) => element('SourceRef', { targetGUID: t.transcript_id })),
@@ -387,6 +485,13 @@ export async function exportProject(connection: Connection, options: { name?: st
           .map((t) => element('MemberSource', { targetGUID: t.transcript_id }))
       ])
     ),
+    ...codeGroups.map((g) =>
+      element('Set', { guid: g.group_id, name: g.name }, [
+        g.description ? element('Description', {}, [], g.description) : null,
+        ...g.member_ids.map((m) => element('MemberCode', { targetGUID: m }))
+      ])
+    ),
+    ...attributeSets(attributes, transcripts),
     ...[...setNotes].map(([categoryId, notes]) =>
       element(
         'Set',
@@ -424,13 +529,14 @@ export async function exportProject(connection: Connection, options: { name?: st
         : null,
       codesXml.length ? element('CodeBook', {}, [element('Codes', {}, codesXml)]) : null,
       participants.length
-        ? element(
-            'Variables',
-            {},
-            PARTICIPANT_VARIABLES.map((v) =>
+        ? element('Variables', {}, [
+            ...PARTICIPANT_VARIABLES.map((v) =>
               element('Variable', { guid: variableGuid(v.name), name: v.name, typeOfVariable: v.type })
+            ),
+            ...[...attributeTypes].map(([name, type]) =>
+              element('Variable', { guid: variableGuid(name), name, typeOfVariable: type })
             )
-          )
+          ])
         : null,
       casesXml.length ? element('Cases', {}, casesXml) : null,
       sourcesXml.length ? element('Sources', {}, sourcesXml) : null,
@@ -455,9 +561,14 @@ export async function exportProject(connection: Connection, options: { name?: st
     );
   warnings.push('Speaker turns and subtitle timings are not exported (turns are found again from the text on import).');
   warnings.push('Code categories are exported as top-level codes that cannot be coded (isCodable="false").');
+  const missing = transcripts.filter((t) => t.missing).length;
+  if (missing)
+    warnings.push(
+      `${missing} transcript(s) were imported without their text: they are exported with their codings but without a text file.`
+    );
   return {
     xml: `<?xml version="1.0" encoding="utf-8"?>\n${project}\n`,
-    sources: new Map(transcripts.map((t) => [`sources/${t.transcript_id}.txt`, t.text])),
+    sources: new Map(transcripts.filter((t) => !t.missing).map((t) => [`sources/${t.transcript_id}.txt`, t.text])),
     counts: {
       sources: transcripts.length,
       codes: codeCount,

@@ -3,26 +3,39 @@
  * every deviation and everything not carried (spec §7: never silently).
  *
  * Mapping back (the inverse of export.ts):
- *  - a top-level Code is a category. Uptake's own are isCodable="false". Another tool's codable top-level code with
- *    child codes becomes a category; if codings use it directly, it also becomes a code of the same name inside that
- *    category (keeping its GUID, so the codings find it). A top-level code with no children goes into an
- *    "Imported codes" category. A category with no code named "Other" gets one;
+ *  - a top-level Code is a category (same GUID, name, Description, colour). Uptake's own are isCodable="false". A
+ *    codable top-level code stays codable: the category also has a code row with the same GUID (code_id equals
+ *    category_id) that its codings use, and category_code remembers it, so the export writes one codable Code again.
+ *    Nothing is added: no "Other" code (the researcher adds one if they want it), no wrapping category;
+ *  - Sets: a Set of codes is a code group; a Set of sources is a case attribute of the sources' participants (its
+ *    name "gender: female" gives name and value; a name without ": " is an attribute without value). A source in a
+ *    Set that no Case owns gets a participant of its own, named after it;
  *  - a Case is a participant: participant_id from its participant_id variable (else the case name), the pseudonym from
  *    its name, attributes from variables by name; its SourceRefs (or a source's participant_id variable) link transcripts;
- *  - a TextSource is a transcript (GUID kept); each coding of a selection is a coding (GUID kept), coder = its user;
+ *  - a TextSource is a transcript (GUID kept); each coding of a selection is a coding (GUID kept), coder = its user.
+ *    A source whose text is absent is stored without text, its codings at the positions given; a later import that
+ *    brings the text (same GUID) fills it in and checks them;
  *  - a Note is a memo on whatever refers to it (project, source, selection, code); Uptake's matrix-cell notes become
  *    cells again, with their quotes; a Description on a source or selection (ATLAS.ti's comments) becomes a memo.
  * Anything whose GUID is already in the warehouse is left as it is and reported.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { codePointLength } from '../qualitative/offsets.ts';
+import { basename, dirname, join } from 'node:path';
 import { addCategory, addCode } from '../qualitative/codebook.ts';
 import { addCoding } from '../qualitative/coding.ts';
 import { addMemo, type MemoTarget } from '../qualitative/memos.ts';
 import { addCellQuote, findCell, saveCellSummary, type CellStatus } from '../qualitative/matrix.ts';
 import { parseInterviewDate, saveParticipants, type Participant } from '../qualitative/participants.ts';
 import { inTransaction, nowText, rows, run, stableGuid, type Actor, type Connection } from '../qualitative/store.ts';
-import { storeTranscript } from '../qualitative/transcripts.ts';
+import {
+  isTextMissing,
+  storeTranscript,
+  storeTranscriptWithoutText,
+  supplyMissingText
+} from '../qualitative/transcripts.ts';
+import { setParticipantAttribute } from '../qualitative/attributes.ts';
+import { addCodeGroup } from '../qualitative/code-groups.ts';
 import {
   untitledNoteName,
   CELL_MEMO_PREFIX,
@@ -35,7 +48,10 @@ import { readRefi, type ReadOptions } from './read.ts';
 
 /** A .qdpx holds transcripts, not media: anything much larger is refused before it is read. */
 export const MAX_QDPX_BYTES = 256 * 1024 * 1024;
-export const IMPORTED_CODES_CATEGORY = 'Imported codes';
+/** Uptake writes these Sets itself (stakeholder groups, matrix cells); they come back through other elements. */
+export const isUptakeSet = (name: string) =>
+  name.startsWith('Framework matrix: ') || name.startsWith('Stakeholder group: ');
+export const COLOUR = /^#([0-9a-fA-F]{3}){1,2}$/;
 
 const when = (iso: string | null, fallback: Actor): Actor['now'] => {
   const date = iso ? new Date(iso) : null;
@@ -54,7 +70,11 @@ class Writer {
     codes: 0,
     codings: 0,
     memos: 0,
-    cells: 0
+    cells: 0,
+    codeGroups: 0,
+    attributes: 0,
+    withoutText: 0,
+    textsRestored: 0
   };
   constructor(
     readonly connection: Connection,
@@ -77,75 +97,47 @@ class Writer {
   }
 
   async codes(): Promise<void> {
-    const used = new Set(
-      this.project.sources.flatMap((s) => s.selections.flatMap((sel) => sel.codings.map((c) => c.codeGuid)))
-    );
-    let imported: string | null = null;
     for (const top of this.project.codes) {
-      if (top.children.length === 0) {
-        imported ??= await this.category(stableGuid('imported-codes-category'), IMPORTED_CODES_CATEGORY, null);
-        this.deviate(
-          'top-level-code',
-          `The top-level code "${top.name}" has no child codes; it was put in the "${IMPORTED_CODES_CATEGORY}" category`
-        );
-        await this.code(top, imported, null);
-        continue;
-      }
-      if (top.isCodable && used.has(top.guid)) {
-        const category = await this.category(stableGuid('category-of', top.guid), top.name, top.description);
-        this.deviate(
-          'codable-category',
-          `The top-level code "${top.name}" has codings of its own; it became a category and a code of the same name in it`
-        );
-        await this.code({ ...top, children: [] }, category, null);
-        for (const child of top.children) await this.code(child, category, null);
-      } else {
-        if (top.isCodable)
-          this.deviate(
-            'codable-category',
-            `The top-level code "${top.name}" is codable but unused; it became a category (its child codes are its codes)`
-          );
-        const category = await this.category(top.guid, top.name, top.description);
-        for (const child of top.children) await this.code(child, category, null);
-      }
-    }
-    // Every category keeps an Other code (the framework method's bucket for what fits nowhere yet).
-    const missing = await rows<{ category_id: string; name: string }>(
-      this.connection,
-      'SELECT category_id, name FROM code_category k WHERE NOT EXISTS (SELECT 1 FROM code c WHERE c.category_id = k.category_id AND c.is_other)'
-    );
-    for (const m of missing) {
-      await addCode(
-        this.connection,
-        {
-          categoryId: m.category_id,
-          name: 'Other',
-          isOther: true,
-          definition: `Material on "${m.name}" that fits none of its codes yet.`
-        },
-        this.actor
-      );
-      this.deviate('other-code-added', `The category "${m.name}" had no "Other" code; one was added`);
+      const fresh = await this.category(top);
+      // A codable top-level code is also a code, with the category's GUID, so its codings resolve.
+      if (fresh && top.isCodable) await this.code({ ...top, children: [] }, top.guid, null);
+      for (const child of top.children) await this.code(child, top.guid, null);
     }
   }
 
-  async category(guid: string, name: string, description: string | null): Promise<string> {
-    if (await exists(this.connection, 'code_category', 'category_id', guid)) {
-      this.drop('category', name, 'a category with this GUID is already in the warehouse; it was kept as it is');
-      return guid;
+  /** The category for a top-level code; false when one with this GUID was already there. */
+  async category(top: RefiCode): Promise<boolean> {
+    if (await exists(this.connection, 'code_category', 'category_id', top.guid)) {
+      this.drop('category', top.name, 'a category with this GUID is already in the warehouse; it was kept as it is');
+      return false;
     }
-    await addCategory(this.connection, { categoryId: guid, name, description, withoutOther: true }, this.actor);
+    await addCategory(
+      this.connection,
+      { categoryId: top.guid, name: top.name, description: top.description, withoutOther: true },
+      this.actor
+    );
+    const colour = top.color && COLOUR.test(top.color) ? top.color : null;
+    if (top.color && !colour)
+      this.deviate('colour', `The colour ${top.color} of "${top.name}" was not kept (Uptake keeps #RGB or #RRGGBB)`);
+    if (top.isCodable || colour)
+      await run(this.connection, 'INSERT INTO category_code VALUES ($id, $codable, $color)', {
+        id: top.guid,
+        codable: top.isCodable,
+        color: colour
+      });
     this.counts.categories++;
-    return guid;
+    return true;
   }
 
   async code(code: RefiCode, categoryId: string, parent: string | null): Promise<void> {
     if (await exists(this.connection, 'code', 'code_id', code.guid)) {
       this.drop('code', code.name, 'a code with this GUID is already in the warehouse; it was kept as it is');
     } else {
+      // A code the file names "Other" directly in its category is that category's catch-all (as Uptake exports it).
       const isOther =
         /^other$/i.test(code.name.trim()) &&
         parent === null &&
+        code.guid !== categoryId &&
         !(await rows(this.connection, 'SELECT 1 FROM code WHERE category_id = $c AND is_other', { c: categoryId }))
           .length;
       await addCode(
@@ -156,13 +148,16 @@ class Writer {
           parentCodeId: parent,
           name: code.name,
           ...parseCodeDescription(code.description ?? undefined),
-          color: code.color && /^#[0-9a-fA-F]{6}$/.test(code.color) ? code.color : null,
+          color: code.color && COLOUR.test(code.color) ? code.color : null,
           isOther
         },
         this.actor
       );
-      if (code.color && !/^#[0-9a-fA-F]{6}$/.test(code.color))
-        this.deviate('colour', `The colour ${code.color} of "${code.name}" was not kept (Uptake keeps #RRGGBB)`);
+      if (code.color && !COLOUR.test(code.color))
+        this.deviate(
+          'colour',
+          `The colour ${code.color} of "${code.name}" was not kept (Uptake keeps #RGB or #RRGGBB)`
+        );
       this.counts.codes++;
     }
     for (const child of code.children) await this.code(child, categoryId, code.guid);
@@ -173,21 +168,20 @@ class Writer {
     const sourceOwner = new Map<string, string>();
     const variable = (guid: string) => this.project.variables.get(guid);
     const toSave: Participant[] = [];
+    const attributes: { participantId: string; name: string; value: string; valueType: string }[] = [];
     for (const c of this.project.cases) {
       const values = new Map<string, string>();
+      const others: { name: string; value: string; valueType: string }[] = [];
       for (const v of c.variableValues) {
-        const name = variable(v.variableGuid)?.name ?? v.variableGuid;
+        const found = variable(v.variableGuid);
+        const name = found?.name ?? v.variableGuid;
         const field = participantVariableFor(name);
         if (field) values.set(field, v.value);
-        else
-          this.drop(
-            'case variable',
-            `${c.name}: ${name}`,
-            'Uptake keeps participant_id, stakeholder group, organisation setting, role and interview date only'
-          );
+        else others.push({ name, value: v.value, valueType: found?.type ?? 'Text' });
       }
       const id = values.get('participant_id') || c.name;
       for (const s of c.sourceRefs) sourceOwner.set(s, id);
+      for (const o of others) attributes.push({ participantId: id, ...o });
       if (await exists(this.connection, 'participant', 'participant_id', id)) {
         this.drop('case', c.name, `participant ${id} is already in the warehouse; it was kept as it is`);
         continue;
@@ -208,6 +202,11 @@ class Writer {
     }
     if (toSave.length) await saveParticipants(this.connection, toSave, this.actor);
     this.counts.participants = toSave.length;
+    for (const a of attributes) {
+      if (!toSave.some((p) => p.participant_id === a.participantId)) continue;
+      await setParticipantAttribute(this.connection, a, this.actor);
+      this.counts.attributes++;
+    }
     for (const s of this.project.sources) {
       if (sourceOwner.has(s.guid)) continue;
       const byVariable = s.variableValues.find(
@@ -226,36 +225,54 @@ class Writer {
     for (const s of this.project.sources) {
       const present = await exists(this.connection, 'transcript', 'transcript_id', s.guid);
       if (present) {
+        const waiting = await isTextMissing(this.connection, s.guid);
         const [stored] = await rows<{ text: string }>(
           this.connection,
           'SELECT text FROM transcript WHERE transcript_id = $id',
           { id: s.guid }
         );
-        if (stored.text !== s.text) {
+        if (waiting && s.text !== null) {
+          // The text this transcript was waiting for: fill it in, then check what was kept against it.
+          const { outside } = await supplyMissingText(this.connection, s.guid, s.text);
+          this.counts.textsRestored++;
+          for (const o of outside)
+            this.drop(
+              'coding position',
+              `${s.name} ${o.start_cp}–${o.end_cp}`,
+              `coding ${o.coding_id} ends past the end of the text that came (${codePointLength(s.text)} code points); it was kept as it is`
+            );
+        } else if (!waiting && s.text !== null && stored.text !== s.text) {
           this.drop(
             'source',
             s.name,
             'a transcript with this GUID but different text is already in the warehouse; the source and its codings were not imported'
           );
           continue;
+        } else if (!waiting && s.text === null) {
+          this.drop(
+            'source',
+            s.name,
+            'this transcript is already in the warehouse with its text; its codings were added'
+          );
+        } else {
+          this.drop(
+            'source',
+            s.name,
+            'this transcript is already in the warehouse; only codings and memos not already there were added'
+          );
         }
-        this.drop(
-          'source',
-          s.name,
-          'this transcript is already in the warehouse; only codings and memos not already there were added'
-        );
       } else {
-        await storeTranscript(
-          this.connection,
-          {
-            transcriptId: s.guid,
-            text: s.text,
-            title: s.name,
-            format: 'refi',
-            participantId: owner.get(s.guid) ?? null
-          },
-          { user: this.user(s.userGuid) ?? this.actor.user, now: when(s.created, this.actor) }
-        );
+        const actor = { user: this.user(s.userGuid) ?? this.actor.user, now: when(s.created, this.actor) };
+        const input = {
+          transcriptId: s.guid,
+          title: s.name,
+          format: 'refi' as const,
+          participantId: owner.get(s.guid) ?? null
+        };
+        if (s.text === null) {
+          await storeTranscriptWithoutText(this.connection, { ...input, sourcePath: s.missingPath }, actor);
+          this.counts.withoutText++;
+        } else await storeTranscript(this.connection, { ...input, text: s.text }, actor);
         this.counts.sources++;
         if (s.description?.trim())
           await this.memo(
@@ -310,6 +327,110 @@ class Writer {
       }
     }
     return selections;
+  }
+
+  /**
+   * Sources in a document Set that no Case owns: each gets a participant of its own (named after the source), so
+   * the Set can become its case attribute. Called before the sources are stored, so they are linked as they are.
+   */
+  /** Source GUID → its transcript's participant, as stored (after cases and set-made participants). */
+  async ownersOfSources(): Promise<Map<string, string>> {
+    const found = await rows<{ transcript_id: string; participant_id: string }>(
+      this.connection,
+      'SELECT transcript_id, participant_id FROM transcript WHERE participant_id IS NOT NULL'
+    );
+    return new Map(found.map((f) => [f.transcript_id, f.participant_id]));
+  }
+
+  async participantsForSetSources(owner: Map<string, string>): Promise<void> {
+    const inSets = new Set(this.project.sets.filter((s) => !isUptakeSet(s.name)).flatMap((s) => s.memberSources));
+    const toSave: Participant[] = [];
+    for (const source of this.project.sources) {
+      if (!inSets.has(source.guid) || owner.has(source.guid)) continue;
+      let id = source.name;
+      if (
+        toSave.some((p) => p.participant_id === id) ||
+        (await exists(this.connection, 'participant', 'participant_id', id))
+      )
+        id = `${source.name} (${source.guid.slice(0, 8)})`;
+      toSave.push({
+        participant_id: id,
+        pseudonym: source.name,
+        stakeholder_group: null,
+        organisation_setting: null,
+        role: null,
+        interview_date: null
+      });
+      owner.set(source.guid, id);
+      this.deviate(
+        'source-as-participant',
+        `The source "${source.name}" is in a document set but no case refers to it; it became participant "${id}" so the set can be a case attribute`
+      );
+    }
+    if (toSave.length) await saveParticipants(this.connection, toSave, this.actor);
+    this.counts.participants += toSave.length;
+  }
+
+  /** Sets of codes → code groups; Sets of sources → case attributes; Sets of notes → not carried (Uptake's own aside). */
+  async sets(owner: Map<string, string>): Promise<void> {
+    for (const set of this.project.sets) {
+      if (isUptakeSet(set.name)) continue;
+      const isDocumentSet = set.memberSources.length > 0;
+      if (set.memberCodes.length || !isDocumentSet) {
+        if (await exists(this.connection, 'code_group', 'group_id', set.guid)) {
+          this.drop('set', set.name, 'a code group with this GUID is already in the warehouse');
+        } else {
+          const known: string[] = [];
+          for (const m of set.memberCodes) {
+            if (
+              (await exists(this.connection, 'code', 'code_id', m)) ||
+              (await exists(this.connection, 'code_category', 'category_id', m))
+            )
+              known.push(m);
+            else this.drop('set member', `${set.name}: ${m}`, 'the code is not in the codebook');
+          }
+          await addCodeGroup(
+            this.connection,
+            { groupId: set.guid, name: set.name, description: set.description, memberIds: known },
+            this.actor
+          );
+          this.counts.codeGroups++;
+        }
+      }
+      if (isDocumentSet) {
+        const split = set.name.indexOf(': ');
+        const name = split > 0 ? set.name.slice(0, split) : set.name;
+        const value = split > 0 ? set.name.slice(split + 2) : null;
+        if (set.description?.trim())
+          this.drop('set description', set.name, 'a document set becomes a case attribute, which has no description');
+        const participants = new Set(set.memberSources.map((m) => owner.get(m)).filter((p): p is string => !!p));
+        // A set that also lists codes keeps its GUID for the code group; the attribute gets a derived one.
+        const setId = set.memberCodes.length ? stableGuid('attribute-set', set.guid) : set.guid;
+        for (const participantId of participants) {
+          const [before] = await rows<{ value: string | null }>(
+            this.connection,
+            'SELECT value FROM participant_attribute WHERE participant_id = $p AND name = $n',
+            { p: participantId, n: name }
+          );
+          if (before)
+            this.deviate(
+              'attribute-twice',
+              `Participant ${participantId} is in two sets for "${name}" ("${before.value}" and "${value}"); the second was kept`
+            );
+          await setParticipantAttribute(this.connection, { participantId, name, value, setId }, this.actor);
+          this.counts.attributes++;
+        }
+        const orphan = set.memberSources.filter((m) => !owner.has(m));
+        if (orphan.length)
+          this.drop(
+            'set member',
+            set.name,
+            `${orphan.length} of its sources were not imported, so have no participant`
+          );
+      }
+      if (set.memberNotes.length)
+        this.drop('set', set.name, `${set.memberNotes.length} notes in it: sets of notes are not carried`);
+    }
   }
 
   async memo(
@@ -480,14 +601,12 @@ export async function importRefiBytes(
     await writer.codes();
     if (project.kind === 'project') {
       const owner = await writer.participants();
+      await writer.participantsForSetSources(owner);
       const selections = await writer.sources(owner);
       await writer.notes(selections);
     }
+    await writer.sets(await writer.ownersOfSources());
   });
-  for (const set of project.sets) {
-    if (set.name.startsWith('Framework matrix: ') || set.name.startsWith('Stakeholder group: ')) continue;
-    writer.drop('set', set.name, 'sets (groups of codes, sources or notes) are not carried');
-  }
   report.counts = writer.counts;
   return report;
 }
@@ -500,5 +619,28 @@ export async function importRefiFile(
   const size = statSync(path).size;
   if (size > MAX_QDPX_BYTES)
     throw new Error(`${basename(path)} is ${size} bytes; Uptake reads REFI-QDA files of up to ${MAX_QDPX_BYTES} bytes`);
-  return importRefiBytes(connection, readFileSync(path), basename(path), options);
+  const besideFiles = /\.qde$/i.test(path) ? filesBeside(path) : undefined;
+  return importRefiBytes(connection, readFileSync(path), basename(path), { ...options, besideFiles });
+}
+
+/**
+ * The files a bare .qde can name: those in a sources folder beside it (any case), and those beside it, keyed as they
+ * would be in an archive. Only regular files, and no more than an archive may hold.
+ */
+export function filesBeside(qdePath: string): Map<string, Uint8Array> {
+  const folder = dirname(qdePath);
+  const found = new Map<string, Uint8Array>();
+  let total = 0;
+  const take = (path: string, name: string) => {
+    const info = statSync(path);
+    if (!info.isFile() || name.startsWith('.') || /\.qde$/i.test(name)) return;
+    total += info.size;
+    if (total > MAX_QDPX_BYTES) throw new Error(`The files beside ${basename(qdePath)} are larger than Uptake reads`);
+    if (!found.has(`sources/${name}`)) found.set(`sources/${name}`, readFileSync(path));
+  };
+  const sourcesDir = readdirSync(folder).find((n) => n.toLowerCase() === 'sources');
+  if (sourcesDir && statSync(join(folder, sourcesDir)).isDirectory())
+    for (const name of readdirSync(join(folder, sourcesDir))) take(join(folder, sourcesDir, name), name);
+  for (const name of readdirSync(folder)) if (/\.(txt|docx)$/i.test(name)) take(join(folder, name), name);
+  return found;
 }

@@ -76,8 +76,18 @@ export function codeDescription(code: CodeDefinitionFields): string {
     .join('\n');
 }
 
-/** The inverse of codeDescription; a Description from another tool is all definition. */
+/**
+ * The inverse of codeDescription. A Description that codeDescription would not write back exactly (another tool's,
+ * with an "Example:" line in the middle, or trailing blanks) is all definition, so it goes out as it came in.
+ */
 export function parseCodeDescription(text: string | undefined): CodeDefinitionFields {
+  const fields = splitCodeDescription(text);
+  if (text?.trim() && codeDescription(fields) !== text)
+    return { definition: text, include_rule: null, exclude_rule: null, example: null };
+  return fields;
+}
+
+function splitCodeDescription(text: string | undefined): CodeDefinitionFields {
   const fields: CodeDefinitionFields = { definition: null, include_rule: null, exclude_rule: null, example: null };
   if (!text?.trim()) return fields;
   const definition: string[] = [];

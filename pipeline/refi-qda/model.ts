@@ -40,7 +40,10 @@ export interface RefiVariableValue {
 export interface RefiSource {
   guid: string;
   name: string;
-  text: string;
+  /** null when the text is absent (a bare .qde, a project shipped without its sources): positions are then kept as read. */
+  text: string | null;
+  /** Where the project said the text was, when it is absent. */
+  missingPath: string | null;
   userGuid: string | null;
   created: string | null;
   description: string | null;
@@ -71,9 +74,10 @@ export interface RefiNote {
 export interface RefiSet {
   guid: string;
   name: string;
+  description: string | null;
   memberNotes: string[];
-  memberSources: number;
-  memberCodes: number;
+  memberSources: string[];
+  memberCodes: string[];
 }
 
 export interface RefiProject {

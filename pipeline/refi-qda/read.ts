@@ -11,9 +11,15 @@
  *  - source text: a BOM (stripped before counting), text that is not UTF-8 (read as Windows-1252), CRLF line ends
  *    (positions counted with CRLF as two characters, as the spec's code-point rule says, except for ATLAS.ti, which
  *    counts each line break as one; the text is stored with LF and positions mapped to it);
- *  - selections: end past the end of the text (clamped), start past the end or empty (not carried), start > end (swapped).
+ *  - selections: end past the end of the text (clamped), start past the end or empty (not carried), start > end (swapped);
+ *  - paths: a plainTextPath with no scheme ("board_2017.txt", as qc writes) or relative:/// is looked for in the
+ *    archive's sources folder (any case); NVivo for Mac's empty .txt beside a .docx richTextPath: the text is read
+ *    from the .docx;
+ *  - a bare .qde (outside its archive): read alone; every source's text is then absent. A source whose text is absent
+ *    is kept with its selections as read (nothing to check them against), so a later import of the text restores them.
  */
 import { basename } from 'node:path';
+import { readTranscriptBytes } from '../qualitative/readers/index.ts';
 import { readZipSafely } from './zip.ts';
 import { childNamed, childrenNamed, parseXml, type XmlElement } from './xml.ts';
 import { normaliseGuid } from './guid.ts';
@@ -26,6 +32,11 @@ export type CrlfCounting = 'auto' | 'two' | 'one';
 export interface ReadOptions {
   /** How positions count a CRLF line break: 'auto' = one for ATLAS.ti (by origin), two otherwise. */
   crlfCounting?: CrlfCounting;
+  /**
+   * For a bare .qde: the files beside it, named as in an archive (`sources/<file name>`). The command line passes the
+   * sources folder beside the .qde; an upload has none, so every source's text is then absent.
+   */
+  besideFiles?: Map<string, Uint8Array>;
 }
 
 export function emptyReport(): ImportReport {
@@ -223,32 +234,91 @@ function variableValues(reader: Reader, node: XmlElement, where: string) {
   });
 }
 
+/** A source path's file inside the archive: internal://name, or (tolerated) a bare or relative:/// name, in sources/. */
 function findSourceFile(
   entries: Map<string, Uint8Array>,
   sourcesFolder: string | null,
   path: string
 ): Uint8Array | null {
-  const fileName = path.replace(/^internal:\/\//i, '');
+  const fileName = path.replace(/^(internal|relative):\/\/\/?/i, '').toLowerCase();
+  const folder = (sourcesFolder ?? 'sources').toLowerCase();
   for (const [name, bytes] of entries) {
     const lower = name.toLowerCase();
     if (
-      lower === `${(sourcesFolder ?? 'sources').toLowerCase()}/${fileName.toLowerCase()}` ||
-      (sourcesFolder &&
-        basename(lower) === fileName.toLowerCase() &&
-        lower.startsWith(sourcesFolder.toLowerCase() + '/'))
+      lower === `${folder}/${fileName}` ||
+      (sourcesFolder && lower.startsWith(folder + '/') && basename(lower) === basename(fileName))
     )
       return bytes;
   }
   return null;
 }
 
-function readSources(
+/** internal:// is the standard's way to name a file in the archive; qc writes the bare file name. */
+const pathKind = (path: string): 'internal' | 'relative' | 'bare' | 'absolute' =>
+  /^internal:\/\//i.test(path)
+    ? 'internal'
+    : /^relative:\/\//i.test(path)
+      ? 'relative'
+      : /^(absolute:\/\/|[a-z]:[\\/]|\/)/i.test(path)
+        ? 'absolute'
+        : 'bare';
+
+/** A source's text from the archive, trying what real tools write; null (with the reason recorded) when absent. */
+async function sourceText(
+  reader: Reader,
+  node: XmlElement,
+  name: string,
+  entries: Map<string, Uint8Array>,
+  sourcesFolder: string | null
+): Promise<{ raw: string | null; missingPath: string | null }> {
+  const inline = childNamed(node, 'PlainTextContent');
+  const path = node.attributes.plainTextPath;
+  const richPath = node.attributes.richTextPath;
+  if (inline && path)
+    reader.deviate(
+      'content-and-path',
+      `Source "${name}" has both PlainTextContent and plainTextPath; the file was used`
+    );
+  let raw: string | null = null;
+  if (path) {
+    const kind = pathKind(path);
+    const bytes = kind === 'absolute' ? null : findSourceFile(entries, sourcesFolder, path);
+    if (bytes) {
+      raw = decodeSource(reader, bytes, name);
+      if (kind !== 'internal')
+        reader.deviate(
+          'relative-path',
+          `Source "${name}": plainTextPath "${path}" is not an internal:// path; it was found in the archive's ${sourcesFolder ?? 'sources'}/ folder`
+        );
+    }
+  }
+  if (raw === null && inline) raw = inline.text;
+  // NVivo for Mac writes the text into the .docx and a 1-byte .txt beside it: the .docx is the text.
+  if ((raw === null || raw.trim() === '') && richPath) {
+    const docx = pathKind(richPath) === 'absolute' ? null : findSourceFile(entries, sourcesFolder, richPath);
+    if (docx) {
+      const read = await readTranscriptBytes(Buffer.from(docx), 'docx');
+      reader.deviate(
+        'docx-text',
+        `Source "${name}": its plain text is ${raw === null ? 'missing' : 'empty'}; the text was read from its Word file ${richPath}`
+      );
+      raw = read.text;
+    }
+  }
+  if (raw !== null) return { raw, missingPath: null };
+  const where = path ?? richPath ?? null;
+  if (!where) reader.drop('source text', name, 'it has neither PlainTextContent nor plainTextPath');
+  return { raw: null, missingPath: where };
+}
+
+async function readSources(
   reader: Reader,
   project: XmlElement,
   entries: Map<string, Uint8Array>,
   sourcesFolder: string | null,
-  countCrlfAs: 1 | 2
-): RefiSource[] {
+  countCrlfAs: 1 | 2,
+  bareQde: boolean
+): Promise<RefiSource[]> {
   const sources: RefiSource[] = [];
   for (const node of childNamed(project, 'Sources')?.children ?? []) {
     const name = node.attributes.name ?? '(unnamed source)';
@@ -258,36 +328,17 @@ function readSources(
     }
     const guid = reader.guid(node.attributes.guid, `Source "${name}"`);
     if (!guid) continue;
-    let raw: string | null = null;
-    const inline = childNamed(node, 'PlainTextContent');
-    const path = node.attributes.plainTextPath;
-    if (inline && path)
-      reader.deviate(
-        'content-and-path',
-        `Source "${name}" has both PlainTextContent and plainTextPath; the file was used`
-      );
-    if (path) {
-      if (!/^internal:\/\//i.test(path)) {
-        if (!inline) reader.drop('source', name, `its text is outside the project (${path})`);
-      } else {
-        const bytes = findSourceFile(entries, sourcesFolder, path);
-        if (bytes) raw = decodeSource(reader, bytes, name);
-        else if (!inline) reader.drop('source', name, `its text file ${path} is not in the archive`);
-      }
-    }
-    if (raw === null && inline) raw = inline.text;
-    if (raw === null) {
-      if (!path) reader.drop('source', name, 'it has neither PlainTextContent nor plainTextPath');
-      continue;
-    }
-    if (raw.includes('\r')) {
+    const { raw, missingPath } = await sourceText(reader, node, name, entries, sourcesFolder);
+    if (raw?.includes('\r')) {
       reader.deviate(
         'crlf',
         `Source "${name}" has CRLF line breaks; positions were counted with each as ${countCrlfAs === 1 ? 'one character (ATLAS.ti)' : 'two characters (the code-point rule)'} and the text stored with LF`
       );
     }
-    const { text, mapPosition } = normaliseSourceText(raw, countCrlfAs);
-    const length = codePointLength(text);
+    const { text, mapPosition } =
+      raw === null ? { text: null, mapPosition: (p: number) => p } : normaliseSourceText(raw, countCrlfAs);
+    // Without the text nothing can be checked: positions are kept as the file gives them.
+    const length = text === null ? Number.POSITIVE_INFINITY : codePointLength(text);
     const selections = readSelections(reader, node, name, length, mapPosition);
     const wholeCodings = childrenNamed(node, 'Coding');
     if (wholeCodings.length)
@@ -298,7 +349,7 @@ function readSources(
     for (const c of wholeCodings) {
       const codingGuid = reader.guid(c.attributes.guid, `A coding of "${name}"`);
       const code = reader.guid(childNamed(c, 'CodeRef')?.attributes.targetGUID, `A CodeRef in "${name}"`);
-      if (codingGuid && code && length > 0) {
+      if (codingGuid && code && text !== null && length > 0) {
         selections.push({
           guid: codingGuid,
           start: 0,
@@ -317,12 +368,23 @@ function readSources(
           description: null,
           noteRefs: []
         });
+      } else if (codingGuid && code && text === null) {
+        reader.drop('coding', `the whole of "${name}"`, 'a coding of a whole source needs its text to know its length');
       }
+    }
+    if (text === null && missingPath !== null) {
+      const codings = selections.reduce((n, s) => n + s.codings.length, 0);
+      reader.drop(
+        'source text',
+        name,
+        `its text ${missingPath} is ${bareQde ? 'not beside the .qde' : 'not in the archive'}; the transcript is kept without text, with its ${codings} coding${codings === 1 ? '' : 's'}, until the text is imported`
+      );
     }
     sources.push({
       guid,
       name,
       text,
+      missingPath,
       userGuid: node.attributes.creatingUser
         ? reader.guid(node.attributes.creatingUser, `Source "${name}" creatingUser`)
         : null,
@@ -409,6 +471,7 @@ async function openContainer(
   entries: Map<string, Uint8Array>;
   sourcesFolder: string | null;
   kind: 'project' | 'codebook';
+  bare?: boolean;
 }> {
   if (/\.qdc$/i.test(fileName)) {
     if (!fileName.endsWith('.qdc') && !fileName.endsWith('.QDC'))
@@ -418,6 +481,19 @@ async function openContainer(
       entries: new Map(),
       sourcesFolder: null,
       kind: 'codebook'
+    };
+  }
+  if (/\.qde$/i.test(fileName)) {
+    reader.deviate(
+      'bare-qde',
+      `${fileName} is a project file on its own, outside a .qdpx archive; ${reader.options.besideFiles?.size ? `its sources were looked for in the ${reader.options.besideFiles.size} file(s) beside it` : 'no source files came with it'}`
+    );
+    return {
+      xml: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes),
+      entries: new Map(reader.options.besideFiles ?? []),
+      sourcesFolder: 'sources',
+      kind: 'project',
+      bare: true
     };
   }
   const entries = await readZipSafely(bytes);
@@ -462,7 +538,7 @@ export async function readRefi(
   options: ReadOptions = {}
 ): Promise<{ project: RefiProject; report: ImportReport }> {
   const reader = new Reader(options);
-  const { xml, entries, sourcesFolder, kind } = await openContainer(reader, bytes, fileName);
+  const { xml, entries, sourcesFolder, kind, bare } = await openContainer(reader, bytes, fileName);
   const root = parseXml(stripXmlBom(reader, xml, kind === 'project' ? 'The project file' : 'The codebook file'));
   const expectedRoot = kind === 'project' ? 'Project' : 'CodeBook';
   if (root.name !== expectedRoot)
@@ -474,8 +550,25 @@ export async function readRefi(
   const crlf = options.crlfCounting ?? 'auto';
   const countCrlfAs: 1 | 2 = crlf === 'one' || (crlf === 'auto' && /atlas/i.test(origin ?? '')) ? 1 : 2;
   const codes = readCodes(reader, childNamed(kind === 'project' ? childNamed(root, 'CodeBook') : root, 'Codes'));
+  const members = (set: XmlElement, kind: string) =>
+    childrenNamed(set, kind)
+      .map((m) => reader.guid(m.attributes.targetGUID ?? m.attributes.guid, `A ${kind}`)!)
+      .filter(Boolean);
+  const sets = childrenNamed(childNamed(root, 'Sets'), 'Set').flatMap((s) => {
+    const guid = reader.guid(s.attributes.guid, `Set "${s.attributes.name ?? ''}"`);
+    if (!guid) return [];
+    return [
+      {
+        guid,
+        name: s.attributes.name ?? '',
+        description: childNamed(s, 'Description')?.text ?? null,
+        memberNotes: members(s, 'MemberNote'),
+        memberSources: members(s, 'MemberSource'),
+        memberCodes: members(s, 'MemberCode')
+      }
+    ];
+  });
   if (kind === 'codebook') {
-    if (childNamed(root, 'Sets')) reader.drop('sets', null, 'code sets in a codebook are not carried');
     return {
       project: {
         kind,
@@ -488,7 +581,7 @@ export async function readRefi(
         sources: [],
         notes: [],
         projectNoteRefs: [],
-        sets: []
+        sets
       },
       report: reader.report
     };
@@ -512,15 +605,6 @@ export async function readRefi(
         `${count} ${part.toLowerCase()} are not carried (Uptake has no ${part === 'Links' ? 'links between items' : 'diagrams'})`
       );
   }
-  const sets = childrenNamed(childNamed(root, 'Sets'), 'Set').map((s) => ({
-    guid: reader.guid(s.attributes.guid, `Set "${s.attributes.name ?? ''}"`) ?? '',
-    name: s.attributes.name ?? '',
-    memberNotes: childrenNamed(s, 'MemberNote')
-      .map((m) => reader.guid(m.attributes.targetGUID, 'A MemberNote')!)
-      .filter(Boolean),
-    memberSources: childrenNamed(s, 'MemberSource').length,
-    memberCodes: childrenNamed(s, 'MemberCode').length
-  }));
   return {
     project: {
       kind,
@@ -530,7 +614,7 @@ export async function readRefi(
       codes,
       variables,
       cases: readCases(reader, root),
-      sources: readSources(reader, root, entries, sourcesFolder, countCrlfAs),
+      sources: await readSources(reader, root, entries, sourcesFolder, countCrlfAs, bare ?? false),
       notes: readNotes(reader, root, entries, sourcesFolder),
       projectNoteRefs: childrenNamed(root, 'NoteRef')
         .map((r) => reader.guid(r.attributes.targetGUID, 'A project NoteRef')!)

@@ -9,6 +9,7 @@ import type { CliEffects } from '../../pipeline/cli/effects.ts';
 import { runCli } from '../../pipeline/cli/program.ts';
 import { openWarehouse } from '../../pipeline/warehouse/open.ts';
 import { queryRows } from '../../pipeline/warehouse/query.ts';
+import { bareQdePath, shapeArchive } from './refi-shapes.ts';
 
 async function uptake(args: string[]) {
   let stdout = '';
@@ -152,7 +153,7 @@ describe('uptake qda export and import', () => {
     expect(imported).toEqual({
       code: 0,
       stderr: '',
-      stdout: `Imported ${out}: 2 transcripts, 2 participants, 0 categories, 0 codes, 0 codings, 0 memos, 0 matrix cells.\nNo deviations from the REFI-QDA standard.\nEverything in the file was carried.\n`
+      stdout: `${out}\n  Carried: 2 transcripts, 2 participants, 0 categories, 0 codes, 0 codings, 0 memos, 0 matrix cells.\n  Tolerated: nothing; the file follows the REFI-QDA standard.\n  Not carried: nothing; everything in the file was carried.\n`
     });
   });
 
@@ -160,7 +161,34 @@ describe('uptake qda export and import', () => {
     const s = studyFolder();
     expect((await uptake(['--db', s.db, 'qda', 'export', '--out', join(s.folder, 'x.zip')])).code).toBe(2);
     expect((await uptake(['--db', s.db, 'qda', 'import', s.p01])).stderr).toBe(
-      `uptake: Import a .qdpx (project) or .qdc (codebook) file, not "${s.p01}".\n`
+      `uptake: Import a .qdpx (project), .qde (project file) or .qdc (codebook) file, not "${s.p01}".\n`
+    );
+  });
+
+  it('imports several files, printing for each what was carried, what was tolerated and what was not', async () => {
+    const s = studyFolder();
+    const qdpx = join(s.folder, 'qc.qdpx');
+    writeFileSync(qdpx, (await shapeArchive('qc')).bytes);
+    const result = await uptake(['--db', s.db, 'qda', 'import', qdpx, bareQdePath()]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        qdpx,
+        '  Carried: 2 transcripts, 0 participants, 3 categories, 4 codes, 4 codings, 0 memos, 0 matrix cells.',
+        '  Tolerated: 2 departures from the REFI-QDA standard',
+        '    relative-path (2)',
+        `      Source "board_2017": plainTextPath "board_2017.txt" is not an internal:// path; it was found in the archive's sources/ folder`,
+        `      Source "board_2018": plainTextPath "board_2018.txt" is not an internal:// path; it was found in the archive's sources/ folder`,
+        '  Not carried: nothing; everything in the file was carried.',
+        bareQdePath(),
+        '  Carried: 2 transcripts (1 without text), 0 participants, 1 category, 1 code, 1 coding, 0 memos, 0 matrix cells.',
+        '  Tolerated: 1 departure from the REFI-QDA standard',
+        '    bare-qde (1)',
+        '      project.qde is a project file on its own, outside a .qdpx archive; its sources were looked for in the 1 file(s) beside it',
+        '  Not carried: 1',
+        '    source text "Interview 2": its text internal://A2000000-0000-4000-8000-000000000002.txt is not beside the .qde; the transcript is kept without text, with its 0 codings, until the text is imported',
+        ''
+      ].join('\n')
     );
   });
 });

@@ -160,7 +160,11 @@ describe('round trip: export → import into an empty warehouse gives the same p
         codes: 3,
         codings: 4,
         memos: 5,
-        cells: 1
+        cells: 1,
+        codeGroups: 0,
+        attributes: 0,
+        withoutText: 0,
+        textsRestored: 0
       });
       const after = await snapshot(other.connection);
       expect(after).toEqual(before);
@@ -183,7 +187,11 @@ describe('round trip: export → import into an empty warehouse gives the same p
       codes: 0,
       codings: 0,
       memos: 0,
-      cells: 0
+      cells: 0,
+      codeGroups: 0,
+      attributes: 0,
+      withoutText: 0,
+      textsRestored: 0
     });
     expect(report.notCarried.map((n) => n.what).sort()).toEqual([
       'case',

@@ -3,6 +3,7 @@ import { getCodebook } from '../../pipeline/qualitative/codebook.ts';
 import { listCodings } from '../../pipeline/qualitative/coding.ts';
 import { listMemos } from '../../pipeline/qualitative/memos.ts';
 import { listParticipants } from '../../pipeline/qualitative/participants.ts';
+import { listParticipantAttributes } from '../../pipeline/qualitative/attributes.ts';
 import { getTranscript, listTranscripts } from '../../pipeline/qualitative/transcripts.ts';
 import { importRefiBytes } from '../../pipeline/refi-qda/import.ts';
 import { normaliseSourceText } from '../../pipeline/refi-qda/read.ts';
@@ -73,12 +74,11 @@ describe('importing what real tools write', () => {
       braces('A coding of the selection 9–10 in "Interview 7"', '77777777-8888-7777-6666-555555555555'),
       braces('The CodeRef of a coding of the selection 9–10 in "Interview 7"', '0B0B0B0B-1111-2222-3333-444444444444'),
       braces('A coding creatingUser', '11111111-2222-3333-4444-555555555555'),
-      braces('A selection creatingUser', '11111111-2222-3333-4444-555555555555'),
-      'The top-level code "Barriers" is codable but unused; it became a category (its child codes are its codes)',
-      'The category "Barriers" had no "Other" code; one was added'
+      braces('A selection creatingUser', '11111111-2222-3333-4444-555555555555')
     ]);
     expect(report.notCarried).toEqual([]);
-    expect(report.counts).toMatchObject({ sources: 1, codings: 1, categories: 1, codes: 2 }); // the Other code added is not from the file
+    // Nothing added: no Other code. The codable top-level "Barriers" is a category and (codable) its own code.
+    expect(report.counts).toMatchObject({ sources: 1, codings: 1, categories: 1, codes: 3 });
     const [transcript] = await listTranscripts(warehouse.connection);
     expect(transcript.transcript_id).toBe(SOURCE.toLowerCase());
     const [coding] = await listCodings(warehouse.connection, transcript.transcript_id);
@@ -93,9 +93,9 @@ describe('importing what real tools write', () => {
     expect([category.name, category.codes.map((c) => [c.name, c.definition])]).toEqual([
       'Barriers',
       [
+        ['Barriers', null],
         ['Emoji', 'Where the smile is'],
-        ['Hand-made id', null],
-        ['Other', 'Material on "Barriers" that fits none of its codes yet.']
+        ['Hand-made id', null]
       ]
     ]);
   });
@@ -211,7 +211,7 @@ describe('importing what real tools write', () => {
     expect(report.counts.sources).toBe(1);
   });
 
-  it('reports what it cannot carry: a missing source file, a PDF source, links, an unknown case variable', async () => {
+  it('reports what it cannot carry (a PDF source, links), lists a missing source text, keeps another case variable as an attribute', async () => {
     const xml = `<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x">
       <Variables><Variable guid="${PARENT}" name="Age band" typeOfVariable="Text"/></Variables>
       <Cases><Case guid="${SOURCE}" name="P07"><VariableValue><VariableRef targetGUID="${PARENT}"/><TextValue>40-49</TextValue></VariableValue></Case></Cases>
@@ -225,20 +225,19 @@ describe('importing what real tools write', () => {
     expect(report.notCarried).toEqual([
       { what: 'links', name: null, reason: '1 links are not carried (Uptake has no links between items)' },
       {
-        what: 'source',
+        what: 'source text',
         name: 'Lost',
-        reason: 'its text file internal://12345678-1234-1234-1234-123456789abc.txt is not in the archive'
+        reason:
+          'its text internal://12345678-1234-1234-1234-123456789abc.txt is not in the archive; the transcript is kept without text, with its 0 codings, until the text is imported'
       },
       {
         what: 'source',
         name: 'Scan',
         reason: 'PDFSource sources are not carried (Uptake reads text transcripts only)'
-      },
-      {
-        what: 'case variable',
-        name: 'P07: Age band',
-        reason: 'Uptake keeps participant_id, stakeholder group, organisation setting, role and interview date only'
       }
+    ]);
+    expect(await listParticipantAttributes(warehouse.connection)).toEqual([
+      { participant_id: 'P07', name: 'Age band', value: '40-49', value_type: 'Text', set_id: null }
     ]);
     expect((await listParticipants(warehouse.connection)).map((p) => [p.participant_id, p.pseudonym])).toEqual([
       ['P07', 'P07']

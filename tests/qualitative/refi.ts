@@ -62,6 +62,17 @@ export async function snapshot(connection: Connection) {
     quotes: await rows(
       connection,
       'SELECT m.participant_id, m.code_id, q.ordinal, q.coding_id, q.transcript_id, q.start_cp, q.end_cp FROM cell_quote q JOIN matrix_cell m USING (cell_id) ORDER BY 1, 2, 3'
-    )
+    ),
+    categoryCodes: await rows(connection, 'SELECT category_id, codable, color FROM category_code ORDER BY 1'),
+    codeColours: await rows(connection, 'SELECT code_id, color FROM code ORDER BY 1'),
+    codeGroups: await rows(
+      connection,
+      'SELECT g.group_id, g.name, g.description, m.code_id, m.ordinal FROM code_group g LEFT JOIN code_group_member m USING (group_id) ORDER BY 1, 5'
+    ),
+    attributes: await rows(
+      connection,
+      'SELECT participant_id, name, value, value_type, set_id FROM participant_attribute ORDER BY 1, 2'
+    ),
+    withoutText: await rows(connection, 'SELECT transcript_id FROM transcript_missing_text ORDER BY 1')
   };
 }

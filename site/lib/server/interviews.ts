@@ -2,20 +2,20 @@
  * What every Interviews page needs on the server: reads and writes on the server's one DuckDB instance
  * (warehouse.ts), who is doing the work, and turning the engine's refusals into a 400 the page can show.
  *
- * Writes are queued one at a time, each on its own short-lived connection inside the engine's transaction: DuckDB has
- * one writer, and two people saving cells at once must not interleave half an edit each.
+ * Writes wait in the server's one write queue (write-queue.ts, shared with loading uploads), each on its own
+ * short-lived connection inside the engine's transaction: DuckDB has one writer, and two people saving cells at once
+ * (or a cell and an upload) must not interleave half an edit each.
  */
 import { error, fail } from '@sveltejs/kit';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { QualitativeError, type Actor } from '$pipeline/qualitative/store.ts';
 import { warehouse, warehouseChanged, withReader } from './warehouse.ts';
+import { queueWrite } from './write-queue.ts';
 
 export { withReader };
 
-let queue: Promise<unknown> = Promise.resolve();
-
 export function withWriter<T>(write: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-  const run = queue.then(async () => {
+  return queueWrite(async () => {
     const { instance } = await warehouse();
     const connection = await instance.connect();
     try {
@@ -25,8 +25,6 @@ export function withWriter<T>(write: (connection: DuckDBConnection) => Promise<T
       warehouseChanged(); // reports quote the interviews: cached pages must not outlive a write
     }
   });
-  queue = run.catch(() => undefined);
-  return run;
 }
 
 /** The longest name a person may give as coder or author. */

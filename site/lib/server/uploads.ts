@@ -4,7 +4,8 @@
  * `uptake load`. A file with problems loads nothing; the temporary copy is removed either way (the loader keeps its
  * own byte-for-byte copy in data/raw/ when it loads).
  *
- * Uploads are loaded one at a time: DuckDB has one writer, and two batches must not interleave.
+ * Uploads are loaded one at a time, in the server's one write queue (write-queue.ts, shared with the Interviews
+ * edits): DuckDB has one writer, and two batches (or a batch and an edit) must not interleave.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { loadPaths, type LoadReport } from '$pipeline/load/load.ts';
 import { parseProfile } from '$pipeline/load/profile.ts';
 import uptakeTemplates from '$pipeline/load/profiles/uptake-templates.json';
 import { warehouse, warehouseChanged } from './warehouse.ts';
+import { queueWrite } from './write-queue.ts';
 import {
   checkUpload,
   displayName,
@@ -26,8 +28,6 @@ import {
 // profile gives loadPaths the very same profile the command line uses by default.
 const TEMPLATES = parseProfile(uptakeTemplates, 'uptake-templates');
 
-let queue: Promise<unknown> = Promise.resolve();
-
 /** A file name safe to write: the last path segment, with only letters, digits, dot, dash, underscore and space. */
 export function safeFileName(name: string): string {
   const cleaned = basename(name.replaceAll('\\', '/'))
@@ -37,7 +37,7 @@ export function safeFileName(name: string): string {
 }
 
 export function loadUploadedFile(name: string, bytes: Uint8Array): Promise<LoadReport> {
-  const run = queue.then(async () => {
+  return queueWrite(async () => {
     // Size, type by name and content, and (XLSX) the zip guard, before anything is written (pipeline/access).
     let checked;
     try {
@@ -61,6 +61,4 @@ export function loadUploadedFile(name: string, bytes: Uint8Array): Promise<LoadR
       rmSync(folder, { recursive: true, force: true });
     }
   });
-  queue = run.catch(() => undefined);
-  return run;
 }

@@ -20,7 +20,11 @@ import {
   participantForFile,
   saveParticipants
 } from '$pipeline/qualitative/participants.ts';
-import { listTranscripts, importTranscriptFiles } from '$pipeline/qualitative/transcripts.ts';
+import {
+  listTranscripts,
+  listTranscriptsMissingText,
+  importTranscriptFiles
+} from '$pipeline/qualitative/transcripts.ts';
 import {
   parseNamesList,
   proposeAnonymisation,
@@ -35,7 +39,8 @@ import {
   TranscriptReadError
 } from '$pipeline/qualitative/readers/index.ts';
 import { OffsetIndex } from '$pipeline/qualitative/offsets.ts';
-import { rows, QualitativeError } from '$pipeline/qualitative/store.ts';
+import { QualitativeError } from '$pipeline/qualitative/store.ts';
+import { codingTotalsByTranscript } from '$pipeline/qualitative/coding.ts';
 
 /** Stakeholder groups in alphabetical order whatever their case ("bid author" before "CCG representative"), no group last. */
 const byGroupName = (a: { group: string }, b: { group: string }) =>
@@ -45,12 +50,8 @@ export const load: PageServerLoad = async () =>
   withReader(async (connection) => {
     const participants = await listParticipants(connection);
     const transcripts = await listTranscripts(connection);
-    const coding = await rows<{ transcript_id: string; codings: number; coders: string }>(
-      connection,
-      `SELECT transcript_id, CAST(count(*) AS INTEGER) AS codings, string_agg(DISTINCT coder, ', ' ORDER BY coder) AS coders
-         FROM coding GROUP BY transcript_id`
-    );
-    const codingOf = new Map(coding.map((c) => [c.transcript_id, c]));
+    const codingOf = await codingTotalsByTranscript(connection);
+    const waiting = new Set((await listTranscriptsMissingText(connection)).map((m) => m.transcript_id));
     const groups: { group: string; participants: typeof participants }[] = [];
     for (const p of participants) {
       const group = p.stakeholder_group ?? 'No group';
@@ -66,7 +67,9 @@ export const load: PageServerLoad = async () =>
         ...t,
         pseudonym: participants.find((p) => p.participant_id === t.participant_id)?.pseudonym ?? null,
         codings: codingOf.get(t.transcript_id)?.codings ?? 0,
-        coders: codingOf.get(t.transcript_id)?.coders ?? ''
+        coders: codingOf.get(t.transcript_id)?.coders ?? '',
+        // Imported from a project without its text: the codings wait until the .qdpx with the text is imported.
+        withoutText: waiting.has(t.transcript_id)
       }))
     };
   });

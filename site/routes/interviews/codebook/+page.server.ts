@@ -9,6 +9,7 @@ import { describeChange } from '$lib/interviews/codebook-changes.ts';
 import {
   addCategory,
   addCode,
+  addOtherCode,
   deleteCode,
   getCodebook,
   listCodebookChanges,
@@ -21,7 +22,7 @@ import {
   splitCode
 } from '$pipeline/qualitative/codebook.ts';
 import { STARTER_FRAMEWORKS } from '$pipeline/qualitative/frameworks.ts';
-import { rows } from '$pipeline/qualitative/store.ts';
+import { codingsOfCode } from '$pipeline/qualitative/coding.ts';
 import { lineAt, lineStarts } from '$pipeline/qualitative/offsets.ts';
 
 export const load: PageServerLoad = async ({ url }) =>
@@ -29,22 +30,10 @@ export const load: PageServerLoad = async ({ url }) =>
     const codebook = await getCodebook(connection);
     const splitting = url.searchParams.get('split');
     const splitCodings = splitting
-      ? (
-          await rows<{
-            coding_id: string;
-            coder: string;
-            transcript_id: string;
-            title: string;
-            start_cp: number;
-            passage: string;
-            body: string;
-          }>(
-            connection,
-            `SELECT g.coding_id, g.coder, g.transcript_id, t.title, g.start_cp, substring(t.text, g.start_cp + 1, g.end_cp - g.start_cp) AS passage, t.text AS body
-               FROM coding g JOIN transcript t USING (transcript_id) WHERE g.code_id = $code ORDER BY t.title, g.start_cp`,
-            { code: splitting }
-          )
-        ).map(({ body, ...c }) => ({ ...c, line: lineAt(lineStarts(body), c.start_cp) }))
+      ? (await codingsOfCode(connection, splitting)).map(({ body, ...c }) => ({
+          ...c,
+          line: lineAt(lineStarts(body), c.start_cp)
+        }))
       : [];
     const nameOf = new Map(codebook.flatMap((cat) => flat(cat.codes)).map((c) => [c.code_id, c.name]));
     const changes = withoutFrameworkSteps(
@@ -100,8 +89,24 @@ export const actions: Actions = {
     if (!name) return fail(400, { action: 'addCategory', ok: false as const, message: 'Give the category a name.' });
     return attempt('addCategory', async () => {
       await withWriter((c) =>
-        addCategory(c, { name, description: text(form, 'description', 2000).trim() || null }, actorFrom(locals, form))
+        addCategory(
+          c,
+          {
+            name,
+            description: text(form, 'description', 2000).trim() || null,
+            withoutOther: form.get('other') !== 'yes'
+          },
+          actorFrom(locals, form)
+        )
       );
+      return {};
+    });
+  },
+
+  addOther: async ({ request, locals }) => {
+    const form = await request.formData();
+    return attempt('addOther', async () => {
+      await withWriter((c) => addOtherCode(c, text(form, 'category', 100), actorFrom(locals, form)));
       return {};
     });
   },

@@ -19,9 +19,12 @@ export const actions: Actions = {
   import: async ({ request, locals }) => {
     const form = await request.formData();
     const file = form.get('file');
-    if (!(file instanceof File) || file.size === 0) return fail(400, { message: 'Choose a .qdpx or .qdc file.' });
-    if (!/\.(qdpx|qdc)$/i.test(file.name))
-      return fail(400, { message: `${file.name} is not a REFI-QDA file (.qdpx for a project, .qdc for a codebook).` });
+    if (!(file instanceof File) || file.size === 0) return fail(400, { message: 'Choose a .qdpx, .qde or .qdc file.' });
+    // A bare .qde comes without its source files: its transcripts are kept without text and listed in the report.
+    if (!/\.(qdpx|qdc|qde)$/i.test(file.name))
+      return fail(400, {
+        message: `${file.name} is not a REFI-QDA file (.qdpx for a project, .qde for a project file alone, .qdc for a codebook).`
+      });
     if (file.size > MAX_QDPX_BYTES) return fail(400, { message: `${file.name} is larger than Uptake reads.` });
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {

@@ -10,8 +10,10 @@ import { getCodebook } from '$pipeline/qualitative/codebook.ts';
 import { frameworkMatrix, NO_GROUP } from '$pipeline/qualitative/framework-matrix.ts';
 import { addCellQuote, CellConflictError, removeCellQuote, saveCellSummary } from '$pipeline/qualitative/matrix.ts';
 import { busiestCategory } from '$pipeline/qualitative/figures.ts';
-import { lineAt, lineStarts } from '$pipeline/qualitative/offsets.ts';
-import { rows, QualitativeError } from '$pipeline/qualitative/store.ts';
+import { lineAt } from '$pipeline/qualitative/offsets.ts';
+import { QualitativeError } from '$pipeline/qualitative/store.ts';
+import { participantTranscriptLines } from '$pipeline/qualitative/transcripts.ts';
+import { attributeValues } from '$pipeline/qualitative/attributes.ts';
 
 export const load: PageServerLoad = async ({ url }) =>
   withReader(async (connection) => {
@@ -20,32 +22,33 @@ export const load: PageServerLoad = async ({ url }) =>
       codebook.find((c) => c.category_id === url.searchParams.get('category')) ?? busiestCategory(codebook);
     const topOnly = url.searchParams.get('codes') === 'top';
     const group = url.searchParams.get('group') ?? '';
-    if (!category) return { categories: [], matrix: null, groups: [], group, topOnly };
-    const matrix = await frameworkMatrix(connection, category.category_id);
+    // Rows grouped by stakeholder group, or by a case attribute ("gender", "age") the reader picks.
+    const attributes = (await attributeValues(connection)).map((a) => a.name);
+    const groupBy = attributes.find((a) => a === url.searchParams.get('rows')) ?? '';
+    if (!category) return { categories: [], matrix: null, groups: [], group, topOnly, attributes, groupBy };
+    const matrix = await frameworkMatrix(connection, category.category_id, { groupBy: groupBy || undefined });
     // Groups in alphabetical order whatever their case, as on the other Interviews pages; no group last.
+    const none = groupBy ? `No ${groupBy}` : NO_GROUP;
     matrix.groups.sort(
-      (a, b) => Number(a.group === NO_GROUP) - Number(b.group === NO_GROUP) || a.group.localeCompare(b.group, 'en')
+      (a, b) => Number(a.group === none) - Number(b.group === none) || a.group.localeCompare(b.group, 'en')
     );
     // Passages show their line numbers, so a reader can find them in the transcript without following the link.
-    const texts = new Map(
-      (
-        await rows<{ transcript_id: string; text: string }>(
-          connection,
-          'SELECT transcript_id, text FROM transcript WHERE participant_id IS NOT NULL'
-        )
-      ).map((t) => [t.transcript_id, lineStarts(t.text)])
-    );
+    const texts = await participantTranscriptLines(connection);
+    // A group chosen under another grouping is not a group of this one: show every group.
+    const shown = matrix.groups.some((g) => g.group === group) ? group : '';
     const keep = matrix.columns.map((c) => !topOnly || c.depth === 0);
     return {
       categories: codebook.map((c) => ({ category_id: c.category_id, name: `${c.number} ${c.name}` })),
       groups: matrix.groups.map((g) => g.group),
-      group,
+      group: shown,
       topOnly,
+      attributes,
+      groupBy,
       matrix: {
         category: matrix.category,
         columns: matrix.columns.filter((_, i) => keep[i]),
         groups: matrix.groups
-          .filter((g) => !group || g.group === group)
+          .filter((g) => !shown || g.group === shown)
           .map((g) => ({
             group: g.group,
             rows: g.rows.map((r) => ({

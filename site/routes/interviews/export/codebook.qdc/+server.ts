@@ -3,13 +3,11 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { withReader } from '$lib/server/interviews.ts';
 import { exportCodebook } from '$pipeline/refi-qda/export.ts';
+import { codeCount } from '$pipeline/qualitative/codebook.ts';
 
 export const GET: RequestHandler = async () => {
   const xml = await withReader(async (connection) => {
-    const [{ n }] = (
-      await connection.runAndReadAll('SELECT CAST(count(*) AS INTEGER) AS n FROM code')
-    ).getRowObjectsJson() as { n: number }[];
-    if (n === 0) error(404, 'The codebook is empty: there is nothing to export.');
+    if ((await codeCount(connection)) === 0) error(404, 'The codebook is empty: there is nothing to export.');
     return (await exportCodebook(connection)).xml;
   });
   return new Response(xml, {

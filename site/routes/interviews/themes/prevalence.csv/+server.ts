@@ -5,6 +5,7 @@ import { withReader } from '$lib/server/interviews.ts';
 import { getCodebook } from '$pipeline/qualitative/codebook.ts';
 import { busiestCategory, themePrevalenceFigure } from '$pipeline/qualitative/figures.ts';
 import { figureCsv } from '$pipeline/dashboard/controlled.ts';
+import { attributeChoice } from '$pipeline/qualitative/attributes.ts';
 
 export const GET: RequestHandler = async ({ url }) => {
   const csv = await withReader(async (connection) => {
@@ -14,7 +15,8 @@ export const GET: RequestHandler = async ({ url }) => {
     if (!category)
       error(404, wanted ? `There is no code category "${wanted.slice(0, 60)}".` : 'There is no codebook yet.');
     // Researchers only (policy), so exact figures: profile 'none', whose footnote says not to publish them.
-    return figureCsv((await themePrevalenceFigure(connection, category.category_id)).table, 'committee');
+    const { chosen: attribute } = await attributeChoice(connection, url.searchParams.get('only'));
+    return figureCsv((await themePrevalenceFigure(connection, category.category_id, { attribute })).table, 'committee');
   });
   // The BOM makes Excel read the file as UTF-8 (code names hold en dashes and curly quotes).
   return new Response('\ufeff' + csv, {

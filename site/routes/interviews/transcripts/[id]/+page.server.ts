@@ -9,14 +9,14 @@ import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { actorFrom, attempt, integer, orNotFound, text, withReader, withWriter } from '$lib/server/interviews.ts';
 import { transcriptLines } from '$lib/interviews/transcript-lines.ts';
-import { getTranscript } from '$pipeline/qualitative/transcripts.ts';
+import { getTranscript, isTextMissing, supersededBy } from '$pipeline/qualitative/transcripts.ts';
 import { listParticipants } from '$pipeline/qualitative/participants.ts';
 import { addCodings, listCodings, removeCoding, uncodedSpans } from '$pipeline/qualitative/coding.ts';
 import { getCodebook } from '$pipeline/qualitative/codebook.ts';
 import { addMemo, deleteMemo, listMemos } from '$pipeline/qualitative/memos.ts';
 import { busiestCategory, categoryCodes } from '$pipeline/qualitative/figures.ts';
 import { lineAt, lineStarts, sliceCodePoints } from '$pipeline/qualitative/offsets.ts';
-import { rows } from '$pipeline/qualitative/store.ts';
+import { quotedStarts } from '$pipeline/qualitative/matrix.ts';
 
 export const load: PageServerLoad = async ({ params, url }) =>
   withReader(async (connection) => {
@@ -24,16 +24,10 @@ export const load: PageServerLoad = async ({ params, url }) =>
     const participant =
       (await listParticipants(connection)).find((p) => p.participant_id === transcript.participant_id) ?? null;
     const codings = await listCodings(connection, transcript.transcript_id);
-    const quoteStarts = await rows<{ start_cp: number }>(
-      connection,
-      'SELECT DISTINCT start_cp FROM cell_quote WHERE transcript_id = $id',
-      { id: transcript.transcript_id }
-    );
-    const [later] = await rows<{ transcript_id: string }>(
-      connection,
-      'SELECT transcript_id FROM transcript WHERE supersedes = $id',
-      { id: transcript.transcript_id }
-    );
+    // Imported without its text: the codings keep positions in a text that is not here yet, so none is placed.
+    const withoutText = await isTextMissing(connection, transcript.transcript_id);
+    const quoteStarts = await quotedStarts(connection, transcript.transcript_id);
+    const later = await supersededBy(connection, transcript.transcript_id);
     const codebook = await getCodebook(connection);
     const chosen =
       codebook.find((c) => c.category_id === url.searchParams.get('category')) ?? busiestCategory(codebook);
@@ -42,9 +36,10 @@ export const load: PageServerLoad = async ({ params, url }) =>
     return {
       transcript: { ...transcript, turns: undefined },
       participant,
-      supersededBy: later?.transcript_id ?? null,
-      lines: transcriptLines(transcript.text, codings, {
-        anchors: quoteStarts.map((q) => q.start_cp),
+      supersededBy: later,
+      withoutText,
+      lines: transcriptLines(transcript.text, withoutText ? [] : codings, {
+        anchors: quoteStarts,
         turns: transcript.turns
       }),
       codings: codings.map((c) => ({
@@ -54,7 +49,7 @@ export const load: PageServerLoad = async ({ params, url }) =>
       })),
       categories: codebook.map((c) => ({ category_id: c.category_id, name: `${c.number} ${c.name}` })),
       category: chosen ? { category_id: chosen.category_id, name: chosen.name, codes: categoryCodes(chosen) } : null,
-      uncoded: (await uncodedSpans(connection, transcript.transcript_id)).map((s) => ({
+      uncoded: (withoutText ? [] : await uncodedSpans(connection, transcript.transcript_id)).map((s) => ({
         ...s,
         line_start: lineOf(s.start),
         line_end: lineOf(Math.max(s.start, s.end - 1))
@@ -62,7 +57,9 @@ export const load: PageServerLoad = async ({ params, url }) =>
       memos: (await listMemos(connection, { transcriptId: transcript.transcript_id })).map((m) => ({
         ...m,
         passage:
-          m.start_cp !== null && m.end_cp !== null ? sliceCodePoints(transcript.text, m.start_cp, m.end_cp) : null,
+          m.start_cp !== null && m.end_cp !== null && !withoutText
+            ? sliceCodePoints(transcript.text, m.start_cp, m.end_cp)
+            : null,
         line: m.start_cp !== null ? lineOf(m.start_cp) : null
       }))
     };
