@@ -5,13 +5,12 @@ import {
   getCodebook,
   listCodebookChanges,
   loadFramework,
-  mergeCodes,
   moveCode,
   redefineCode,
   renameCode,
-  splitCode,
   addCategory
 } from '../../pipeline/qualitative/codebook.ts';
+import { mergeCodes, splitCode } from '../../pipeline/qualitative/merge-split.ts';
 import { addCoding, listCodings, removeCoding, uncodedSpans } from '../../pipeline/qualitative/coding.ts';
 import { STARTER_FRAMEWORKS } from '../../pipeline/qualitative/frameworks.ts';
 import { addMemo, listMemos } from '../../pipeline/qualitative/memos.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addCoding, removeCoding } from '../../pipeline/qualitative/coding.ts';
-import { mergeCodes } from '../../pipeline/qualitative/codebook.ts';
+import { mergeCodes } from '../../pipeline/qualitative/merge-split.ts';
 import { frameworkMatrix } from '../../pipeline/qualitative/framework-matrix.ts';
 import {
   addCellQuote,

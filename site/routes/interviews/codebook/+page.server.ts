@@ -15,12 +15,11 @@ import {
   listCodebookChanges,
   type CodebookChange,
   loadFramework,
-  mergeCodes,
   moveCode,
   redefineCode,
-  renameCode,
-  splitCode
+  renameCode
 } from '$pipeline/qualitative/codebook.ts';
+import { mergeCodes, splitCode } from '$pipeline/qualitative/merge-split.ts';
 import { STARTER_FRAMEWORKS } from '$pipeline/qualitative/frameworks.ts';
 import { codingsOfCode } from '$pipeline/qualitative/coding.ts';
 import { lineAt, lineStarts } from '$pipeline/qualitative/offsets.ts';
