@@ -312,6 +312,14 @@ export function trendText(rows: GapRow[], characteristic: string): string {
   return `${now}${rii}. ${verdict}${relative}`;
 }
 
+/** The gap figure's headline: the verdict of the summary, as a title. */
+function gapTitle(summary: string): string {
+  const verdict = /The gap (is widening|is narrowing|is reversing|did not change clearly)/.exec(summary)?.[1];
+  if (verdict) return `Is the gap widening or narrowing? It ${verdict}`;
+  if (summary.includes('only one snapshot')) return 'Is the gap widening or narrowing? One snapshot so far';
+  return 'Is the gap widening or narrowing? It cannot be measured yet';
+}
+
 export async function gapFigure(
   connection: DuckDBConnection,
   filters: ResolvedFilters,
@@ -322,7 +330,7 @@ export async function gapFigure(
   const e = ends(characteristic);
   return {
     id: 'equity-gap',
-    title: 'The gap between the ends of the scale, at each snapshot',
+    title: gapTitle(summary),
     subtitle: `Slope and relative indices of inequality in ${MEASURE.label.toLowerCase()} by quintile of ${characteristic || 'a characteristic'} (${e.low} end against ${e.high} end), ${populationText(filters)}, ${rows.length} ${rows.length === 1 ? 'snapshot' : 'snapshots'} to ${formatDate(filters.asOf)}`,
     svg: null,
     summary,

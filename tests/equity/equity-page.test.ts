@@ -100,12 +100,14 @@ describe('the Equity page at 31 July 2026, all units', () => {
       'At 31 July 2026, registration against list size was 22.6 percentage points higher at the least deprived end than at the most deprived end (slope index of inequality, 95% CI 21.7 to 23.5); the least deprived end registered 3.11 times the rate of the most deprived end (relative index, 95% CI 2.95 to 3.28). The gap is widening: the slope index went from 11.3 to 22.6 percentage points between 31 January 2026 and 31 July 2026, more than chance alone would give. In relative terms it did not change clearly (relative index 3.11 then 3.11).'
     );
     expect(p.gap.summary).toBe(p.trend);
+    expect(p.gap.title).toBe('Is the gap widening or narrowing? It is widening');
   });
 
   test('as of 31 January 2026 there is one snapshot and no trend yet', async () => {
     const p = await page('asOf=2026-01-31');
     expect(p.gap.table.rows).toHaveLength(1);
     expect(p.trend).toMatch(/There is only one snapshot, so no trend yet\.$/);
+    expect(p.gap.title).toBe('Is the gap widening or narrowing? One snapshot so far');
   });
 
   test('within each organisation: quintiles of its own units (13 → 3,3,3,2,2; 12 → 3,3,2,2,2)', async () => {
