@@ -9,7 +9,7 @@
  * organisation): nothing grows with units × dates. Units in view without a value are counted and the first few named.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { EQUITY_MEASURES, gapSql, quintileSql, Z95 } from '../metrics/equity.ts';
+import { EQUITY_MEASURES, gapSql, quintileSql, verdictSql, Z95 } from '../metrics/equity.ts';
 import { equityQuintiles } from '../charts/equity-quintiles.ts';
 import { FilterError, filterParams, populationText, type ResolvedFilters } from './filters.ts';
 import { formatDate } from './format.ts';
@@ -237,6 +237,12 @@ interface GapRow {
   log_rii_se: number | null;
   rii_lower: number | null;
   rii_upper: number | null;
+  /** Against the first snapshot with a gap (pipeline/metrics/equity.ts verdictSql). */
+  first_as_of: string | null;
+  first_sii: number | null;
+  first_rii: number | null;
+  verdict: string;
+  relative_verdict: string | null;
 }
 
 async function gapRows(
@@ -248,19 +254,18 @@ async function gapRows(
 ): Promise<(GapRow & { organisation?: string })[]> {
   if (!filters.asOf || !characteristic) return [];
   const groups = byOrganisation ? ['characteristic', 'organisation', 'as_of'] : ['characteristic', 'as_of'];
-  const sql = gapSql(
-    quintileSql({
-      units: UNITS_IN_VIEW,
-      characteristic: 'c.characteristic = $characteristic',
-      asOf,
-      byOrganisation
-    }),
-    groups
+  const sql = verdictSql(
+    gapSql(
+      quintileSql({ units: UNITS_IN_VIEW, characteristic: 'c.characteristic = $characteristic', asOf, byOrganisation }),
+      groups
+    ),
+    groups.filter((g) => g !== 'as_of')
   );
   return select<GapRow & { organisation?: string }>(
     connection,
     `SELECT CAST(as_of AS VARCHAR) AS as_of, ${byOrganisation ? 'organisation, ' : ''}quintiles, sii, sii_se, sii_lower, sii_upper,
-            rii, log_rii_se, rii_lower, rii_upper
+            rii, log_rii_se, rii_lower, rii_upper, CAST(first_as_of AS VARCHAR) AS first_as_of, first_sii, first_rii,
+            verdict, relative_verdict
        FROM (${sql}) ORDER BY ${byOrganisation ? 'organisation, ' : ''}as_of`,
     params(filters, characteristic)
   );
@@ -270,12 +275,11 @@ const pp = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10)
 const ratio = (v: number | null) => (v === null ? null : v.toFixed(2));
 
 /**
- * Is the gap widening or narrowing? The SII at the first snapshot with one is compared with the SII at the as-of
- * date: the change counts as real when it is more than 1.96 standard errors of the difference (the two estimates taken
- * as independent, which snapshots of the same units are not quite: a rough guide, said so in docs/equity.md).
+ * The gap in plain words: where it stands at the last snapshot with one, and whether it is widening or narrowing since
+ * the first (the decision is verdictSql's, in pipeline/metrics/equity.ts).
  */
 export function trendText(rows: GapRow[], characteristic: string): string {
-  const measured = rows.filter((r) => r.sii !== null && r.sii_se !== null);
+  const measured = rows.filter((r) => r.sii !== null && r.sii_lower !== null && r.sii_upper !== null);
   const e = ends(characteristic);
   if (!measured.length)
     return 'The gap cannot be measured: it needs all five quintiles to have units reporting a list size.';
@@ -287,28 +291,20 @@ export function trendText(rows: GapRow[], characteristic: string): string {
     last.rii !== null
       ? `; the ${e.low} end registered ${ratio(last.rii)} times the rate of the ${e.high} end (relative index, 95% CI ${ratio(last.rii_lower)} to ${ratio(last.rii_upper)})`
       : '';
-  if (measured.length === 1) return `${now}${rii}. There is only one snapshot, so no trend yet.`;
-  const first = measured[0];
-  const change = last.sii! - first.sii!;
-  const se = Math.sqrt(last.sii_se! ** 2 + first.sii_se! ** 2);
-  const since = `between ${formatDate(first.as_of)} and ${formatDate(last.as_of)}`;
-  let verdict: string;
-  if (Math.abs(change) < Z95 * se) {
-    verdict = `The gap did not change clearly ${since}: the slope index went from ${pp(first.sii)!.toFixed(1)} to ${pp(last.sii)!.toFixed(1)} percentage points, a change chance alone could give.`;
-  } else {
-    const widening = Math.abs(last.sii!) > Math.abs(first.sii!) && Math.sign(last.sii!) === Math.sign(first.sii!);
-    const word = widening ? 'widening' : Math.sign(last.sii!) !== Math.sign(first.sii!) ? 'reversing' : 'narrowing';
-    verdict = `The gap is ${word}: the slope index went from ${pp(first.sii)!.toFixed(1)} to ${pp(last.sii)!.toFixed(1)} percentage points ${since}, more than chance alone would give.`;
-  }
-  let relative = '';
-  if (first.rii !== null && last.rii !== null && first.log_rii_se !== null && last.log_rii_se !== null) {
-    const logChange = Math.log(last.rii) - Math.log(first.rii);
-    const logSe = Math.sqrt(first.log_rii_se ** 2 + last.log_rii_se ** 2);
-    relative =
-      Math.abs(logChange) < Z95 * logSe
-        ? ` In relative terms it did not change clearly (relative index ${ratio(first.rii)} then ${ratio(last.rii)}).`
-        : ` In relative terms it ${Math.abs(Math.log(last.rii)) > Math.abs(Math.log(first.rii)) ? 'widened' : 'narrowed'} (relative index ${ratio(first.rii)} then ${ratio(last.rii)}).`;
-  }
+  if (last.verdict === 'one snapshot' || last.first_as_of === null || last.first_sii === null)
+    return `${now}${rii}. There is only one snapshot, so no trend yet.`;
+  const from = `the slope index went from ${pp(last.first_sii)!.toFixed(1)} to ${pp(last.sii)!.toFixed(1)} percentage points`;
+  const since = `between ${formatDate(last.first_as_of)} and ${formatDate(last.as_of)}`;
+  const verdict =
+    last.verdict === 'no clear change'
+      ? `The gap did not change clearly ${since}: ${from}, a change chance alone could give.`
+      : `The gap is ${last.verdict}: ${from} ${since}, more than chance alone would give.`;
+  const relative =
+    last.relative_verdict === null || last.first_rii === null
+      ? ''
+      : last.relative_verdict === 'no clear change'
+        ? ` In relative terms it did not change clearly (relative index ${ratio(last.first_rii)} then ${ratio(last.rii)}).`
+        : ` In relative terms it ${last.relative_verdict === 'widening' ? 'widened' : 'narrowed'} (relative index ${ratio(last.first_rii)} then ${ratio(last.rii)}).`;
   return `${now}${rii}. ${verdict}${relative}`;
 }
 

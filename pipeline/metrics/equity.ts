@@ -129,6 +129,31 @@ export function gapSql(quintiles: string, groups: string[], measure: EquityMeasu
     FROM fit f LEFT JOIN rel r USING (${g})`;
 }
 
+/**
+ * Is the gap widening or narrowing? Each snapshot's SII is compared with the first snapshot's that has one (per
+ * group): the change counts when it is more than z × the standard error of the difference, the two estimates taken as
+ * independent (snapshots of the same units are not quite, so this is a rough guide: docs/equity.md). `verdict` is
+ * widening | narrowing | reversing (the sign changed) | no clear change | one snapshot | not measurable;
+ * `relative_verdict` does the same for log RII.
+ */
+export function verdictSql(gaps: string, groups: string[]): string {
+  const w = `(${groups.length ? `PARTITION BY ${groups.join(', ')} ` : ''}ORDER BY as_of ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
+  const first = (column: string) =>
+    `first_value(CASE WHEN sii IS NOT NULL THEN ${column} END IGNORE NULLS) OVER ${w} AS first_${column}`;
+  return `SELECT *,
+      CASE WHEN sii IS NULL THEN 'not measurable'
+           WHEN first_as_of = as_of THEN 'one snapshot'
+           WHEN abs(sii - first_sii) < ${Z95} * sqrt(sii_se * sii_se + first_sii_se * first_sii_se) THEN 'no clear change'
+           WHEN sign(sii) <> sign(first_sii) THEN 'reversing'
+           WHEN abs(sii) > abs(first_sii) THEN 'widening'
+           ELSE 'narrowing' END AS verdict,
+      CASE WHEN sii IS NULL OR first_as_of = as_of OR rii IS NULL OR first_rii IS NULL THEN NULL
+           WHEN abs(ln(rii) - ln(first_rii)) < ${Z95} * sqrt(log_rii_se * log_rii_se + first_log_rii_se * first_log_rii_se) THEN 'no clear change'
+           WHEN abs(ln(rii)) > abs(ln(first_rii)) THEN 'widening'
+           ELSE 'narrowing' END AS relative_verdict
+    FROM (SELECT *, ${['as_of', 'sii', 'sii_se', 'rii', 'log_rii_se'].map(first).join(', ')} FROM (${gaps}))`;
+}
+
 const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** Every unit, every characteristic, every snapshot: the views notebooks and `uptake query` read. */
@@ -157,9 +182,14 @@ CREATE OR REPLACE VIEW equity_quintile AS
   SELECT * RENAME (numerator AS registered, denominator AS eligible, rate AS registration_rate)
     FROM (${quintileSql(NATIONAL)});
 
--- SII and RII of registration against list size, per characteristic and snapshot.
-CREATE OR REPLACE VIEW equity_gap AS ${gapSql(
-  'SELECT *, registered AS numerator, eligible AS denominator FROM equity_quintile',
-  ['characteristic', 'period', 'as_of']
+-- SII and RII of registration against list size, per characteristic and snapshot, with the verdict against the first
+-- snapshot: widening, narrowing, reversing, no clear change.
+CREATE OR REPLACE VIEW equity_gap AS ${verdictSql(
+  gapSql('SELECT *, registered AS numerator, eligible AS denominator FROM equity_quintile', [
+    'characteristic',
+    'period',
+    'as_of'
+  ]),
+  ['characteristic', 'period']
 )};
 `;

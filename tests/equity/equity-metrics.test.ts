@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { openWarehouse, queryRows, type Warehouse } from '../../pipeline/warehouse/open.ts';
+import { verdictSql } from '../../pipeline/metrics/equity.ts';
 import { loadPaths } from '../../pipeline/load/load.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -153,5 +154,41 @@ describe('equity_quintile: registration against list size by quintile of the dep
     expect(
       await rows(`SELECT sum(units)::INTEGER AS units FROM equity_quintile WHERE as_of = DATE '2026-07-31'`)
     ).toEqual([{ units: 25 }]);
+  });
+});
+
+describe('verdictSql: widening or narrowing, against the first snapshot with a gap', () => {
+  test('each case, with the change compared with 1.96 standard errors of the difference', async () => {
+    // (group, day, sii, se): a 0.10 → 0.12 with se 0.02 each: change 0.02 < 1.96 × √(0.0008) = 0.0554 → no clear change.
+    // b 0.20 → 0.10, se 0.01: change 0.10 > 0.0277 → narrowing. c 0.10 → −0.10: the sign changed → reversing.
+    // d: no gap at day 1, 0.10 at day 2 (the first with one), 0.20 at day 3 → widening.
+    const gaps = `SELECT g, DATE '2026-01-01' + d AS as_of, sii, se AS sii_se, NULL::DOUBLE AS rii, NULL::DOUBLE AS log_rii_se
+      FROM (VALUES ('a', 1, 0.10, 0.02), ('a', 2, 0.12, 0.02), ('b', 1, 0.20, 0.01), ('b', 2, 0.10, 0.01),
+                   ('c', 1, 0.10, 0.01), ('c', 2, -0.10, 0.01),
+                   ('d', 1, NULL, NULL), ('d', 2, 0.10, 0.01), ('d', 3, 0.20, 0.01)) t(g, d, sii, se)`;
+    expect(
+      await rows(
+        `SELECT g, as_of::VARCHAR AS as_of, first_as_of::VARCHAR AS first_as_of, verdict FROM (${verdictSql(gaps, ['g'])}) ORDER BY g, as_of`
+      )
+    ).toEqual([
+      { g: 'a', as_of: '2026-01-02', first_as_of: '2026-01-02', verdict: 'one snapshot' },
+      { g: 'a', as_of: '2026-01-03', first_as_of: '2026-01-02', verdict: 'no clear change' },
+      { g: 'b', as_of: '2026-01-02', first_as_of: '2026-01-02', verdict: 'one snapshot' },
+      { g: 'b', as_of: '2026-01-03', first_as_of: '2026-01-02', verdict: 'narrowing' },
+      { g: 'c', as_of: '2026-01-02', first_as_of: '2026-01-02', verdict: 'one snapshot' },
+      { g: 'c', as_of: '2026-01-03', first_as_of: '2026-01-02', verdict: 'reversing' },
+      { g: 'd', as_of: '2026-01-02', first_as_of: '2026-01-03', verdict: 'not measurable' },
+      { g: 'd', as_of: '2026-01-03', first_as_of: '2026-01-03', verdict: 'one snapshot' },
+      { g: 'd', as_of: '2026-01-04', first_as_of: '2026-01-03', verdict: 'widening' }
+    ]);
+  });
+
+  test('the fixture: widening in absolute terms, no clear change in relative terms (the RII is 3.11 at both)', async () => {
+    expect(
+      await rows(`SELECT as_of::VARCHAR AS as_of, verdict, relative_verdict FROM equity_gap ORDER BY as_of`)
+    ).toEqual([
+      { as_of: '2026-01-31', verdict: 'one snapshot', relative_verdict: null },
+      { as_of: '2026-07-31', verdict: 'widening', relative_verdict: 'no clear change' }
+    ]);
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openWarehouse, type Warehouse } from '../../pipeline/warehouse/open.ts';
 import { loadPaths } from '../../pipeline/load/load.ts';
 import { FilterError, parseFilters, resolveFilters } from '../../pipeline/dashboard/filters.ts';
-import { equityPage, trendText } from '../../pipeline/dashboard/equity.ts';
+import { equityPage } from '../../pipeline/dashboard/equity.ts';
 import { figureById, UnknownFigureError } from '../../pipeline/dashboard/figures.ts';
 import { figureCsv } from '../../pipeline/dashboard/controlled.ts';
 
@@ -204,31 +204,5 @@ describe('a funder takes away controlled figures', () => {
     expect(lines[1]).toEqual(['1 (most deprived)', '50.0 to 58.0', '5', '5', '1000', '10000', '10.0%', '*', '*']);
     expect(lines[2]).toEqual(['2', '40.0 to 48.0', '5', '5', '2250', '15000', '15.0%', '*', '*']);
     expect(lines.at(-1)![0]).toContain('nhs-digital');
-  });
-});
-
-describe('trendText', () => {
-  const row = (as_of: string, sii: number, se: number) => ({
-    as_of,
-    quintiles: 5,
-    sii,
-    sii_se: se,
-    sii_lower: sii - 1.96 * se,
-    sii_upper: sii + 1.96 * se,
-    rii: null,
-    log_rii_se: null,
-    rii_lower: null,
-    rii_upper: null
-  });
-  test('a change within chance is "did not change clearly"; a smaller gap is "narrowing"', () => {
-    expect(trendText([row('2026-01-31', 0.1, 0.02), row('2026-07-31', 0.12, 0.02)], IMD)).toContain(
-      'The gap did not change clearly between 31 January 2026 and 31 July 2026: the slope index went from 10.0 to 12.0 percentage points, a change chance alone could give.'
-    );
-    expect(trendText([row('2026-01-31', 0.2, 0.01), row('2026-07-31', 0.1, 0.01)], IMD)).toContain(
-      'The gap is narrowing: the slope index went from 20.0 to 10.0 percentage points'
-    );
-    expect(trendText([], IMD)).toBe(
-      'The gap cannot be measured: it needs all five quintiles to have units reporting a list size.'
-    );
   });
 });
