@@ -10,7 +10,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { EQUITY_MEASURES, gapSql, quintileSql, verdictSql, Z95 } from '../metrics/equity.ts';
-import { equityQuintiles } from '../charts/equity-quintiles.ts';
+import { equityQuintilesChart } from './charts.ts';
 import { FilterError, filterParams, populationText, type ResolvedFilters } from './filters.ts';
 import { formatDate } from './format.ts';
 import { select, serviceFilter } from './sql.ts';
@@ -164,7 +164,7 @@ export async function quintileFigure(
   }));
   const chart =
     filters.asOf && rows.length
-      ? equityQuintiles(
+      ? equityQuintilesChart(
           rows.map((r) => ({
             quintile: Number(r.quintile),
             label: String(r.label),
