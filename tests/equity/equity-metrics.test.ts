@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { openWarehouse, queryRows, type Warehouse } from '../../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../../pipeline/warehouse/open.ts';
+import { queryRows, type Warehouse } from '../../pipeline/warehouse/query.ts';
 import { verdictSql } from '../../pipeline/metrics/equity.ts';
 import { loadPaths } from '../../pipeline/load/load.ts';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openWarehouse, type Warehouse } from '../../pipeline/warehouse/open.ts';
+import { openWarehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import { loadPaths } from '../../pipeline/load/load.ts';
 import { loadNotebook, renderNotebook } from '../../pipeline/notebooks/index.ts';
 
