@@ -183,6 +183,7 @@ describe('every role on every route and export', () => {
       '/functionality',
       '/usage',
       '/settings',
+      '/equity',
       '/reports',
       '/data'
     ]);
