@@ -1,6 +1,6 @@
 /**
  * The Equity page in Chromium on the hand-worked fixture (tests/fixtures/equity): 27 practices over two snapshots,
- * loaded with practice-monthly-long, and their deprivation scores with public-health-indicators. The chart, the plain
+ * loaded in Uptake's own templates, and their deprivation scores with public-health-indicators. The chart, the plain
  * words on the trend, the within-organisation table, the units left out; no serious axe violation; the CSV download
  * keeps the characteristic chosen in the URL; a screenshot in tests/output/equity.png to look at.
  */
@@ -28,8 +28,7 @@ beforeAll(async () => {
   const warehouse = await openWarehouse(dbPath);
   try {
     const rawDir = join(folder, 'raw');
-    const practices = await loadPaths(warehouse, [join(FIXTURES, 'practices-2026.csv')], {
-      profile: 'practice-monthly-long',
+    const practices = await loadPaths(warehouse, [join(FIXTURES, 'practices')], {
       rawDir
     });
     const scores = await loadPaths(warehouse, [join(FIXTURES, 'indicators-imd.csv')], {

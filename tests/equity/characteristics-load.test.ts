@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { error, expectRejected, warning } from '../load/helpers/expect-rejected.ts';
 import { scratchWarehouse } from '../load/helpers/scratch-warehouse.ts';
+import { rebuildWarehouse } from '../../pipeline/load/rebuild.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/equity');
 const INDICATORS = join(FIXTURES, 'indicators-imd.csv');
-const PRACTICES = join(FIXTURES, 'practices-2026.csv');
+const PRACTICES = join(FIXTURES, 'practices');
 const IMD = 'Deprivation score (IMD 2019)';
 
 test('the fixture is the 27-column export', () => {
@@ -31,7 +32,7 @@ test('the fixture is the 27-column export', () => {
 
 test('practice rows load as characteristics; England and the parents are comparators; blanks are kept and listed', async () => {
   const scratch = await scratchWarehouse();
-  expect((await scratch.load([PRACTICES], { profile: 'practice-monthly-long' })).outcome).toBe('loaded');
+  expect((await scratch.load([PRACTICES], {})).outcome).toBe('loaded');
   const report = await scratch.load([INDICATORS], { profile: 'public-health-indicators' });
   expect(report.outcome).toBe('loaded');
   expect(report.loaded.map((f) => [f.file, f.kind, f.rows])).toEqual([['indicators-imd.csv', 'characteristics', 28]]);
@@ -131,4 +132,22 @@ test('an export with no practice rows is an error, not an empty load', async () 
     ],
     ['indicators-england.csv']
   );
+});
+
+test('rebuild recreates the characteristics from the raw store, with the blanks', async () => {
+  const scratch = await scratchWarehouse();
+  await scratch.load([PRACTICES]);
+  await scratch.load([INDICATORS], { profile: 'public-health-indicators' });
+  const before = await scratch.rows(
+    'SELECT service_id, characteristic, period, period_sort, value FROM unit_characteristic ORDER BY service_id'
+  );
+  scratch.close();
+  await rebuildWarehouse(scratch.dbPath, { rawDir: scratch.rawDir });
+  await scratch.reopen();
+  expect(
+    await scratch.rows(
+      'SELECT service_id, characteristic, period, period_sort, value FROM unit_characteristic ORDER BY service_id'
+    )
+  ).toEqual(before);
+  expect(before).toHaveLength(28);
 });

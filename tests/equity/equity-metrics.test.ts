@@ -22,8 +22,7 @@ beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'uptake-equity-'));
   warehouse = await openWarehouse(join(folder, 'uptake.duckdb'));
   const rawDir = join(folder, 'raw');
-  const practices = await loadPaths(warehouse, [join(FIXTURES, 'practices-2026.csv')], {
-    profile: 'practice-monthly-long',
+  const practices = await loadPaths(warehouse, [join(FIXTURES, 'practices')], {
     now: NOW,
     rawDir
   });
