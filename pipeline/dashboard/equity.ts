@@ -474,8 +474,8 @@ async function notReporting(
     connection,
     `SELECT count(*)::INTEGER AS n
        FROM service_latest s JOIN characteristic_current c ON c.service_id = s.service_id AND c.characteristic = $characteristic
-       LEFT JOIN snapshot_latest u ON u.service_id = s.service_id AND u.as_of = CAST($asOf AS DATE)
-      WHERE c.value IS NOT NULL AND ${UNITS_IN_VIEW} AND NOT coalesce(u.${MEASURE.numerator} IS NOT NULL AND u.${MEASURE.denominator} > 0, false)`,
+       LEFT JOIN (${MEASURE.units}) u ON u.service_id = s.service_id AND u.as_of = CAST($asOf AS DATE)
+      WHERE c.value IS NOT NULL AND ${UNITS_IN_VIEW} AND u.service_id IS NULL`,
     params(filters, characteristic)
   );
   return row.n;

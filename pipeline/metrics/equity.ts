@@ -11,13 +11,19 @@
 /** z for a two-sided 95% interval (the 97.5th percentile of the standard normal). */
 export const Z95 = 1.959963984540054;
 
-/** A measure of uptake a quintile is scored on: a numerator over a denominator summed over the quintile's units. */
+/**
+ * A measure of uptake a quintile is scored on: a numerator over a denominator summed over the quintile's units. Any
+ * per-unit relation can feed it (transactions per registered patient for one function, units offering a function
+ * of the units reporting the flag), so a new measure is one entry here.
+ */
 export interface EquityMeasure {
   id: string;
   label: string;
-  /** Columns of snapshot_latest (u) summed over the quintile's units. */
-  numerator: string;
-  denominator: string;
+  /**
+   * SQL: one row per unit and snapshot that reports the measure, with columns as_of, service_id, numerator and
+   * denominator (a unit that does not report is left out of both, never counted as zero).
+   */
+  units: string;
   /**
    * How the quintile's figure varies by chance: a proportion of the denominator (binomial, p(1 − p)/n) or a rate per
    * unit of the denominator (Poisson, count/n²).
@@ -30,8 +36,8 @@ export const EQUITY_MEASURES: readonly EquityMeasure[] = [
   {
     id: 'registration',
     label: 'Registered of list size',
-    numerator: 'registered',
-    denominator: 'eligible',
+    units: `SELECT as_of, service_id, registered AS numerator, eligible AS denominator
+              FROM snapshot_latest WHERE registered IS NOT NULL AND eligible > 0`,
     variance: 'proportion'
   }
 ];
@@ -58,7 +64,6 @@ export function quintileSql(o: QuintileSqlOptions): string {
   const m = o.measure ?? EQUITY_MEASURES[0];
   const part = o.byOrganisation ? ['characteristic', 'organisation'] : ['characteristic'];
   const cols = part.join(', ');
-  const reporting = `u.${m.numerator} IS NOT NULL AND u.${m.denominator} > 0`;
   return `WITH unit AS (
     SELECT s.service_id, s.organisation, c.characteristic, c.period, c.value
       FROM service_latest s JOIN characteristic_current c USING (service_id)
@@ -71,9 +76,9 @@ export function quintileSql(o: QuintileSqlOptions): string {
       FROM ranked GROUP BY ${cols}, quintile
   ), reported AS (
     SELECT ${part.map((p) => `r.${p}`).join(', ')}, r.quintile, u.as_of, count(*)::INTEGER AS units_reporting,
-           sum(u.${m.numerator})::BIGINT AS numerator, sum(u.${m.denominator})::BIGINT AS denominator
-      FROM ranked r JOIN snapshot_latest u USING (service_id)
-     WHERE ${reporting} AND (${o.asOf})
+           sum(u.numerator)::BIGINT AS numerator, sum(u.denominator)::BIGINT AS denominator
+      FROM ranked r JOIN (${m.units}) u USING (service_id)
+     WHERE ${o.asOf}
      GROUP BY ${part.map((p) => `r.${p}`).join(', ')}, r.quintile, u.as_of
   )
   SELECT ${part.map((p) => `b.${p}`).join(', ')}, b.period, d.as_of, b.quintile, b.units, b.lowest, b.highest,
