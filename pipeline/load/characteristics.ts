@@ -102,7 +102,7 @@ export async function characteristicNotes(
         s.label,
         'no-value',
         `${b.service_id} has no value for "${b.characteristic}" (${b.period}): loaded without one, counted and listed on the Equity page among the units without a value.`,
-        { row: b.__row, column: 'value', value: b.service_id, severity: 'warning' }
+        { row: b.__row, column: 'value', severity: 'warning' }
       )
     );
   }

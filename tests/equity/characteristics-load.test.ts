@@ -49,7 +49,7 @@ test('practice rows load as characteristics; England and the parents are compara
       'indicators-imd.csv',
       30,
       'value',
-      'P00026',
+      null,
       'no-value',
       'P00026 has no value for "Deprivation score (IMD 2019)" (2019): loaded without one, counted and listed on the Equity page among the units without a value.'
     ),
@@ -57,7 +57,7 @@ test('practice rows load as characteristics; England and the parents are compara
       'indicators-imd.csv',
       31,
       'value',
-      'P00027',
+      null,
       'no-value',
       'P00027 has no value for "Deprivation score (IMD 2019)" (2019): loaded without one, counted and listed on the Equity page among the units without a value.'
     ),
