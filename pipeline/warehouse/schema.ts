@@ -177,6 +177,8 @@ CREATE TABLE IF NOT EXISTS unit_reference (
   status        VARCHAR,
   source_sha256 VARCHAR NOT NULL,
   loaded_at     TIMESTAMP NOT NULL
+);
+
 -- Characteristics of units (a deprivation score per practice, rurality, an age profile), for equity of reach: one row
 -- per unit, characteristic and period as an export gave it. value NULL = the export had no value (suppressed or not
 -- published); such rows are kept so that units without a value can be counted and listed.
