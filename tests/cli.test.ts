@@ -470,7 +470,9 @@ describe('uptake export', () => {
     ]);
     const views = await metricViews();
     expect(views.length).toBeGreaterThan(0);
-    for (const view of views) expect(files.some((f) => f === `${view}.parquet` || f.startsWith(`${view}/`))).toBe(true);
+    // A partitioned view with no rows (the equity views, with no characteristics loaded) is an empty folder by design.
+    for (const view of views)
+      expect(files.some((f) => f === `${view}.parquet` || f === view || f.startsWith(`${view}/`))).toBe(true);
     expect(files).toContain('uptake-export.json');
     expect(readdirSync(join(out, '..'))).toEqual(['export']); // the temporary folder was renamed, nothing left beside it
 

@@ -57,6 +57,7 @@ export const POLICY: readonly PolicyEntry[] = [
   { pattern: '/usage', what: 'usage of online functions', grants: EXACT, refusal: EXACT_REFUSAL },
   { pattern: '/sharing', what: 'sharing', grants: EXACT, refusal: EXACT_REFUSAL },
   { pattern: '/settings', what: 'adoption by setting', grants: EXACT, refusal: EXACT_REFUSAL },
+  { pattern: '/equity', what: 'equity of reach by unit characteristic', grants: EXACT, refusal: EXACT_REFUSAL },
   {
     pattern: '/download/**',
     what: 'CSV download of a dashboard figure (exact for the committee; disclosure-controlled with ?audience=funder|public)',

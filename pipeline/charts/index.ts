@@ -26,3 +26,4 @@ export { featureMatrix, FEATURE_MATRIX_DEFAULTS } from './feature-matrix.ts';
 export { adoptionBySetting, ADOPTION_BY_SETTING_DEFAULTS } from './adoption-by-setting.ts';
 export { themePrevalence, THEME_PREVALENCE_DEFAULTS, type ThemePrevalenceRow } from './theme-prevalence.ts';
 export { functionTrend, FUNCTION_TREND_DEFAULTS, type FunctionTrendRow } from './function-trend.ts';
+export { equityQuintiles, EQUITY_QUINTILES_DEFAULTS, type EquityQuintileRow } from './equity-quintiles.ts';

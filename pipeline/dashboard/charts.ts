@@ -6,6 +6,7 @@
 import {
   adoptionBySetting,
   adoptionCurve,
+  equityQuintiles,
   featureMatrix,
   functionTrend,
   registrationTrend,
@@ -19,6 +20,7 @@ import {
   type SetupDurationBinRow,
   type TrendBandRow,
   type Chart,
+  type EquityQuintileRow,
   type FeatureMatrixRow,
   type FunctionTrendRow,
   type ServiceSetupRow,
@@ -66,4 +68,12 @@ export function functionTrendChart(
   options: { asOf: string; measure: string; format: (value: number) => string; yMax?: number }
 ): Chart {
   return functionTrend(rows, options);
+}
+
+/** Equity: a rate by quintile of a unit characteristic, with intervals. */
+export function equityQuintilesChart(
+  rows: EquityQuintileRow[],
+  options: { asOf: string; measure: string; characteristic: string; labelledBy?: string }
+): Chart {
+  return equityQuintiles(rows, options);
 }

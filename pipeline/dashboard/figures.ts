@@ -14,6 +14,8 @@ import { registrationTrend, uptakeFunnel } from './uptake.ts';
 import { functionality, functionOffering } from './functionality.ts';
 import { parseUsageLevel, usageByLevel, usageTrend } from './usage.ts';
 import { settings } from './settings.ts';
+import { equityPage } from './equity.ts';
+import { FilterError } from './filters.ts';
 
 export class UnknownFigureError extends Error {
   constructor(what: string) {
@@ -47,8 +49,21 @@ const FIGURES: Record<string, FigureSource> = {
   'function-offering': (c, f) => functionOffering(c, f),
   'usage-trend': (c, f) => usageTrend(c, f),
   'usage-by-level': (c, f, p) => usageByLevel(c, f, parseUsageLevel(p)),
-  'adoption-by-setting': async (c, f) => (await settings(c, f)).figure
+  'adoption-by-setting': async (c, f) => (await settings(c, f)).figure,
+  'equity-quintiles': async (c, f, p) => (await equity(c, f, p)).quintiles,
+  'equity-gap': async (c, f, p) => (await equity(c, f, p)).gap,
+  'equity-organisations': async (c, f, p) => (await equity(c, f, p)).organisations
 };
+
+/** The Equity page's figures need its characteristic; an unknown one is a missing figure, not a server error. */
+async function equity(c: DuckDBConnection, f: ResolvedFilters, p: URLSearchParams) {
+  try {
+    return await equityPage(c, f, p);
+  } catch (e) {
+    if (e instanceof FilterError) throw new UnknownFigureError(e.message);
+    throw e;
+  }
+}
 
 export const FIGURE_IDS = Object.keys(FIGURES);
 

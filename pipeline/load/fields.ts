@@ -2,10 +2,10 @@
  * The model's fields, per kind of export ("Uptake's own export templates"). A source profile maps an export's
  * columns onto these; the checks and the writers read them. One list, so a new field is one line here.
  */
-export type Kind = 'programme' | 'services' | 'features' | 'uptake' | 'unit-reference';
-export const KINDS: Kind[] = ['programme', 'services', 'features', 'uptake', 'unit-reference'];
+export type Kind = 'programme' | 'services' | 'features' | 'uptake' | 'unit-reference' | 'characteristics';
+export const KINDS: Kind[] = ['programme', 'services', 'features', 'uptake', 'unit-reference', 'characteristics'];
 
-export type FieldType = 'text' | 'date' | 'flag' | 'count' | 'setting' | 'category';
+export type FieldType = 'text' | 'date' | 'flag' | 'count' | 'setting' | 'category' | 'decimal';
 
 export interface FieldSpec {
   name: string;
@@ -82,6 +82,15 @@ export const FIELDS: Record<Kind, FieldSpec[]> = {
     f('opened_on', 'date', 'optional', false),
     f('closed_on', 'date', 'optional', false),
     f('status', 'text', 'optional', false)
+  ],
+  // Characteristics of units (a deprivation score, rurality, an age profile): one value per unit, characteristic and
+  // period. A blank value is allowed (a suppressed or unpublished figure): it is loaded as NULL and counted.
+  characteristics: [
+    f('service_id', 'text', 'required', true),
+    f('characteristic', 'text', 'required', true),
+    f('period', 'text', 'required', true),
+    f('period_sort', 'text', 'optional', false),
+    f('value', 'decimal', 'required', false)
   ]
 };
 
@@ -94,7 +103,8 @@ export const KEYS: Record<Kind, string[]> = {
   services: ['service_id'],
   features: ['service_id', 'feature'],
   uptake: ['as_of', 'service_id'],
-  'unit-reference': ['unit_id']
+  'unit-reference': ['unit_id'],
+  characteristics: ['service_id', 'characteristic', 'period']
 };
 
 /** Pairs that must be ordered: [smaller, larger, rule]. Checked per row where both are present. */

@@ -12,6 +12,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Warehouse } from '../warehouse/query.ts';
 import { checkBatch, checkHistory, checkStaged } from './checks.ts';
+import { characteristicNotes, unitRowsOnly } from './characteristics.ts';
 import { KINDS, type Kind } from './fields.ts';
 import { parseProfile, resolveProfile, tableFor, type Profile } from './profile.ts';
 import { problem, type Problem } from './problems.ts';
@@ -228,9 +229,17 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
     }
     work.sort((a, b) => KIND_ORDER(a.spec.kind) - KIND_ORDER(b.spec.kind));
     const origins = new Map<StagedTable, { source: SourceTable; spec: (typeof work)[number]['spec'] }>();
-    for (const [j, { candidate, source, spec }] of work.entries()) {
+    for (const [j, { candidate, source: read, spec }] of work.entries()) {
       progress(candidate.name, 'check', files.indexOf(candidate.path));
       const table = `${prefix}_stage_${j}`;
+      // Characteristics exports may carry comparator rows (England, the parent): only the units' rows are staged.
+      const units =
+        spec.kind === 'characteristics'
+          ? await unitRowsOnly(connection, read, spec)
+          : { source: read, problems: [] as Problem[] };
+      problems.push(...units.problems);
+      if (!units.source) continue;
+      const source = units.source;
       const result = await stage(connection, source, spec, table, 'fast');
       tempTables.push(...stagedRelations(table));
       problems.push(...result.problems);
@@ -280,6 +289,7 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
     problems.push(...(await checkBatch(connection, staged)));
     for (const s of staged) problems.push(...(await checkHistory(connection, s)));
     problems.push(...(await checkReference(connection, staged)));
+    for (const s of staged) problems.push(...(await characteristicNotes(connection, s, known)));
 
     const summaries = await Promise.all(candidates.map((c) => summarise(connection, c)));
     if (problems.some((p) => p.severity === 'error')) {

@@ -43,6 +43,14 @@ export function countSql(x: string): string {
     WHEN regexp_full_match(trim(${x}), '-?[0-9]+(,[0-9]{3})*') THEN TRY_CAST(replace(trim(${x}), ',', '') AS BIGINT) END`;
 }
 
+/**
+ * A decimal ("24.3", "-0.5", "1,234.5"): digits with an optional point, gated by a pattern like counts, so "24.3%" or
+ * "n/a" is a problem rather than a guess.
+ */
+export function decimalSql(x: string): string {
+  return `CASE WHEN regexp_full_match(trim(${x}), '-?([0-9]+(,[0-9]{3})*(\\.[0-9]*)?|\\.[0-9]+)') THEN TRY_CAST(replace(trim(${x}), ',', '') AS DOUBLE) END`;
+}
+
 export function flagSql(x: string, blankMeans: boolean | undefined): string {
   return `CASE WHEN lower(trim(${x})) IN (${list(YES)}) THEN true WHEN lower(trim(${x})) IN (${list(NO)}) THEN false
     WHEN ${blank(x)} THEN ${blankMeans === undefined ? 'NULL' : String(blankMeans)} END`;
@@ -89,6 +97,8 @@ export function parseSql(
       return categorySql(x);
     case 'text':
       return textSql(x);
+    case 'decimal':
+      return decimalSql(x);
   }
 }
 
@@ -98,7 +108,8 @@ export const SQL_TYPE: Record<FieldType, string> = {
   flag: 'BOOLEAN',
   setting: 'VARCHAR',
   category: 'VARCHAR',
-  text: 'VARCHAR'
+  text: 'VARCHAR',
+  decimal: 'DOUBLE'
 };
 
 /** What the problem says when a cell does not parse, per type. */
@@ -108,5 +119,6 @@ export const PARSE_RULE: Record<FieldType, { rule: string; expected: string }> =
   flag: { rule: 'not-a-flag', expected: 'yes or no (y/n, true/false, 1/0, ✓)' },
   setting: { rule: 'unknown-setting', expected: `one of: ${SETTINGS.join(', ')}` },
   category: { rule: 'unknown-category', expected: 'core or additional' },
-  text: { rule: 'required-value', expected: 'some text' }
+  text: { rule: 'required-value', expected: 'some text' },
+  decimal: { rule: 'not-a-number', expected: 'a number, such as 24.3' }
 };

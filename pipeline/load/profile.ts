@@ -11,6 +11,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
 import { FIELDS, KINDS, normaliseHeader, UPTAKE_COUNTS, type Kind } from './fields.ts';
 import nhsPomiPractice from './profiles/nhs-pomi-practice.json' with { type: 'json' };
+import publicHealthIndicators from './profiles/public-health-indicators.json' with { type: 'json' };
 import uptakeTemplates from './profiles/uptake-templates.json' with { type: 'json' };
 
 const aliases = z.union([z.string(), z.array(z.string()).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -72,7 +73,12 @@ const tableSchema = z
         columns: z.record(z.string(), aliases),
         defaults: z.record(z.string(), z.string()).default({})
       })
-      .optional()
+      .optional(),
+    /**
+     * Characteristics exports that mix area types (England, the parent organisation, then the practices): which
+     * column names the area type, and which of its values are units. Other rows are comparators, not loaded.
+     */
+    areaTypes: z.object({ column: aliases, units: z.array(z.string()).min(1) }).optional()
   })
   .superRefine((t, ctx) => {
     const known = new Set(FIELDS[t.kind].map((f) => f.name));
@@ -116,6 +122,8 @@ const tableSchema = z
         }
       }
     }
+    if (t.areaTypes && t.kind !== 'characteristics')
+      ctx.addIssue({ code: 'custom', message: '"areaTypes" is only for characteristics tables' });
   });
 
 export const profileSchema = z.object({
@@ -133,7 +141,8 @@ export class ProfileError extends Error {}
 // no pipeline/load/profiles/ folder to read.
 const BUILT_IN: Record<string, unknown> = {
   'uptake-templates': uptakeTemplates,
-  'nhs-pomi-practice': nhsPomiPractice
+  'nhs-pomi-practice': nhsPomiPractice,
+  'public-health-indicators': publicHealthIndicators
 };
 export const DEFAULT_PROFILE = 'uptake-templates';
 

@@ -14,7 +14,8 @@ const TARGET = {
   services: 'service',
   features: 'feature',
   uptake: 'snapshot',
-  'unit-reference': 'unit_reference'
+  'unit-reference': 'unit_reference',
+  characteristics: 'unit_characteristic'
 } as const;
 
 export async function writeStaged(

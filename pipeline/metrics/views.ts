@@ -12,6 +12,7 @@ import { REAIM_VIEWS_SQL } from './reaim.ts';
 import { HIERARCHY_VIEWS_SQL } from './hierarchy.ts';
 import { USAGE_VIEWS_SQL } from './usage.ts';
 import { REPORTING_VIEWS_SQL } from './reporting.ts';
+import { EQUITY_VIEWS_SQL } from './equity.ts';
 
 export const METRIC_VIEWS_SQL = [
   LATEST_VIEWS_SQL,
@@ -23,5 +24,6 @@ export const METRIC_VIEWS_SQL = [
   REAIM_VIEWS_SQL,
   HIERARCHY_VIEWS_SQL,
   USAGE_VIEWS_SQL,
-  REPORTING_VIEWS_SQL
+  REPORTING_VIEWS_SQL,
+  EQUITY_VIEWS_SQL
 ].join('\n');

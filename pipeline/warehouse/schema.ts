@@ -179,6 +179,19 @@ CREATE TABLE IF NOT EXISTS unit_reference (
   loaded_at     TIMESTAMP NOT NULL
 );
 
+-- Characteristics of units (a deprivation score per practice, rurality, an age profile), for equity of reach: one row
+-- per unit, characteristic and period as an export gave it. value NULL = the export had no value (suppressed or not
+-- published); such rows are kept so that units without a value can be counted and listed.
+CREATE TABLE IF NOT EXISTS unit_characteristic (
+  service_id     VARCHAR NOT NULL,
+  characteristic VARCHAR NOT NULL,
+  period         VARCHAR NOT NULL,
+  period_sort    VARCHAR,          -- a sortable form of the period when the export has one (e.g. 20190000)
+  value          DOUBLE,
+  source_sha256  VARCHAR NOT NULL,
+  loaded_at      TIMESTAMP NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS measure_catalogue (
   measure VARCHAR PRIMARY KEY, label VARCHAR NOT NULL, patient_count BOOLEAN NOT NULL, required BOOLEAN NOT NULL
 );
@@ -196,5 +209,6 @@ export const LANDED_TABLES = [
   'source_measure',
   'unit_function',
   'unit_place',
-  'unit_reference'
+  'unit_reference',
+  'unit_characteristic'
 ] as const;

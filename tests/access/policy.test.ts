@@ -46,6 +46,7 @@ const EXPECTED: Record<string, Record<Role, Kind>> = {
   '/functionality': EXACT,
   '/usage': EXACT,
   '/settings': EXACT,
+  '/equity': EXACT,
   '/sharing': EXACT,
   '/download/[figure]': REPORT, // the funder gets the CSV only with ?audience=funder (disclosure-controlled)
   '/data': EXACT,
@@ -57,6 +58,8 @@ const EXPECTED: Record<string, Record<Role, Kind>> = {
   '/interviews': INTERVIEWS,
   '/interviews/codebook': INTERVIEWS,
   '/interviews/matrix': INTERVIEWS,
+  '/interviews/matrix/cell': INTERVIEWS,
+  '/interviews/attributes': INTERVIEWS,
   '/interviews/themes': INTERVIEWS,
   '/interviews/themes/prevalence.csv': INTERVIEWS,
   '/interviews/transcripts/[id]': INTERVIEWS,
@@ -141,12 +144,13 @@ test('links: the header shows a role only what it can open', () => {
     '/uptake',
     '/functionality',
     '/settings',
+    '/equity',
     '/data',
     '/reports',
     '/interviews'
   ];
   expect(sections.filter((href) => mayOpen('funder', href))).toEqual(['/reports']);
-  expect(sections.filter((href) => mayOpen('committee', href))).toEqual(sections.slice(0, 8));
+  expect(sections.filter((href) => mayOpen('committee', href))).toEqual(sections.slice(0, 9));
   expect(sections.filter((href) => mayOpen('researcher', href))).toEqual(sections);
   expect(sections.filter((href) => mayOpen(null, href))).toEqual([]);
   expect(mayOpen('funder', '/reports/funder-impact?audience=funder')).toBe(true);

@@ -58,6 +58,7 @@ const URLS: [string, Record<Role, Access>][] = [
   ['/functionality', EXACT],
   ['/usage', EXACT],
   ['/settings', EXACT],
+  ['/equity', EXACT],
   ['/data', EXACT],
   // The funder may download every figure, but only as the disclosure-controlled CSV (?audience=funder is forced).
   ...FIGURE_IDS.map((id): [string, Record<Role, Access>] => [
@@ -182,6 +183,7 @@ describe('every role on every route and export', () => {
       '/functionality',
       '/usage',
       '/settings',
+      '/equity',
       '/reports',
       '/data'
     ]);

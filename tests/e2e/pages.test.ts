@@ -17,6 +17,8 @@ export const PAGES = [
   { path: '/uptake', name: 'uptake', heading: 'Uptake and trends', charts: 2 },
   { path: '/functionality', name: 'functionality', heading: 'Functionality', charts: 1 },
   { path: '/settings', name: 'settings', heading: 'Settings', charts: 1 },
+  // The demo programme has no unit characteristics: the page says how to load them (tests/e2e/equity.test.ts has data).
+  { path: '/equity', name: 'equity-none-loaded', heading: 'Equity of reach', charts: 0 },
   { path: '/data', name: 'data', heading: 'Data', charts: 0 },
   { path: '/data/upload', name: 'upload', heading: 'Load an export', charts: 0 }
 ];
