@@ -13,6 +13,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const LAYERS = [
   'warehouse',
   'files',
+  'format',
   'audit',
   'load',
   'access',

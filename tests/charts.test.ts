@@ -21,8 +21,8 @@ import {
   uptakeFunnel,
   type Chart
 } from '../pipeline/charts/index.ts';
-import { daysBetween, monthsBetween, toIsoDate } from '../pipeline/charts/dates.ts';
-import { formatCount, formatDate, formatMonths, formatPercent, listNames } from '../pipeline/charts/format.ts';
+import { daysBetween, monthsBetween, toIsoDate } from '../pipeline/format/dates.ts';
+import { formatCount, formatDate, formatMonths, formatPercent, listNames } from '../pipeline/format/format.ts';
 import { CATEGORICAL, contrastRatio, outlineFor } from '../pipeline/charts/palette.ts';
 import { escapeAttribute, MAX_WIDTH, wrapText } from '../pipeline/charts/render.ts';
 import { dodge } from '../pipeline/charts/registration-trend.ts';

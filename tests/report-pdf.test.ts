@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDemoWarehouse } from './helpers/demo-fixture.ts';
 import type { Warehouse } from '../pipeline/warehouse/query.ts';
 import { htmlToPdf, loadNotebook, renderNotebook, type RenderedReport } from '../pipeline/notebooks/index.ts';
-import { formatDate } from '../pipeline/charts/format.ts';
+import { formatDate } from '../pipeline/format/format.ts';
 
 const OUTPUT = resolve(import.meta.dirname, 'output/report-pdf');
 

@@ -8,10 +8,10 @@
  */
 import * as Plot from '@observablehq/plot';
 import { toCount, type AdoptionBySettingRow } from './rows.ts';
-import { toIsoDate } from './dates.ts';
+import { toIsoDate } from '../format/dates.ts';
 import { SETTINGS } from '../warehouse/schema.ts';
 import { chartWidth, marginForEndLabels, marginForLabels, renderSvg, type Chart, type ChartOptions } from './render.ts';
-import { formatCount, formatDate, listNames } from './format.ts';
+import { formatCount, formatDate, listNames } from '../format/format.ts';
 import { NHS_AQUA_GREEN, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
 
 export const ADOPTION_BY_SETTING_DEFAULTS = {

@@ -8,7 +8,7 @@ import * as Plot from '@observablehq/plot';
 import type { ServiceSetupRow } from './rows.ts';
 import { setupPaths, type SetupPath } from './setup-path.ts';
 import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
-import { formatCount, formatDate, formatMonths, listNames, plural } from './format.ts';
+import { formatCount, formatDate, formatMonths, listNames, plural } from '../format/format.ts';
 import { NHS_BLUE, NHS_DARK_GREY, NHS_MID_GREY } from './palette.ts';
 import { MANY_UNITS, maxOf, minOf } from './many-units.ts';
 

@@ -6,8 +6,8 @@
  */
 import * as Plot from '@observablehq/plot';
 import { chartWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
-import { formatDate, formatPercent } from './format.ts';
-import { toIsoDate } from './dates.ts';
+import { formatDate, formatPercent } from '../format/format.ts';
+import { toIsoDate } from '../format/dates.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
 
 export const EQUITY_QUINTILES_DEFAULTS = {

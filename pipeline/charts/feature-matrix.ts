@@ -8,7 +8,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { FeatureMatrixRow } from './rows.ts';
-import { isOnOrBefore, toIsoDate } from './dates.ts';
+import { isOnOrBefore, toIsoDate } from '../format/dates.ts';
 import {
   chartWidth,
   estimateTextWidth,
@@ -21,7 +21,7 @@ import {
   type Chart,
   type ChartOptions
 } from './render.ts';
-import { formatDate, listNames, plural } from './format.ts';
+import { formatDate, listNames, plural } from '../format/format.ts';
 import { keyMark, layoutKey, type KeyItem } from './key.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_WHITE } from './palette.ts';
 

@@ -5,9 +5,9 @@
  * value was not reported leaves a gap in the line and is said in the summary, never drawn as 0.
  */
 import * as Plot from '@observablehq/plot';
-import { toIsoDate, toUtcDate } from './dates.ts';
+import { toIsoDate, toUtcDate } from '../format/dates.ts';
 import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
-import { formatDate, formatMonthYear } from './format.ts';
+import { formatDate, formatMonthYear } from '../format/format.ts';
 import { categoricalColour, NHS_BLACK, NHS_DARK_GREY, outlineFor } from './palette.ts';
 import { dodge } from './registration-trend.ts';
 

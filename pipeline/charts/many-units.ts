@@ -5,7 +5,7 @@
  * as-of dates (daily exports for years) to one date per month, quarter or year, so a trend has a bounded number of
  * points. Pure helpers; the dashboard does the same aggregation in SQL with the same definitions.
  */
-import { toIsoDate, type DateLike } from './dates.ts';
+import { toIsoDate, type DateLike } from '../format/dates.ts';
 
 /** More units than this and charts switch to distributions or top-and-bottom views. */
 export const MANY_UNITS = 25;

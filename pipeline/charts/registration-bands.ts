@@ -7,9 +7,9 @@
  */
 import * as Plot from '@observablehq/plot';
 import { toCount, type Count, type UptakeFunnelRow } from './rows.ts';
-import { toIsoDate, toUtcDate, type DateLike } from './dates.ts';
+import { toIsoDate, toUtcDate, type DateLike } from '../format/dates.ts';
 import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
-import { formatCount, formatDate, formatMonthYear, plural } from './format.ts';
+import { formatCount, formatDate, formatMonthYear, plural } from '../format/format.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
 import { maxOf, quantileSorted, thinDates } from './many-units.ts';
 import { dodge } from './dodge.ts';

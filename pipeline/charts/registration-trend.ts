@@ -6,7 +6,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { toCount, type UptakeFunnelRow } from './rows.ts';
-import { toIsoDate, toUtcDate, type DateLike } from './dates.ts';
+import { toIsoDate, toUtcDate, type DateLike } from '../format/dates.ts';
 import {
   chartWidth,
   estimateTextWidth,
@@ -17,7 +17,7 @@ import {
   type Chart,
   type ChartOptions
 } from './render.ts';
-import { formatChange, formatCount, formatDate, formatMonthYear, listNames } from './format.ts';
+import { formatChange, formatCount, formatDate, formatMonthYear, listNames } from '../format/format.ts';
 import { categoricalColour, NHS_BLACK, NHS_DARK_GREY, NHS_MID_GREY, outlineFor } from './palette.ts';
 import { distinctCount, MANY_UNITS, maxOf, thinDates } from './many-units.ts';
 import { registrationBands, trendBands } from './registration-bands.ts';

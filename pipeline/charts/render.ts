@@ -5,7 +5,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
-import type { DateLike } from './dates.ts';
+import type { DateLike } from '../format/dates.ts';
 
 /** What every chart function returns: the SVG markup and a plain-English summary generated from the same rows. */
 export interface Chart {

@@ -5,7 +5,7 @@
  * Dates may be ISO strings (queryRows / DuckDB JSON getters) or Dates. Counts are numbers; the charts also accept
  * the strings DuckDB's JSON getters give for BIGINT, so an uncast count(*) does not break a chart.
  */
-import type { DateLike } from './dates.ts';
+import type { DateLike } from '../format/dates.ts';
 
 export type Count = number | string | null;
 

@@ -3,7 +3,7 @@
  * launched. Shared by the adoption curve and the setup timeline so both judge "live" and "late" the same way as
  * the `service_status` / `setup_duration` views: approached when approached_on <= as_of, live when live_on <= as_of.
  */
-import { DAYS_PER_MONTH, daysBetween, isOnOrBefore, monthsBetween, toIsoDate, type DateLike } from './dates.ts';
+import { DAYS_PER_MONTH, daysBetween, isOnOrBefore, monthsBetween, toIsoDate, type DateLike } from '../format/dates.ts';
 import type { ServiceSetupRow } from './rows.ts';
 
 export type SetupStatus = 'live' | 'in setup' | 'not approached';

@@ -19,7 +19,7 @@ import {
   type Chart,
   type ChartOptions
 } from './render.ts';
-import { formatCount, formatDate, formatMonths, listNames, plural } from './format.ts';
+import { formatCount, formatDate, formatMonths, listNames, plural } from '../format/format.ts';
 import { hatchPatternMark, keyMark, layoutKey, type KeyItem } from './key.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE } from './palette.ts';
 import { MANY_UNITS, maxOf, minOf } from './many-units.ts';

@@ -20,7 +20,7 @@ import {
   type Chart,
   type ChartOptions
 } from './render.ts';
-import { listNames, plural } from './format.ts';
+import { listNames, plural } from '../format/format.ts';
 import { keyMark, layoutKey, type KeyItem } from './key.ts';
 import { contrastRatio, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_WHITE } from './palette.ts';
 

@@ -8,7 +8,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { toCount, type UptakeFunnelRow } from './rows.ts';
-import { toIsoDate, type DateLike } from './dates.ts';
+import { toIsoDate, type DateLike } from '../format/dates.ts';
 import {
   chartWidth,
   FONT_SIZE,
@@ -19,7 +19,7 @@ import {
   type Chart,
   type ChartOptions
 } from './render.ts';
-import { formatCount, formatDate, formatPercent, listNames } from './format.ts';
+import { formatCount, formatDate, formatPercent, listNames } from '../format/format.ts';
 import { NHS_BLACK, NHS_COLOURS, NHS_DARK_GREY, outlineFor } from './palette.ts';
 import { distinctCount, EXTREMES, MANY_UNITS, maxOf } from './many-units.ts';
 

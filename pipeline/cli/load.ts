@@ -21,6 +21,7 @@ import { ProfileError, resolveProfile } from '../load/profile.ts';
 import { defaultRawDir } from '../load/raw-store.ts';
 import { openWarehouse } from '../warehouse/open.ts';
 import { cliActor, loadAuditEvent, recordAudit } from '../audit/log.ts';
+import { plural } from '../format/format.ts';
 
 export interface LoadCommandOptions {
   profile?: string;
@@ -28,8 +29,6 @@ export interface LoadCommandOptions {
   /** For `npm run demo` (run by `npm start` every time): say nothing when every file was loaded before. */
   quietIfLoaded?: boolean;
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function fileLines(files: FileSummary[], withHash: boolean): string[] {
   const nameWidth = Math.max(...files.map((f) => f.file.length));

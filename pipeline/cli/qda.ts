@@ -26,10 +26,9 @@ import { importParticipantsCsv } from '../qualitative/participants.ts';
 import { importTranscriptFiles, type FileImportResult } from '../qualitative/transcripts.ts';
 import { lineAt, lineStarts } from '../qualitative/offsets.ts';
 import { readTranscriptFile } from '../qualitative/readers/index.ts';
+import { plural } from '../format/format.ts';
 
 type Run = (body: (dbPath: string) => Promise<ExitCode>, json?: () => boolean) => () => Promise<void>;
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function requireFile(path: string): void {
   if (!existsSync(path)) throw new UsageError(`There is no file ${path}.`);

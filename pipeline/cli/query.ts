@@ -10,8 +10,7 @@ import { formatCsv, formatJson, formatTextTable } from './formats.ts';
 import { openForReading } from './open-for-reading.ts';
 import { runReadOnlyQuery } from './read-only-sql.ts';
 import { resultTableFrom, type ResultTable } from './result-table.ts';
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+import { plural } from '../format/format.ts';
 
 export interface QueryOptions {
   json?: boolean;

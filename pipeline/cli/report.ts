@@ -21,7 +21,7 @@ import {
   UnknownAudienceError,
   UnknownNotebookError
 } from '../notebooks/index.ts';
-import { formatDate } from '../charts/format.ts';
+import { formatDate } from '../format/format.ts';
 
 export interface ReportOptions {
   asOf?: string;

@@ -9,8 +9,7 @@ import type { CliEffects } from './effects.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';
 import { DEMO_STUDY_DIR, loadDemoStudy } from '../qualitative/demo-study.ts';
 import { openWarehouse } from '../warehouse/open.ts';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+import { plural } from '../format/format.ts';
 
 export async function transcriptsDemoCommand(
   dbPath: string,

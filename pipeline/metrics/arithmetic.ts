@@ -2,12 +2,7 @@
  * The two bits of arithmetic every metric view shares, written once so that every view rounds and divides the same way.
  * Each returns SQL text, to be spliced into a view.
  */
-
-/**
- * Days in an average Gregorian month (365.2425 / 12). Months are days / 30.4375, not DuckDB's datediff('month', a, b),
- * which counts month boundaries crossed: 31 Jan → 1 Feb would be "1 month" and 1 Jan → 31 Jan "0 months".
- */
-export const DAYS_PER_MONTH = 30.4375;
+import { DAYS_PER_MONTH } from '../format/dates.ts';
 
 /** Six months in days (182.625): "live for at least 6 months" means at least 183 whole days. */
 export const SIX_MONTHS_DAYS = 6 * DAYS_PER_MONTH;

@@ -16,9 +16,9 @@ import {
   type Chart,
   type ChartOptions
 } from '../charts/index.ts';
-import { formatCount, formatDate, listNames } from '../charts/format.ts';
+import { formatCount, formatDate, listNames } from '../format/format.ts';
 import { EXTREMES, MANY_UNITS, thinDates } from '../charts/many-units.ts';
-import { toUtcDate } from '../charts/dates.ts';
+import { toUtcDate } from '../format/dates.ts';
 import { categoricalColour, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from '../charts/palette.ts';
 import {
   chartWidth,

@@ -7,7 +7,7 @@
  * follows them, and page numbers come from @page margin boxes ("Page 2 of 5") when a browser prints the HTML. The PDF
  * (pdf.ts) prints them in Chromium's own footer instead and turns the margin boxes off, so they are never doubled.
  */
-import { formatDate } from '../charts/format.ts';
+import { formatDate } from '../format/format.ts';
 import { escapeHtml } from './html.ts';
 import type { Audience } from './parse.ts';
 

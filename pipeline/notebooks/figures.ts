@@ -20,7 +20,7 @@ import {
   type ControlledValue
 } from '../disclosure/index.ts';
 import { MEASURES } from '../warehouse/schema.ts';
-import { formatChange, formatDate } from '../charts/format.ts';
+import { formatChange, formatDate } from '../format/format.ts';
 import { NotebookError, type ChangeSpec, type Declarations, type RateSpec } from './parse.ts';
 import type { QueryResult } from './query.ts';
 

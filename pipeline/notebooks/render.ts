@@ -9,7 +9,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEFAULT_PROFILE, getProfile, type ControlledValue } from '../disclosure/index.ts';
-import { formatDate, listNames } from '../charts/format.ts';
+import { formatDate, listNames } from '../format/format.ts';
 
 import { chartUsage, renderChart } from './chart.ts';
 import { addChange, addDeclarations, addRate, displayText, emptyUsage, ResultFigures, type Usage } from './figures.ts';

@@ -2,7 +2,7 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { htmlToPdf } from '$pipeline/notebooks/index.ts';
-import { formatDate } from '$pipeline/charts/format.ts';
+import { formatDate } from '$pipeline/format/format.ts';
 import { downloadName, renderForRequest } from '../report.server.ts';
 
 export const GET: RequestHandler = async (event) => {

@@ -1,7 +1,6 @@
 /**
- * Calendar arithmetic for the charts, matching the metric views (/tmp contract, pipeline/metrics/views.ts):
- * a month is 30.4375 days (365.25 / 12), never `datediff('month', …)`, which counts month boundaries
- * (31 Jan → 1 Feb would be "1 month").
+ * Calendar arithmetic shared by the metric views' SQL (pipeline/metrics/arithmetic.ts), the charts and the formatters,
+ * so that a month is the same length everywhere.
  *
  * Dates arrive as ISO strings ('2017-02-06', what DuckDB's JSON getters return for DATE) or as JS Dates
  * (DuckDB's JS getters). Everything here works in UTC so the server's time zone never shifts a day.
@@ -10,6 +9,11 @@
 /** A date as the pipeline hands it over: ISO 'YYYY-MM-DD' (a time part is ignored) or a Date at UTC midnight. */
 export type DateLike = string | Date;
 
+/**
+ * Days in an average month of the Julian year (365.25 / 12 = 30.4375), the one length every view and chart uses.
+ * Months are days / 30.4375, not DuckDB's datediff('month', a, b), which counts month boundaries crossed:
+ * 31 Jan → 1 Feb would be "1 month" and 1 Jan → 31 Jan "0 months".
+ */
 export const DAYS_PER_MONTH = 30.4375;
 const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
