@@ -73,11 +73,9 @@ export async function inTransaction<T>(connection: Connection, body: () => Promi
 
 type Param = string | number | boolean | null;
 
-/** Rows as plain objects; only the `$name`s a statement uses are bound (DuckDB refuses unused named parameters). */
+/** Rows as plain objects (queryRows binds only the `$name`s a statement uses). */
 export async function rows<T>(connection: Connection, sql: string, params: Record<string, Param> = {}): Promise<T[]> {
-  const used: Record<string, Param> = {};
-  for (const [name, value] of Object.entries(params)) if (new RegExp(`\\$${name}\\b`).test(sql)) used[name] = value;
-  return queryRows<T>(connection, sql, Object.keys(used).length ? used : undefined);
+  return queryRows<T>(connection, sql, params);
 }
 
 export async function run(connection: Connection, sql: string, params: Record<string, Param> = {}): Promise<void> {
