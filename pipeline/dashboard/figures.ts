@@ -4,7 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ResolvedFilters } from './filters.ts';
-import type { Figure } from './table.ts';
+import type { Figure, TableOrder } from './table.ts';
 import { adoptionFigure } from './adoption.ts';
 import { reaimFigure } from './overview.ts';
 import { parseServicesQuery, servicesTable } from './services.ts';
@@ -29,6 +29,22 @@ type FigureSource = (
   filters: ResolvedFilters,
   params: URLSearchParams
 ) => Promise<Figure>;
+
+/**
+ * How each figure's rows are ordered, for the figures whose builders do not say (table.ts TableOrder): 'fixed' when the
+ * order follows labels, dates or a fixed list; a column when it follows a count, so that a controlled copy is
+ * re-sorted by the controlled value of that column.
+ */
+const ORDERS: Record<string, TableOrder> = {
+  'adoption-curve': 'fixed', // by go-live date, then name
+  reaim: 'fixed', // the five RE-AIM dimensions in their order
+  'service-history': 'fixed', // by as-of date
+  'setup-timeline': 'fixed', // by approach date, then name
+  'uptake-funnel': { by: 'approached', dir: 'desc' },
+  'registration-trend': 'fixed', // by service name, then as-of date
+  'feature-matrix': 'fixed', // by service name
+  'adoption-by-setting': 'fixed' // the five settings in their order
+};
 
 const FIGURES: Record<string, FigureSource> = {
   'adoption-curve': (c, f) => adoptionFigure(c, f),
@@ -75,5 +91,7 @@ export async function figureById(
 ): Promise<Figure> {
   const source = Object.hasOwn(FIGURES, id) ? FIGURES[id] : undefined;
   if (!source) throw new UnknownFigureError(`There is no figure called "${id.slice(0, 60)}".`);
-  return source(connection, filters, params);
+  const figure = await source(connection, filters, params);
+  const order = figure.table.order ?? ORDERS[id];
+  return order ? { ...figure, table: { ...figure.table, order } } : figure;
 }

@@ -105,7 +105,8 @@ export async function servicesTable(
       table: {
         caption: `Services${searched}, ${formatDate(filters.asOf)}`,
         columns: SERVICE_COLUMNS,
-        rows: shown
+        rows: shown,
+        order: { by: column.key, dir: query.dir }
       }
     }
   };
