@@ -102,10 +102,12 @@ const MAX_PAGE = 1_000_000;
 export function parseTableQuery(
   params: URLSearchParams,
   sortable: readonly string[],
-  defaults: { sort: string; dir?: SortDirection }
+  defaults: { sort: string; dir?: SortDirection; what?: string }
 ): TableQuery {
   const sort = params.get('sort') || defaults.sort;
-  if (!sortable.includes(sort)) throw new TableQueryError(`This table cannot be sorted by "${sort.slice(0, 60)}".`);
+  if (!sortable.includes(sort)) {
+    throw new TableQueryError(`The ${defaults.what ?? 'table'} cannot be sorted by "${sort.slice(0, 60)}".`);
+  }
   const dir = params.get('dir') || defaults.dir || 'asc';
   if (dir !== 'asc' && dir !== 'desc')
     throw new TableQueryError(`Sort direction must be "asc" or "desc", not "${dir.slice(0, 20)}".`);
