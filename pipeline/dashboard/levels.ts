@@ -128,7 +128,8 @@ export async function defaultLevel(
   connection: DuckDBConnection,
   levels: Level[],
   from: string,
-  params: Params
+  params: Params,
+  manageable = MANAGEABLE_ROWS
 ): Promise<Level> {
   const candidates = levels.filter((l) => l.key !== 'programme');
   const [row] = await select<Record<string, number>>(
@@ -137,7 +138,7 @@ export async function defaultLevel(
     params
   );
   for (let i = candidates.length - 1; i >= 0; i--) {
-    if ((row?.[`n${i}`] ?? 0) <= MANAGEABLE_ROWS) return candidates[i];
+    if ((row?.[`n${i}`] ?? 0) <= manageable) return candidates[i];
   }
   return candidates[0];
 }

@@ -11,6 +11,7 @@ import { filterParams, populationText, type ResolvedFilters } from './filters.ts
 import { formatDate } from './format.ts';
 import {
   LEVELS,
+  MANAGEABLE_ROWS,
   availableLevels,
   childLevel,
   defaultLevel,
@@ -129,9 +130,10 @@ export async function servicesTable(
   connection: DuckDBConnection,
   filters: ResolvedFilters,
   query: ServicesQuery = NO_QUERY,
-  options: { all?: boolean } = {}
+  options: { all?: boolean; pageSize?: number; manageable?: number } = {}
 ): Promise<ServicesTable> {
-  const plan = await servicesPlan(connection, filters, query);
+  const plan = await servicesPlan(connection, filters, query, options.manageable);
+  const size = options.pageSize ?? PAGE_SIZE;
   const { level, columns, sql, params, sortKey } = plan;
   const counts = filters.asOf
     ? (
@@ -146,11 +148,11 @@ export async function servicesTable(
         )
       )[0]
     : { total: 0, shown: 0, live: 0, services: 0 };
-  const page = options.all ? null : pageInfo(counts.shown, query.page);
+  const page = options.all ? null : pageInfo(counts.shown, query.page, size);
   const rows = filters.asOf
     ? await select<Row>(
         connection,
-        `${orderedSql(plan)} ${page ? `LIMIT ${PAGE_SIZE} OFFSET ${(page.page - 1) * PAGE_SIZE}` : ''}`,
+        `${orderedSql(plan)} ${page ? `LIMIT ${size} OFFSET ${(page.page - 1) * size}` : ''}`,
         params
       )
     : [];
@@ -196,7 +198,8 @@ export interface ServicesPlan {
 export async function servicesPlan(
   connection: DuckDBConnection,
   filters: ResolvedFilters,
-  query: ServicesQuery
+  query: ServicesQuery,
+  manageable = MANAGEABLE_ROWS
 ): Promise<ServicesPlan> {
   const params: Params = { ...filterParams(filters), ...parentParams(query.parents), q: query.q };
   const base = `service_status s
@@ -215,7 +218,7 @@ export async function servicesPlan(
     }
     level = asked;
   } else {
-    level = filters.asOf ? await defaultLevel(connection, levels, base, params) : levels[levels.length - 1];
+    level = filters.asOf ? await defaultLevel(connection, levels, base, params, manageable) : levels[levels.length - 1];
   }
   const columns = columnsAt(level);
   const sortKey = query.sort || columns[0].key;
