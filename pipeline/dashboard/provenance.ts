@@ -8,10 +8,10 @@
  * as-of date; any other figure may reach back through history (trends, the adoption curve, change since the previous
  * snapshot), so it is traced to every load up to its as-of date. Files without an as-of date (programme, services,
  * features) underlie every figure.
+ *
+ * Pure (no DuckDB), so that components can import it; the query is `provenance` in data-loads.ts.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatDate } from './format.ts';
-import { select } from './sql.ts';
 
 export interface LoadRef {
   file_name: string;
@@ -39,25 +39,6 @@ export const LISTED_LOADS = 4;
 /** The Data page anchor of a load: its row in the table of files. */
 export function loadAnchor(sha256: string): string {
   return `load-${sha256.slice(0, 12)}`;
-}
-
-export async function provenance(connection: DuckDBConnection, asOf: string | null): Promise<Provenance> {
-  // One row per file content (sha256): a file loaded twice is one source. Only loads that went in.
-  const rows = await select<LoadRef>(
-    connection,
-    `SELECT any_value(file_name ORDER BY loaded_at) AS file_name, sha256, CAST(any_value(as_of) AS VARCHAR) AS as_of
-       FROM load_file
-      WHERE outcome = 'loaded' AND (as_of IS NULL OR $asOf IS NULL OR as_of <= CAST($asOf AS DATE))
-      GROUP BY sha256
-      ORDER BY as_of NULLS FIRST, file_name`,
-    { asOf }
-  );
-  return {
-    asOf,
-    snapshot: rows.filter((r) => r.as_of !== null && r.as_of === asOf),
-    history: rows.filter((r) => r.as_of !== null),
-    reference: rows.filter((r) => r.as_of === null)
-  };
 }
 
 /** What a figure's footer shows: the loads it lists, and a sentence for those it summarises. */

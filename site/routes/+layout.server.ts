@@ -1,7 +1,7 @@
 import type { LayoutServerLoad } from './$types';
 import { cachedRead } from '$lib/server/warehouse.ts';
 import { readLayoutFilters } from '$lib/server/filters.ts';
-import { provenance } from '$pipeline/dashboard/provenance.ts';
+import { provenance } from '$pipeline/dashboard/data-loads.ts';
 
 export const load: LayoutServerLoad = async ({ url, locals }) => {
   const filters = await cachedRead(`filters ${url.search}`, (connection) => readLayoutFilters(connection, url));

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_DIR, openDemoWarehouse } from '../helpers/demo-fixture.ts';
-import { figureSources, loadAnchor, provenance } from '../../pipeline/dashboard/provenance.ts';
+import { figureSources, loadAnchor } from '../../pipeline/dashboard/provenance.ts';
+import { provenance } from '../../pipeline/dashboard/data-loads.ts';
 
 let demo: Awaited<ReturnType<typeof openDemoWarehouse>>;
 beforeAll(async () => {
