@@ -135,4 +135,20 @@ describe('the services table of 300 services, without JavaScript', () => {
       .split('\r\n');
     expect(lines).toHaveLength(1 + 300 + 2); // heading, 300 services, blank line, footnote
   });
+
+  test('the table names the loads it rests on, each linking to its row on the Data page', async () => {
+    const { page, close } = await noScriptPage();
+    await page.goto(server.url + '/services');
+    const text = (await page.locator('.uptake-sources').textContent())!.replace(/\s+/g, ' ').trim();
+    // The services table shows one snapshot: the last uptake export, and the three files without an as-of date.
+    expect(text).toMatch(
+      /^Sources: uptake-2017-02-06\.csv, as of 6 Feb 2017 \(SHA-256 [0-9a-f]{12}\); features\.csv \(SHA-256 [0-9a-f]{12}\); programme\.csv \(SHA-256 [0-9a-f]{12}\); services\.csv \(SHA-256 [0-9a-f]{12}\)\.$/
+    );
+    const href = (await page.locator('.uptake-sources a').first().getAttribute('href'))!;
+    const sha = /SHA-256 ([0-9a-f]{12})/.exec(text)![1];
+    expect(href).toBe(`/data#load-${sha}`);
+    await page.goto(server.url + href);
+    await expect(page.locator(`#load-${sha} th`).textContent()).resolves.toBe('uptake-2017-02-06.csv');
+    await close();
+  });
 });
