@@ -43,7 +43,10 @@ const ORDERS: Record<string, TableOrder> = {
   'uptake-funnel': { by: 'approached', dir: 'desc' },
   'registration-trend': 'fixed', // by service name, then as-of date
   'feature-matrix': 'fixed', // by service name
-  'adoption-by-setting': 'fixed' // the five settings in their order
+  'adoption-by-setting': 'fixed', // the five settings in their order
+  'function-offering': 'fixed', // by function, then as-of date
+  'usage-trend': 'fixed', // by function, then as-of date
+  'usage-by-level': 'fixed' // by region, sub-region or organisation name, then function
 };
 
 const FIGURES: Record<string, FigureSource> = {

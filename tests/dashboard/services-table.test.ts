@@ -196,7 +196,12 @@ describe('the streamed CSV', () => {
   test('holds every row, exactly what the one CSV writer writes for the whole table, for every figure', async () => {
     const c = demo.warehouse.connection;
     for (const id of FIGURE_IDS) {
-      const url = id === 'service-history' ? 'service=CNWL-EIP' : 'sort=registered&dir=desc&level=service';
+      const url =
+        id === 'service-history'
+          ? 'service=CNWL-EIP'
+          : id === 'services'
+            ? 'sort=registered&dir=desc&level=service'
+            : '';
       const params = new URLSearchParams(url);
       const filters = await resolveFilters(c, parseFilters(params));
       const whole = (await figureById(c, id, filters, params)).table;
