@@ -16,7 +16,10 @@ export interface Level {
   one: string;
   plural: string;
   pluralLabel: string;
-  /** SQL for a service's value at this level, over `service_status s` joined with `service_latest l`. A constant. */
+  /**
+   * SQL for a service's value at this level, over `service_status s` joined with `service_latest l` and
+   * `unit_hierarchy h` (pipeline/metrics hierarchy.ts). A constant.
+   */
   column: string;
   /** The row name for services without a value: they are gathered under it rather than dropped, so totals add up. */
   missing?: string;
@@ -42,9 +45,21 @@ export const LEVELS: Level[] = [
     one: 'region',
     plural: 'regions',
     pluralLabel: 'Regions',
-    column: 'l.parent_unit',
-    missing: 'No region given',
+    // The hierarchy view (region from the rows or the reference list), else a template's parent_unit.
+    column: 'coalesce(h.region_name, h.region, l.parent_unit)',
+    missing: 'Region not reported',
     param: 'region',
+    optional: true
+  },
+  {
+    key: 'subregion',
+    label: 'Sub-region',
+    one: 'sub-region',
+    plural: 'sub-regions',
+    pluralLabel: 'Sub-regions',
+    column: 'coalesce(h.subregion_name, h.subregion)',
+    missing: 'Sub-region not reported',
+    param: 'subregion',
     optional: true
   },
   {

@@ -204,6 +204,7 @@ export async function servicesPlan(
   const params: Params = { ...filterParams(filters), ...parentParams(query.parents), q: query.q };
   const base = `service_status s
       JOIN service_latest l ON l.service_id = s.service_id
+      LEFT JOIN unit_hierarchy h ON h.unit = s.service_id
       LEFT JOIN setup_duration d ON d.as_of = s.as_of AND d.service_id = s.service_id
       LEFT JOIN uptake_funnel u ON u.as_of = s.as_of AND u.service_id = s.service_id
      WHERE s.as_of = CAST($asOf AS DATE) AND ${serviceFilter('s')} AND ${parentFilterSql(query.parents)}`;

@@ -78,7 +78,7 @@ describe('parseServicesQuery', () => {
 
   test('a level, page or sort key outside the fixed lists is refused', () => {
     expect(() => parseServicesQuery(new URLSearchParams('level=ward'))).toThrow(
-      'There is no level "ward". Levels are: programme, region, organisation, service.'
+      'There is no level "ward". Levels are: programme, region, subregion, organisation, service.'
     );
     expect(() => parseServicesQuery(new URLSearchParams('page=0'))).toThrow(
       'The page must be a whole number from 1, not "0".'

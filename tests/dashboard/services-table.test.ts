@@ -143,9 +143,9 @@ describe('levels', () => {
     const regions = await table(c, 'level=region');
     expect(regions.levels.map((l) => l.key)).toEqual(['programme', 'region', 'organisation', 'service']);
     expect(regions.figure.table.rows.map((r) => [r.name, r.services, r.live, r.consented, r.registered])).toEqual([
-      ['No region given', 1, 0, 0, 0],
       ['North West London', 11, 8, 600, 350],
-      ['Outer North West London', 1, 0, 0, 0]
+      ['Outer North West London', 1, 0, 0, 0],
+      ['Region not reported', 1, 0, 0, 0]
     ]);
     // With room for 3 rows the table opens by region (13 services and 4 organisations are too many).
     expect((await table(c, '', { manageable: 3 })).level.key).toBe('region');
@@ -172,8 +172,8 @@ describe('levels', () => {
       'Diabetes',
       'HIV'
     ]);
-    // Services without a region are under "No region given", and can be selected like any region.
-    const none = await table(c, 'level=service&region=No+region+given');
+    // Services without a region are under "Region not reported", and can be selected like any region.
+    const none = await table(c, 'level=service&region=Region+not+reported');
     expect(names(none)).toEqual(['West London GP practice group']);
   });
 
