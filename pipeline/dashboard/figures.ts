@@ -40,6 +40,8 @@ const ORDERS: Record<string, TableOrder> = {
   reaim: 'fixed', // the five RE-AIM dimensions in their order
   'service-history': 'fixed', // by as-of date
   'setup-timeline': 'fixed', // by approach date, then name
+  'go-lives': 'fixed', // by quarter
+  'setup-durations': 'fixed', // by duration bin
   'uptake-funnel': { by: 'approached', dir: 'desc' },
   'registration-trend': 'fixed', // by service name, then as-of date
   'feature-matrix': 'fixed', // by service name
