@@ -4,6 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { select } from './sql.ts';
+import type { LoadRef, Provenance } from './provenance.ts';
 
 export interface LoadedFile {
   batch_id: string;
@@ -70,4 +71,24 @@ export async function dataLoads(connection: DuckDBConnection): Promise<DataLoads
       LIMIT ${PROBLEMS_SHOWN}`
   );
   return { files, problems, problemCount: total };
+}
+
+/** The loaded files behind the figures at one as-of date (provenance.ts says which a figure rests on). */
+export async function provenance(connection: DuckDBConnection, asOf: string | null): Promise<Provenance> {
+  // One row per file content (sha256): a file loaded twice is one source. Only loads that went in.
+  const rows = await select<LoadRef>(
+    connection,
+    `SELECT any_value(file_name ORDER BY loaded_at) AS file_name, sha256, CAST(any_value(as_of) AS VARCHAR) AS as_of
+       FROM load_file
+      WHERE outcome = 'loaded' AND (as_of IS NULL OR $asOf IS NULL OR as_of <= CAST($asOf AS DATE))
+      GROUP BY sha256
+      ORDER BY as_of NULLS FIRST, file_name`,
+    { asOf }
+  );
+  return {
+    asOf,
+    snapshot: rows.filter((r) => r.as_of !== null && r.as_of === asOf),
+    history: rows.filter((r) => r.as_of !== null),
+    reference: rows.filter((r) => r.as_of === null)
+  };
 }

@@ -4,7 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ResolvedFilters } from './filters.ts';
-import type { Figure } from './table.ts';
+import type { Figure, TableOrder } from './table.ts';
 import { adoptionFigure } from './adoption.ts';
 import { reaimFigure } from './overview.ts';
 import { parseServicesQuery, servicesTable } from './services.ts';
@@ -30,10 +30,31 @@ type FigureSource = (
   params: URLSearchParams
 ) => Promise<Figure>;
 
+/**
+ * How each figure's rows are ordered, for the figures whose builders do not say (table.ts TableOrder): 'fixed' when the
+ * order follows labels, dates or a fixed list; a column when it follows a count, so that a controlled copy is
+ * re-sorted by the controlled value of that column.
+ */
+const ORDERS: Record<string, TableOrder> = {
+  'adoption-curve': 'fixed', // by go-live date, then name
+  reaim: 'fixed', // the five RE-AIM dimensions in their order
+  'service-history': 'fixed', // by as-of date
+  'setup-timeline': 'fixed', // by approach date, then name
+  'go-lives': 'fixed', // by quarter
+  'setup-durations': 'fixed', // by duration bin
+  'uptake-funnel': { by: 'approached', dir: 'desc' },
+  'registration-trend': 'fixed', // by service name, then as-of date
+  'feature-matrix': 'fixed', // by service name
+  'adoption-by-setting': 'fixed', // the five settings in their order
+  'function-offering': 'fixed', // by function, then as-of date
+  'usage-trend': 'fixed', // by function, then as-of date
+  'usage-by-level': 'fixed' // by region, sub-region or organisation name, then function
+};
+
 const FIGURES: Record<string, FigureSource> = {
   'adoption-curve': (c, f) => adoptionFigure(c, f),
   reaim: (c, f) => reaimFigure(c, f),
-  services: async (c, f, p) => (await servicesTable(c, f, parseServicesQuery(p))).figure,
+  services: async (c, f, p) => (await servicesTable(c, f, parseServicesQuery(p), { all: true })).figure,
   'service-history': async (c, f, p) => {
     const id = p.get('service') ?? '';
     const page = await servicePage(c, id, f);
@@ -75,5 +96,7 @@ export async function figureById(
 ): Promise<Figure> {
   const source = Object.hasOwn(FIGURES, id) ? FIGURES[id] : undefined;
   if (!source) throw new UnknownFigureError(`There is no figure called "${id.slice(0, 60)}".`);
-  return source(connection, filters, params);
+  const figure = await source(connection, filters, params);
+  const order = figure.table.order ?? ORDERS[id];
+  return order ? { ...figure, table: { ...figure.table, order } } : figure;
 }

@@ -1,14 +1,39 @@
 /**
- * The Services table: one row per service at the as-of date, combining the seed report's Tables 1, 4 and 5
- * (setup duration; consented and registered; sharing). Sorting and searching come from URL parameters, so the table
- * works without JavaScript; sort keys are looked up in a fixed list and never put into SQL from the URL.
- * (No status column: a live date or "–" says it, and thirteen columns would not fit a laptop screen.)
+ * The Services table: one row per service at the as-of date, combining the seed report's Tables 1, 4 and 5 (setup
+ * duration; consented and registered; sharing), or one row per region or organisation when there are too many
+ * services to read (levels.ts). Paged, sorted and searched in SQL from URL parameters, so the table works without
+ * JavaScript and a page never holds more than PAGE_SIZE rows; sort keys are looked up in a fixed list of columns and
+ * never put into SQL from the URL. (No status column: a live date or "–" says it, and thirteen columns would not fit a
+ * laptop screen.)
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
 import { formatDate } from './format.ts';
-import { select, serviceFilter } from './sql.ts';
-import type { Column, Figure, Row } from './table.ts';
+import {
+  LEVELS,
+  MANAGEABLE_ROWS,
+  availableLevels,
+  childLevel,
+  defaultLevel,
+  levelByKey,
+  levelName,
+  parentFilterSql,
+  parentParams,
+  readParents,
+  type Level
+} from './levels.ts';
+import { select, serviceFilter, type Params } from './sql.ts';
+import {
+  PAGE_SIZE,
+  TableQueryError,
+  pageInfo,
+  parseTableQuery,
+  type Column,
+  type Figure,
+  type PageInfo,
+  type Row,
+  type TableQuery
+} from './table.ts';
 
 export const SERVICE_COLUMNS: Column[] = [
   { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
@@ -30,101 +55,244 @@ export const SERVICE_COLUMNS: Column[] = [
   { key: 'shared_with_professional', label: 'Shared with a professional', kind: 'integer', counts: 'patients' }
 ];
 
-export type SortDirection = 'asc' | 'desc';
-
-export interface ServicesQuery {
-  sort: string;
-  dir: SortDirection;
-  q: string;
+/** The columns of a table of regions, organisations or the whole programme: sums over their services. */
+export function groupColumns(level: Level): Column[] {
+  return [
+    { key: 'name', label: level.label, kind: 'text', rowHeader: true },
+    { key: 'services', label: 'Services', kind: 'integer', counts: 'services' },
+    { key: 'live', label: 'Live services', kind: 'integer', counts: 'services' },
+    { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
+    { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
+    {
+      key: 'registration_rate',
+      label: '% registered',
+      kind: 'percent',
+      rate: { numerator: 'registered', denominator: 'consented' }
+    },
+    { key: 'shared_with_carer', label: 'Shared with a carer', kind: 'integer', counts: 'patients' },
+    { key: 'shared_with_professional', label: 'Shared with a professional', kind: 'integer', counts: 'patients' }
+  ];
 }
 
-export class SortError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SortError';
-  }
+export function columnsAt(level: Level): Column[] {
+  return level.key === 'service' ? SERVICE_COLUMNS : groupColumns(level);
 }
 
-/** Reads sort, dir and q from the URL. An unknown sort column is an error (a 400), not silently ignored. */
+export interface ServicesQuery extends TableQuery {
+  /** The level asked for in the URL; null means "the level that fits" (defaultLevel). */
+  level: string | null;
+  /** The selected region, organisation, … above the level, by the level's URL parameter. */
+  parents: Record<string, string>;
+}
+
+/**
+ * Reads level, the selected parents, page, sort, dir and q from the URL. An unknown level or sort column, or a page
+ * that is not a whole number, is an error (a 400), not silently ignored. The sort key must be a column of the level
+ * asked for; without a level, of any level (it is checked again once the level is known).
+ */
 export function parseServicesQuery(params: URLSearchParams): ServicesQuery {
-  const sort = params.get('sort') || 'service_name';
-  if (!SERVICE_COLUMNS.some((c) => c.key === sort)) {
-    throw new SortError(`The services table cannot be sorted by "${sort.slice(0, 60)}".`);
+  const levelText = params.get('level') || null;
+  const level = levelText === null ? null : levelByKey(levelText);
+  if (levelText !== null && !level) {
+    throw new TableQueryError(
+      `There is no level "${levelText.slice(0, 40)}". Levels are: ${LEVELS.map((l) => l.key).join(', ')}.`
+    );
   }
-  const dir = params.get('dir') || 'asc';
-  if (dir !== 'asc' && dir !== 'desc')
-    throw new SortError(`Sort direction must be "asc" or "desc", not "${dir.slice(0, 20)}".`);
-  const q = (params.get('q') ?? '').trim().slice(0, 100);
-  return { sort, dir, q };
+  const sortable = level
+    ? columnsAt(level).map((c) => c.key)
+    : [...new Set(LEVELS.flatMap((l) => columnsAt(l).map((c) => c.key)))];
+  const defaultSort = level ? columnsAt(level)[0].key : '';
+  const table = parseTableQuery(params, ['', ...sortable], { sort: defaultSort, what: 'services table' });
+  if (table.sort === '' && params.get('sort')) throw new TableQueryError('The services table cannot be sorted by "".');
+  return { ...table, level: level?.key ?? null, parents: readParents(params) };
 }
 
 export interface ServicesTable {
   figure: Figure;
   query: ServicesQuery;
-  /** Services before the search narrowed them (for "3 of 12 services"). */
+  /** The level shown, the levels a user can switch to, and the level a row's link drills down to. */
+  level: Level;
+  levels: Level[];
+  child: Level | null;
+  /** Rows before the search narrowed them (for "3 of 12 services"). */
   total: number;
+  /** Where this page sits; null for the whole table (CSV downloads). */
+  page: PageInfo | null;
 }
 
+const NO_QUERY: ServicesQuery = { page: 1, sort: '', dir: 'asc', q: '', level: null, parents: {} };
+
+/**
+ * One page of the services table at the level asked for (or the level that fits), or every row (`all`: for the
+ * CSV download, which holds every row).
+ */
 export async function servicesTable(
   connection: DuckDBConnection,
   filters: ResolvedFilters,
-  query: ServicesQuery = { sort: 'service_name', dir: 'asc', q: '' }
+  query: ServicesQuery = NO_QUERY,
+  options: { all?: boolean; pageSize?: number; manageable?: number } = {}
 ): Promise<ServicesTable> {
-  const column = SERVICE_COLUMNS.find((c) => c.key === query.sort) ?? SERVICE_COLUMNS[0];
-  // Safe to interpolate: `column.key` and the direction come from the fixed lists above, not from the URL.
-  const order = `${column.key} ${query.dir === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, service_name ASC`;
+  const plan = await servicesPlan(connection, filters, query, options.manageable);
+  const size = options.pageSize ?? PAGE_SIZE;
+  const { level, columns, sql, params, sortKey } = plan;
+  const counts = filters.asOf
+    ? (
+        await select<{ total: number; shown: number; live: number; services: number }>(
+          connection,
+          `WITH t AS (${sql})
+           SELECT count(*)::INTEGER AS total, (count(*) FILTER (WHERE matches))::INTEGER AS shown,
+                  coalesce(sum(live) FILTER (WHERE matches), 0)::INTEGER AS live,
+                  coalesce(sum(services) FILTER (WHERE matches), 0)::INTEGER AS services
+             FROM t`,
+          params
+        )
+      )[0]
+    : { total: 0, shown: 0, live: 0, services: 0 };
+  const page = options.all ? null : pageInfo(counts.shown, query.page, size);
   const rows = filters.asOf
-    ? await select<Row & { service_id: string; matches: boolean }>(
+    ? await select<Row>(
         connection,
-        `SELECT s.service_id, s.service_name, s.organisation, s.setting, s.in_original_bid, s.status,
-                CAST(s.approached_on AS VARCHAR) AS approached_on, CAST(s.live_on AS VARCHAR) AS live_on,
-                CAST(d.months_launch_to_live AS DOUBLE) AS months_launch_to_live,
-                u.consented, u.registered, CAST(u.registration_rate AS DOUBLE) AS registration_rate,
-                u.shared_with_carer, u.shared_with_professional,
-                ($q = '' OR strpos(lower(concat_ws(' ', s.service_name, s.organisation, s.setting, s.specialty)), lower($q)) > 0) AS matches
-           FROM service_status s
-           LEFT JOIN setup_duration d ON d.as_of = s.as_of AND d.service_id = s.service_id
-           LEFT JOIN uptake_funnel u ON u.as_of = s.as_of AND u.service_id = s.service_id
-          WHERE s.as_of = CAST($asOf AS DATE) AND ${serviceFilter('s')}
-          ORDER BY ${order}`,
-        { ...filterParams(filters), q: query.q }
+        `${orderedSql(plan)} ${page ? `LIMIT ${size} OFFSET ${(page.page - 1) * size}` : ''}`,
+        params
       )
     : [];
-  const shown = rows.filter((r) => r.matches).map(({ matches: _matches, ...row }) => row);
-  const live = shown.filter((r) => r.status === 'live').length;
+  const summary = filters.asOf ? await summarise(connection, plan, counts.shown) : 'No services match.';
   const searched = query.q ? ` matching "${query.q}"` : '';
+  const where = level.key === 'service' ? '' : ` (${counts.shown} ${counts.shown === 1 ? level.one : level.plural})`;
   return {
-    query,
-    total: rows.length,
+    query: { ...query, sort: sortKey, level: level.key },
+    level,
+    levels: plan.levels,
+    child: childLevel(plan.levels, level),
+    total: counts.total,
+    page,
     figure: {
       id: 'services',
-      title: `${live} of ${shown.length} services${searched} are live`,
-      subtitle: `Setup, consent, registration and sharing for ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+      title: `${counts.live} of ${counts.services} services${searched} are live${where}`,
+      subtitle: `Setup, consent, registration and sharing for ${populationText(filters)}${parentText(plan)}, ${level.key === 'service' ? 'by service' : `by ${level.one}`}, ${formatDate(filters.asOf)}`,
       svg: null,
-      summary: summarise(shown),
+      summary,
       table: {
-        caption: `Services${searched}, ${formatDate(filters.asOf)}`,
-        columns: SERVICE_COLUMNS,
-        rows: shown
+        caption: `${level.label === 'Service' ? 'Services' : level.pluralLabel}${searched}, ${formatDate(filters.asOf)}`,
+        columns,
+        rows,
+        order: { by: sortKey, dir: query.dir }
       }
     }
   };
 }
 
-function summarise(rows: Row[]): string {
-  if (!rows.length) return 'No services match.';
-  const withRate = rows.filter(
-    (r) => typeof r.registration_rate === 'number' && typeof r.consented === 'number' && (r.consented as number) > 0
+/** The SQL behind the table at its level, before ordering and paging: the CSV stream runs it whole. */
+export interface ServicesPlan {
+  level: Level;
+  levels: Level[];
+  columns: Column[];
+  sortKey: string;
+  dir: 'asc' | 'desc';
+  /** Every row at the level under the filters and parents, with `matches` saying whether the search keeps it. */
+  sql: string;
+  params: Params;
+  parents: Record<string, string>;
+}
+
+export async function servicesPlan(
+  connection: DuckDBConnection,
+  filters: ResolvedFilters,
+  query: ServicesQuery,
+  manageable = MANAGEABLE_ROWS
+): Promise<ServicesPlan> {
+  const params: Params = { ...filterParams(filters), ...parentParams(query.parents), q: query.q };
+  const base = `service_status s
+      JOIN service_latest l ON l.service_id = s.service_id
+      LEFT JOIN unit_hierarchy h ON h.unit = s.service_id
+      LEFT JOIN setup_duration d ON d.as_of = s.as_of AND d.service_id = s.service_id
+      LEFT JOIN uptake_funnel u ON u.as_of = s.as_of AND u.service_id = s.service_id
+     WHERE s.as_of = CAST($asOf AS DATE) AND ${serviceFilter('s')} AND ${parentFilterSql(query.parents)}`;
+  const levels = filters.asOf ? await availableLevels(connection, base, params) : LEVELS.filter((l) => !l.optional);
+  let level: Level;
+  if (query.level) {
+    const asked = levels.find((l) => l.key === query.level);
+    if (!asked) {
+      throw new TableQueryError(
+        `The services table has no ${query.level} level for these services. Levels: ${levels.map((l) => l.key).join(', ')}.`
+      );
+    }
+    level = asked;
+  } else {
+    level = filters.asOf ? await defaultLevel(connection, levels, base, params, manageable) : levels[levels.length - 1];
+  }
+  const columns = columnsAt(level);
+  const sortKey = query.sort || columns[0].key;
+  if (!columns.some((c) => c.key === sortKey)) {
+    throw new TableQueryError(`The services table by ${level.one} cannot be sorted by "${sortKey.slice(0, 60)}".`);
+  }
+  // Safe to splice: the level's SQL is a constant from levels.ts; $q is bound.
+  const sql =
+    level.key === 'service'
+      ? `SELECT s.service_id, s.service_name, s.organisation, s.setting, s.in_original_bid, s.status,
+                CAST(s.approached_on AS VARCHAR) AS approached_on, CAST(s.live_on AS VARCHAR) AS live_on,
+                CAST(d.months_launch_to_live AS DOUBLE) AS months_launch_to_live,
+                u.consented, u.registered, CAST(u.registration_rate AS DOUBLE) AS registration_rate,
+                u.shared_with_carer, u.shared_with_professional,
+                1 AS services, CASE WHEN s.status = 'live' THEN 1 ELSE 0 END AS live,
+                ($q = '' OR strpos(lower(concat_ws(' ', s.service_name, s.organisation, s.setting, s.specialty)), lower($q)) > 0) AS matches
+           FROM ${base}`
+      : `SELECT name, services, live, consented, registered,
+                CASE WHEN consented > 0 THEN registered / consented END AS registration_rate,
+                shared_with_carer, shared_with_professional,
+                ($q = '' OR strpos(lower(name), lower($q)) > 0) AS matches
+           FROM (SELECT ${levelName(level)} AS name, count(*)::INTEGER AS services,
+                        (count(*) FILTER (WHERE s.status = 'live'))::INTEGER AS live,
+                        sum(u.consented)::BIGINT::DOUBLE AS consented, sum(u.registered)::BIGINT::DOUBLE AS registered,
+                        sum(u.shared_with_carer)::BIGINT::DOUBLE AS shared_with_carer,
+                        sum(u.shared_with_professional)::BIGINT::DOUBLE AS shared_with_professional
+                   FROM ${base}
+                  GROUP BY ALL)`;
+  return { level, levels, columns, sortKey, dir: query.dir, sql, params, parents: query.parents };
+}
+
+/** The plan's rows that the search keeps, in order: by the sort column (NULLS LAST), ties by name. */
+export function orderedSql(plan: ServicesPlan): string {
+  const name = plan.columns[0].key;
+  // Safe to interpolate: the sort key and names come from the fixed column lists, the direction from two words.
+  const order = `${plan.sortKey} ${plan.dir === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, ${name} ASC`;
+  const keep = plan.columns.map((c) => c.key);
+  if (plan.level.key === 'service') keep.unshift('service_id', 'status');
+  return `WITH t AS (${plan.sql}) SELECT ${keep.join(', ')} FROM t WHERE matches ORDER BY ${order}`;
+}
+
+function parentText(plan: ServicesPlan): string {
+  const chosen = LEVELS.filter((l) => l.param && l.param !== 'organisation' && plan.parents[l.param]);
+  return chosen.map((l) => ` in ${l.one} ${plan.parents[l.param!]}`).join('');
+}
+
+/** Highest and lowest share registered among the rows the search keeps (with consented patients), worked out in SQL. */
+async function summarise(connection: DuckDBConnection, plan: ServicesPlan, shown: number): Promise<string> {
+  if (!shown) return plan.level.key === 'service' ? 'No services match.' : `No ${plan.level.plural} match.`;
+  const name = plan.columns[0].key;
+  const [r] = await select<{ n: number; best: string | null; best_rate: number; worst: string; worst_rate: number }>(
+    connection,
+    `WITH t AS (${plan.sql})
+     SELECT count(*)::INTEGER AS n,
+            first(${name} ORDER BY registration_rate DESC, ${name}) AS best, max(registration_rate)::DOUBLE AS best_rate,
+            first(${name} ORDER BY registration_rate ASC, ${name}) AS worst, min(registration_rate)::DOUBLE AS worst_rate
+       FROM t WHERE matches AND consented > 0 AND registration_rate IS NOT NULL`,
+    plan.params
   );
-  if (!withRate.length)
-    return rows.every((r) => r.consented === null || r.consented === undefined)
-      ? `${rows.length} services; consented patients are not reported, so there is no registration rate.`
-      : `${rows.length} services; none has consented patients yet.`;
-  const best = withRate.reduce((a, b) => ((b.registration_rate as number) > (a.registration_rate as number) ? b : a));
-  const worst = withRate.reduce((a, b) => ((b.registration_rate as number) < (a.registration_rate as number) ? b : a));
-  const pct = (v: unknown) => `${((v as number) * 100).toFixed(1)}%`;
+  const what = plan.level.key === 'service' ? 'services' : shown === 1 ? plan.level.one : plan.level.plural;
+  if (!r || r.n === 0 || r.best === null) {
+    const [reported] = await select<{ n: number }>(
+      connection,
+      `WITH t AS (${plan.sql}) SELECT (count(*) FILTER (WHERE consented IS NOT NULL))::INTEGER AS n FROM t WHERE matches`,
+      plan.params
+    );
+    return reported.n === 0
+      ? `${shown} ${what}; consented patients are not reported, so there is no registration rate.`
+      : `${shown} ${what}; none has consented patients yet.`;
+  }
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   return (
-    `${rows.length} services. Highest share of consented patients registered: ${best.service_name} (${pct(best.registration_rate)}); ` +
-    `lowest: ${worst.service_name} (${pct(worst.registration_rate)}).`
+    `${shown} ${what}. Highest share of consented patients registered: ${r.best} (${pct(r.best_rate)}); ` +
+    `lowest: ${r.worst} (${pct(r.worst_rate)}).`
   );
 }

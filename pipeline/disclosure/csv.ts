@@ -56,10 +56,25 @@ export function csvValueOf(cell: ControlledValue, kind: ColumnKind): CsvValue {
  * the footnote naming the profile, so a downloaded file still says how its figures were controlled.
  */
 export function toCsv(table: ControlledTable, options: { notes?: boolean; bom?: boolean } = {}): string {
-  const heading = table.columns.map((c) => c.label ?? c.key);
+  const text = csvHeading(table) + csvRows(table) + (options.notes === false ? '' : csvNotes(table));
+  return options.bom ? `\uFEFF${text}` : text;
+}
+
+/**
+ * The pieces of toCsv, for a download streamed block by block: the heading once, the rows (and total row) of each
+ * block of a table, then the notes once. Joined, they are exactly what toCsv writes.
+ */
+export function csvHeading(table: ControlledTable): string {
+  return csvText([table.columns.map((c) => c.label ?? c.key)]);
+}
+
+export function csvRows(table: ControlledTable): string {
   const body = [...table.rows, ...(table.totalRow ? [table.totalRow] : [])].map((row) =>
     table.columns.map((c) => csvValueOf(row[c.key], c.kind))
   );
-  const notes = options.notes === false ? [] : [[], [`Note: ${table.footnote}`]];
-  return csvText([heading, ...body, ...notes], { bom: options.bom });
+  return body.length ? csvText(body) : '';
+}
+
+export function csvNotes(table: ControlledTable): string {
+  return csvText([[], [`Note: ${table.footnote}`]]);
 }

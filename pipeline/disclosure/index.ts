@@ -33,4 +33,14 @@ export {
   type TableInput
 } from './table.ts';
 export { pinnedCells, suppressSecondary, type GuardedFigure, type Relation } from './secondary.ts';
-export { FORMULA_STARTS, csvField, csvText, neutraliseFormula, toCsv, type CsvValue } from './csv.ts';
+export {
+  FORMULA_STARTS,
+  csvField,
+  csvHeading,
+  csvNotes,
+  csvRows,
+  csvText,
+  neutraliseFormula,
+  toCsv,
+  type CsvValue
+} from './csv.ts';

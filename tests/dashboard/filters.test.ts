@@ -4,7 +4,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { FilterError, filterQuery, parseFilters, populationText } from '../../pipeline/dashboard/filters.ts';
-import { parseServicesQuery, SortError } from '../../pipeline/dashboard/services.ts';
+import { parseServicesQuery } from '../../pipeline/dashboard/services.ts';
+import { TableQueryError } from '../../pipeline/dashboard/table.ts';
 
 const parse = (query: string) => parseFilters(new URLSearchParams(query));
 
@@ -53,17 +54,46 @@ describe('parseFilters', () => {
 });
 
 describe('parseServicesQuery', () => {
-  test('defaults to the service name, ascending, no search', () => {
-    expect(parseServicesQuery(new URLSearchParams(''))).toEqual({ sort: 'service_name', dir: 'asc', q: '' });
-    expect(parseServicesQuery(new URLSearchParams('sort=registration_rate&dir=desc&q=%20renal%20'))).toEqual({
+  test('defaults to the level that fits (sorted by its name column), ascending, page 1, no search', () => {
+    expect(parseServicesQuery(new URLSearchParams(''))).toEqual({
+      sort: '',
+      dir: 'asc',
+      q: '',
+      page: 1,
+      level: null,
+      parents: {}
+    });
+    expect(parseServicesQuery(new URLSearchParams('level=service'))).toMatchObject({ sort: 'service_name' });
+    expect(
+      parseServicesQuery(new URLSearchParams('sort=registration_rate&dir=desc&q=%20renal%20&page=3&region=North'))
+    ).toEqual({
       sort: 'registration_rate',
       dir: 'desc',
-      q: 'renal'
+      q: 'renal',
+      page: 3,
+      level: null,
+      parents: { region: 'North' }
     });
   });
 
+  test('a level, page or sort key outside the fixed lists is refused', () => {
+    expect(() => parseServicesQuery(new URLSearchParams('level=ward'))).toThrow(
+      'There is no level "ward". Levels are: programme, region, subregion, organisation, service.'
+    );
+    expect(() => parseServicesQuery(new URLSearchParams('page=0'))).toThrow(
+      'The page must be a whole number from 1, not "0".'
+    );
+    expect(() => parseServicesQuery(new URLSearchParams('page=2;1'))).toThrow(TableQueryError);
+    // The organisation table has no service_name column.
+    expect(() => parseServicesQuery(new URLSearchParams('level=organisation&sort=service_name'))).toThrow(
+      'The services table cannot be sorted by "service_name".'
+    );
+  });
+
   test('a sort key outside the table columns, or a bad direction, is refused', () => {
-    expect(() => parseServicesQuery(new URLSearchParams('sort=service_name;DROP TABLE service'))).toThrow(SortError);
+    expect(() => parseServicesQuery(new URLSearchParams('sort=service_name;DROP TABLE service'))).toThrow(
+      TableQueryError
+    );
     expect(() => parseServicesQuery(new URLSearchParams('sort=sha256'))).toThrow(
       'The services table cannot be sorted by "sha256".'
     );

@@ -103,7 +103,15 @@ describe('overview', () => {
 
 describe('pages', () => {
   test('services: sorted, searched, and counted before the search', async () => {
-    const table = await servicesTable(connection, await filters(), { sort: 'registered', dir: 'desc', q: 'imperial' });
+    const table = await servicesTable(connection, await filters(), {
+      sort: 'registered',
+      dir: 'desc',
+      q: 'imperial',
+      page: 1,
+      level: null,
+      parents: {}
+    });
+    expect(table.level.key).toBe('service'); // 13 services: few enough to list
     expect(table.total).toBe(13);
     expect(table.figure.table.rows.map((r) => [r.service_name, r.registered])).toEqual([
       ['Renal', 80],
