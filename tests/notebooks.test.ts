@@ -289,6 +289,26 @@ describe('derived statements come from the controlled figures', () => {
     ]);
   });
 
+  it('rows ordered by a patient count come in the order of what a funder sees, ties by name, whatever the exact figures', async () => {
+    // Exactly: Gamma 42 > Beta 41 > Alpha 40 > Delta 38 > Small 3. A funder sees 40, 40, 40, 40 and *: the exact order
+    // would rank services that show the same figure, so they come by name, and the hidden one after every shown 40.
+    const ranked = (rows: string) =>
+      `---\ntitle: Ranked\n---\n\n\`\`\`sql name=ranked\nSELECT * FROM (VALUES ${rows}) t(service_name, registered)\nORDER BY registered DESC, service_name\n\`\`\`\n\n` +
+      '```table ranked\ncolumn service_name: Service\ncolumn registered: Registered\n```\n';
+    const order = async (rows: string, audience: string) =>
+      [...dom(await renderText(ranked(rows), audience)).querySelectorAll('tbody tr')].map((tr) =>
+        [...tr.querySelectorAll('td, th')].map(cellText).join(' ')
+      );
+    const rows = "('Alpha', 40), ('Beta', 41), ('Gamma', 42), ('Delta', 38), ('Small', 3)";
+    expect(await order(rows, 'committee')).toEqual(['Gamma 42', 'Beta 41', 'Alpha 40', 'Delta 38', 'Small 3']);
+    const funder = ['Alpha 40', 'Beta 40', 'Delta 40', 'Gamma 40', 'Small *'];
+    expect(await order(rows, 'funder')).toEqual(funder);
+    // Other exact figures behind the same controlled table give the same answer.
+    expect(await order("('Alpha', 42), ('Beta', 38), ('Gamma', 40), ('Delta', 41), ('Small', 6)", 'funder')).toEqual(
+      funder
+    );
+  });
+
   it('keep= leaves out a row whose figure is hidden: a comparison with * cannot be stated', async () => {
     const source = notebook(
       `SELECT * FROM (VALUES ('Alpha', 40, 40), ('Small', 3, 3)) t(service_name, registered, registered_previous)`,

@@ -16,7 +16,7 @@ import { addChange, addDeclarations, addRate, displayText, emptyUsage, ResultFig
 import { escapeHtml } from './html.ts';
 import { INLINE_VALUE, renderInline, renderMarkdown } from './markdown.ts';
 import { AUDIENCES, NotebookError, type Audience, type Keep, type Notebook, type SqlBlock } from './parse.ts';
-import { rowsChosenBy, rowsOrderedBy } from './row-choice.ts';
+import { firstCountOrder, rowsChosenBy, rowsOrderedBy } from './row-choice.ts';
 import { MEASURES } from '../warehouse/schema.ts';
 import { resolveAsOf, runNotebookQueries, type AsOf, type QueryResult } from './query.ts';
 import { renderTable } from './table.ts';
@@ -222,6 +222,34 @@ function kept(figures: ResultFigures, keep: Keep): QueryResult {
   return { ...result, rows };
 }
 
+/**
+ * The rows re-ordered by the controlled value of `column` (a hidden count sorts just above 0, a missing one last), ties
+ * by the rows' text cells in order: the same order whichever exact figures lie behind what is shown.
+ */
+function orderedByShown(figures: ResultFigures, order: { column: string; descending: boolean }): QueryResult {
+  const { result } = figures;
+  // A count the report does not show at all gives every row the same key: they come by their labels alone.
+  const shown = figures.specs.has(order.column);
+  const key = (index: number): number => {
+    if (!shown) return 0;
+    const cell = figures.value(index, order.column);
+    if (cell.suppressed) return 0.5;
+    return cell.value === null ? Number.NaN : cell.value;
+  };
+  const label = (index: number) =>
+    Object.values(result.rows[index])
+      .filter((v) => typeof v === 'string')
+      .join('\u0000');
+  const indices = result.rows.map((_, index) => index);
+  indices.sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    if (Number.isNaN(x) !== Number.isNaN(y)) return Number.isNaN(x) ? 1 : -1;
+    if (!Number.isNaN(x) && x !== y) return order.descending ? y - x : x - y;
+    return label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0;
+  });
+  return { ...result, rows: indices.map((index) => result.rows[index]) };
+}
+
 export function audienceLabel(audience: Audience): string {
   return { committee: 'Steering committee (exact figures)', funder: 'Funder', public: 'Public' }[audience];
 }
@@ -246,7 +274,12 @@ export async function renderNotebook(
     await refuseRowsChosenByCounts(connection, block, usage, where);
     const [ranking] = await rowsOrderedBy(connection, block.sql, patientColumns(usage));
     if (ranking) rankedBy.set(name, ranking);
-    const all = new ResultFigures(result, usage, profile.name, where);
+    let all = new ResultFigures(result, usage, profile.name, where);
+    // Rows ordered by an exact patient count would let a reader of controlled figures rank services that show the same
+    // rounded or hidden figure: for controlled audiences the rows are ordered by what is shown, ties by their labels.
+    const countOrder =
+      profile.name === 'none' ? null : await firstCountOrder(connection, block.sql, patientColumns(usage));
+    if (countOrder) all = new ResultFigures(orderedByShown(all, countOrder), usage, profile.name, where);
     figures.set(name, block.keep ? new ResultFigures(kept(all, block.keep), usage, profile.name, where) : all);
   }
 

@@ -67,6 +67,32 @@ export async function rowsChosenBy(
   return [...patientColumns].filter((column) => used.has(column.toLowerCase()));
 }
 
+/**
+ * The first patient-count column the outermost ORDER BY sorts on, and whether it sorts descending; null when the order
+ * rests on no patient count. For controlled audiences render.ts re-orders such rows by what the audience sees.
+ */
+export async function firstCountOrder(
+  connection: DuckDBConnection,
+  sql: string,
+  patientColumns: Iterable<string>
+): Promise<{ column: string; descending: boolean } | null> {
+  const wanted = new Map([...patientColumns].map((c) => [c.toLowerCase(), c] as const));
+  for (const statement of await parse(connection, sql)) {
+    const node = statement.node as Node | undefined;
+    const modifiers = Array.isArray(node?.modifiers) ? (node.modifiers as Node[]) : [];
+    for (const m of modifiers) {
+      if (m.type !== 'ORDER_MODIFIER' || !Array.isArray(m.orders)) continue;
+      for (const order of m.orders as Node[]) {
+        const used = new Set<string>();
+        columnsUnder(order.expression, used);
+        const column = [...used].find((c) => wanted.has(c));
+        if (column) return { column: wanted.get(column)!, descending: order.type === 'DESCENDING' };
+      }
+    }
+  }
+  return null;
+}
+
 /** The patient-count columns the query's result is ordered by (its outermost ORDER BY), in the order given. */
 export async function rowsOrderedBy(
   connection: DuckDBConnection,
