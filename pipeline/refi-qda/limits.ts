@@ -20,12 +20,13 @@ export interface ImportLimits {
 }
 
 export const IMPORT_LIMITS: ImportLimits = {
-  // The demo study (12 transcripts, 600 codings) is 0.5 MB of XML; NVivo projects of 100 interviews with 20,000
-  // codings are around 15 MB. The parsed tree takes roughly ten times the XML's size in memory, so 64 MB stays
-  // well under a gigabyte.
+  // Uptake's own export of the demo study (16 transcripts, 51 codes, 44 codings) is 67 KB of XML and 689 elements;
+  // each coding adds about 500 bytes and three elements, so a study of 100 interviews with 20,000 codings is about
+  // 10 MB and 60,000 elements. The parsed tree takes roughly ten times the XML's size in memory: 64 MB stays under a
+  // gigabyte.
   maxXmlBytes: 64 * 1024 * 1024,
-  // About three elements per coding (selection, coding, code reference): 300,000 is 100,000 codings, five times the
-  // largest study above, and a tree of that size takes about 150 MB.
+  // Three elements per coding (selection, coding, code reference): 300,000 is about 100,000 codings, five times the
+  // large study above.
   maxElements: 300_000,
   // Codebooks nest three or four levels (CFIR 2.0: domain, construct, sub-construct); the deepest part of a project
   // file is Project/Sources/TextSource/PlainTextSelection/Coding/CodeRef. Reading nested codes recurses, so a file
@@ -33,7 +34,8 @@ export const IMPORT_LIMITS: ImportLimits = {
   maxDepth: 64,
   // An hour's interview is 50–80 KB of text; 128 MB is some 2,000 hours.
   maxSourceTextBytes: 128 * 1024 * 1024,
-  // The demo study reads in well under a second and a 15 MB project in a few; two minutes means something is wrong.
+  // The demo study reads in well under a second, a file at the element limit in a few seconds on a busy 2-core
+  // machine; two minutes means something is wrong.
   maxSeconds: 120
 };
 

@@ -21,8 +21,9 @@ import { UnsafeArchiveError } from './zip.ts';
 import type { ImportReport, RefiProject } from './model.ts';
 
 /**
- * The worker's V8 heap. The largest file within IMPORT_LIMITS (64 MB of XML, 300,000 elements, 128 MB of text) reads
- * in about 600 MB; 1.5 GB leaves room, and keeps a file that somehow needs more from taking the machine's memory.
+ * The worker's V8 heap: room for the largest file within IMPORT_LIMITS (64 MB of XML parsed into a tree, 128 MB of
+ * text), while a file that somehow needs more ends the worker instead of taking the machine's memory. (Buffers holding
+ * the archive's bytes are outside this heap; the ZIP guard bounds those.)
  */
 export const WORKER_HEAP_MB = 1536;
 
