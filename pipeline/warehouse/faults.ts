@@ -36,7 +36,7 @@ export function describeFault(error: unknown, reference: string): Fault {
     return {
       kind: 'in-use',
       status: 503,
-      message: 'The database is in use by another process, such as an `uptake` command run on the server.',
+      message: 'The database is in use by another process, such as the uptake command run on the server.',
       action: 'Wait for that command to finish (or stop it), then reload this page.'
     };
   if (isDiskFull(error))

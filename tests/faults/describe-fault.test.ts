@@ -48,7 +48,7 @@ describe('describeFault', () => {
     expect(describeFault(new DatabaseInUseError('/data/uptake.duckdb', 4242, 'uptake load'), 'r3')).toEqual({
       kind: 'in-use',
       status: 503,
-      message: 'The database is in use by another process, such as an `uptake` command run on the server.',
+      message: 'The database is in use by another process, such as the uptake command run on the server.',
       action: 'Wait for that command to finish (or stop it), then reload this page.'
     });
   });

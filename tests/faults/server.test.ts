@@ -169,7 +169,7 @@ describe('error pages', () => {
         const text = squeeze(await response.text());
         expect(text).toContain('Sorry, there is a problem with the service');
         expect(text).toContain(
-          'The database is in use by another process, such as an `uptake` command run on the server. Wait for that command to finish (or stop it), then reload this page.'
+          'The database is in use by another process, such as the uptake command run on the server. Wait for that command to finish (or stop it), then reload this page.'
         );
         expect(text).not.toContain('Internal Error');
       }
@@ -269,16 +269,32 @@ describe('PDF reports', () => {
 });
 
 describe('REFI-QDA import on the interviews page', () => {
-  it('refuses the 3 MB file of 479 MB of codes with the limit named, and the server keeps answering', async () => {
+  it('refuses the 3 MB file of 479 MB of codes with the limit named; an interview write and a page answer meanwhile', async () => {
     const at = folder();
     const served = await serve(await demoWarehouse(at), { BODY_SIZE_LIMIT: '10M' });
     await answering(served);
     const bomb = join(at, 'codes.qdpx');
     (await import('node:fs')).writeFileSync(bomb, codeBombQdpx(6_200_000).bytes);
-    const importing = upload(served, bomb, '/interviews/export?/import');
-    const meanwhile = await fetch(`${served.url}/interviews`);
-    expect(meanwhile.status).toBe(200);
+    const finished: string[] = [];
+    const importing = upload(served, bomb, '/interviews/export?/import').then((r) => (finished.push('import'), r));
+    await new Promise((r) => setTimeout(r, 300)); // the import is being read by now
+    // An interview write and a page, while the import is read: neither waits for it.
+    const write = new FormData();
+    write.set('name', 'Written during an import');
+    const wrote = await fetch(`${served.url}/interviews/codebook?/addCategory`, {
+      method: 'POST',
+      body: write,
+      headers: { origin: served.url, accept: 'text/html' },
+      redirect: 'manual'
+    });
+    finished.push('write');
+    expect(wrote.status).toBe(200);
+    const page = await fetch(`${served.url}/interviews/codebook`);
+    finished.push('page');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Written during an import');
     const response = await importing;
+    expect(finished).toEqual(['write', 'page', 'import']);
     expect(response.status).toBe(422);
     expect(squeeze(await response.text())).toContain(
       'codes.qdpx could not be imported: The project file project.qde unpacks to 478.9 MB of XML; Uptake reads at most 64.0 MB (limit: project XML size). Nothing was imported.'
