@@ -14,7 +14,7 @@ import { IMPORT_LIMITS, ImportLimitError } from '../../pipeline/refi-qda/limits.
 import { readRefi } from '../../pipeline/refi-qda/read.ts';
 import { readRefiInWorker } from '../../pipeline/refi-qda/read-worker.ts';
 import { getCodebook } from '../../pipeline/qualitative/codebook.ts';
-import type { Warehouse } from '../../pipeline/warehouse/open.ts';
+import type { Warehouse } from '../../pipeline/warehouse/query.ts';
 import { emptyWarehouse } from './helpers.ts';
 import { zipOf } from './refi.ts';
 import { codeBombQdpx } from './refi-bomb.ts';
