@@ -28,17 +28,17 @@ import { generateDailyExport, type DailyExport } from './daily-export.ts';
 import type { BenchResult } from './types.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const PASSWORD = 'a long benchmark password';
+export const PASSWORD = 'a long benchmark password';
 /** The mix each user cycles through: dashboard pages any signed-in committee member or researcher opens. */
 const PAGES = ['/', '/services', '/timeline', '/functionality', '/settings', '/data', '/reports', '/services/SVC0001'];
 
-interface Server {
+export interface Server {
   url: string;
   stop(): Promise<void>;
   output(): string;
 }
 
-async function serve(buildCopy: string, dbPath: string): Promise<Server> {
+export async function serve(buildCopy: string, dbPath: string): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = '';
@@ -81,7 +81,7 @@ async function serve(buildCopy: string, dbPath: string): Promise<Server> {
   }
 }
 
-async function signIn(url: string, username: string): Promise<string> {
+export async function signIn(url: string, username: string): Promise<string> {
   const response = await fetch(`${url}/sign-in`, {
     method: 'POST',
     redirect: 'manual',
@@ -140,7 +140,7 @@ async function fingerprint(dbPath: string): Promise<string> {
 }
 
 /** The parts of autocannon's result this benchmark reads (the package ships no types). */
-interface TrafficResult {
+export interface TrafficResult {
   requests: { total: number; average: number };
   latency: Record<string, number>;
   errors: number;
@@ -149,7 +149,7 @@ interface TrafficResult {
   statusCodeStats: Record<string, { count: number }>;
 }
 
-const percentile = (sorted: number[], p: number) =>
+export const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 
 export async function run(args: string[], log: (line: string) => void): Promise<BenchResult> {

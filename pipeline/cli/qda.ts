@@ -12,14 +12,15 @@
  * Exit codes as every command (errors.ts): 0 done, 1 failed (a participants CSV with problems, an unreadable file),
  * 2 usage (a missing file, a wrong extension), 3 database in use.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliEffects } from './effects.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';
 import { openWarehouse } from '../warehouse/open.ts';
 import { exportRefiFile } from '../refi-qda/export.ts';
-import { importRefiFile } from '../refi-qda/import.ts';
+import { filesBeside, importRefiProject, MAX_QDPX_BYTES } from '../refi-qda/import.ts';
+import { readRefiInWorker, type RefiRead } from '../refi-qda/read-worker.ts';
 import type { ImportReport } from '../refi-qda/model.ts';
 import { parseNamesList, PseudonymBook, readKeyFile, writeKeyFile } from '../qualitative/anonymise.ts';
 import { importParticipantsCsv } from '../qualitative/participants.ts';
@@ -35,6 +36,15 @@ function requireFile(path: string): void {
 }
 
 // ——— qda import / export ———
+
+/** One file read on the worker thread: a .qdpx or .qdc alone, a bare .qde with the source files beside it. */
+async function readRefiFileInWorker(file: string, crlfCounting: 'auto' | 'two' | 'one'): Promise<RefiRead> {
+  const size = statSync(file).size;
+  if (size > MAX_QDPX_BYTES)
+    throw new Error(`${file} is ${size} bytes; Uptake reads REFI-QDA files of up to ${MAX_QDPX_BYTES} bytes`);
+  const besideFiles = /\.qde$/i.test(file) ? filesBeside(file) : undefined;
+  return readRefiInWorker(readFileSync(file), basename(file), { crlfCounting, besideFiles });
+}
 
 /** One file's report: what was carried, what was tolerated (departures from the standard), what was not carried. */
 export function formatImportReport(report: ImportReport, file: string): string {
@@ -85,14 +95,26 @@ export async function qdaImportCommand(
     if (!REFI_FILE.test(file))
       throw new UsageError(`Import a .qdpx (project), .qde (project file) or .qdc (codebook) file, not "${file}".`);
   }
+  // Read each file (unzip, parse) on a worker thread held to the import limits (pipeline/refi-qda/limits.ts) before
+  // the database is opened: a file past a limit fails with a message naming the limit, and nothing is written.
+  const reads: (RefiRead | Error)[] = [];
+  for (const file of files) {
+    try {
+      reads.push(await readRefiFileInWorker(file, options.crlf ?? 'auto'));
+    } catch (error) {
+      if (files.length === 1) throw error; // one file: the usual error path (stderr, exit 1)
+      reads.push(error as Error);
+    }
+  }
   const warehouse = await openWarehouse(dbPath);
   const results: unknown[] = [];
   let failed = false;
   try {
-    for (const file of files) {
+    for (const [i, file] of files.entries()) {
       try {
-        const report = await importRefiFile(warehouse.connection, file, {
-          crlfCounting: options.crlf ?? 'auto',
+        const read = reads[i];
+        if (read instanceof Error) throw read;
+        const report = await importRefiProject(warehouse.connection, read, {
           actor: { user: effects.env.USER ? `cli:${effects.env.USER}` : 'cli' }
         });
         results.push({ outcome: 'imported', file, ...report });

@@ -15,6 +15,7 @@ import { openForReading } from './open-for-reading.ts';
 import {
   AUDIENCES,
   htmlToPdf,
+  closePdfBrowser,
   loadNotebookFromCommandLine,
   renderNotebook,
   UnknownAsOfError,
@@ -58,10 +59,14 @@ export async function reportCommand(
   } finally {
     warehouse.close();
   }
-  const bytes =
-    format === '.pdf'
-      ? await htmlToPdf(report.document, { footerText: `${report.title} · as of ${formatDate(report.asOf)}` })
-      : report.document;
+  let bytes: string | Uint8Array = report.document;
+  if (format === '.pdf') {
+    try {
+      bytes = await htmlToPdf(report.document, { footerText: `${report.title} · as of ${formatDate(report.asOf)}` });
+    } finally {
+      await closePdfBrowser(); // the shared browser would otherwise keep this process alive until it idles out
+    }
+  }
   writeFileAtomic(options.out, bytes);
   effects.stdout.write(
     `Wrote ${options.out}: ${report.title}, as of ${report.asOf}, for the ${report.audience} ` +

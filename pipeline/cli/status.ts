@@ -1,13 +1,15 @@
 /**
  * `uptake status [--json]`: what is loaded — every file in the manifest (load_file) with its hash, as-of date, row count
  * and outcome, and the latest snapshot. Hashes are shortened to 12 characters in text (enough to tell files apart by
- * eye) and given in full in JSON.
+ * eye) and given in full in JSON. When the dashboard, starting, removed what a killed upload left (a temporary copy,
+ * a raw file whose load never committed), status says what and when (pipeline/load/raw-store.ts, cleanAfterCrash).
  */
 import { existsSync } from 'node:fs';
 import type { CliEffects } from './effects.ts';
 import { EXIT, type ExitCode } from './errors.ts';
 import { openForReading } from './open-for-reading.ts';
 import { queryRows } from '../warehouse/query.ts';
+import { defaultRawDir, readLastCleanup, type CrashCleanup } from '../load/raw-store.ts';
 
 export interface LoadedFile {
   file: string;
@@ -27,12 +29,15 @@ export interface WarehouseStatus {
   files: LoadedFile[];
   /** The most recent as-of date among loaded snapshots, and how many services reported on it. */
   latestSnapshot: { asOf: string; services: number } | null;
+  /** What the last start of the dashboard removed after an interrupted upload, if anything. */
+  lastCleanup: CrashCleanup | null;
 }
 
 export const SHORT_HASH_LENGTH = 12;
 
 export async function readStatus(dbPath: string): Promise<WarehouseStatus> {
-  if (!existsSync(dbPath)) return { database: dbPath, files: [], latestSnapshot: null };
+  const lastCleanup = readLastCleanup(defaultRawDir(dbPath));
+  if (!existsSync(dbPath)) return { database: dbPath, files: [], latestSnapshot: null, lastCleanup };
   const warehouse = await openForReading(dbPath);
   try {
     const files = await queryRows<LoadedFile>(
@@ -50,17 +55,35 @@ export async function readStatus(dbPath: string): Promise<WarehouseStatus> {
     return {
       database: dbPath,
       files,
-      latestSnapshot: latest?.asOf ? { asOf: latest.asOf, services: latest.services } : null
+      latestSnapshot: latest?.asOf ? { asOf: latest.asOf, services: latest.services } : null,
+      lastCleanup
     };
   } finally {
     warehouse.close();
   }
 }
 
+const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+/** The lines saying what the dashboard removed at its last start after an interrupted upload. */
+export function formatCleanup(cleanup: CrashCleanup | null): string[] {
+  if (!cleanup) return [];
+  const lines = [
+    `Cleaned up after an interrupted upload (dashboard start, ${cleanup.at.replace('T', ' ').slice(0, 19)} UTC):`
+  ];
+  for (const f of cleanup.tempFiles) lines.push(`  removed temporary file ${f.name} (${megabytes(f.bytes)})`);
+  for (const f of cleanup.orphanRawFiles)
+    lines.push(`  removed raw/${f.name} (${megabytes(f.bytes)}): its load never committed, no batch names it`);
+  return lines;
+}
+
 export function formatStatus(status: WarehouseStatus): string {
   const lines = [`Database: ${status.database}`];
   if (status.files.length === 0) {
-    lines.push('Nothing loaded yet. Load exports with `uptake load <file|folder>`.');
+    lines.push(
+      'Nothing loaded yet. Load exports with `uptake load <file|folder>`.',
+      ...formatCleanup(status.lastCleanup)
+    );
     return lines.join('\n') + '\n';
   }
   lines.push(
@@ -87,7 +110,7 @@ export function formatStatus(status: WarehouseStatus): string {
       .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  lines.push(render(header), ...rows.map(render));
+  lines.push(render(header), ...rows.map(render), ...formatCleanup(status.lastCleanup));
   return lines.join('\n') + '\n';
 }
 

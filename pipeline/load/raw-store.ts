@@ -16,6 +16,8 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
+  statSync,
   writeFileSync,
   createReadStream
 } from 'node:fs';
@@ -77,4 +79,66 @@ export function readBatchRecords(rawDir: string): BatchRecord[] {
     .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(join(batchDir(rawDir), f), 'utf8')) as BatchRecord)
     .sort((a, b) => a.loadedAt.localeCompare(b.loadedAt) || a.batchId.localeCompare(b.batchId));
+}
+
+// ——— after a crash ———
+
+/** Where the dashboard keeps an upload while it loads: beside the database, so that only its owner cleans it. */
+export function uploadsInProgressDir(dbPath: string): string {
+  return join(dirname(dbPath), 'uploads-in-progress');
+}
+
+export interface CrashCleanup {
+  at: string;
+  /** Uploads that were being loaded, and half-copied raw files (`*.partial-<pid>`). */
+  tempFiles: { name: string; bytes: number }[];
+  /** Raw files no batch record and no load_file row names: landed by a load that died before its commit. */
+  orphanRawFiles: { name: string; bytes: number }[];
+}
+
+const RAW_NAME = /^([0-9a-f]{64})(\.[A-Za-z0-9]+)?$/;
+const CLEANUP_RECORD = 'last-cleanup.json';
+
+/**
+ * Removes what a process killed in the middle of a load leaves behind, and records what it removed (status shows it).
+ * Only the warehouse's owner may call this (the dashboard at start, holding the database's lock), so no load is
+ * running. `loadedSha256` holds the hashes in the load_file manifest; the batch records are read here, so a raw file
+ * that either names is kept (a warehouse being rebuilt from data/raw has no manifest yet, but its records name them all).
+ */
+export function cleanAfterCrash(rawDir: string, uploadsDir: string, loadedSha256: Set<string>): CrashCleanup {
+  const cleanup: CrashCleanup = { at: new Date().toISOString(), tempFiles: [], orphanRawFiles: [] };
+  const remove = (path: string, into: { name: string; bytes: number }[], name: string) => {
+    into.push({ name, bytes: sizeOf(path) });
+    rmSync(path, { recursive: true, force: true });
+  };
+  if (existsSync(uploadsDir))
+    for (const name of readdirSync(uploadsDir)) remove(join(uploadsDir, name), cleanup.tempFiles, name);
+  const kept = new Set(loadedSha256);
+  for (const record of readBatchRecords(rawDir)) for (const f of record.files) kept.add(f.sha256);
+  for (const folder of [rawDir, batchDir(rawDir)]) {
+    if (!existsSync(folder)) continue;
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (name.includes('.partial-')) remove(path, cleanup.tempFiles, name);
+      else if (folder === rawDir && RAW_NAME.test(name) && !kept.has(RAW_NAME.exec(name)![1]))
+        remove(path, cleanup.orphanRawFiles, name);
+    }
+  }
+  if (cleanup.tempFiles.length || cleanup.orphanRawFiles.length) {
+    mkdirSync(rawDir, { recursive: true });
+    writeFileSync(join(rawDir, CLEANUP_RECORD), JSON.stringify(cleanup, null, 2));
+  }
+  return cleanup;
+}
+
+/** What the last cleanup after a crash removed, if it removed anything. */
+export function readLastCleanup(rawDir: string): CrashCleanup | null {
+  const path = join(rawDir, CLEANUP_RECORD);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as CrashCleanup) : null;
+}
+
+function sizeOf(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
 }

@@ -11,7 +11,15 @@ export {
   type RenderedReport
 } from './render.ts';
 export { REPORT_CSS, reportDocument } from './document.ts';
-export { htmlToPdf, chromiumPath, type PdfOptions } from './pdf.ts';
+export {
+  htmlToPdf,
+  chromiumPath,
+  closePdfBrowser,
+  pdfPrinterState,
+  PdfBusyError,
+  PrintQueue,
+  type PdfOptions
+} from './pdf.ts';
 export {
   UnknownNotebookError,
   listNotebooks,

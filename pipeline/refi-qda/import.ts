@@ -594,7 +594,18 @@ export async function importRefiBytes(
   fileName: string,
   options: ReadOptions & { actor?: Actor } = {}
 ): Promise<ImportReport> {
-  const { project, report } = await readRefi(bytes, fileName, options);
+  return importRefiProject(connection, await readRefi(bytes, fileName, options), options);
+}
+
+/**
+ * Writes what readRefi (or readRefiInWorker, read-worker.ts) read. Kept apart from the read so that the dashboard and
+ * the command line can read on a worker thread, outside the one-writer queue, and hold the writer only to write.
+ */
+export async function importRefiProject(
+  connection: Connection,
+  { project, report }: { project: RefiProject; report: ImportReport },
+  options: { actor?: Actor } = {}
+): Promise<ImportReport> {
   const actor = options.actor ?? {};
   const writer = new Writer(connection, project, report, actor);
   await inTransaction(connection, async () => {

@@ -20,8 +20,9 @@
  */
 import { basename } from 'node:path';
 import { readTranscriptBytes } from '../qualitative/readers/index.ts';
-import { readZipSafely } from './zip.ts';
-import { childNamed, childrenNamed, parseXml, type XmlElement } from './xml.ts';
+import { MAX_ENTRIES, MAX_TOTAL_BYTES, readZipSafely } from './zip.ts';
+import { childNamed, childrenNamed, parseXml, TooLargeXmlError, type XmlElement } from './xml.ts';
+import { megabytes, overLimit, withLimits, type ImportLimits } from './limits.ts';
 import { normaliseGuid } from './guid.ts';
 import { CODEBOOK_NAMESPACE, PROJECT_NAMESPACE } from './mapping.ts';
 import { codePointLength } from '../qualitative/offsets.ts';
@@ -37,6 +38,8 @@ export interface ReadOptions {
    * sources folder beside the .qde; an upload has none, so every source's text is then absent.
    */
   besideFiles?: Map<string, Uint8Array>;
+  /** Lower limits than IMPORT_LIMITS (limits.ts), e.g. for tests; the time limit is kept by read-worker.ts. */
+  limits?: Partial<ImportLimits>;
 }
 
 export function emptyReport(): ImportReport {
@@ -45,7 +48,22 @@ export function emptyReport(): ImportReport {
 
 class Reader {
   readonly report = emptyReport();
-  constructor(readonly options: ReadOptions) {}
+  readonly limits: ImportLimits;
+  /** Bytes of transcript and memo text decoded so far, against limits.maxSourceTextBytes. */
+  private textBytes = 0;
+  constructor(readonly options: ReadOptions) {
+    this.limits = withLimits(options.limits);
+  }
+
+  countText(bytes: number) {
+    this.textBytes += bytes;
+    if (this.textBytes > this.limits.maxSourceTextBytes)
+      throw overLimit(
+        'maxSourceTextBytes',
+        `The transcripts and memos in this file come to more than ${megabytes(this.textBytes)} of text`,
+        megabytes(this.limits.maxSourceTextBytes)
+      );
+  }
 
   deviate(kind: string, message: string) {
     this.report.deviations.push({ kind, message });
@@ -105,6 +123,7 @@ function readCodes(reader: Reader, parent: XmlElement | undefined): RefiCode[] {
 // ——— Source text ———
 
 function decodeSource(reader: Reader, bytes: Uint8Array, name: string): string {
+  reader.countText(bytes.length);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
@@ -474,6 +493,12 @@ async function openContainer(
   bare?: boolean;
 }> {
   if (/\.qdc$/i.test(fileName)) {
+    if (bytes.length > reader.limits.maxXmlBytes)
+      throw overLimit(
+        'maxXmlBytes',
+        `The codebook ${basename(fileName)} is ${megabytes(bytes.length)} of XML`,
+        megabytes(reader.limits.maxXmlBytes)
+      );
     if (!fileName.endsWith('.qdc') && !fileName.endsWith('.QDC'))
       reader.deviate('file-name', `The codebook file's extension is "${fileName.slice(-4)}"`);
     return {
@@ -484,6 +509,12 @@ async function openContainer(
     };
   }
   if (/\.qde$/i.test(fileName)) {
+    if (bytes.length > reader.limits.maxXmlBytes)
+      throw overLimit(
+        'maxXmlBytes',
+        `The project file ${basename(fileName)} is ${megabytes(bytes.length)} of XML`,
+        megabytes(reader.limits.maxXmlBytes)
+      );
     reader.deviate(
       'bare-qde',
       `${fileName} is a project file on its own, outside a .qdpx archive; ${reader.options.besideFiles?.size ? `its sources were looked for in the ${reader.options.besideFiles.size} file(s) beside it` : 'no source files came with it'}`
@@ -496,7 +527,11 @@ async function openContainer(
       bare: true
     };
   }
-  const entries = await readZipSafely(bytes);
+  const entries = await readZipSafely(bytes, {
+    maxEntries: MAX_ENTRIES,
+    maxTotalBytes: MAX_TOTAL_BYTES,
+    maxXmlBytes: reader.limits.maxXmlBytes
+  });
   for (const name of entries.keys()) {
     if (name.split('/').some((part) => part.startsWith('.'))) {
       reader.deviate('dotfile', `The archive entry ${name} was ignored`);
@@ -532,6 +567,26 @@ async function openContainer(
   };
 }
 
+function parseWithinLimits(reader: Reader, xml: string, kind: 'project' | 'codebook'): XmlElement {
+  const file = kind === 'project' ? 'The project file' : 'The codebook';
+  try {
+    return parseXml(xml, reader.limits);
+  } catch (error) {
+    if (!(error instanceof TooLargeXmlError)) throw error;
+    if (error.limit === 'maxElements')
+      throw overLimit(
+        'maxElements',
+        `${file} has more than ${reader.limits.maxElements.toLocaleString('en-GB')} XML elements`,
+        reader.limits.maxElements.toLocaleString('en-GB')
+      );
+    throw overLimit(
+      'maxDepth',
+      `${file} nests elements more than ${reader.limits.maxDepth} deep`,
+      `${reader.limits.maxDepth} levels`
+    );
+  }
+}
+
 export async function readRefi(
   bytes: Uint8Array,
   fileName: string,
@@ -539,7 +594,11 @@ export async function readRefi(
 ): Promise<{ project: RefiProject; report: ImportReport }> {
   const reader = new Reader(options);
   const { xml, entries, sourcesFolder, kind, bare } = await openContainer(reader, bytes, fileName);
-  const root = parseXml(stripXmlBom(reader, xml, kind === 'project' ? 'The project file' : 'The codebook file'));
+  const root = parseWithinLimits(
+    reader,
+    stripXmlBom(reader, xml, kind === 'project' ? 'The project file' : 'The codebook file'),
+    kind
+  );
   const expectedRoot = kind === 'project' ? 'Project' : 'CodeBook';
   if (root.name !== expectedRoot)
     throw new Error(

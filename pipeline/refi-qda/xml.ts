@@ -56,15 +56,42 @@ export interface XmlElement {
 
 export class XmlParseError extends Error {}
 
-export function parseXml(source: string): XmlElement {
+/** Bounds on what a parse builds: past either, parsing stops with a TooLargeXmlError naming which. */
+export interface XmlLimits {
+  maxElements: number;
+  maxDepth: number;
+}
+
+export class TooLargeXmlError extends Error {
+  constructor(
+    readonly limit: keyof XmlLimits,
+    readonly allowed: number
+  ) {
+    super(
+      limit === 'maxElements'
+        ? `The XML has more than ${allowed.toLocaleString('en-GB')} elements`
+        : `The XML nests elements more than ${allowed} deep`
+    );
+    this.name = 'TooLargeXmlError';
+  }
+}
+
+export function parseXml(
+  source: string,
+  limits: XmlLimits = { maxElements: Infinity, maxDepth: Infinity }
+): XmlElement {
   const parser = new SaxesParser({ xmlns: true });
   const stack: XmlElement[] = [];
   let root: XmlElement | null = null;
   let failure: Error | null = null;
+  let elements = 0;
   parser.on('error', (error) => {
     failure ??= error;
   });
   parser.on('opentag', (tag) => {
+    // Thrown from the handler, this stops saxes at once: the tree never grows past the limit.
+    if (++elements > limits.maxElements) throw new TooLargeXmlError('maxElements', limits.maxElements);
+    if (stack.length >= limits.maxDepth) throw new TooLargeXmlError('maxDepth', limits.maxDepth);
     const attributes: Record<string, string> = {};
     for (const attribute of Object.values(tag.attributes) as { local: string; prefix: string; value: string }[]) {
       if (attribute.prefix === 'xmlns' || (attribute.prefix === '' && attribute.local === 'xmlns')) continue;

@@ -9,6 +9,7 @@
  */
 import JSZip from 'jszip';
 import { checkZipBytes, DEFAULT_ZIP_LIMITS, ZipRefusedError } from '../files/zip-guard.ts';
+import { megabytes, overLimit } from './limits.ts';
 
 export const MAX_ENTRIES = 10_000;
 export const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
@@ -37,15 +38,29 @@ function declaredEntryCount(bytes: Uint8Array): number {
   throw new UnsafeArchiveError('This is not a ZIP archive (no end-of-central-directory record)');
 }
 
+/** jszip keeps the sizes from the central directory on a private field. */
+const declaredSize = (f: JSZip.JSZipObject): number =>
+  (f as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0;
+
 export function isUnsafeEntryName(name: string): boolean {
   const segments = name.split(/[\\/]/);
   return /^[\\/]/.test(name) || /^[A-Za-z]:/.test(name) || segments.includes('..');
 }
 
+export interface ZipReadLimits {
+  maxEntries: number;
+  maxTotalBytes: number;
+  /**
+   * The largest project file (a *.qde entry) read, checked against its declared size before anything is inflated
+   * (the shared guard below then refuses a size that lies): the XML is what is parsed into a tree, the costly part.
+   */
+  maxXmlBytes?: number;
+}
+
 /** Every file entry of the archive, by its name as stored (folders omitted). */
 export async function readZipSafely(
   bytes: Uint8Array,
-  limits = { maxEntries: MAX_ENTRIES, maxTotalBytes: MAX_TOTAL_BYTES }
+  limits: ZipReadLimits = { maxEntries: MAX_ENTRIES, maxTotalBytes: MAX_TOTAL_BYTES }
 ): Promise<Map<string, Uint8Array>> {
   const count = declaredEntryCount(bytes);
   if (count > limits.maxEntries)
@@ -56,6 +71,13 @@ export async function readZipSafely(
     const original = f.unsafeOriginalName ?? f.name;
     if (isUnsafeEntryName(original))
       throw new UnsafeArchiveError(`The archive names a file outside itself ("${original}"); nothing was read`);
+    const size = declaredSize(f);
+    if (limits.maxXmlBytes !== undefined && /\.qde$/i.test(original) && size > limits.maxXmlBytes)
+      throw overLimit(
+        'maxXmlBytes',
+        `The project file ${original} unpacks to ${megabytes(size)} of XML`,
+        megabytes(limits.maxXmlBytes)
+      );
   }
   // The shared guard (pipeline/files/zip-guard.ts) adds what jszip cannot see: overlapping entries, symbolic links,
   // encryption, local headers that disagree with the directory, and compression ratios.
@@ -70,11 +92,8 @@ export async function readZipSafely(
     if (error instanceof ZipRefusedError) throw new UnsafeArchiveError(`The archive was refused: ${error.detail}`);
     throw error;
   }
-  // jszip keeps the sizes from the central directory on a private field; a first cheap check against them.
-  const declared = files.reduce(
-    (sum, f) => sum + ((f as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0),
-    0
-  );
+  // A first cheap check against the declared sizes.
+  const declared = files.reduce((sum, f) => sum + declaredSize(f), 0);
   if (declared > limits.maxTotalBytes)
     throw new UnsafeArchiveError(
       `The archive would expand to ${declared} bytes; at most ${limits.maxTotalBytes} are read`

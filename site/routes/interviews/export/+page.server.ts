@@ -5,7 +5,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { actorFrom, withReader, withWriter } from '$lib/server/interviews.ts';
-import { importRefiBytes, MAX_QDPX_BYTES } from '$pipeline/refi-qda/import.ts';
+import { importRefiProject, MAX_QDPX_BYTES } from '$pipeline/refi-qda/import.ts';
 import { exportProject } from '$pipeline/refi-qda/export.ts';
 
 export const load: PageServerLoad = async () =>
@@ -28,7 +28,12 @@ export const actions: Actions = {
     if (file.size > MAX_QDPX_BYTES) return fail(400, { message: `${file.name} is larger than Uptake reads.` });
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {
-      const report = await withWriter((c) => importRefiBytes(c, bytes, file.name, { actor: actorFrom(locals, form) }));
+      // Read on a worker thread within the import limits (pipeline/refi-qda/limits.ts), outside the one-writer queue,
+      // so pages and interview writes go on meanwhile; the writer is held only to write what was read. Imported
+      // dynamically so that the built server keeps the worker's module in a chunk of its own (read-worker.ts).
+      const { readRefiInWorker } = await import('$pipeline/refi-qda/read-worker.ts');
+      const read = await readRefiInWorker(bytes, file.name);
+      const report = await withWriter((c) => importRefiProject(c, read, { actor: actorFrom(locals, form) }));
       return { file: file.name, report: JSON.parse(JSON.stringify(report)) as typeof report };
     } catch (e) {
       // A file that cannot be read (not a zip, not QDA-XML, an unsafe archive) is the file's problem: say what it was.
