@@ -10,7 +10,6 @@ import {
   csvField,
   DisclosureError,
   footnote,
-  formatPercent,
   measureColumn,
   pinnedCells,
   suppressSecondary,
@@ -18,6 +17,7 @@ import {
   type ColumnSpec,
   type ControlledTable
 } from '../pipeline/disclosure/index.ts';
+import { formatPercentOf } from '../pipeline/format/format.ts';
 
 /** What a reader sees, row by row (total row last), one string per row. */
 function shown(table: ControlledTable): string[] {
@@ -104,10 +104,10 @@ describe('nhs-digital: rates', () => {
   });
 
   it('rounds a percentage half up exactly (no floating-point 14.499…)', () => {
-    expect(formatPercent(29, 200)).toBe('15%'); // 14.5%
-    expect(formatPercent(1, 8)).toBe('13%'); // 12.5%
-    expect(formatPercent(29, 20000)).toBe('0.1%'); // 0.145% → 0.1%
-    expect(formatPercent(12345, 12345)).toBe('100.0%');
+    expect(formatPercentOf(29, 200)).toBe('15%'); // 14.5%
+    expect(formatPercentOf(1, 8)).toBe('13%'); // 12.5%
+    expect(formatPercentOf(29, 20000)).toBe('0.1%'); // 0.145% → 0.1%
+    expect(formatPercentOf(12345, 12345)).toBe('100.0%');
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from './format.ts';
+import { formatDate } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Figure, Row } from './table.ts';
 import { adoptionCurveChart } from './charts.ts';
@@ -40,7 +40,7 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
     title: last
       ? `${rows.length} of ${approached} approached services went live within ${Number(last.months_launch_to_live).toFixed(1)} months of launch`
       : 'No service is live yet',
-    subtitle: `Cumulative number of services live, by months since programme launch, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+    subtitle: `Cumulative number of services live, by months since programme launch, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary:
       chart?.summary ??
@@ -49,7 +49,7 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
         : 'There is nothing to chart yet.'),
     table: many
       ? {
-          caption: `Services going live by ${unit}, ${formatDate(filters.asOf)}`,
+          caption: `Services going live by ${unit}, ${formatDate(filters.asOf, 'long')}`,
           columns: [
             { key: 'period', label: unit === 'quarter' ? 'Quarter' : 'Month', kind: 'text', rowHeader: true },
             { key: 'went_live', label: 'Went live', kind: 'integer', counts: 'services' },
@@ -58,7 +58,7 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
           rows: periods.map((p) => ({ period: p.period, went_live: p.went_live, live_by_end: p.live_by_end }))
         }
       : {
-          caption: `Services in the order they went live, ${formatDate(filters.asOf)}`,
+          caption: `Services in the order they went live, ${formatDate(filters.asOf, 'long')}`,
           columns: [
             { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
             { key: 'organisation', label: 'Organisation', kind: 'text' },

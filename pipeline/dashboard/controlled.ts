@@ -7,6 +7,7 @@
  * and every gap fails closed: an integer column that does not say what it counts is a patient count, a percent column
  * without its parts shows `*`.
  */
+import { formatPercent } from '../format/format.ts';
 import {
   DEFAULT_PROFILE,
   SUPPRESSED_MARK,
@@ -146,8 +147,7 @@ function controlCells(table: DataTable, profile: ProfileName): ControlledTable {
 
 /** Under profile 'none' a withheld column is shown exactly, as the page shows it. */
 function exactText(value: Cell, column: Column) {
-  const shown =
-    value === null ? '' : column.kind === 'percent' ? `${(Number(value) * 100).toFixed(1)}%` : String(value);
+  const shown = value === null ? '' : column.kind === 'percent' ? formatPercent(Number(value), 1, '') : String(value);
   return { shown, value: null, suppressed: false, rounded: false, reason: 'text' as const };
 }
 

@@ -12,7 +12,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { EQUITY_MEASURES, gapSql, quintileSql, verdictSql, Z95 } from '../metrics/equity.ts';
 import { equityQuintilesChart } from './charts.ts';
 import { FilterError, filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from './format.ts';
+import { formatDate, formatPercent } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Figure, Row } from './table.ts';
 
@@ -181,18 +181,18 @@ export async function quintileFigure(
   const e = ends(characteristic);
   const title =
     first?.rate != null && last?.rate != null
-      ? `${(Number(last.rate) * 100).toFixed(1)}% registered in the ${e.low} fifth of units, ${(Number(first.rate) * 100).toFixed(1)}% in the ${e.high}`
+      ? `${formatPercent(Number(last.rate), 1)} registered in the ${e.low} fifth of units, ${formatPercent(Number(first.rate), 1)} in the ${e.high}`
       : characteristic
         ? 'Too few units report a list size to compare quintiles'
         : 'No unit characteristics are loaded';
   return {
     id: 'equity-quintiles',
     title,
-    subtitle: `${MEASURE.label} by quintile of ${characteristic || 'a characteristic'}, quintiles of the ${units.toLocaleString('en-GB')} units in view with a value (${populationText(filters)}), ${formatDate(filters.asOf)}`,
+    subtitle: `${MEASURE.label} by quintile of ${characteristic || 'a characteristic'}, quintiles of the ${units.toLocaleString('en-GB')} units in view with a value (${populationText(filters)}), ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
     table: {
-      caption: `${MEASURE.label} by quintile of ${characteristic}, ${formatDate(filters.asOf)}`,
+      caption: `${MEASURE.label} by quintile of ${characteristic}, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'label', label: 'Quintile', kind: 'text', rowHeader: true },
         { key: 'range', label: 'Values', kind: 'text' },
@@ -286,7 +286,7 @@ export function trendText(rows: GapRow[], characteristic: string): string {
   const last = measured.at(-1)!;
   const direction = (sii: number) =>
     `${Math.abs(pp(sii)!).toFixed(1)} percentage points ${sii >= 0 ? 'higher' : 'lower'} at the ${e.low} end than at the ${e.high} end`;
-  const now = `At ${formatDate(last.as_of)}, registration against list size was ${direction(last.sii!)} (slope index of inequality, 95% CI ${pp(last.sii_lower)!.toFixed(1)} to ${pp(last.sii_upper)!.toFixed(1)})`;
+  const now = `At ${formatDate(last.as_of, 'long')}, registration against list size was ${direction(last.sii!)} (slope index of inequality, 95% CI ${pp(last.sii_lower)!.toFixed(1)} to ${pp(last.sii_upper)!.toFixed(1)})`;
   const rii =
     last.rii !== null
       ? `; the ${e.low} end registered ${ratio(last.rii)} times the rate of the ${e.high} end (relative index, 95% CI ${ratio(last.rii_lower)} to ${ratio(last.rii_upper)})`
@@ -294,7 +294,7 @@ export function trendText(rows: GapRow[], characteristic: string): string {
   if (last.verdict === 'one snapshot' || last.first_as_of === null || last.first_sii === null)
     return `${now}${rii}. There is only one snapshot, so no trend yet.`;
   const from = `the slope index went from ${pp(last.first_sii)!.toFixed(1)} to ${pp(last.sii)!.toFixed(1)} percentage points`;
-  const since = `between ${formatDate(last.first_as_of)} and ${formatDate(last.as_of)}`;
+  const since = `between ${formatDate(last.first_as_of, 'long')} and ${formatDate(last.as_of, 'long')}`;
   const verdict =
     last.verdict === 'no clear change'
       ? `The gap did not change clearly ${since}: ${from}, a change chance alone could give.`
@@ -327,7 +327,7 @@ export async function gapFigure(
   return {
     id: 'equity-gap',
     title: gapTitle(summary),
-    subtitle: `Slope and relative indices of inequality in ${MEASURE.label.toLowerCase()} by quintile of ${characteristic || 'a characteristic'} (${e.low} end against ${e.high} end), ${populationText(filters)}, ${rows.length} ${rows.length === 1 ? 'snapshot' : 'snapshots'} to ${formatDate(filters.asOf)}`,
+    subtitle: `Slope and relative indices of inequality in ${MEASURE.label.toLowerCase()} by quintile of ${characteristic || 'a characteristic'} (${e.low} end against ${e.high} end), ${populationText(filters)}, ${rows.length} ${rows.length === 1 ? 'snapshot' : 'snapshots'} to ${formatDate(filters.asOf, 'long')}`,
     svg: null,
     summary,
     table: {
@@ -409,11 +409,11 @@ export async function organisationFigure(
     title: widest
       ? `The widest gap within an organisation is at ${widest.organisation}: ${Number(widest.sii).toFixed(1)} percentage points`
       : 'No organisation has enough units reporting to measure its gap',
-    subtitle: `${MEASURE.label} in each organisation's ${e.high} and ${e.low} fifth of units (quintiles of each organisation's own units with a value), and its slope and relative indices, ${formatDate(filters.asOf)}`,
+    subtitle: `${MEASURE.label} in each organisation's ${e.high} and ${e.low} fifth of units (quintiles of each organisation's own units with a value), and its slope and relative indices, ${formatDate(filters.asOf, 'long')}`,
     svg: null,
     summary: `${rows.length} ${rows.length === 1 ? 'organisation' : 'organisations'}; ${measured.length} with all five quintiles reporting, so a gap can be measured.`,
     table: {
-      caption: `Within each organisation: ${MEASURE.label.toLowerCase()} at the two ends, and the slope and relative indices, ${formatDate(filters.asOf)}`,
+      caption: `Within each organisation: ${MEASURE.label.toLowerCase()} at the two ends, and the slope and relative indices, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'organisation', label: 'Organisation', kind: 'text', rowHeader: true },
         { key: 'units', label: 'Units with a value', kind: 'integer', counts: 'services' },

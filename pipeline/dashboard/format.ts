@@ -1,43 +1,13 @@
 /**
- * Formatting figures for people (tables, headlines). Pure, no database: the site imports it too.
- *
- * Display follows the NHS style: "6 February 2017" in prose, "6 Feb 2017" in tables, thousands separated, rates as
- * percentages to one decimal. CSV is not written here: every CSV goes through disclosure control and the one CSV
+ * Table cells and headline changes, on top of the one formatting module (pipeline/format: dates, percentages, counts).
+ * Pure, no database: the site imports it too. Rates in tables are percentages to one decimal place. CSV is not written here: every CSV goes through disclosure control and the one CSV
  * writer in pipeline/disclosure (controlled.ts `figureCsv`).
  */
+import { formatDate, formatPercent } from '../format/format.ts';
 import type { Cell, Column } from './table.ts';
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December'
-];
-
-/** "2017-02-06" → "6 February 2017" (or "6 Feb 2017" when short). Dates are calendar dates: no time zone involved. */
-export function formatDate(iso: string | null | undefined, short = false): string {
-  if (!iso) return '';
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!m) return iso;
-  const month = MONTHS[Number(m[2]) - 1];
-  return `${Number(m[3])} ${short ? month.slice(0, 3) : month} ${m[1]}`;
-}
 
 export function formatInteger(value: number | null | undefined): string {
   return value === null || value === undefined ? '' : Math.round(value).toLocaleString('en-GB');
-}
-
-/** A fraction (0..1) as a percentage to one decimal place: 0.368 → "36.8%". */
-export function formatPercent(fraction: number | null | undefined): string {
-  return fraction === null || fraction === undefined ? '' : `${(fraction * 100).toFixed(1)}%`;
 }
 
 export function formatDecimal(value: number | null | undefined): string {
@@ -55,9 +25,9 @@ export function formatCell(value: Cell, column: Column): string {
     case 'decimal':
       return column.decimals === undefined ? formatDecimal(Number(value)) : Number(value).toFixed(column.decimals);
     case 'percent':
-      return formatPercent(Number(value));
+      return formatPercent(Number(value), 1, '');
     case 'date':
-      return formatDate(String(value), true);
+      return formatDate(String(value));
     case 'flag':
       return value ? 'Yes' : 'No';
     default:

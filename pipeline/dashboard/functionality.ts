@@ -7,7 +7,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from './format.ts';
+import { formatDate } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Column, Figure, Row } from './table.ts';
 import { featureMatrixChart, functionTrendChart } from './charts.ts';
@@ -76,10 +76,10 @@ export async function functionality(connection: DuckDBConnection, filters: Resol
           ? `; ${widest.service_name} has the widest range of additional features`
           : '')
       : 'No features loaded yet',
-    subtitle: `Core and additional features enabled per service, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+    subtitle: `Core and additional features enabled per service, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
-    table: { caption: `Features enabled per service, ${formatDate(filters.asOf)}`, columns, rows }
+    table: { caption: `Features enabled per service, ${formatDate(filters.asOf, 'long')}`, columns, rows }
   };
 }
 
@@ -126,17 +126,17 @@ export async function functionOffering(connection: DuckDBConnection, filters: Re
   return {
     id: 'function-offering',
     title: lowest
-      ? `${latest.length === 1 ? '' : 'Least offered: '}${String(lowest.function)}, by ${percent(Number(lowest.offering_rate))} of the units reporting on ${formatDate(filters.asOf)}`
+      ? `${latest.length === 1 ? '' : 'Least offered: '}${String(lowest.function)}, by ${percent(Number(lowest.offering_rate))} of the units reporting on ${formatDate(filters.asOf, 'long')}`
       : rows.length
-        ? `Which functions units offer is not reported for ${formatDate(filters.asOf)}`
+        ? `Which functions units offer is not reported for ${formatDate(filters.asOf, 'long')}`
         : 'No source reports which functions its units offer',
-    subtitle: `Share of units whose system offers each function, of the units reporting it, ${populationText(filters)}, each date to ${formatDate(filters.asOf)}`,
+    subtitle: `Share of units whose system offers each function, of the units reporting it, ${populationText(filters)}, each date to ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary:
       chart?.summary ??
       'There is nothing to chart: no source loaded so far reports which functions its units offer over time.',
     table: {
-      caption: `Units offering each function at each date, to ${formatDate(filters.asOf)}`,
+      caption: `Units offering each function at each date, to ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'function', label: 'Function', kind: 'text', rowHeader: true },
         { key: 'as_of', label: 'As of', kind: 'date' },

@@ -11,7 +11,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, type ResolvedFilters } from './filters.ts';
-import { formatDate, formatPercent } from './format.ts';
+import { formatDate, formatPercent } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import { monthsFromDays } from '../metrics/arithmetic.ts';
 import type { DataTable, Figure } from './table.ts';
@@ -149,7 +149,7 @@ function headlineFigures(now: Headline, before: Headline | null): HeadlineFigure
 /** Most RE-AIM measures are proportions; "… per live service" is a mean, so it reads as a number, not a percentage. */
 function reaimValue(measure: string, value: number | null): string | null {
   if (value === null) return null;
-  return measure.includes(' per ') ? value.toFixed(1) : formatPercent(value);
+  return measure.includes(' per ') ? value.toFixed(1) : formatPercent(value, 1, '');
 }
 
 export async function reaimFigure(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
@@ -161,7 +161,7 @@ export async function reaimFigure(connection: DuckDBConnection, filters: Resolve
     { asOf: filters.asOf }
   );
   const table: DataTable = {
-    caption: `RE-AIM measures, whole programme, ${formatDate(filters.asOf)}`,
+    caption: `RE-AIM measures, whole programme, ${formatDate(filters.asOf, 'long')}`,
     columns: [
       { key: 'dimension', label: 'Dimension', kind: 'text', rowHeader: true },
       { key: 'measure', label: 'Measure', kind: 'text' },
@@ -181,7 +181,7 @@ export async function reaimFigure(connection: DuckDBConnection, filters: Resolve
   return {
     id: 'reaim',
     title: 'RE-AIM: reach, adoption, implementation and maintenance',
-    subtitle: `RE-AIM measures for the whole programme (filters do not apply), ${formatDate(filters.asOf)}`,
+    subtitle: `RE-AIM measures for the whole programme (filters do not apply), ${formatDate(filters.asOf, 'long')}`,
     svg: null,
     summary: notMeasured.length
       ? `Not measured from the loaded data: ${[...new Set(notMeasured)].join(', ')}.`

@@ -11,7 +11,7 @@
  *
  * Pure (no DuckDB), so that components can import it; the query is `provenance` in data-loads.ts.
  */
-import { formatDate } from './format.ts';
+import { formatDate } from '../format/format.ts';
 
 export interface LoadRef {
   file_name: string;
@@ -54,7 +54,7 @@ export function figureSources(figureId: string, sources: Provenance): FigureSour
   if (dated.length <= LISTED_LOADS) listed.push(...dated);
   else {
     parts.push(
-      `${dated.length} dated loads, ${formatDate(dated[0].as_of, true)} – ${formatDate(dated[dated.length - 1].as_of, true)}`
+      `${dated.length} dated loads, ${formatDate(dated[0].as_of)} – ${formatDate(dated[dated.length - 1].as_of)}`
     );
   }
   if (sources.reference.length <= LISTED_LOADS) listed.push(...sources.reference);

@@ -4,7 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ResolvedFilters } from './filters.ts';
-import { formatDate } from './format.ts';
+import { formatDate } from '../format/format.ts';
 import { select } from './sql.ts';
 import type { Figure, Row } from './table.ts';
 import { serviceHistoryChart } from './charts.ts';
@@ -125,12 +125,12 @@ function historyFigure(service: ServiceDetails, rows: Row[], filters: ResolvedFi
     title =
       rows.length === 1
         ? `${last.registered ?? 0} patients registered with ${service.service_name}`
-        : `Registered patients went from ${first.registered ?? 0} to ${last.registered ?? 0} between ${formatDate(String(first.as_of))} and ${formatDate(String(last.as_of))}`;
+        : `Registered patients went from ${first.registered ?? 0} to ${last.registered ?? 0} between ${formatDate(String(first.as_of), 'long')} and ${formatDate(String(last.as_of), 'long')}`;
   }
   return {
     id: 'service-history',
     title,
-    subtitle: `Patients approached, consented, registered and sharing, ${service.service_name}, ${thinnedTo ? `${thinnedTo} (the last snapshot in each period)` : 'every snapshot'} up to ${formatDate(filters.asOf)}`,
+    subtitle: `Patients approached, consented, registered and sharing, ${service.service_name}, ${thinnedTo ? `${thinnedTo} (the last snapshot in each period)` : 'every snapshot'} up to ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
     table: {

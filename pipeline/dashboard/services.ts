@@ -8,7 +8,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from './format.ts';
+import { formatDate, formatPercent } from '../format/format.ts';
 import {
   LEVELS,
   MANAGEABLE_ROWS,
@@ -169,11 +169,11 @@ export async function servicesTable(
     figure: {
       id: 'services',
       title: `${counts.live} of ${counts.services} services${searched} are live${where}`,
-      subtitle: `Setup, consent, registration and sharing for ${populationText(filters)}${parentText(plan)}, ${level.key === 'service' ? 'by service' : `by ${level.one}`}, ${formatDate(filters.asOf)}`,
+      subtitle: `Setup, consent, registration and sharing for ${populationText(filters)}${parentText(plan)}, ${level.key === 'service' ? 'by service' : `by ${level.one}`}, ${formatDate(filters.asOf, 'long')}`,
       svg: null,
       summary,
       table: {
-        caption: `${level.label === 'Service' ? 'Services' : level.pluralLabel}${searched}, ${formatDate(filters.asOf)}`,
+        caption: `${level.label === 'Service' ? 'Services' : level.pluralLabel}${searched}, ${formatDate(filters.asOf, 'long')}`,
         columns,
         rows,
         order: { by: sortKey, dir: query.dir }
@@ -290,7 +290,7 @@ async function summarise(connection: DuckDBConnection, plan: ServicesPlan, shown
       ? `${shown} ${what}; consented patients are not reported, so there is no registration rate.`
       : `${shown} ${what}; none has consented patients yet.`;
   }
-  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const pct = (v: number) => formatPercent(v, 1);
   return (
     `${shown} ${what}. Highest share of consented patients registered: ${r.best} (${pct(r.best_rate)}); ` +
     `lowest: ${r.worst} (${pct(r.worst_rate)}).`

@@ -4,7 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, type ResolvedFilters } from './filters.ts';
-import { formatDate } from './format.ts';
+import { formatDate } from '../format/format.ts';
 import { select } from './sql.ts';
 import { SETTINGS } from '../warehouse/schema.ts';
 import type { Figure, Row } from './table.ts';
@@ -51,13 +51,13 @@ export async function settings(connection: DuckDBConnection, filters: ResolvedFi
       title: noneLive.length
         ? `No service is live in ${orList(noneLive)}${where}`
         : `Services are live in every setting${where}`,
-      subtitle: `Services approached and live by setting${where}, ${formatDate(filters.asOf)}`,
+      subtitle: `Services approached and live by setting${where}, ${formatDate(filters.asOf, 'long')}`,
       svg: chart?.svg ?? null,
       summary:
         chart?.summary ??
         `${liveSettings.map((r) => `${r.setting}: ${r.services_live} live of ${r.services_approached} approached`).join('; ') || 'No service is live.'}`,
       table: {
-        caption: `Services by setting, ${formatDate(filters.asOf)}`,
+        caption: `Services by setting, ${formatDate(filters.asOf, 'long')}`,
         columns: [
           { key: 'setting', label: 'Setting', kind: 'text', rowHeader: true },
           { key: 'services_total', label: 'Services', kind: 'integer', counts: 'services' },

@@ -8,7 +8,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from './format.ts';
+import { formatDate } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Figure, Row } from './table.ts';
 import { goLivesChart, setupDurationsChart, setupTimelineChart } from './charts.ts';
@@ -81,11 +81,11 @@ function goLivesFigure(rows: Row[], filters: ResolvedFilters): Figure {
     title: approached
       ? `${live.toLocaleString('en-GB')} of ${approached.toLocaleString('en-GB')} approached services are live; ${late.toLocaleString('en-GB')} went live later than planned`
       : 'No service has been approached yet',
-    subtitle: `Services going live against services planned to go live, by ${unit}, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+    subtitle: `Services going live against services planned to go live, by ${unit}, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
     table: {
-      caption: `Go-lives by ${unit}, ${formatDate(filters.asOf)}`,
+      caption: `Go-lives by ${unit}, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'period', label: byQuarter ? 'Quarter' : 'Month', kind: 'text', rowHeader: true },
         { key: 'went_live', label: 'Went live', kind: 'integer', counts: 'services' },
@@ -115,11 +115,11 @@ function setupDurationsFigure(rows: Row[], filters: ResolvedFilters): Figure {
       median === null
         ? 'No service is live yet'
         : `Half of the ${live.length.toLocaleString('en-GB')} live services went live within ${median.toFixed(1)} months of approach`,
-    subtitle: `Services by months from approach to live (live) or so far (in setup), ${SETUP_DISTRIBUTION_DEFAULTS.binMonths}-month bins, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+    subtitle: `Services by months from approach to live (live) or so far (in setup), ${SETUP_DISTRIBUTION_DEFAULTS.binMonths}-month bins, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
     table: {
-      caption: `Months from approach to live, services in each bin, ${formatDate(filters.asOf)}`,
+      caption: `Months from approach to live, services in each bin, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'bin', label: 'Months from approach', kind: 'text', rowHeader: true },
         { key: 'live', label: 'Live', kind: 'integer', counts: 'services' },
@@ -150,7 +150,7 @@ function timelineFigure(rows: Row[], filters: ResolvedFilters): Figure {
       ? `${live.length} of ${approached.length} approached services are live; ${slipped.length} went live later than planned` +
         (inSetup ? `, ${inSetup} still in setup` : '')
       : 'No service has been approached yet',
-    subtitle: `Approach to live, planned against actual, months since launch, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+    subtitle: `Approach to live, planned against actual, months since launch, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary:
       chart?.summary ??
@@ -158,7 +158,7 @@ function timelineFigure(rows: Row[], filters: ResolvedFilters): Figure {
         ? 'Not reported: no programme launch date is loaded, so setup times cannot be charted.'
         : 'There is nothing to chart yet.'),
     table: {
-      caption: `Setup of each service, ${formatDate(filters.asOf)}`,
+      caption: `Setup of each service, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
         { key: 'organisation', label: 'Organisation', kind: 'text' },

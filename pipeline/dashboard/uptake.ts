@@ -9,7 +9,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from './format.ts';
+import { formatDate } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Figure, Row } from './table.ts';
 import { registrationBandsChart, registrationTrendChart, uptakeFunnelChart } from './charts.ts';
@@ -81,14 +81,14 @@ export async function uptakeFunnel(connection: DuckDBConnection, filters: Resolv
           ? 'Patients approached are not reported by this source'
           : `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})`,
     subtitle: many
-      ? `Patients approached, consented, registered and sharing: the 10 services with the most and the 10 with the fewest patients registered, and the mean of the other ${(rows.length - 20).toLocaleString('en-GB')}, ${populationText(filters)}, ${formatDate(filters.asOf)}`
-      : `Patients approached, consented, registered and sharing, per service, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+      ? `Patients approached, consented, registered and sharing: the 10 services with the most and the 10 with the fewest patients registered, and the mean of the other ${(rows.length - 20).toLocaleString('en-GB')}, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`
+      : `Patients approached, consented, registered and sharing, per service, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary: (chart?.summary ?? 'There is nothing to chart yet.') + lacks,
     table: {
       caption: many
-        ? `Uptake funnel: the 10 services with the most and the 10 with the fewest registered, and the mean of the others, ${formatDate(filters.asOf)}`
-        : `Uptake funnel per service, ${formatDate(filters.asOf)}`,
+        ? `Uptake funnel: the 10 services with the most and the 10 with the fewest registered, and the mean of the others, ${formatDate(filters.asOf, 'long')}`
+        : `Uptake funnel per service, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
         ...(many ? [{ key: 'group', label: 'Group', kind: 'text' as const }] : []),
@@ -190,7 +190,7 @@ function trendFigure(
   const first = dates[0];
   const last = dates.at(-1);
   const which = period === 'date' ? '' : ` (the last in each ${period}, ${periodAdjective(period)})`;
-  const snapshots = `${dates.length} ${dates.length === 1 ? 'snapshot' : 'snapshots'}${which} to ${formatDate(filters.asOf)}`;
+  const snapshots = `${dates.length} ${dates.length === 1 ? 'snapshot' : 'snapshots'}${which} to ${formatDate(filters.asOf, 'long')}`;
   const rate = {
     key: 'registration_rate',
     label: 'Registered of consented',
@@ -201,7 +201,7 @@ function trendFigure(
     id: 'registration-trend',
     title:
       first && last && first !== last
-        ? `Registered patients rose from ${total(first).toLocaleString('en-GB')} to ${total(last).toLocaleString('en-GB')} between ${formatDate(first)} and ${formatDate(last)}`
+        ? `Registered patients rose from ${total(first).toLocaleString('en-GB')} to ${total(last).toLocaleString('en-GB')} between ${formatDate(first, 'long')} and ${formatDate(last, 'long')}`
         : `${total(last).toLocaleString('en-GB')} patients registered`,
     subtitle: banded
       ? `Patients registered per service: median, middle half and 10th to 90th percentile across ${services.toLocaleString('en-GB')} services, ${populationText(filters)}, ${snapshots}`
@@ -210,7 +210,7 @@ function trendFigure(
     summary: chart?.summary ?? 'There is nothing to chart yet.',
     table: banded
       ? {
-          caption: `Patients registered per service at each snapshot: spread across services, up to ${formatDate(filters.asOf)}`,
+          caption: `Patients registered per service at each snapshot: spread across services, up to ${formatDate(filters.asOf, 'long')}`,
           columns: [
             { key: 'as_of', label: 'As of', kind: 'date', rowHeader: true },
             { key: 'units', label: 'Services reporting', kind: 'integer', counts: 'services' },
@@ -224,7 +224,7 @@ function trendFigure(
           rows
         }
       : {
-          caption: `Registrations per service at each snapshot up to ${formatDate(filters.asOf)}`,
+          caption: `Registrations per service at each snapshot up to ${formatDate(filters.asOf, 'long')}`,
           columns: [
             { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
             { key: 'as_of', label: 'As of', kind: 'date' },

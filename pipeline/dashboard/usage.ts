@@ -7,7 +7,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from './format.ts';
+import { formatDate } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Column, Figure, Row } from './table.ts';
 import { functionTrendChart } from './charts.ts';
@@ -84,15 +84,15 @@ export async function usageTrend(connection: DuckDBConnection, filters: Resolved
   return {
     id: 'usage-trend',
     title: top
-      ? `${capitalise(String(top.function))}: ${perPatient(Number(top.transactions_per_registered))} transactions per registered patient in the month to ${formatDate(filters.asOf)}`
+      ? `${capitalise(String(top.function))}: ${perPatient(Number(top.transactions_per_registered))} transactions per registered patient in the month to ${formatDate(filters.asOf, 'long')}`
       : rows.length
-        ? `Usage is not reported for ${formatDate(filters.asOf)}`
+        ? `Usage is not reported for ${formatDate(filters.asOf, 'long')}`
         : 'No usage loaded yet',
-    subtitle: `Online transactions per patient registered for online services, by function, ${populationText(filters)}, each month to ${formatDate(filters.asOf)}; units that did not report are left out`,
+    subtitle: `Online transactions per patient registered for online services, by function, ${populationText(filters)}, each month to ${formatDate(filters.asOf, 'long')}; units that did not report are left out`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet: no source loaded so far reports usage.',
     table: {
-      caption: `Transactions per registered patient by function, each month to ${formatDate(filters.asOf)}`,
+      caption: `Transactions per registered patient by function, each month to ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'function', label: 'Function', kind: 'text', rowHeader: true },
         { key: 'as_of', label: 'Month to', kind: 'date' },
@@ -146,16 +146,16 @@ export async function usageByLevel(
       ranked.length > 1
         ? `${ranked[0].level_name} has the most transactions per registered patient (${perPatient(Number(ranked[0].transactions_per_registered))}), ${ranked.at(-1)!.level_name} the fewest (${perPatient(Number(ranked.at(-1)!.transactions_per_registered))})`
         : `Transactions per registered patient by ${label}`,
-    subtitle: `Transactions per registered patient by function and ${label} (${groups} ${groups === 1 ? label : `${label}s`}), ${populationText(filters)}, month to ${formatDate(filters.asOf)}`,
+    subtitle: `Transactions per registered patient by function and ${label} (${groups} ${groups === 1 ? label : `${label}s`}), ${populationText(filters)}, month to ${formatDate(filters.asOf, 'long')}`,
     svg: null,
     summary: rows.length
-      ? `Table of transactions per registered patient for each ${label} and function in the month to ${formatDate(filters.asOf)}` +
+      ? `Table of transactions per registered patient for each ${label} and function in the month to ${formatDate(filters.asOf, 'long')}` +
         (ranked.length > 1
           ? `; for all functions, highest ${ranked[0].level_name} (${perPatient(Number(ranked[0].transactions_per_registered))}), lowest ${ranked.at(-1)!.level_name} (${perPatient(Number(ranked.at(-1)!.transactions_per_registered))}).`
           : '.')
       : 'No usage is reported for this month.',
     table: {
-      caption: `Transactions per registered patient by ${label} and function, month to ${formatDate(filters.asOf)}`,
+      caption: `Transactions per registered patient by ${label} and function, month to ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'level_name', label: LEVEL_LABEL[level], kind: 'text', rowHeader: true },
         { key: 'function', label: 'Function', kind: 'text' },

@@ -4,7 +4,8 @@
  * Tables (table.ts) use the same functions cell by cell, then add secondary suppression where the profile asks for it,
  * so a figure in a sentence and the same figure in a table always come out alike.
  */
-import { DisclosureError, getProfile, ONE_DECIMAL_PERCENT_FROM, type DisclosureProfile } from './profiles.ts';
+import { DisclosureError, getProfile, type DisclosureProfile } from './profiles.ts';
+import { formatNumber, formatPercentOf } from '../format/format.ts';
 
 /** Why a value is shown the way it is; renderers may style on it (e.g. "not reported" in grey). */
 export type ControlReason =
@@ -80,17 +81,10 @@ export function roundToNearest(n: number, base: number): number {
   return Math.floor(n / base + 0.5) * base;
 }
 
-/** 1234567 → '1,234,567' (fixed UK style, independent of the machine's locale). */
-export function formatCount(n: number): string {
-  const [whole, fraction] = String(n).split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
-
 /** An exact or service count: shown as it is. */
 export function exactCount(n: number | null): ControlledValue {
   if (n === null) return notReported();
-  return { shown: formatCount(n), value: n, suppressed: false, rounded: false, reason: 'exact' };
+  return { shown: formatNumber(n), value: n, suppressed: false, rounded: false, reason: 'exact' };
 }
 
 /** Apply a profile's primary rule (suppress, round) to a patient count that is already read. */
@@ -101,7 +95,7 @@ export function controlPatientCount(n: number | null, profile: DisclosureProfile
   // Zero stays 0: rounding it would change nothing, and it is exact, not an estimate.
   if (profile.roundTo !== null && n !== 0) {
     const value = roundToNearest(n, profile.roundTo);
-    return { shown: formatCount(value), value, suppressed: false, rounded: true, reason: 'rounded' };
+    return { shown: formatNumber(value), value, suppressed: false, rounded: true, reason: 'rounded' };
   }
   return exactCount(n);
 }
@@ -109,16 +103,6 @@ export function controlPatientCount(n: number | null, profile: DisclosureProfile
 /** Control one patient count under a profile (default nhs-digital): 0 → 0, 1–7 → *, 8 → 10, 12 → 10, 13 → 15. */
 export function controlCount(raw: unknown, profileName?: string): ControlledValue {
   return controlPatientCount(readCount(raw, 'patient count'), getProfile(profileName));
-}
-
-/**
- * A percentage as text from whole-number parts (counts always are), computed with integers so that halves round up
- * exactly: floating point would make 29/200 = 14.5% come out as 14%. One decimal place from ONE_DECIMAL_PERCENT_FROM up.
- */
-export function formatPercent(numerator: number, denominator: number): string {
-  const scale = denominator >= ONE_DECIMAL_PERCENT_FROM ? 1000 : 100;
-  const units = Math.floor((2 * scale * numerator + denominator) / (2 * denominator));
-  return scale === 1000 ? `${formatCount(Math.floor(units / 10))}.${units % 10}%` : `${formatCount(units)}%`;
 }
 
 /**
@@ -131,7 +115,7 @@ export function rateFromControlled(numerator: ControlledValue, denominator: Cont
   if (denominator.value === 0) return notApplicable();
   const rounded = numerator.rounded || denominator.rounded;
   return {
-    shown: formatPercent(numerator.value, denominator.value),
+    shown: formatPercentOf(numerator.value, denominator.value),
     value: numerator.value / denominator.value,
     suppressed: false,
     rounded,

@@ -5,7 +5,6 @@
 export {
   DEFAULT_PROFILE,
   DisclosureError,
-  ONE_DECIMAL_PERCENT_FROM,
   PROFILES,
   PROFILE_NAMES,
   footnote,
@@ -17,8 +16,6 @@ export {
   SUPPRESSED_MARK,
   controlCount,
   controlRate,
-  formatCount,
-  formatPercent,
   roundToNearest,
   type ControlReason,
   type ControlledValue

@@ -11,12 +11,6 @@ export type ProfileName = (typeof PROFILE_NAMES)[number];
 /** The product default (docs/architecture.md "Disclosure control"): NHS Digital's secondary-care rules. */
 export const DEFAULT_PROFILE: ProfileName = 'nhs-digital';
 
-/**
- * Percentages get one decimal place only when the (controlled) denominator is at least this, else whole percent.
- * NHS Digital's presentational rule: below it, rounding the parts makes the first decimal meaningless.
- */
-export const ONE_DECIMAL_PERCENT_FROM = 4000;
-
 export interface DisclosureProfile {
   name: ProfileName;
   /** A short title for headings and captions. */

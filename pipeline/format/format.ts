@@ -1,16 +1,41 @@
 /**
- * How numbers and dates read in chart labels and summaries: UK dates ("6 Feb 2017"), whole-number percentages,
- * thousands separators, months to one decimal place. Hand-written rather than Intl so output never depends on the
- * server's ICU data or locale (snapshot tests compare exact strings).
+ * How numbers and dates read everywhere Uptake shows them (charts, tables, headline figures, reports, the command
+ * line): UK dates ("6 Feb 2017" in tables and charts, "6 February 2017" in prose), counts with thousands separators,
+ * percentages, months to one decimal place. Hand-written rather than Intl so output never depends on the server's ICU
+ * data or locale (snapshot tests compare exact strings). The one module for these rules: nothing else formats them.
  */
 import { toIsoDate, type DateLike } from './dates.ts';
 
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const LONG_MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December'
+];
 
-/** "6 Feb 2017" (GOV.UK / NHS style: no leading zero, abbreviated month). */
-export function formatDate(value: DateLike): string {
-  const [year, month, day] = toIsoDate(value).split('-').map(Number);
-  return `${day} ${MONTH_NAMES[month - 1]} ${year}`;
+/**
+ * "6 Feb 2017" (GOV.UK / NHS style: no leading zero, abbreviated month), or "6 February 2017" with `long` for prose
+ * and subtitles. Nothing (null, '') reads as ''; text that is not a date is returned as it is rather than failing a page.
+ */
+export function formatDate(value: DateLike | null | undefined, style: 'short' | 'long' = 'short'): string {
+  if (value === null || value === undefined || value === '') return '';
+  let iso: string;
+  try {
+    iso = toIsoDate(value);
+  } catch {
+    return String(value);
+  }
+  const [year, month, day] = iso.split('-').map(Number);
+  return `${day} ${(style === 'long' ? LONG_MONTH_NAMES : MONTH_NAMES)[month - 1]} ${year}`;
 }
 
 /** "Feb 2017", for axes where the day adds nothing. */
@@ -30,10 +55,37 @@ export function formatChange(value: number): string {
   return value > 0 ? `+${formatCount(value)}` : formatCount(value);
 }
 
-/** A fraction (0..1) as "37%"; `digits` adds decimal places. Null (no denominator) reads "no rate". */
-export function formatPercent(fraction: number | null, digits = 0): string {
-  if (fraction == null || !Number.isFinite(fraction)) return 'no rate';
+/**
+ * A fraction (0..1) as "37%"; `digits` adds decimal places (tables use one: "36.8%"). No fraction (no denominator)
+ * reads `missing`: "no rate" in a sentence, '' in a table cell.
+ */
+export function formatPercent(fraction: number | null | undefined, digits = 0, missing = 'no rate'): string {
+  if (fraction == null || !Number.isFinite(fraction)) return missing;
   return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/**
+ * Percentages get one decimal place only when the (controlled) denominator is at least this, else whole percent.
+ * NHS Digital's presentational rule: below it, rounding the parts makes the first decimal meaningless.
+ */
+export const ONE_DECIMAL_PERCENT_FROM = 4000;
+
+/**
+ * A percentage as text from whole-number parts (counts always are), computed with integers so that halves round up
+ * exactly: floating point would make 29/200 = 14.5% come out as 14%. One decimal place from ONE_DECIMAL_PERCENT_FROM up.
+ * Disclosure control shows controlled rates this way.
+ */
+export function formatPercentOf(numerator: number, denominator: number): string {
+  const scale = denominator >= ONE_DECIMAL_PERCENT_FROM ? 1000 : 100;
+  const units = Math.floor((2 * scale * numerator + denominator) / (2 * denominator));
+  return scale === 1000 ? `${formatNumber(Math.floor(units / 10))}.${units % 10}%` : `${formatNumber(units)}%`;
+}
+
+/** A number exactly as it is, whole part grouped in thousands: 12345.5 → "12,345.5" (controlled figures, CSV-safe). */
+export function formatNumber(n: number): string {
+  const [whole, fraction] = String(n).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
 /** Months to one decimal place, as the views round them: 14.23 → 14.2. */
