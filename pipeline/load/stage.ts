@@ -508,3 +508,41 @@ async function stageFunctions(
 }
 
 export type { FieldSpec };
+
+/**
+ * The one-pass path for a clean wide uptake CSV: the model columns (in FIELDS order, NULL for a field the file lacks)
+ * selected straight from a typed read_csv, for the loader to insert into `snapshot` inside the batch's transaction
+ * with no staging copy. Only when that read parses every date and count itself (typedColumns), no value map applies,
+ * and every required column is there; otherwise null, and the loader stages as usual. What this does not flag (a cell
+ * the typed read refuses stops the insert; a blank key breaks the table's NOT NULL) the loader checks on the rows
+ * just written, and on anything at all it rolls back and stages, which then lists each problem with its row.
+ */
+export async function directUptake(
+  connection: DuckDBConnection,
+  source: SourceTable,
+  spec: ProfileTable
+): Promise<{ columns: string[]; from: string; present: Set<string>; reports: string[] | null } | null> {
+  if (spec.kind !== 'uptake' || spec.layout === 'long' || spec.units || !source.csv || source.rowNumbers !== 'position')
+    return null;
+  if (Object.keys(spec.valueMaps).length) return null;
+  const fields = FIELDS.uptake;
+  const reports = reportedCounts(spec);
+  const notReported = (name: string) => reports !== null && UPTAKE_COUNTS.includes(name) && !reports.includes(name);
+  const found = matchColumns(
+    source.headers,
+    columnsOf(spec),
+    fields.map((f) => f.name).filter((name) => !notReported(name))
+  );
+  if (fields.some((f) => f.column === 'required' && !found.has(f.name) && !notReported(f.name))) return null;
+  const typed = await typedColumns(connection, source, spec, found);
+  if (!typed) return null;
+  const columns: string[] = [];
+  for (const field of fields) {
+    const header = found.get(field.name);
+    if (header === undefined) columns.push('NULL');
+    else if (typed.headers.has(header)) columns.push(ident(header));
+    else if (field.type === 'text') columns.push(parseOf(field, header, spec));
+    else return null; // a date or count the typed read does not parse: stage it
+  }
+  return { columns, from: typed.relation, present: new Set(found.keys()), reports };
+}
