@@ -30,6 +30,11 @@ export interface FunctionalityPage {
   units: number;
   /** True when the figures are the aggregate ones (share per feature, units by number of features). */
   aggregated: boolean;
+  /**
+   * True when the filters brought a programme of more than MANY_UNITS units down to few enough to show each one,
+   * so the page can say why it shows units here and not on the whole programme.
+   */
+  narrowedToUnits: boolean;
   figures: Figure[];
 }
 
@@ -62,13 +67,21 @@ export async function functionalityPage(
     return {
       units,
       aggregated: true,
+      narrowedToUnits: false,
       figures: [
         await featureCoverage(connection, filters),
         await featureCounts(connection, filters, 'core'),
         await featureCounts(connection, filters, 'additional')
       ]
     };
-  return { units, aggregated: false, figures: [await functionality(connection, filters)] };
+  const filtered = filters.organisation !== null || filters.setting !== null;
+  const everyUnit = filtered ? await unitCount(connection, { ...filters, organisation: null, setting: null }) : units;
+  return {
+    units,
+    aggregated: false,
+    narrowedToUnits: everyUnit > MANY_UNITS,
+    figures: [await functionality(connection, filters)]
+  };
 }
 
 const percentText = (share: number) => `${Math.round(share * 100)}%`;

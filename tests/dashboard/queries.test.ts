@@ -159,7 +159,7 @@ describe('pages', () => {
     expect([ild.core_enabled, ild.additional_enabled]).toEqual([5, 6]);
     // 13 services, 9 with features loaded: the page shows the per-service matrix itself, not the many-unit aggregates.
     const page = await functionalityPage(connection, await filters());
-    expect([page.units, page.aggregated]).toEqual([9, false]);
+    expect([page.units, page.aggregated, page.narrowedToUnits]).toEqual([9, false, false]);
     expect(page.figures).toEqual([matrix]);
     const bySetting = await settings(connection, await filters());
     expect(bySetting.noneLive).toEqual(['community', 'primary care', 'social care']);

@@ -87,6 +87,8 @@ test('the functionality page shows each unit again once one organisation is chos
   expect(await page.locator('figure svg[role="img"]').count()).toBe(1);
   expect(await page.locator('svg .uptake-feature-coverage').count()).toBe(0);
   expect(await page.locator('svg .uptake-feature-cell').count()).toBeGreaterThan(0);
+  const text = (await page.locator('main').textContent())!.replace(/\s+/g, ' ');
+  expect(text).toContain("6 units match these filters, few enough to show each unit's features.");
   await page.screenshot({ path: screenshotPath('many-functionality-organisation'), fullPage: true });
   await page.close();
 });
