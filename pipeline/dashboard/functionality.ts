@@ -217,7 +217,9 @@ export async function featureCounts(
           rate: { numerator: 'units', denominator: 'total_units' }
         }
       ],
-      rows
+      rows,
+      // Highest count of features first, every count listed: a fixed list, whatever the numbers of units.
+      order: 'fixed'
     }
   };
 }
