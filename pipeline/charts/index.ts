@@ -27,3 +27,10 @@ export { adoptionBySetting, ADOPTION_BY_SETTING_DEFAULTS } from './adoption-by-s
 export { themePrevalence, THEME_PREVALENCE_DEFAULTS, type ThemePrevalenceRow } from './theme-prevalence.ts';
 export { functionTrend, FUNCTION_TREND_DEFAULTS, type FunctionTrendRow } from './function-trend.ts';
 export { equityQuintiles, EQUITY_QUINTILES_DEFAULTS, type EquityQuintileRow } from './equity-quintiles.ts';
+export {
+  featureCoverage,
+  unitsByFeatureCount,
+  FEATURE_COVERAGE_DEFAULTS,
+  type FeatureCoverageRow,
+  type FeatureCountRow
+} from './feature-coverage.ts';

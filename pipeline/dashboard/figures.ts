@@ -11,7 +11,7 @@ import { parseServicesQuery, servicesTable } from './services.ts';
 import { servicePage } from './service.ts';
 import { goLives, setupDurationsByBin, setupTimeline } from './timeline.ts';
 import { registrationTrend, uptakeFunnel } from './uptake.ts';
-import { functionality, functionOffering } from './functionality.ts';
+import { featureCounts, featureCoverage, functionality, functionOffering } from './functionality.ts';
 import { parseUsageLevel, usageByLevel, usageTrend } from './usage.ts';
 import { settings } from './settings.ts';
 import { equityPage } from './equity.ts';
@@ -67,6 +67,9 @@ const FIGURES: Record<string, FigureSource> = {
   'uptake-funnel': (c, f) => uptakeFunnel(c, f),
   'registration-trend': (c, f) => registrationTrend(c, f),
   'feature-matrix': (c, f) => functionality(c, f),
+  'feature-coverage': (c, f) => featureCoverage(c, f),
+  'core-fidelity': (c, f) => featureCounts(c, f, 'core'),
+  'additional-features': (c, f) => featureCounts(c, f, 'additional'),
   'function-offering': (c, f) => functionOffering(c, f),
   'usage-trend': (c, f) => usageTrend(c, f),
   'usage-by-level': (c, f, p) => usageByLevel(c, f, parseUsageLevel(p)),

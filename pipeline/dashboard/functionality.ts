@@ -2,6 +2,11 @@
  * Functionality: the services × features matrix, core and additional (the seed report's Tables 2 and 3), with each
  * service's count of core features (of the five) and of additional features.
  *
+ * With more than MANY_UNITS units (filter by organisation or setting to get back under it) the page shows aggregates
+ * instead, computed in SQL so that neither the page nor the query result grows with the number of units: the share of
+ * units offering each feature, and how many units offer 5 of the 5 core features, 4 of 5, … and 0, 1, 2 … additional
+ * features. Their tables are those few rows.
+ *
  * As of the as-of date: a feature whose enabled_on is later counts as not enabled yet, as in the feature-matrix chart
  * and RE-AIM implementation (pipeline/metrics/reaim.ts), so the table, the chart and the CSV agree.
  */
@@ -12,6 +17,212 @@ import { select, serviceFilter } from './sql.ts';
 import type { Column, Figure, Row } from './table.ts';
 import { featureMatrixChart, functionTrendChart } from './charts.ts';
 import { CORE_TOTAL } from '../metrics/features.ts';
+import {
+  featureCoverage as featureCoverageChart,
+  MANY_UNITS,
+  unitsByFeatureCount,
+  type FeatureCountRow,
+  type FeatureCoverageRow
+} from '../charts/index.ts';
+
+export interface FunctionalityPage {
+  /** Units with features loaded that the filters match. */
+  units: number;
+  /** True when the figures are the aggregate ones (share per feature, units by number of features). */
+  aggregated: boolean;
+  /**
+   * True when the filters brought a programme of more than MANY_UNITS units down to few enough to show each one,
+   * so the page can say why it shows units here and not on the whole programme.
+   */
+  narrowedToUnits: boolean;
+  figures: Figure[];
+}
+
+/**
+ * Each (unit, feature) the filters match, with whether it is enabled at the as-of date: the one definition the
+ * aggregates below count from. A feature whose enabled_on is later than the as-of date is not enabled yet.
+ */
+const CELLS_SQL = `
+  SELECT m.service_id, m.feature, m.category, m.enabled IS NOT NULL AS reported,
+         coalesce(m.enabled AND (m.enabled_on IS NULL OR m.enabled_on <= CAST($asOf AS DATE)), false) AS on_at_as_of
+    FROM feature_matrix m JOIN service_latest s USING (service_id)
+   WHERE ${serviceFilter('s')}`;
+
+async function unitCount(connection: DuckDBConnection, filters: ResolvedFilters): Promise<number> {
+  const [row] = await select<{ units: number }>(
+    connection,
+    `SELECT count(DISTINCT m.service_id)::INTEGER AS units
+       FROM feature_matrix m JOIN service_latest s USING (service_id) WHERE ${serviceFilter('s')}`,
+    filterParams(filters)
+  );
+  return row?.units ?? 0;
+}
+
+export async function functionalityPage(
+  connection: DuckDBConnection,
+  filters: ResolvedFilters
+): Promise<FunctionalityPage> {
+  const units = await unitCount(connection, filters);
+  if (units > MANY_UNITS)
+    return {
+      units,
+      aggregated: true,
+      narrowedToUnits: false,
+      figures: [
+        await featureCoverage(connection, filters),
+        await featureCounts(connection, filters, 'core'),
+        await featureCounts(connection, filters, 'additional')
+      ]
+    };
+  const filtered = filters.organisation !== null || filters.setting !== null;
+  const everyUnit = filtered ? await unitCount(connection, { ...filters, organisation: null, setting: null }) : units;
+  return {
+    units,
+    aggregated: false,
+    narrowedToUnits: everyUnit > MANY_UNITS,
+    figures: [await functionality(connection, filters)]
+  };
+}
+
+const percentText = (share: number) => `${Math.round(share * 100)}%`;
+
+/** For each feature: units offering it at the as-of date, units reporting it, of the units with features loaded. */
+export async function featureCoverage(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
+  const rows = filters.asOf
+    ? await select<Row>(
+        connection,
+        `WITH cells AS (${CELLS_SQL}),
+              population AS (SELECT count(DISTINCT service_id)::INTEGER AS units FROM cells)
+         SELECT c.category, c.feature,
+                count(DISTINCT c.service_id) FILTER (WHERE c.on_at_as_of)::INTEGER AS units_offering,
+                count(DISTINCT c.service_id) FILTER (WHERE c.reported)::INTEGER AS units_reporting,
+                any_value(p.units) AS units
+           FROM cells c, population p
+          GROUP BY c.category, c.feature
+          ORDER BY c.category <> 'core', c.category <> 'additional', c.category, units_offering DESC, c.feature`,
+        filterParams(filters)
+      )
+    : [];
+  for (const r of rows) {
+    r.offering_rate = Number(r.units) > 0 ? Number(r.units_offering) / Number(r.units) : null;
+    r.units_not_reported = Number(r.units) - Number(r.units_reporting);
+  }
+  const chart =
+    filters.asOf && rows.length
+      ? featureCoverageChart(rows as unknown as FeatureCoverageRow[], { asOf: filters.asOf })
+      : null;
+  const core = rows.filter((r) => r.category === 'core');
+  const least = core.at(-1);
+  const units = Number(rows[0]?.units ?? 0);
+  return {
+    id: 'feature-coverage',
+    title: least
+      ? `Least offered core feature: ${String(least.feature)}, by ${percentText(Number(least.offering_rate))} of ${units.toLocaleString('en-GB')} units`
+      : rows.length
+        ? `${rows.length} features across ${units.toLocaleString('en-GB')} units`
+        : 'No features loaded yet',
+    subtitle: `Share of units offering each feature, core and additional, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+    svg: chart?.svg ?? null,
+    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    table: {
+      caption: `Units offering each feature, ${formatDate(filters.asOf)}`,
+      columns: [
+        { key: 'feature', label: 'Feature', kind: 'text', rowHeader: true },
+        { key: 'category', label: 'Category', kind: 'text' },
+        { key: 'units_offering', label: 'Units offering', kind: 'integer', counts: 'services' },
+        { key: 'units', label: 'Units with features loaded', kind: 'integer', counts: 'services' },
+        {
+          key: 'offering_rate',
+          label: 'Offering, of units',
+          kind: 'percent',
+          rate: { numerator: 'units_offering', denominator: 'units' }
+        },
+        { key: 'units_not_reported', label: 'Units not reporting the feature', kind: 'integer', counts: 'services' }
+      ],
+      rows
+    }
+  };
+}
+
+/**
+ * Units by how many of the category's features they offer at the as-of date: 0 to 5 core features (core fidelity),
+ * or 0 to the number of additional features loaded. Every count is listed, zeros included, highest first.
+ */
+export async function featureCounts(
+  connection: DuckDBConnection,
+  filters: ResolvedFilters,
+  category: 'core' | 'additional'
+): Promise<Figure> {
+  const found = filters.asOf
+    ? await select<{ features: number; units: number; of: number }>(
+        connection,
+        `WITH cells AS (${CELLS_SQL}),
+              per_unit AS (
+                SELECT service_id,
+                       count(DISTINCT feature) FILTER (WHERE category = $category AND on_at_as_of)::INTEGER AS features
+                  FROM cells GROUP BY service_id)
+         SELECT u.features, count(*)::INTEGER AS units,
+                any_value((SELECT count(DISTINCT feature) FROM cells WHERE category = $category))::INTEGER AS of
+           FROM per_unit u GROUP BY u.features ORDER BY u.features DESC`,
+        { ...filterParams(filters), category }
+      )
+    : [];
+  const total = found.reduce((n, r) => n + r.units, 0);
+  // Core fidelity is out of the five core tabs whatever was loaded; additional features out of those loaded.
+  const of = category === 'core' ? CORE_TOTAL : Math.max(0, ...found.map((r) => r.of));
+  const top = Math.max(of, ...found.map((r) => r.features));
+  const counted = new Map(found.map((r) => [r.features, r.units]));
+  const rows: Row[] = total
+    ? Array.from({ length: top + 1 }, (_, i) => {
+        const features = top - i;
+        const units = counted.get(features) ?? 0;
+        return { features_offered: `${features} of ${of}`, features, of, units, total_units: total };
+      })
+    : [];
+  for (const r of rows) r.share = Number(r.units) / total;
+  const chart =
+    filters.asOf && rows.length
+      ? unitsByFeatureCount(rows as unknown as FeatureCountRow[], { asOf: filters.asOf, category })
+      : null;
+  const n = (v: number) => v.toLocaleString('en-GB');
+  let title: string;
+  if (!total) title = `No ${category} features loaded yet`;
+  else if (category === 'core') {
+    const all = counted.get(of) ?? 0;
+    title = `${n(all)} of ${n(total)} units (${percentText(all / total)}) offer all ${of} core features`;
+  } else {
+    // The median unit's count: the count at which half the units (from the top) have been passed.
+    let seen = 0;
+    const middle = rows.find((r) => (seen += Number(r.units)) >= total / 2)!;
+    const none = counted.get(0) ?? 0;
+    title = `Half of the ${n(total)} units offer ${String(middle.features)} or more additional features; ${n(none)} offer none`;
+  }
+  const label = category === 'core' ? 'Core features offered' : 'Additional features offered';
+  return {
+    id: category === 'core' ? 'core-fidelity' : 'additional-features',
+    title,
+    subtitle: `Units by the number of ${category} features they offer, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
+    svg: chart?.svg ?? null,
+    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    table: {
+      caption: `Units by ${category} features offered, ${formatDate(filters.asOf)}`,
+      columns: [
+        { key: 'features_offered', label, kind: 'text', rowHeader: true },
+        { key: 'units', label: 'Units', kind: 'integer', counts: 'services' },
+        { key: 'total_units', label: 'Units with features loaded', kind: 'integer', counts: 'services' },
+        {
+          key: 'share',
+          label: 'Share of units',
+          kind: 'percent',
+          rate: { numerator: 'units', denominator: 'total_units' }
+        }
+      ],
+      rows,
+      // Highest count of features first, every count listed: a fixed list, whatever the numbers of units.
+      order: 'fixed'
+    }
+  };
+}
 
 interface MatrixCell {
   service_id: string;

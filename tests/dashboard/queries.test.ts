@@ -12,7 +12,7 @@ import { servicesTable } from '../../pipeline/dashboard/services.ts';
 import { servicePage } from '../../pipeline/dashboard/service.ts';
 import { setupTimeline } from '../../pipeline/dashboard/timeline.ts';
 import { uptakeTrends } from '../../pipeline/dashboard/uptake.ts';
-import { functionality } from '../../pipeline/dashboard/functionality.ts';
+import { functionality, functionalityPage } from '../../pipeline/dashboard/functionality.ts';
 import { settings } from '../../pipeline/dashboard/settings.ts';
 import { dataLoads } from '../../pipeline/dashboard/data-loads.ts';
 import { figureById, FIGURE_IDS } from '../../pipeline/dashboard/figures.ts';
@@ -157,6 +157,10 @@ describe('pages', () => {
     const matrix = await functionality(connection, await filters());
     const ild = matrix.table.rows.find((r) => r.service_name === 'Interstitial lung disease')!;
     expect([ild.core_enabled, ild.additional_enabled]).toEqual([5, 6]);
+    // 13 services, 9 with features loaded: the page shows the per-service matrix itself, not the many-unit aggregates.
+    const page = await functionalityPage(connection, await filters());
+    expect([page.units, page.aggregated, page.narrowedToUnits]).toEqual([9, false, false]);
+    expect(page.figures).toEqual([matrix]);
     const bySetting = await settings(connection, await filters());
     expect(bySetting.noneLive).toEqual(['community', 'primary care', 'social care']);
     expect(bySetting.figure.table.rows.map((r) => [r.setting, r.services_approached, r.services_live])).toEqual([

@@ -18,6 +18,13 @@ const PAGES = [
   { path: '/uptake', name: 'uptake', charts: 2, proof: 'svg .uptake-band-median', absent: 'svg .uptake-trend-line' },
   { path: '/timeline', name: 'timeline', charts: 2, proof: 'svg .uptake-go-lives', absent: 'svg .uptake-bar-live' },
   { path: '/settings', name: 'settings', charts: 1, proof: 'figure svg', absent: null },
+  {
+    path: '/functionality',
+    name: 'functionality',
+    charts: 3,
+    proof: 'svg .uptake-feature-coverage',
+    absent: 'svg .uptake-feature-cell'
+  },
   { path: '/services/BEN-00001', name: 'service', charts: 1, proof: 'figure svg', absent: null },
   {
     path: '/reports/steering-committee-monthly',
@@ -70,6 +77,20 @@ describe.each(PAGES)('$path with 300 services', ({ path, name, charts, proof, ab
     expect(errors).toEqual([]);
     await page.close();
   });
+});
+
+test('the functionality page shows each unit again once one organisation is chosen', async () => {
+  const { page } = await openPage(browser);
+  await page.goto(
+    `${server.url}/functionality?organisation=${encodeURIComponent('East of England: practice group 3')}`
+  );
+  expect(await page.locator('figure svg[role="img"]').count()).toBe(1);
+  expect(await page.locator('svg .uptake-feature-coverage').count()).toBe(0);
+  expect(await page.locator('svg .uptake-feature-cell').count()).toBeGreaterThan(0);
+  const text = (await page.locator('main').textContent())!.replace(/\s+/g, ' ');
+  expect(text).toContain("6 units match these filters, few enough to show each unit's features.");
+  await page.screenshot({ path: screenshotPath('many-functionality-organisation'), fullPage: true });
+  await page.close();
 });
 
 test('the timeline shows each service again once one organisation is chosen', async () => {
