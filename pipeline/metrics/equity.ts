@@ -90,7 +90,7 @@ export function usageMeasure(fn: string): EquityMeasure {
               FROM usage_by_unit WHERE function = ${sqlText(fn)} AND transactions IS NOT NULL AND registered > 0`,
     variance: 'rate',
     numerator: 'Transactions',
-    denominator: 'Registered',
+    denominator: 'Registered patients',
     counts: 'patients',
     format: 'per patient',
     numeratorKey: 'transactions',
@@ -110,7 +110,7 @@ export function usageMeasure(fn: string): EquityMeasure {
 export function offeringMeasure(fn: string): EquityMeasure {
   return {
     id: `offering:${fn}`,
-    label: `Units offering ${fn}`,
+    label: `Share of units offering ${fn}`,
     units: `SELECT as_of, service_id, CASE WHEN offered THEN 1 ELSE 0 END AS numerator, 1 AS denominator
               FROM unit_function_latest WHERE function = ${sqlText(fn)} AND offered IS NOT NULL`,
     variance: 'proportion of units',

@@ -153,7 +153,7 @@ describe('transactions per registered patient, all functions', () => {
       id: 'usage:all functions',
       label: 'Transactions per registered patient (all functions)',
       numerator: 'Transactions',
-      denominator: 'Registered',
+      denominator: 'Registered patients',
       subject: 'use of all functions per registered patient',
       counts: 'patients',
       format: 'per patient'
@@ -177,7 +177,7 @@ describe('transactions per registered patient, all functions', () => {
       '1.20 transactions per registered patient (all functions) in the least deprived fifth of units, 0.50 in the most deprived'
     );
     expect(p.quintiles.subtitle).toContain(
-      'Transactions per registered patient (all functions) (transactions over registered) by quintile of Deprivation score (IMD 2019)'
+      'Transactions per registered patient (all functions) (transactions over registered patients) by quintile of Deprivation score (IMD 2019)'
     );
     expect(p.quintiles.table.columns.map((c) => c.label)).toEqual([
       'Quintile',
@@ -185,7 +185,7 @@ describe('transactions per registered patient, all functions', () => {
       'Units',
       'Units reporting',
       'Transactions',
-      'Registered',
+      'Registered patients',
       'Transactions per registered patient (all functions)',
       'Lower 95% limit',
       'Upper 95% limit'
@@ -261,7 +261,7 @@ describe('transactions per registered patient, all functions', () => {
     const lines = await csv('measure=usage:appointments');
     expect(lines[0].slice(4)).toEqual([
       'Transactions',
-      'Registered',
+      'Registered patients',
       'Transactions per registered patient (appointments)',
       'Lower 95% limit',
       'Upper 95% limit'
@@ -359,7 +359,7 @@ describe('the share of units offering a function', () => {
     expect(lines[0].slice(4)).toEqual([
       'Units offering',
       'Units reporting the flag',
-      'Units offering detailed coded record',
+      'Share of units offering detailed coded record',
       'Lower 95% limit',
       'Upper 95% limit'
     ]);
