@@ -167,6 +167,8 @@ export interface QuintileSqlOptions {
   /** Rank within each organisation (quintiles of that organisation's units) instead of over all units in view. */
   byOrganisation: boolean;
   measure?: EquityMeasure;
+  /** The measure's relation has a `function` column: one set of rows per function (the views over every function). */
+  byFunction?: boolean;
 }
 
 /**
@@ -177,6 +179,7 @@ export interface QuintileSqlOptions {
  */
 export function quintileSql(o: QuintileSqlOptions): string {
   const m = o.measure ?? EQUITY_MEASURES[0];
+  const fn = (sql: string) => (o.byFunction ? sql : '');
   const part = o.byOrganisation ? ['characteristic', 'organisation'] : ['characteristic'];
   const cols = part.join(', ');
   return `WITH unit AS (
@@ -190,17 +193,18 @@ export function quintileSql(o: QuintileSqlOptions): string {
            min(value) AS lowest, max(value) AS highest
       FROM ranked GROUP BY ${cols}, quintile
   ), reported AS (
-    SELECT ${part.map((p) => `r.${p}`).join(', ')}, r.quintile, u.as_of, count(*)::INTEGER AS units_reporting,
+    SELECT ${part.map((p) => `r.${p}`).join(', ')}, r.quintile, u.as_of, ${fn('u.function, ')}count(*)::INTEGER AS units_reporting,
            sum(u.numerator)::BIGINT AS numerator, sum(u.denominator)::BIGINT AS denominator
       FROM ranked r JOIN (${m.units}) u USING (service_id)
      WHERE ${o.asOf}
-     GROUP BY ${part.map((p) => `r.${p}`).join(', ')}, r.quintile, u.as_of
+     GROUP BY ${part.map((p) => `r.${p}`).join(', ')}, r.quintile, u.as_of${fn(', u.function')}
   )
-  SELECT ${part.map((p) => `b.${p}`).join(', ')}, b.period, d.as_of, b.quintile, b.units, b.lowest, b.highest,
+  SELECT ${part.map((p) => `b.${p}`).join(', ')}, b.period, d.as_of, ${fn('f.function, ')}b.quintile, b.units, b.lowest, b.highest,
          coalesce(p.units_reporting, 0) AS units_reporting, p.numerator, p.denominator,
          p.numerator / nullif(p.denominator, 0) AS rate
     FROM band b CROSS JOIN (SELECT as_of FROM as_of_date WHERE ${o.asOf}) d
-    LEFT JOIN reported p ON ${part.map((c) => `p.${c} = b.${c}`).join(' AND ')} AND p.quintile = b.quintile AND p.as_of = d.as_of`;
+    ${fn(`CROSS JOIN (SELECT DISTINCT function FROM (${m.units})) f`)}
+    LEFT JOIN reported p ON ${part.map((c) => `p.${c} = b.${c}`).join(' AND ')} AND p.quintile = b.quintile AND p.as_of = d.as_of${fn(' AND p.function = f.function')}`;
 }
 
 /**
@@ -299,6 +303,16 @@ CREATE OR REPLACE VIEW characteristic_current AS
 CREATE OR REPLACE VIEW equity_quintile AS
   SELECT * RENAME (numerator AS registered, denominator AS eligible, rate AS registration_rate)
     FROM (${quintileSql(NATIONAL)});
+
+-- Transactions per registered patient by quintile, per function ("all functions" is the export's total), and the share
+-- of units offering each function (of those reporting the flag), over every unit, at every snapshot.
+CREATE OR REPLACE VIEW equity_usage_quintile AS
+  SELECT * RENAME (numerator AS transactions, denominator AS registered, rate AS transactions_per_registered)
+    FROM (${quintileSql({ ...NATIONAL, byFunction: true, measure: { ...usageMeasure(''), units: `SELECT as_of, service_id, function, transactions AS numerator, registered AS denominator FROM usage_by_unit WHERE transactions IS NOT NULL AND registered > 0` } })});
+
+CREATE OR REPLACE VIEW equity_offering_quintile AS
+  SELECT * RENAME (numerator AS units_offering, denominator AS units_flagged, rate AS offering_rate)
+    FROM (${quintileSql({ ...NATIONAL, byFunction: true, measure: { ...offeringMeasure(''), units: `SELECT as_of, service_id, function, CASE WHEN offered THEN 1 ELSE 0 END AS numerator, 1 AS denominator FROM unit_function_latest WHERE offered IS NOT NULL` } })});
 
 -- SII and RII of registration against list size, per characteristic and snapshot, with the verdict against the first
 -- snapshot: widening, narrowing, reversing, no clear change.

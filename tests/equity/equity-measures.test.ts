@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
+import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openWarehouse } from '../../pipeline/warehouse/open.ts';
 import { queryRows, type Warehouse } from '../../pipeline/warehouse/query.ts';
@@ -29,6 +30,7 @@ import { FilterError, parseFilters, resolveFilters } from '../../pipeline/dashbo
 import { equityPage } from '../../pipeline/dashboard/equity.ts';
 import { figureById } from '../../pipeline/dashboard/figures.ts';
 import { figureCsv } from '../../pipeline/dashboard/controlled.ts';
+import { loadNotebook, renderNotebook } from '../../pipeline/notebooks/index.ts';
 import {
   gapSql,
   offeringMeasure,
@@ -246,6 +248,22 @@ describe('transactions per registered patient, all functions', () => {
     );
   });
 
+  test('the view equity_usage_quintile holds the same quintiles, per function', async () => {
+    const got = await queryRows<Record<string, unknown>>(
+      warehouse.connection,
+      `SELECT function, quintile, units_reporting, transactions::INTEGER AS transactions, registered::INTEGER AS registered,
+              transactions_per_registered
+         FROM equity_usage_quintile WHERE function IN ('all functions', 'detailed coded record') ORDER BY function, quintile`
+    );
+    expect(got.map((r) => Object.values(r))).toEqual([
+      ['all functions', 1, 2, 1000, 2000, 0.5],
+      ['all functions', 2, 2, 1200, 2000, 0.6],
+      ['all functions', 3, 2, 1600, 2000, 0.8],
+      ['all functions', 4, 2, 1800, 2000, 0.9],
+      ['all functions', 5, 2, 2400, 2000, 1.2]
+    ]);
+  });
+
   test('one function: appointments, 503 transactions in quintile 1 (practice 1: 203)', async () => {
     const p = await page('measure=usage:appointments');
     expect(p.quintiles.table.rows.map((r) => [r.transactions, r.registered, r.rate])).toEqual([
@@ -365,5 +383,40 @@ describe('the share of units offering a function', () => {
     ]);
     // The disclosure rules give a share of so small a denominator to whole percents.
     expect(lines[1]).toEqual(['1 (most deprived)', '42.0 to 46.0', '2', '2', '1', '2', '50%', '*', '*']);
+  });
+});
+
+describe("the funder report's section on who the programme reaches", () => {
+  test('the share of units offering each function by quintile, units exact', async () => {
+    const report = await renderNotebook(warehouse.connection, loadNotebook('funder-impact'), { audience: 'funder' });
+    const { document } = parseHTML(`<!doctype html><html><body>${report.fragment}</body></html>`);
+    const table = [...document.querySelectorAll('table')].find((t) =>
+      t.querySelector('caption')?.textContent?.startsWith('Units offering each online function by quintile')
+    );
+    expect(table).toBeDefined();
+    const cells = [...table!.querySelectorAll('tbody tr')].map((tr) =>
+      [...tr.querySelectorAll('th, td')].map((c) => {
+        const hidden = c.querySelector('[aria-hidden="true"]');
+        return (hidden ? hidden.textContent : c.textContent)!.trim();
+      })
+    );
+    expect(cells).toEqual([
+      ['appointments', 'Quintile 1 (highest values)', '2', '2', '100%'],
+      ['appointments', 'Quintile 2', '2', '2', '100%'],
+      ['appointments', 'Quintile 3', '2', '2', '100%'],
+      ['appointments', 'Quintile 4', '2', '2', '100%'],
+      ['appointments', 'Quintile 5 (lowest values)', '2', '2', '100%'],
+      ['detailed coded record', 'Quintile 1 (highest values)', '2', '1', '50%'],
+      ['detailed coded record', 'Quintile 2', '2', '1', '50%'],
+      ['detailed coded record', 'Quintile 3', '2', '1', '50%'],
+      ['detailed coded record', 'Quintile 4', '2', '2', '100%'],
+      ['detailed coded record', 'Quintile 5 (lowest values)', '2', '2', '100%'],
+      ['repeat prescriptions', 'Quintile 1 (highest values)', '2', '2', '100%'],
+      ['repeat prescriptions', 'Quintile 2', '2', '2', '100%'],
+      ['repeat prescriptions', 'Quintile 3', '2', '2', '100%'],
+      ['repeat prescriptions', 'Quintile 4', '2', '2', '100%'],
+      // Practice 10 left its flag blank: one unit reporting.
+      ['repeat prescriptions', 'Quintile 5 (lowest values)', '1', '1', '100%']
+    ]);
   });
 });
