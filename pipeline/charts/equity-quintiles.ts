@@ -33,6 +33,8 @@ export interface EquityQuintileOptions extends ChartOptions {
   measure: string;
   /** What the quintiles are of, e.g. "Deprivation score (IMD 2019)". */
   characteristic: string;
+  /** A share (axis and labels in %) or a rate per patient (2 decimals, the axis not capped at 1). Default share. */
+  format?: 'percent' | 'per patient';
 }
 
 export function equityQuintiles(rows: readonly EquityQuintileRow[], options: EquityQuintileOptions): Chart {
@@ -40,10 +42,11 @@ export function equityQuintiles(rows: readonly EquityQuintileRow[], options: Equ
   const width = chartWidth(options.width);
   const asOf = toIsoDate(options.asOf);
   const drawn = rows.filter((r) => r.rate !== null);
-  const summary = quintileSummary(rows, options.measure, options.characteristic, asOf);
+  const fmt = formatter(options.format);
+  const summary = quintileSummary(rows, options.measure, options.characteristic, asOf, fmt);
   if (!drawn.length) return { svg: renderEmpty('No quintile has a rate at this date.', width), summary };
   const top = Math.max(...drawn.map((r) => r.upper ?? r.rate ?? 0));
-  const yMax = Math.min(1, Math.max(0.05, top * 1.15));
+  const yMax = options.format === 'per patient' ? Math.max(0.05, top * 1.15) : Math.min(1, Math.max(0.05, top * 1.15));
   const svg = renderSvg(
     {
       width,
@@ -62,7 +65,7 @@ export function equityQuintiles(rows: readonly EquityQuintileRow[], options: Equ
       y: {
         domain: [0, yMax],
         grid: true,
-        tickFormat: (v: number) => formatPercent(v),
+        tickFormat: (v: number) => fmt(v, 0),
         label: options.measure,
         labelArrow: 'none'
       },
@@ -86,12 +89,12 @@ export function equityQuintiles(rows: readonly EquityQuintileRow[], options: Equ
           fill: NHS_BLUE,
           className: 'uptake-equity-rate',
           title: (r: EquityQuintileRow) =>
-            `${r.label}: ${formatPercent(r.rate, 1)}${r.lower !== null ? ` (95% CI ${formatPercent(r.lower, 1)} to ${formatPercent(r.upper, 1)})` : ''}`
+            `${r.label}: ${fmt(r.rate, 1)}${r.lower !== null ? ` (95% CI ${fmt(r.lower, 1)} to ${fmt(r.upper, 1)})` : ''}`
         }),
         Plot.text(drawn, {
           x: 'label',
           y: (r: EquityQuintileRow) => r.upper ?? r.rate,
-          text: (r: EquityQuintileRow) => formatPercent(r.rate, 1),
+          text: (r: EquityQuintileRow) => fmt(r.rate, 1),
           dy: -10,
           fill: NHS_BLACK,
           className: 'uptake-equity-label'
@@ -108,7 +111,8 @@ function quintileSummary(
   rows: readonly EquityQuintileRow[],
   measure: string,
   characteristic: string,
-  asOf: string
+  asOf: string,
+  fmt: Format
 ): string {
   const parts = [
     `Dot chart of ${measure.toLowerCase()} by quintile of ${characteristic}, with 95% confidence intervals, ${formatDate(asOf)}`
@@ -117,8 +121,16 @@ function quintileSummary(
     parts.push(
       r.rate === null
         ? `quintile ${r.label}: no rate`
-        : `quintile ${r.label}: ${formatPercent(r.rate, 1)}${r.lower !== null && r.upper !== null ? ` (${formatPercent(r.lower, 1)} to ${formatPercent(r.upper, 1)})` : ''}`
+        : `quintile ${r.label}: ${fmt(r.rate, 1)}${r.lower !== null && r.upper !== null ? ` (${fmt(r.lower, 1)} to ${fmt(r.upper, 1)})` : ''}`
     );
   }
   return `${parts.join('; ')}.`;
+}
+
+type Format = (v: number | null, digits: number) => string;
+
+/** Percent with the given decimals, or a rate per patient: 2 decimals on labels, 1 on the axis. */
+function formatter(format: EquityQuintileOptions['format']): Format {
+  if (format !== 'per patient') return (v, digits) => formatPercent(v, digits);
+  return (v, digits) => (v == null || !Number.isFinite(v) ? 'no rate' : v.toFixed(digits === 0 ? 1 : 2));
 }

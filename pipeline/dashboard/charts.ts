@@ -73,7 +73,13 @@ export function functionTrendChart(
 /** Equity: a rate by quintile of a unit characteristic, with intervals. */
 export function equityQuintilesChart(
   rows: EquityQuintileRow[],
-  options: { asOf: string; measure: string; characteristic: string; labelledBy?: string }
+  options: {
+    asOf: string;
+    measure: string;
+    characteristic: string;
+    format?: 'percent' | 'per patient';
+    labelledBy?: string;
+  }
 ): Chart {
   return equityQuintiles(rows, options);
 }

@@ -9,12 +9,22 @@
  * organisation): nothing grows with units × dates. Units in view without a value are counted and the first few named.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { EQUITY_MEASURES, gapSql, quintileSql, verdictSql, Z95 } from '../metrics/equity.ts';
+import {
+  gapSql,
+  MEASURABLE_FUNCTIONS_SQL,
+  measuresFor,
+  quintileSql,
+  varianceSql,
+  verdictSql,
+  REGISTRATION,
+  Z95,
+  type EquityMeasure
+} from '../metrics/equity.ts';
 import { equityQuintilesChart } from './charts.ts';
 import { FilterError, filterParams, populationText, type ResolvedFilters } from './filters.ts';
 import { formatDate, formatPercent } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
-import type { Figure, Row } from './table.ts';
+import type { Column, Figure, Row } from './table.ts';
 
 export interface CharacteristicOption {
   characteristic: string;
@@ -29,8 +39,17 @@ export interface MissingValues {
   units: { service_id: string; service_name: string; organisation: string }[];
 }
 
+/** A measure the page can show, for its chooser. */
+export interface MeasureOption {
+  id: string;
+  label: string;
+}
+
 export interface EquityPage {
   characteristics: CharacteristicOption[];
+  measures: MeasureOption[];
+  /** The measure shown, with the words the page uses for its parts. */
+  measure: Pick<EquityMeasure, 'id' | 'label' | 'numerator' | 'denominator' | 'subject' | 'counts' | 'format'>;
   /** The characteristic shown (null when none is loaded). */
   characteristic: string | null;
   period: string | null;
@@ -40,7 +59,7 @@ export interface EquityPage {
   /** Plain words: is the gap widening or narrowing across snapshots? */
   trend: string;
   missing: MissingValues;
-  /** Units in view with a value that reported no list size or registrations at the as-of date. */
+  /** Units in view with a value that did not report the measure's parts at the as-of date. */
   notReporting: number;
 }
 
@@ -56,6 +75,35 @@ export function parseCharacteristic(params: URLSearchParams): string | null {
   if (value.length > MAX_CHARACTERISTIC)
     throw new FilterError('characteristic', value.slice(0, 40) + '…', 'That characteristic name is too long.');
   return value;
+}
+
+/** The measure asked for in the URL (`?measure=`), checked for shape only. */
+export function parseMeasure(params: URLSearchParams): string | null {
+  const values = params.getAll('measure');
+  if (values.length > 1) throw new FilterError('measure', values.join(', '), 'Give measure once.');
+  const value = values[0]?.trim();
+  if (!value) return null;
+  if (value.length > MAX_CHARACTERISTIC)
+    throw new FilterError('measure', value.slice(0, 40) + '…', 'That measure name is too long.');
+  return value;
+}
+
+/** Registration, then usage per registered patient and the share of units offering each function the data reports. */
+export async function measureOptions(connection: DuckDBConnection): Promise<EquityMeasure[]> {
+  return measuresFor(await select<{ kind: string; function: string }>(connection, MEASURABLE_FUNCTIONS_SQL));
+}
+
+/** The measure to show: the one asked for (which the data must report), else registration. */
+export function chooseMeasure(measures: EquityMeasure[], asked: string | null): EquityMeasure {
+  if (!asked) return measures[0];
+  const found = measures.find((m) => m.id === asked);
+  if (!found)
+    throw new FilterError(
+      'measure',
+      asked.slice(0, 60),
+      `No measure called "${asked.slice(0, 60)}" can be shown. Measures: ${measures.map((m) => m.id).join('; ')}.`
+    );
+  return found;
 }
 
 export async function characteristicOptions(connection: DuckDBConnection): Promise<CharacteristicOption[]> {
@@ -92,7 +140,6 @@ export function ends(characteristic: string): { high: string; low: string } {
     : { high: 'highest values', low: 'lowest values' };
 }
 
-const MEASURE = EQUITY_MEASURES[0];
 const UNITS_IN_VIEW = serviceFilter('s');
 
 function params(filters: ResolvedFilters, characteristic: string) {
@@ -107,13 +154,18 @@ export async function equityPage(
   const characteristics = await characteristicOptions(connection);
   const chosen = chooseCharacteristic(characteristics, parseCharacteristic(urlParams));
   const characteristic = chosen?.characteristic ?? '';
+  const measures = await measureOptions(connection);
+  const measure = chooseMeasure(measures, parseMeasure(urlParams));
   const [quintiles, gap, organisations] = [
-    await quintileFigure(connection, filters, characteristic),
-    await gapFigure(connection, filters, characteristic),
-    await organisationFigure(connection, filters, characteristic)
+    await quintileFigure(connection, filters, characteristic, measure),
+    await gapFigure(connection, filters, characteristic, measure),
+    await organisationFigure(connection, filters, characteristic, measure)
   ];
+  const { id, label, numerator, denominator, subject, counts, format } = measure;
   return {
     characteristics,
+    measures: measures.map((m) => ({ id: m.id, label: m.label })),
+    measure: { id, label, numerator, denominator, subject, counts, format },
     characteristic: chosen?.characteristic ?? null,
     period: chosen?.period ?? null,
     quintiles,
@@ -121,25 +173,37 @@ export async function equityPage(
     organisations,
     trend: gap.summary,
     missing: await missingValues(connection, filters, characteristic),
-    notReporting: await notReporting(connection, filters, characteristic)
+    notReporting: await notReporting(connection, filters, characteristic, measure)
   };
 }
 
-/** Quintile rows (national view: the units in view) with the rate's 95% interval (binomial, normal approximation). */
-async function quintileRows(connection: DuckDBConnection, filters: ResolvedFilters, characteristic: string) {
+/**
+ * Quintile rows (national view: the units in view) with the rate's 95% interval, normal approximation: binomial for a
+ * proportion, Poisson (√count / n) for a rate per patient.
+ */
+async function quintileRows(
+  connection: DuckDBConnection,
+  filters: ResolvedFilters,
+  characteristic: string,
+  measure: EquityMeasure
+) {
   if (!filters.asOf || !characteristic) return [];
   const sql = quintileSql({
     units: UNITS_IN_VIEW,
     characteristic: 'c.characteristic = $characteristic',
     asOf: 'as_of = CAST($asOf AS DATE)',
-    byOrganisation: false
+    byOrganisation: false,
+    measure
   });
+  // A share's interval is kept within 0 to 100%, a rate's above 0 (the normal approximation can step outside).
+  const { variance, centre } = varianceSql(measure, 'numerator::DOUBLE', 'denominator::DOUBLE');
+  const top = measure.format === 'percent' ? '1' : `'Infinity'::DOUBLE`;
   return select<Row>(
     connection,
-    `SELECT quintile, units, lowest, highest, units_reporting, numerator::INTEGER AS registered, denominator::INTEGER AS eligible,
-            rate,
-            rate - ${Z95} * sqrt(greatest(rate * (1 - rate), 0) / denominator) AS rate_lower,
-            rate + ${Z95} * sqrt(greatest(rate * (1 - rate), 0) / denominator) AS rate_upper
+    `SELECT quintile, units, lowest, highest, units_reporting, numerator::INTEGER AS ${measure.numeratorKey},
+            denominator::INTEGER AS ${measure.denominatorKey}, rate,
+            CASE WHEN rate IS NOT NULL THEN greatest(${centre} - ${Z95} * sqrt(${variance}), 0) END AS rate_lower,
+            CASE WHEN rate IS NOT NULL THEN least(${centre} + ${Z95} * sqrt(${variance}), ${top}) END AS rate_upper
        FROM (${sql}) ORDER BY quintile`,
     params(filters, characteristic)
   );
@@ -152,12 +216,19 @@ function quintileLabel(quintile: number, characteristic: string): string {
   return quintile === 1 ? `1 (${e.high})` : quintile === 5 ? `5 (${e.low})` : String(quintile);
 }
 
+/** A quintile's figure as the page writes it: 30.0% for a share, 1.20 for a rate per patient. */
+function figureText(measure: EquityMeasure, v: number): string {
+  return measure.format === 'percent' ? formatPercent(v, 1) : v.toFixed(2);
+}
+
 export async function quintileFigure(
   connection: DuckDBConnection,
   filters: ResolvedFilters,
-  characteristic: string
+  characteristic: string,
+  measure: EquityMeasure
 ): Promise<Figure> {
-  const rows: Row[] = (await quintileRows(connection, filters, characteristic)).map((r) => ({
+  const percent = measure.format === 'percent';
+  const rows: Row[] = (await quintileRows(connection, filters, characteristic, measure)).map((r) => ({
     ...r,
     label: quintileLabel(Number(r.quintile), characteristic),
     range: `${round1(r.lowest)} to ${round1(r.highest)}`
@@ -170,9 +241,15 @@ export async function quintileFigure(
             label: String(r.label),
             rate: r.rate === null ? null : Number(r.rate),
             lower: r.rate_lower === null ? null : Math.max(0, Number(r.rate_lower)),
-            upper: r.rate_upper === null ? null : Math.min(1, Number(r.rate_upper))
+            upper: r.rate_upper === null ? null : percent ? Math.min(1, Number(r.rate_upper)) : Number(r.rate_upper)
           })),
-          { asOf: filters.asOf, measure: MEASURE.label, characteristic, labelledBy: 'figure-equity-quintiles-summary' }
+          {
+            asOf: filters.asOf,
+            measure: measure.label,
+            characteristic,
+            format: measure.format,
+            labelledBy: 'figure-equity-quintiles-summary'
+          }
         )
       : null;
   const units = rows.reduce((n, r) => n + Number(r.units), 0);
@@ -181,50 +258,60 @@ export async function quintileFigure(
   const e = ends(characteristic);
   const title =
     first?.rate != null && last?.rate != null
-      ? `${formatPercent(Number(last.rate), 1)} registered in the ${e.low} fifth of units, ${formatPercent(Number(first.rate), 1)} in the ${e.high}`
+      ? `${figureText(measure, Number(last.rate))} ${measure.headline} in the ${e.low} fifth of units, ${figureText(measure, Number(first.rate))} in the ${e.high}`
       : characteristic
-        ? 'Too few units report a list size to compare quintiles'
+        ? `Too few units report ${measure.denominator.toLowerCase()} to compare quintiles`
         : 'No unit characteristics are loaded';
   return {
     id: 'equity-quintiles',
     title,
-    subtitle: `${MEASURE.label} by quintile of ${characteristic || 'a characteristic'}, quintiles of the ${units.toLocaleString('en-GB')} units in view with a value (${populationText(filters)}), ${formatDate(filters.asOf, 'long')}`,
+    subtitle: `${measure.label} (${measure.numerator.toLowerCase()} over ${measure.denominator.toLowerCase()}) by quintile of ${characteristic || 'a characteristic'}, quintiles of the ${units.toLocaleString('en-GB')} units in view with a value (${populationText(filters)}), ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
     table: {
-      caption: `${MEASURE.label} by quintile of ${characteristic}, ${formatDate(filters.asOf, 'long')}`,
+      caption: `${measure.label} by quintile of ${characteristic}, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'label', label: 'Quintile', kind: 'text', rowHeader: true },
         { key: 'range', label: 'Values', kind: 'text' },
         { key: 'units', label: 'Units', kind: 'integer', counts: 'services' },
         { key: 'units_reporting', label: 'Units reporting', kind: 'integer', counts: 'services' },
-        { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
-        { key: 'eligible', label: 'List size', kind: 'integer', counts: 'patients' },
+        { key: measure.numeratorKey, label: measure.numerator, kind: 'integer', counts: measure.counts },
+        { key: measure.denominatorKey, label: measure.denominator, kind: 'integer', counts: measure.counts },
         {
           key: 'rate',
-          label: 'Registered of list size',
-          kind: 'percent',
-          rate: { numerator: 'registered', denominator: 'eligible' }
+          label: measure.label,
+          ...rateKind(measure),
+          rate: { numerator: measure.numeratorKey, denominator: measure.denominatorKey }
         },
         // The interval comes from exact counts: in a controlled export it would give small counts away, so it is
-        // withheld there (a percent column without parts shows *).
-        { key: 'rate_lower', label: 'Lower 95% limit', kind: 'percent' },
-        { key: 'rate_upper', label: 'Upper 95% limit', kind: 'percent' }
+        // withheld there (a percent column without parts, or a text column derived from counts, shows *).
+        { key: 'rate_lower', label: 'Lower 95% limit', ...intervalKind(measure) },
+        { key: 'rate_upper', label: 'Upper 95% limit', ...intervalKind(measure) }
       ],
       rows: rows.map((r) => ({
         label: r.label,
         range: r.range,
         units: r.units,
         units_reporting: r.units_reporting,
-        registered: r.registered,
-        eligible: r.eligible,
+        [measure.numeratorKey]: r[measure.numeratorKey],
+        [measure.denominatorKey]: r[measure.denominatorKey],
         rate: r.rate,
-        rate_lower: r.rate_lower,
-        rate_upper: r.rate_upper
+        rate_lower: percent ? r.rate_lower : decimal2(r.rate_lower),
+        rate_upper: percent ? r.rate_upper : decimal2(r.rate_upper)
       }))
     }
   };
 }
+
+function rateKind(measure: EquityMeasure): { kind: 'percent' } | { kind: 'decimal'; decimals: number } {
+  return measure.format === 'percent' ? { kind: 'percent' } : { kind: 'decimal', decimals: 2 };
+}
+
+function intervalKind(measure: EquityMeasure): Pick<Column, 'kind' | 'derivedFromCounts'> {
+  return measure.format === 'percent' ? { kind: 'percent' } : { kind: 'text', derivedFromCounts: true };
+}
+
+const decimal2 = (v: unknown) => (v === null || v === undefined ? null : Number(v).toFixed(2));
 
 interface GapRow {
   as_of: string;
@@ -250,14 +337,22 @@ async function gapRows(
   filters: ResolvedFilters,
   characteristic: string,
   byOrganisation: boolean,
-  asOf: string
+  asOf: string,
+  measure: EquityMeasure
 ): Promise<(GapRow & { organisation?: string })[]> {
   if (!filters.asOf || !characteristic) return [];
   const groups = byOrganisation ? ['characteristic', 'organisation', 'as_of'] : ['characteristic', 'as_of'];
   const sql = verdictSql(
     gapSql(
-      quintileSql({ units: UNITS_IN_VIEW, characteristic: 'c.characteristic = $characteristic', asOf, byOrganisation }),
-      groups
+      quintileSql({
+        units: UNITS_IN_VIEW,
+        characteristic: 'c.characteristic = $characteristic',
+        asOf,
+        byOrganisation,
+        measure
+      }),
+      groups,
+      measure
     ),
     groups.filter((g) => g !== 'as_of')
   );
@@ -271,29 +366,47 @@ async function gapRows(
   );
 }
 
-const pp = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
+// + 0 turns a rounded −0 into 0, so a gap of nothing never reads "-0.0".
+const pp = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10 + 0);
+const per2 = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100 + 0);
+
+/**
+ * How a gap reads: the SII of a share in percentage points to 1 decimal, of a rate per patient in transactions per
+ * registered patient to 2.
+ */
+function gapScale(measure: EquityMeasure) {
+  const percent = measure.format === 'percent';
+  return {
+    value: percent ? pp : per2,
+    text: (v: number | null) => (percent ? pp(v)! : per2(v)!).toFixed(percent ? 1 : 2),
+    unit: percent ? 'percentage points' : 'transactions per registered patient',
+    label: percent ? 'Slope index (points)' : 'Slope index (per patient)',
+    decimals: percent ? 1 : 2
+  };
+}
 const ratio = (v: number | null) => (v === null ? null : v.toFixed(2));
 
 /**
  * The gap in plain words: where it stands at the last snapshot with one, and whether it is widening or narrowing since
  * the first (the decision is verdictSql's, in pipeline/metrics/equity.ts).
  */
-export function trendText(rows: GapRow[], characteristic: string): string {
+export function trendText(rows: GapRow[], characteristic: string, measure: EquityMeasure = REGISTRATION): string {
+  const g = gapScale(measure);
   const measured = rows.filter((r) => r.sii !== null && r.sii_lower !== null && r.sii_upper !== null);
   const e = ends(characteristic);
   if (!measured.length)
-    return 'The gap cannot be measured: it needs all five quintiles to have units reporting a list size.';
+    return `The gap cannot be measured: it needs all five quintiles to have units reporting ${measure.denominator.toLowerCase()}.`;
   const last = measured.at(-1)!;
   const direction = (sii: number) =>
-    `${Math.abs(pp(sii)!).toFixed(1)} percentage points ${sii >= 0 ? 'higher' : 'lower'} at the ${e.low} end than at the ${e.high} end`;
-  const now = `At ${formatDate(last.as_of, 'long')}, registration against list size was ${direction(last.sii!)} (slope index of inequality, 95% CI ${pp(last.sii_lower)!.toFixed(1)} to ${pp(last.sii_upper)!.toFixed(1)})`;
+    `${g.text(Math.abs(sii))} ${g.unit} ${sii >= 0 ? 'higher' : 'lower'} at the ${e.low} end than at the ${e.high} end`;
+  const now = `At ${formatDate(last.as_of, 'long')}, ${measure.subject} was ${direction(last.sii!)} (slope index of inequality, 95% CI ${g.text(last.sii_lower)} to ${g.text(last.sii_upper)})`;
   const rii =
     last.rii !== null
-      ? `; the ${e.low} end registered ${ratio(last.rii)} times the rate of the ${e.high} end (relative index, 95% CI ${ratio(last.rii_lower)} to ${ratio(last.rii_upper)})`
+      ? `; the ${e.low} end ${measure.ratioVerb} ${ratio(last.rii)} times the rate of the ${e.high} end (relative index, 95% CI ${ratio(last.rii_lower)} to ${ratio(last.rii_upper)})`
       : '';
   if (last.verdict === 'one snapshot' || last.first_as_of === null || last.first_sii === null)
     return `${now}${rii}. There is only one snapshot, so no trend yet.`;
-  const from = `the slope index went from ${pp(last.first_sii)!.toFixed(1)} to ${pp(last.sii)!.toFixed(1)} percentage points`;
+  const from = `the slope index went from ${g.text(last.first_sii)} to ${g.text(last.sii)} ${g.unit}`;
   const since = `between ${formatDate(last.first_as_of, 'long')} and ${formatDate(last.as_of, 'long')}`;
   const verdict =
     last.verdict === 'no clear change'
@@ -319,33 +432,35 @@ function gapTitle(summary: string): string {
 export async function gapFigure(
   connection: DuckDBConnection,
   filters: ResolvedFilters,
-  characteristic: string
+  characteristic: string,
+  measure: EquityMeasure
 ): Promise<Figure> {
-  const rows = await gapRows(connection, filters, characteristic, false, 'as_of <= CAST($asOf AS DATE)');
-  const summary = characteristic ? trendText(rows, characteristic) : 'No unit characteristics are loaded.';
+  const rows = await gapRows(connection, filters, characteristic, false, 'as_of <= CAST($asOf AS DATE)', measure);
+  const summary = characteristic ? trendText(rows, characteristic, measure) : 'No unit characteristics are loaded.';
+  const g = gapScale(measure);
   const e = ends(characteristic);
   return {
     id: 'equity-gap',
     title: gapTitle(summary),
-    subtitle: `Slope and relative indices of inequality in ${MEASURE.label.toLowerCase()} by quintile of ${characteristic || 'a characteristic'} (${e.low} end against ${e.high} end), ${populationText(filters)}, ${rows.length} ${rows.length === 1 ? 'snapshot' : 'snapshots'} to ${formatDate(filters.asOf, 'long')}`,
+    subtitle: `Slope and relative indices of inequality in ${measure.label.toLowerCase()} by quintile of ${characteristic || 'a characteristic'} (${e.low} end against ${e.high} end), ${populationText(filters)}, ${rows.length} ${rows.length === 1 ? 'snapshot' : 'snapshots'} to ${formatDate(filters.asOf, 'long')}`,
     svg: null,
     summary,
     table: {
-      caption: `Slope index (percentage points) and relative index of inequality, with 95% confidence intervals`,
+      caption: `Slope index (${g.unit}) and relative index of inequality, with 95% confidence intervals`,
       columns: [
         { key: 'as_of', label: 'As of', kind: 'date', rowHeader: true },
-        { key: 'sii', label: 'Slope index (points)', kind: 'decimal' },
-        { key: 'sii_lower', label: 'Slope index, lower 95% limit', kind: 'decimal' },
-        { key: 'sii_upper', label: 'Slope index, upper 95% limit', kind: 'decimal' },
+        { key: 'sii', label: g.label, kind: 'decimal', decimals: g.decimals },
+        { key: 'sii_lower', label: 'Slope index, lower 95% limit', kind: 'decimal', decimals: g.decimals },
+        { key: 'sii_upper', label: 'Slope index, upper 95% limit', kind: 'decimal', decimals: g.decimals },
         { key: 'rii', label: 'Relative index', kind: 'text' },
         { key: 'rii_lower', label: 'Relative index, lower 95% limit', kind: 'text' },
         { key: 'rii_upper', label: 'Relative index, upper 95% limit', kind: 'text' }
       ],
       rows: rows.map((r) => ({
         as_of: r.as_of,
-        sii: pp(r.sii),
-        sii_lower: pp(r.sii_lower),
-        sii_upper: pp(r.sii_upper),
+        sii: g.value(r.sii),
+        sii_lower: g.value(r.sii_lower),
+        sii_upper: g.value(r.sii_upper),
         rii: ratio(r.rii),
         rii_lower: ratio(r.rii_lower),
         rii_upper: ratio(r.rii_upper)
@@ -361,28 +476,32 @@ export async function gapFigure(
 export async function organisationFigure(
   connection: DuckDBConnection,
   filters: ResolvedFilters,
-  characteristic: string
+  characteristic: string,
+  measure: EquityMeasure
 ): Promise<Figure> {
   const rows: Row[] = [];
+  const [n, d] = [measure.numeratorKey, measure.denominatorKey];
+  const sc = gapScale(measure);
   if (filters.asOf && characteristic) {
     const quintiles = quintileSql({
       units: UNITS_IN_VIEW,
       characteristic: 'c.characteristic = $characteristic',
       asOf: 'as_of = CAST($asOf AS DATE)',
-      byOrganisation: true
+      byOrganisation: true,
+      measure
     });
     const extremes = await select<Row>(
       connection,
       `SELECT organisation, sum(units)::INTEGER AS units,
-              (sum(numerator) FILTER (WHERE quintile = 1))::INTEGER AS q1_registered,
-              (sum(denominator) FILTER (WHERE quintile = 1))::INTEGER AS q1_eligible,
-              (sum(numerator) FILTER (WHERE quintile = 5))::INTEGER AS q5_registered,
-              (sum(denominator) FILTER (WHERE quintile = 5))::INTEGER AS q5_eligible
+              (sum(numerator) FILTER (WHERE quintile = 1))::INTEGER AS q1_${n},
+              (sum(denominator) FILTER (WHERE quintile = 1))::INTEGER AS q1_${d},
+              (sum(numerator) FILTER (WHERE quintile = 5))::INTEGER AS q5_${n},
+              (sum(denominator) FILTER (WHERE quintile = 5))::INTEGER AS q5_${d}
          FROM (${quintiles}) GROUP BY organisation ORDER BY organisation`,
       params(filters, characteristic)
     );
     const gaps = new Map(
-      (await gapRows(connection, filters, characteristic, true, 'as_of = CAST($asOf AS DATE)')).map((g) => [
+      (await gapRows(connection, filters, characteristic, true, 'as_of = CAST($asOf AS DATE)', measure)).map((g) => [
         g.organisation,
         g
       ])
@@ -392,11 +511,11 @@ export async function organisationFigure(
       const rate = (n: unknown, d: unknown) => (n === null || d === null || !Number(d) ? null : Number(n) / Number(d));
       rows.push({
         ...r,
-        q1_rate: rate(r.q1_registered, r.q1_eligible),
-        q5_rate: rate(r.q5_registered, r.q5_eligible),
-        sii: pp(g?.sii ?? null),
-        sii_lower: pp(g?.sii_lower ?? null),
-        sii_upper: pp(g?.sii_upper ?? null),
+        q1_rate: rate(r[`q1_${n}`], r[`q1_${d}`]),
+        q5_rate: rate(r[`q5_${n}`], r[`q5_${d}`]),
+        sii: sc.value(g?.sii ?? null),
+        sii_lower: sc.value(g?.sii_lower ?? null),
+        sii_upper: sc.value(g?.sii_upper ?? null),
         rii: ratio(g?.rii ?? null)
       });
     }
@@ -404,38 +523,34 @@ export async function organisationFigure(
   const e = ends(characteristic);
   const measured = rows.filter((r) => r.sii !== null);
   const widest = [...measured].sort((a, b) => Math.abs(Number(b.sii)) - Math.abs(Number(a.sii)))[0];
+  const end = (q: 'q1' | 'q5', words: string): Column[] => [
+    { key: `${q}_${n}`, label: `${measure.numerator} (${words})`, kind: 'integer', counts: measure.counts },
+    { key: `${q}_${d}`, label: `${measure.denominator} (${words})`, kind: 'integer', counts: measure.counts },
+    {
+      key: `${q}_rate`,
+      label: `Rate (${words})`,
+      ...rateKind(measure),
+      rate: { numerator: `${q}_${n}`, denominator: `${q}_${d}` }
+    }
+  ];
   return {
     id: 'equity-organisations',
     title: widest
-      ? `The widest gap within an organisation is at ${widest.organisation}: ${Number(widest.sii).toFixed(1)} percentage points`
+      ? `The widest gap within an organisation is at ${widest.organisation}: ${Number(widest.sii).toFixed(sc.decimals)} ${sc.unit}`
       : 'No organisation has enough units reporting to measure its gap',
-    subtitle: `${MEASURE.label} in each organisation's ${e.high} and ${e.low} fifth of units (quintiles of each organisation's own units with a value), and its slope and relative indices, ${formatDate(filters.asOf, 'long')}`,
+    subtitle: `${measure.label} in each organisation's ${e.high} and ${e.low} fifth of units (quintiles of each organisation's own units with a value), and its slope and relative indices, ${formatDate(filters.asOf, 'long')}`,
     svg: null,
     summary: `${rows.length} ${rows.length === 1 ? 'organisation' : 'organisations'}; ${measured.length} with all five quintiles reporting, so a gap can be measured.`,
     table: {
-      caption: `Within each organisation: ${MEASURE.label.toLowerCase()} at the two ends, and the slope and relative indices, ${formatDate(filters.asOf, 'long')}`,
+      caption: `Within each organisation: ${measure.label.toLowerCase()} at the two ends, and the slope and relative indices, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'organisation', label: 'Organisation', kind: 'text', rowHeader: true },
         { key: 'units', label: 'Units with a value', kind: 'integer', counts: 'services' },
-        { key: 'q1_registered', label: `Registered (${e.high})`, kind: 'integer', counts: 'patients' },
-        { key: 'q1_eligible', label: `List size (${e.high})`, kind: 'integer', counts: 'patients' },
-        {
-          key: 'q1_rate',
-          label: `Rate (${e.high})`,
-          kind: 'percent',
-          rate: { numerator: 'q1_registered', denominator: 'q1_eligible' }
-        },
-        { key: 'q5_registered', label: `Registered (${e.low})`, kind: 'integer', counts: 'patients' },
-        { key: 'q5_eligible', label: `List size (${e.low})`, kind: 'integer', counts: 'patients' },
-        {
-          key: 'q5_rate',
-          label: `Rate (${e.low})`,
-          kind: 'percent',
-          rate: { numerator: 'q5_registered', denominator: 'q5_eligible' }
-        },
-        { key: 'sii', label: 'Slope index (points)', kind: 'decimal' },
-        { key: 'sii_lower', label: 'Slope index, lower 95% limit', kind: 'decimal' },
-        { key: 'sii_upper', label: 'Slope index, upper 95% limit', kind: 'decimal' },
+        ...end('q1', e.high),
+        ...end('q5', e.low),
+        { key: 'sii', label: sc.label, kind: 'decimal', decimals: sc.decimals },
+        { key: 'sii_lower', label: 'Slope index, lower 95% limit', kind: 'decimal', decimals: sc.decimals },
+        { key: 'sii_upper', label: 'Slope index, upper 95% limit', kind: 'decimal', decimals: sc.decimals },
         { key: 'rii', label: 'Relative index', kind: 'text' }
       ],
       rows
@@ -467,14 +582,15 @@ async function missingValues(
 async function notReporting(
   connection: DuckDBConnection,
   filters: ResolvedFilters,
-  characteristic: string
+  characteristic: string,
+  measure: EquityMeasure
 ): Promise<number> {
   if (!characteristic || !filters.asOf) return 0;
   const [row] = await select<{ n: number }>(
     connection,
     `SELECT count(*)::INTEGER AS n
        FROM service_latest s JOIN characteristic_current c ON c.service_id = s.service_id AND c.characteristic = $characteristic
-       LEFT JOIN (${MEASURE.units}) u ON u.service_id = s.service_id AND u.as_of = CAST($asOf AS DATE)
+       LEFT JOIN (${measure.units}) u ON u.service_id = s.service_id AND u.as_of = CAST($asOf AS DATE)
       WHERE c.value IS NOT NULL AND ${UNITS_IN_VIEW} AND u.service_id IS NULL`,
     params(filters, characteristic)
   );

@@ -11,12 +11,15 @@
 /** z for a two-sided 95% interval (the 97.5th percentile of the standard normal). */
 export const Z95 = 1.959963984540054;
 
+const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
 /**
  * A measure of uptake a quintile is scored on: a numerator over a denominator summed over the quintile's units. Any
  * per-unit relation can feed it (transactions per registered patient for one function, units offering a function
  * of the units reporting the flag), so a new measure is one entry here.
  */
 export interface EquityMeasure {
+  /** As the URL gives it (`?measure=`): `registration`, `usage:<function>`, `offering:<function>`. */
   id: string;
   label: string;
   /**
@@ -25,22 +28,134 @@ export interface EquityMeasure {
    */
   units: string;
   /**
-   * How the quintile's figure varies by chance: a proportion of the denominator (binomial, p(1 − p)/n) or a rate per
-   * unit of the denominator (Poisson, count/n²).
+   * How the quintile's figure varies by chance: a proportion of the denominator (binomial, p(1 − p)/n), a rate per
+   * unit of the denominator (Poisson, count/n²), or a proportion of a few units (binomial with the Agresti–Coull
+   * adjustment, p̃(1 − p̃)/ñ with ñ = n + z², p̃ = (x + z²/2)/ñ: a fifth of a small organisation's units is often all
+   * or none offering, where p(1 − p)/n is 0 and the interval would have no width).
    */
-  variance: 'proportion' | 'rate';
+  variance: 'proportion' | 'rate' | 'proportion of units';
+  /** Column names for the two parts, e.g. "Registered" and "List size". */
+  numerator: string;
+  denominator: string;
+  /**
+   * What the parts count, for disclosure control: patients (and transactions, controlled like them) or units, which
+   * are exact. The SII weights quintiles by their share of the denominator, so this is also what they are weighted by.
+   */
+  counts: 'patients' | 'services';
+  /** A percentage (shown as %, its SII in percentage points) or a rate per patient (shown to 2 decimals). */
+  format: 'percent' | 'per patient';
+  /** Keys of the two parts in the page's tables (and so in its CSV downloads). */
+  numeratorKey: string;
+  denominatorKey: string;
+  /** The page's words: "registration against list size was 22.6 percentage points higher at …". */
+  subject: string;
+  /** After a quintile's figure in a headline: "30.0% registered in the least deprived fifth". */
+  headline: string;
+  /** For the relative index: "the least deprived end registered 3.11 times the rate of …". */
+  ratioVerb: string;
+  /** The function the measure is about (usage and offering). */
+  function?: string;
 }
 
-/** The measures the Equity page and the views report. Registration against list size is RE-AIM reach. */
-export const EQUITY_MEASURES: readonly EquityMeasure[] = [
-  {
-    id: 'registration',
-    label: 'Registered of list size',
-    units: `SELECT as_of, service_id, registered AS numerator, eligible AS denominator
-              FROM snapshot_latest WHERE registered IS NOT NULL AND eligible > 0`,
-    variance: 'proportion'
-  }
-];
+/** Registration against list size: RE-AIM reach. */
+export const REGISTRATION: EquityMeasure = {
+  id: 'registration',
+  label: 'Registered of list size',
+  units: `SELECT as_of, service_id, registered AS numerator, eligible AS denominator
+            FROM snapshot_latest WHERE registered IS NOT NULL AND eligible > 0`,
+  variance: 'proportion',
+  numerator: 'Registered',
+  denominator: 'List size',
+  counts: 'patients',
+  format: 'percent',
+  numeratorKey: 'registered',
+  denominatorKey: 'eligible',
+  subject: 'registration against list size',
+  headline: 'registered',
+  ratioVerb: 'registered'
+};
+
+/** The measures that need no function: registration. Usage and offering are one per function (equityMeasureList). */
+export const EQUITY_MEASURES: readonly EquityMeasure[] = [REGISTRATION];
+
+/**
+ * Use of one function (or "all functions", the export's total) per registered patient: transactions over the unit's
+ * registered patients at the same snapshot, over the units that report both. A rate, not a share (it can exceed 1).
+ */
+export function usageMeasure(fn: string): EquityMeasure {
+  return {
+    id: `usage:${fn}`,
+    label: `Transactions per registered patient (${fn})`,
+    units: `SELECT as_of, service_id, transactions AS numerator, registered AS denominator
+              FROM usage_by_unit WHERE function = ${sqlText(fn)} AND transactions IS NOT NULL AND registered > 0`,
+    variance: 'rate',
+    numerator: 'Transactions',
+    denominator: 'Registered patients',
+    counts: 'patients',
+    format: 'per patient',
+    numeratorKey: 'transactions',
+    denominatorKey: 'registered',
+    subject: `use of ${fn} per registered patient`,
+    headline: `transactions per registered patient (${fn})`,
+    ratioVerb: 'used it at',
+    function: fn
+  };
+}
+
+/**
+ * The share of units whose system offers a function, of the units that report the flag: each unit counts 1 in the
+ * denominator and 1 or 0 in the numerator, so quintiles (and the SII's ridits) are weighted by units, not patients
+ * (docs/equity.md says why).
+ */
+export function offeringMeasure(fn: string): EquityMeasure {
+  return {
+    id: `offering:${fn}`,
+    label: `Share of units offering ${fn}`,
+    units: `SELECT as_of, service_id, CASE WHEN offered THEN 1 ELSE 0 END AS numerator, 1 AS denominator
+              FROM unit_function_latest WHERE function = ${sqlText(fn)} AND offered IS NOT NULL`,
+    variance: 'proportion of units',
+    numerator: 'Units offering',
+    denominator: 'Units reporting the flag',
+    counts: 'services',
+    format: 'percent',
+    numeratorKey: 'units_offering',
+    denominatorKey: 'units_flagged',
+    subject: `the share of units offering ${fn}`,
+    headline: `of units offering ${fn}`,
+    ratioVerb: 'offered it at',
+    function: fn
+  };
+}
+
+/**
+ * SQL listing the functions that can be measured: (kind, function) with kind `usage` where any unit reported
+ * transactions, `offering` where any unit reported the flag. The list of measures is registration, then these.
+ */
+export const MEASURABLE_FUNCTIONS_SQL = `
+  SELECT 'usage' AS kind, function FROM unit_function_latest GROUP BY function HAVING count(transactions) > 0
+  UNION ALL
+  SELECT 'offering' AS kind, function FROM unit_function_latest GROUP BY function HAVING count(offered) > 0
+  ORDER BY kind DESC, function`;
+
+export function measuresFor(functions: readonly { kind: string; function: string }[]): EquityMeasure[] {
+  return [
+    ...EQUITY_MEASURES,
+    ...functions.map((f) => (f.kind === 'usage' ? usageMeasure(f.function) : offeringMeasure(f.function)))
+  ];
+}
+
+/**
+ * SQL for a quintile figure's variance from its numerator and denominator (DOUBLE expressions), as `measure.variance`
+ * says; `centre` is the point its interval is centred on (the rate itself, except for the Agresti–Coull p̃).
+ */
+export function varianceSql(measure: EquityMeasure, num: string, den: string): { variance: string; centre: string } {
+  const y = `(${num} / ${den})`;
+  if (measure.variance === 'rate') return { variance: `${num} / (${den} * ${den})`, centre: y };
+  if (measure.variance === 'proportion') return { variance: `greatest(${y} * (1 - ${y}), 0) / ${den}`, centre: y };
+  const z2 = Z95 * Z95;
+  const p = `((${num} + ${z2 / 2}) / (${den} + ${z2}))`;
+  return { variance: `${p} * (1 - ${p}) / (${den} + ${z2})`, centre: p };
+}
 
 export interface QuintileSqlOptions {
   /** A SQL predicate over service_latest `s`: which units are in view. */
@@ -52,6 +167,8 @@ export interface QuintileSqlOptions {
   /** Rank within each organisation (quintiles of that organisation's units) instead of over all units in view. */
   byOrganisation: boolean;
   measure?: EquityMeasure;
+  /** The measure's relation has a `function` column: one set of rows per function (the views over every function). */
+  byFunction?: boolean;
 }
 
 /**
@@ -62,6 +179,7 @@ export interface QuintileSqlOptions {
  */
 export function quintileSql(o: QuintileSqlOptions): string {
   const m = o.measure ?? EQUITY_MEASURES[0];
+  const fn = (sql: string) => (o.byFunction ? sql : '');
   const part = o.byOrganisation ? ['characteristic', 'organisation'] : ['characteristic'];
   const cols = part.join(', ');
   return `WITH unit AS (
@@ -75,17 +193,18 @@ export function quintileSql(o: QuintileSqlOptions): string {
            min(value) AS lowest, max(value) AS highest
       FROM ranked GROUP BY ${cols}, quintile
   ), reported AS (
-    SELECT ${part.map((p) => `r.${p}`).join(', ')}, r.quintile, u.as_of, count(*)::INTEGER AS units_reporting,
+    SELECT ${part.map((p) => `r.${p}`).join(', ')}, r.quintile, u.as_of, ${fn('u.function, ')}count(*)::INTEGER AS units_reporting,
            sum(u.numerator)::BIGINT AS numerator, sum(u.denominator)::BIGINT AS denominator
       FROM ranked r JOIN (${m.units}) u USING (service_id)
      WHERE ${o.asOf}
-     GROUP BY ${part.map((p) => `r.${p}`).join(', ')}, r.quintile, u.as_of
+     GROUP BY ${part.map((p) => `r.${p}`).join(', ')}, r.quintile, u.as_of${fn(', u.function')}
   )
-  SELECT ${part.map((p) => `b.${p}`).join(', ')}, b.period, d.as_of, b.quintile, b.units, b.lowest, b.highest,
+  SELECT ${part.map((p) => `b.${p}`).join(', ')}, b.period, d.as_of, ${fn('f.function, ')}b.quintile, b.units, b.lowest, b.highest,
          coalesce(p.units_reporting, 0) AS units_reporting, p.numerator, p.denominator,
          p.numerator / nullif(p.denominator, 0) AS rate
     FROM band b CROSS JOIN (SELECT as_of FROM as_of_date WHERE ${o.asOf}) d
-    LEFT JOIN reported p ON ${part.map((c) => `p.${c} = b.${c}`).join(' AND ')} AND p.quintile = b.quintile AND p.as_of = d.as_of`;
+    ${fn(`CROSS JOIN (SELECT DISTINCT function FROM (${m.units})) f`)}
+    LEFT JOIN reported p ON ${part.map((c) => `p.${c} = b.${c}`).join(' AND ')} AND p.quintile = b.quintile AND p.as_of = d.as_of${fn(' AND p.function = f.function')}`;
 }
 
 /**
@@ -100,7 +219,7 @@ export function quintileSql(o: QuintileSqlOptions): string {
 export function gapSql(quintiles: string, groups: string[], measure: EquityMeasure = EQUITY_MEASURES[0]): string {
   const g = groups.join(', ');
   const by = `PARTITION BY ${g}`;
-  const variance = measure.variance === 'proportion' ? 'greatest(y * (1 - y), 0) / den' : 'num / (den * den)';
+  const { variance } = varianceSql(measure, 'num', 'den');
   return `WITH q AS (
     SELECT ${g}, quintile, numerator::DOUBLE AS num, denominator::DOUBLE AS den FROM (${quintiles}) WHERE denominator > 0
   ), s AS (
@@ -159,8 +278,6 @@ export function verdictSql(gaps: string, groups: string[]): string {
     FROM (SELECT *, ${['as_of', 'sii', 'sii_se', 'rii', 'log_rii_se'].map(first).join(', ')} FROM (${gaps}))`;
 }
 
-const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
 /** Every unit, every characteristic, every snapshot: the views notebooks and `uptake query` read. */
 const NATIONAL = { units: 'true', characteristic: 'true', asOf: 'true', byOrganisation: false };
 
@@ -186,6 +303,16 @@ CREATE OR REPLACE VIEW characteristic_current AS
 CREATE OR REPLACE VIEW equity_quintile AS
   SELECT * RENAME (numerator AS registered, denominator AS eligible, rate AS registration_rate)
     FROM (${quintileSql(NATIONAL)});
+
+-- Transactions per registered patient by quintile, per function ("all functions" is the export's total), and the share
+-- of units offering each function (of those reporting the flag), over every unit, at every snapshot.
+CREATE OR REPLACE VIEW equity_usage_quintile AS
+  SELECT * RENAME (numerator AS transactions, denominator AS registered, rate AS transactions_per_registered)
+    FROM (${quintileSql({ ...NATIONAL, byFunction: true, measure: { ...usageMeasure(''), units: `SELECT as_of, service_id, function, transactions AS numerator, registered AS denominator FROM usage_by_unit WHERE transactions IS NOT NULL AND registered > 0` } })});
+
+CREATE OR REPLACE VIEW equity_offering_quintile AS
+  SELECT * RENAME (numerator AS units_offering, denominator AS units_flagged, rate AS offering_rate)
+    FROM (${quintileSql({ ...NATIONAL, byFunction: true, measure: { ...offeringMeasure(''), units: `SELECT as_of, service_id, function, CASE WHEN offered THEN 1 ELSE 0 END AS numerator, 1 AS denominator FROM unit_function_latest WHERE offered IS NOT NULL` } })});
 
 -- SII and RII of registration against list size, per characteristic and snapshot, with the verdict against the first
 -- snapshot: widening, narrowing, reversing, no clear change.

@@ -8,13 +8,16 @@ import { equityPage } from '$pipeline/dashboard/equity.ts';
 export const load: PageServerLoad = async ({ parent, url }) => {
   const filters = await pageFilters(parent);
   const characteristic = url.searchParams.get('characteristic') ?? '';
+  const measure = url.searchParams.get('measure') ?? '';
   try {
     return {
       filters,
       characteristicParam: characteristic,
-      equityQuery: filterQuery(filters, { characteristic: characteristic || undefined }),
-      equity: await cachedRead(`equity ${JSON.stringify(filters)} ${characteristic}`, (connection) =>
-        equityPage(connection, filters, url.searchParams)
+      measureParam: measure,
+      equityQuery: filterQuery(filters, { characteristic: characteristic || undefined, measure: measure || undefined }),
+      equity: await cachedRead(
+        `equity ${JSON.stringify(filters)} ${JSON.stringify([characteristic, measure])}`,
+        (connection) => equityPage(connection, filters, url.searchParams)
       )
     };
   } catch (e) {
