@@ -12,18 +12,8 @@
  *    parsed. Navigation timing (response end, DOMContentLoaded, load) and first contentful paint are kept beside it.
  */
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../pipeline/notebooks/pdf.ts';
 
-/** The flags docs/toolchain.md verified for headless Chromium on this machine. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync'
-];
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHART_SELECTOR = 'figure svg';
 

@@ -2,6 +2,7 @@
  * Chromium for the browser tests: Debian's /usr/bin/chromium driven by playwright-core, launched as docs/toolchain.md
  * describes (a persistent context in a fresh folder; no download of any browser).
  */
+import { CHROMIUM_ARGS, chromiumPath } from '../../pipeline/notebooks/pdf.ts';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,20 +21,11 @@ export async function launchBrowser(
 ): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'uptake-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     headless: true,
     viewport,
     javaScriptEnabled: options.javaScriptEnabled ?? true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync'
-    ]
+    args: CHROMIUM_ARGS
   });
   return {
     context,

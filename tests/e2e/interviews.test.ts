@@ -6,6 +6,7 @@
  * and one autosaved both survive a reload with their version; quotes link to their exact passage; the themes page
  * shows the heatmap, its table and the agreement table; the import form finds P16's planted identifiers.
  */
+import { CHROMIUM_ARGS, chromiumPath } from '../../pipeline/notebooks/pdf.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -359,9 +360,9 @@ test('export: the project (.qdpx) and the matrix (.xlsx) download as zip files',
 test('without JavaScript: code lines by number, and save a matrix summary with the button', async () => {
   // A plain (non-persistent) browser with scripts off: every form must still post and come back with the result.
   const noScript = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu']
+    args: CHROMIUM_ARGS
   });
   try {
     const page = await (
