@@ -159,6 +159,35 @@ describe('uptake funnel with many services: top and bottom 10 and the mean of th
   });
 });
 
+describe('uptake funnel for a controlled audience: the ten drawn are chosen by what the audience sees', () => {
+  // Nine services well ahead, then Zeta (42) and Alpha (41), then 19 well behind. Exactly, Zeta is 10th and Alpha is
+  // not drawn; under nearest-5 rounding both show 40, so choosing by the exact figure would tell a funder that Zeta
+  // registered more. Ranked as shown, the tie goes by name: Alpha is drawn.
+  const row = (name: string, registered: number) => ({
+    as_of: '2017-02-06',
+    service_id: name,
+    service_name: name,
+    approached: 500,
+    consented: 400,
+    registered,
+    shared_with_carer: 0,
+    shared_with_professional: 0
+  });
+  const rows = [
+    ...Array.from({ length: 9 }, (_, i) => row(`Ahead ${i + 1}`, 200 + i * 10)),
+    row('Zeta', 42),
+    row('Alpha', 41),
+    ...Array.from({ length: 19 }, (_, i) => row(`Behind ${String(i + 1).padStart(2, '0')}`, 20 - i))
+  ];
+  const nearestFive = (count: number | null) => (count === null ? null : Math.round(count / 5) * 5);
+  const tenth = (ranked: ReturnType<typeof funnelExtremes>) => ranked[9].service_name;
+
+  it('exact figures put Zeta tenth; figures as a funder sees them put Alpha tenth, by name', () => {
+    expect(tenth(funnelExtremes(rows, '2017-02-06'))).toBe('Zeta');
+    expect(tenth(funnelExtremes(rows, '2017-02-06', nearestFive))).toBe('Alpha');
+  });
+});
+
 describe('setup with many services: go-lives by quarter and a histogram of setup durations', () => {
   it('counts go-lives and planned go-lives per quarter exactly', () => {
     const periods = goLivePeriods(MANY_SETUP_ROWS, MANY_AS_OF);

@@ -68,10 +68,15 @@ export interface ServiceFunnel {
 export type FunnelGroup = 'top' | 'rest' | 'bottom';
 export type FunnelExtremeRow = UptakeFunnelRow & { group: FunnelGroup; services: number };
 
-const byRegistered = (a: UptakeFunnelRow, b: UptakeFunnelRow) =>
-  (toCount(b.registered) ?? -1) - (toCount(a.registered) ?? -1) ||
-  (toCount(b.approached) ?? -1) - (toCount(a.approached) ?? -1) ||
-  (a.service_name < b.service_name ? -1 : a.service_name > b.service_name ? 1 : 0);
+/** How a count ranks services: as it is, or (for controlled audiences) as the audience sees it. */
+export type CountRank = (count: number | null) => number | null;
+
+const byRegistered =
+  (rank: CountRank) =>
+  (a: UptakeFunnelRow, b: UptakeFunnelRow): number =>
+    (rank(toCount(b.registered)) ?? -1) - (rank(toCount(a.registered)) ?? -1) ||
+    (rank(toCount(b.approached)) ?? -1) - (rank(toCount(a.approached)) ?? -1) ||
+    (a.service_name < b.service_name ? -1 : a.service_name > b.service_name ? 1 : 0);
 
 /**
  * With many services: the EXTREMES with the most patients registered, one row for all the others (each count their
@@ -79,9 +84,13 @@ const byRegistered = (a: UptakeFunnelRow, b: UptakeFunnelRow) =>
  * others' pooled rates), and the EXTREMES with the fewest. Services with registered not reported rank last.
  * With at most 2 × EXTREMES + 1 services, every service, in the same order.
  */
-export function funnelExtremes(rows: readonly UptakeFunnelRow[], asOf: DateLike): FunnelExtremeRow[] {
+export function funnelExtremes(
+  rows: readonly UptakeFunnelRow[],
+  asOf: DateLike,
+  rank: CountRank = (count) => count
+): FunnelExtremeRow[] {
   const at = toIsoDate(asOf);
-  const sorted = rows.filter((row) => toIsoDate(row.as_of) === at).sort(byRegistered);
+  const sorted = rows.filter((row) => toIsoDate(row.as_of) === at).sort(byRegistered(rank));
   const one = (row: UptakeFunnelRow, group: FunnelGroup): FunnelExtremeRow => ({ ...row, group, services: 1 });
   if (sorted.length <= 2 * EXTREMES + 1) return sorted.map((r) => one(r, 'top'));
   const rest = sorted.slice(EXTREMES, sorted.length - EXTREMES);

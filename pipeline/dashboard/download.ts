@@ -8,6 +8,7 @@
  * which needs every row's controlled value before the first is written: those downloads gather the rows first and
  * then write them in blocks. The committee's rows are ordered by SQL and stream straight through.
  */
+import { usedParams } from '../warehouse/query.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { csvHeading, csvNotes, csvRows } from '../disclosure/index.ts';
 import { controlFigureTable, profileForAudience, type ExportAudience } from './controlled.ts';
@@ -68,10 +69,7 @@ async function rowSource(
   if (id === 'services' && filters.asOf) {
     const plan = await servicesPlan(connection, filters, parseServicesQuery(params));
     const sql = orderedSql(plan);
-    const used = Object.fromEntries(
-      Object.entries(plan.params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql))
-    );
-    const result = await connection.stream(sql, used);
+    const result = await connection.stream(sql, usedParams(sql, plan.params) as never);
     return {
       columns: plan.columns,
       order: { by: plan.sortKey, dir: plan.dir },

@@ -16,6 +16,16 @@ import { parseUsageLevel, usageByLevel, usageTrend } from './usage.ts';
 import { settings } from './settings.ts';
 import { equityPage } from './equity.ts';
 import { FilterError } from './filters.ts';
+import { EXPORT_AUDIENCES, profileForAudience, type ExportAudience } from './controlled.ts';
+import type { ProfileName } from '../disclosure/index.ts';
+
+/** The disclosure profile a request's rows leave under (`?audience=`), so figures that choose rows can choose fairly. */
+function audienceProfile(params: URLSearchParams): ProfileName {
+  const audience = params.get('audience');
+  return EXPORT_AUDIENCES.includes(audience as ExportAudience)
+    ? profileForAudience(audience as ExportAudience)
+    : 'none';
+}
 
 export class UnknownFigureError extends Error {
   constructor(what: string) {
@@ -64,7 +74,7 @@ const FIGURES: Record<string, FigureSource> = {
   'setup-timeline': (c, f) => setupTimeline(c, f),
   'go-lives': (c, f) => goLives(c, f),
   'setup-durations': (c, f) => setupDurationsByBin(c, f),
-  'uptake-funnel': (c, f) => uptakeFunnel(c, f),
+  'uptake-funnel': (c, f, p) => uptakeFunnel(c, f, audienceProfile(p)),
   'registration-trend': (c, f) => registrationTrend(c, f),
   'feature-matrix': (c, f) => functionality(c, f),
   'feature-coverage': (c, f) => featureCoverage(c, f),

@@ -1,20 +1,16 @@
 /**
  * Running the dashboard's SQL: parameterised only, never string-built from user input.
  *
- * DuckDB refuses named parameters that a statement does not use ("Failed to retrieve bind parameter index"), so
- * `select` passes only the `$name`s that appear in the statement. That lets every query share one parameter object.
+ * Every query of a page can share one parameter object: queryRows binds only the names a statement uses.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../warehouse/query.ts';
 
 export type Params = Record<string, string | number | boolean | null>;
 
+/** Parameterised reads for the dashboard (queryRows binds only the `$name`s a statement uses). */
 export async function select<T>(connection: DuckDBConnection, sql: string, params: Params = {}): Promise<T[]> {
-  const used: Params = {};
-  for (const [name, value] of Object.entries(params)) {
-    if (new RegExp(`\\$${name}\\b`).test(sql)) used[name] = value;
-  }
-  return queryRows<T>(connection, sql, Object.keys(used).length ? used : undefined);
+  return queryRows<T>(connection, sql, params);
 }
 
 /**

@@ -11,6 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
 import { formatDate } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
+import { controlCount, type ProfileName } from '../disclosure/index.ts';
 import type { Figure, Row } from './table.ts';
 import { registrationBandsChart, registrationTrendChart, uptakeFunnelChart } from './charts.ts';
 import { funnelExtremes, MANY_UNITS, periodAdjective, thinDates, type DatePeriod } from '../charts/index.ts';
@@ -24,7 +25,16 @@ export async function uptakeTrends(connection: DuckDBConnection, filters: Resolv
   return { funnel: await uptakeFunnel(connection, filters), trend: await registrationTrend(connection, filters) };
 }
 
-export async function uptakeFunnel(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
+/**
+ * `profile`: the disclosure profile the table leaves under. For a controlled audience the services drawn one by one
+ * are chosen by their counts as that audience sees them (a hidden count just above 0, ties by name): chosen by the
+ * exact counts, which of two services showing the same rounded figure made the top 10 would rank them exactly.
+ */
+export async function uptakeFunnel(
+  connection: DuckDBConnection,
+  filters: ResolvedFilters,
+  profile: ProfileName = 'none'
+): Promise<Figure> {
   const rows = filters.asOf
     ? await select<Row>(
         connection,
@@ -58,7 +68,7 @@ export async function uptakeFunnel(connection: DuckDBConnection, filters: Resolv
   const many = rows.length > MANY_UNITS;
   // The chart draws these rows (it picks them the same way from all of them), so the table and CSV match it.
   const shown: Row[] = many
-    ? funnelExtremes(rows as never, filters.asOf!).map((r) => ({
+    ? funnelExtremes(rows as never, filters.asOf!, shownRank(profile)).map((r) => ({
         ...(r as unknown as Row),
         group:
           r.group === 'rest'
@@ -234,5 +244,15 @@ function trendFigure(
           ],
           rows
         }
+  };
+}
+
+/** Counts ranked as the audience of `profile` sees them; exact for the committee. */
+function shownRank(profile: ProfileName): (count: number | null) => number | null {
+  if (profile === 'none') return (count) => count;
+  return (count) => {
+    if (count === null) return null;
+    const shown = controlCount(count, profile);
+    return shown.suppressed ? 0.5 : shown.value;
   };
 }
