@@ -19,7 +19,8 @@ import {
   renderSvg,
   wrapText,
   type Chart,
-  type ChartOptions
+  type ChartOptions,
+  yAxisTitle
 } from './render.ts';
 import { formatCount, formatDate, plural } from '../format/format.ts';
 import { keyMark, layoutKey, type KeyItem } from './key.ts';
@@ -234,13 +235,7 @@ export function unitsByFeatureCount(
           fill: NHS_BLACK
         }),
         Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
-        Plot.text(['Units'], {
-          frameAnchor: 'top-left',
-          dx: -d.countMarginLeft + 4,
-          dy: -16,
-          textAnchor: 'start',
-          fill: NHS_BLACK
-        })
+        yAxisTitle('Units', d.countMarginLeft)
       ]
     },
     summary,

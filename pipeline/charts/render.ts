@@ -6,6 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { DateLike } from '../format/dates.ts';
+import { NHS_BLACK } from './palette.ts';
 
 /** What every chart function returns: the SVG markup and a plain-English summary generated from the same rows. */
 export interface Chart {
@@ -190,4 +191,18 @@ export function svgElement(doc: Document, name: string, attributes: Attributes =
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
   if (text !== undefined) element.textContent = text;
   return element;
+}
+
+/**
+ * The count axis's title written level with the top of the plot, above the tick labels (horizontal, so it reads
+ * without turning the head), as the many-unit bar charts place it. `marginLeft` is the chart's left margin.
+ */
+export function yAxisTitle(text: string, marginLeft: number): Plot.Markish {
+  return Plot.text([text], {
+    frameAnchor: 'top-left',
+    dx: -marginLeft + 4,
+    dy: -16,
+    textAnchor: 'start',
+    fill: NHS_BLACK
+  });
 }

@@ -13,7 +13,15 @@ import type { Count, ServiceSetupRow } from './rows.ts';
 import { toCount } from './rows.ts';
 import { setupPaths } from './setup-path.ts';
 import { toIsoDate, type DateLike } from '../format/dates.ts';
-import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import {
+  chartWidth,
+  estimateTextWidth,
+  renderEmpty,
+  renderSvg,
+  type Chart,
+  type ChartOptions,
+  yAxisTitle
+} from './render.ts';
 import { formatCount, formatDate, plural } from '../format/format.ts';
 import { keyMark, layoutKey, type KeyItem } from './key.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
@@ -202,13 +210,7 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
         }),
         Plot.tickY(points, { x: 'period', y: 'planned', stroke: NHS_BLACK, strokeWidth: 2 }),
         Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
-        Plot.text(['Services'], {
-          frameAnchor: 'top-left',
-          dx: -d.marginLeft + 4,
-          dy: -16,
-          textAnchor: 'start',
-          fill: NHS_BLACK
-        })
+        yAxisTitle('Services', d.marginLeft)
       ]
     },
     summary,
@@ -300,13 +302,7 @@ export function setupDurations(rows: readonly SetupDurationBinRow[], options: Ch
           })
         ),
         Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
-        Plot.text(['Services'], {
-          frameAnchor: 'top-left',
-          dx: -d.marginLeft + 4,
-          dy: -16,
-          textAnchor: 'start',
-          fill: NHS_BLACK
-        })
+        yAxisTitle('Services', d.marginLeft)
       ]
     },
     summary,
