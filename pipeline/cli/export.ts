@@ -24,6 +24,7 @@ import { resultAsArrowFile } from './arrow.ts';
 import { openForReading } from './open-for-reading.ts';
 import { resultTableFrom } from './result-table.ts';
 import { queryRows } from '../warehouse/query.ts';
+import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 
 export const EXPORT_FORMATS = ['parquet', 'csv', 'arrow'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -57,15 +58,12 @@ interface Relation {
   partitionable: boolean;
 }
 
-const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
 async function listRelations(connection: DuckDBConnection): Promise<Relation[]> {
   const rows = await queryRows<{ name: string; kind: 'table' | 'view'; partitionable: boolean }>(
     connection,
     `WITH relation AS (
        SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
-        WHERE schema_name = 'main' AND NOT temporary AND table_name IN (${MODEL_TABLES.map(quoteLiteral).join(', ')})
+        WHERE schema_name = 'main' AND NOT temporary AND table_name IN (${MODEL_TABLES.map(sqlLiteral).join(', ')})
        UNION ALL
        SELECT view_name, 'view' FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal AND NOT temporary
      )
@@ -86,10 +84,10 @@ async function exportRelation(
   format: ExportFormat,
   folder: string
 ): Promise<ExportedRelation> {
-  const source = `SELECT * FROM ${quoteIdentifier(relation.name)}`;
+  const source = `SELECT * FROM ${sqlIdentifier(relation.name)}`;
   const [{ rows }] = await queryRows<{ rows: number }>(
     connection,
-    `SELECT CAST(count(*) AS INTEGER) AS rows FROM ${quoteIdentifier(relation.name)}`
+    `SELECT CAST(count(*) AS INTEGER) AS rows FROM ${sqlIdentifier(relation.name)}`
   );
   // An empty relation (usage views on a programme that reports no usage) is one file holding its columns: partitions
   // of nothing would leave an empty folder that tells a reader nothing about the relation's shape.
@@ -106,7 +104,7 @@ async function exportRelation(
         : partitioned
           ? 'FORMAT parquet, PARTITION_BY (as_of)'
           : 'FORMAT parquet';
-    await connection.run(`COPY (${source}) TO ${quoteLiteral(target)} (${options})`);
+    await connection.run(`COPY (${source}) TO ${sqlLiteral(target)} (${options})`);
   }
   return { name: relation.name, kind: relation.kind, rows, path, partitionedBy: partitioned ? 'as_of' : null };
 }

@@ -8,6 +8,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { select, type Params } from './sql.ts';
+import { sqlLiteral } from '../warehouse/quote.ts';
 
 export interface Level {
   key: string;
@@ -89,7 +90,7 @@ const MAX_PARENT = 200;
 
 /** SQL naming a service's row at this level (the column, or the name for services without a value). */
 export function levelName(level: Level): string {
-  return level.missing ? `coalesce(${level.column}, '${level.missing.replaceAll("'", "''")}')` : level.column;
+  return level.missing ? `coalesce(${level.column}, ${sqlLiteral(level.missing)})` : level.column;
 }
 
 export function levelByKey(key: string): Level | undefined {

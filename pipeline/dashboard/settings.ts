@@ -9,6 +9,7 @@ import { select } from './sql.ts';
 import { SETTINGS } from '../warehouse/schema.ts';
 import type { Figure, Row } from './table.ts';
 import { adoptionBySettingChart } from './charts.ts';
+import { sqlLiteral } from '../warehouse/quote.ts';
 
 export interface SettingsPage {
   figure: Figure;
@@ -19,7 +20,7 @@ export interface SettingsPage {
 export async function settings(connection: DuckDBConnection, filters: ResolvedFilters): Promise<SettingsPage> {
   // Counted from service_status (not adoption_by_setting) so that the organisation filter applies; the five settings
   // come from the schema's own list, a constant, so listing them in SQL is safe.
-  const settingList = SETTINGS.map((s) => `('${s.replace(/'/g, "''")}', ${SETTINGS.indexOf(s)})`).join(', ');
+  const settingList = SETTINGS.map((s) => `(${sqlLiteral(s)}, ${SETTINGS.indexOf(s)})`).join(', ');
   const rows = filters.asOf
     ? await select<
         Row & { setting: string; services_total: number; services_approached: number; services_live: number }

@@ -12,7 +12,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { matchColumns, type ProfileTable } from './profile.ts';
 import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
-import { ident, literal, type SourceTable } from './readers/types.ts';
+import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
+import { type SourceTable } from './readers/types.ts';
 import type { StagedTable } from './stage.ts';
 
 async function rows<T>(connection: DuckDBConnection, sql: string): Promise<T[]> {
@@ -32,13 +33,13 @@ export async function unitRowsOnly(
   if (!areaTypes) return { source, problems: [] };
   const found = matchColumns(source.headers, { area_type: areaTypes.column }, ['area_type']).get('area_type');
   if (found === undefined) return { source, problems: [] };
-  const column = ident(found);
+  const column = sqlIdentifier(found);
   // Number the rows before filtering, so problems still name the row a spreadsheet shows.
   const numbered =
     source.rowNumbers === 'column'
       ? source.relation
       : `(SELECT (row_number() OVER () + 1)::INTEGER AS __row, * FROM ${source.relation})`;
-  const isUnit = `lower(trim(coalesce(${column}, ''))) IN (${areaTypes.units.map((u) => literal(u.trim().toLowerCase())).join(', ')})`;
+  const isUnit = `lower(trim(coalesce(${column}, ''))) IN (${areaTypes.units.map((u) => sqlLiteral(u.trim().toLowerCase())).join(', ')})`;
   const others = await rows<{ area_type: string; n: number; first_row: number }>(
     connection,
     `SELECT coalesce(nullif(trim(${column}), ''), '(blank)') AS area_type, count(*)::INTEGER AS n, min(__row)::INTEGER AS first_row
@@ -83,7 +84,7 @@ export async function characteristicNotes(
   knownServices: string
 ): Promise<Problem[]> {
   if (s.kind !== 'characteristics') return [];
-  const t = ident(s.table);
+  const t = sqlIdentifier(s.table);
   const out: Problem[] = [];
   const blanks = await rows<{
     __row: number;
@@ -115,7 +116,7 @@ export async function characteristicNotes(
   const [unknown] = await rows<{ n: number; codes: number; first_row: number | null; examples: string | null }>(
     connection,
     `WITH u AS (SELECT __row, service_id FROM ${t}
-                 WHERE service_id IS NOT NULL AND service_id NOT IN (SELECT service_id FROM ${ident(knownServices)}))
+                 WHERE service_id IS NOT NULL AND service_id NOT IN (SELECT service_id FROM ${sqlIdentifier(knownServices)}))
      SELECT count(*)::INTEGER AS n, count(DISTINCT service_id)::INTEGER AS codes, min(__row)::INTEGER AS first_row,
             (SELECT string_agg(service_id, ', ' ORDER BY service_id) FROM (SELECT DISTINCT service_id FROM u ORDER BY 1 LIMIT 5)) AS examples
        FROM u`

@@ -16,7 +16,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { COUNT_ORDER, FIELDS, KEYS, type Kind } from './fields.ts';
 import { PARSE_RULE } from './parse.ts';
 import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
-import { ident, literal } from './readers/types.ts';
+import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import type { StagedTable } from './stage.ts';
 
 interface Offence {
@@ -80,9 +80,9 @@ interface RowRule {
 export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Problem[] | null> {
   const { connection } = ctx;
   const out: Problem[] = [];
-  const t = ident(s.table);
-  const col = (name: string) => ident(name);
-  const raw = (name: string) => ident(`${name}__raw`);
+  const t = sqlIdentifier(s.table);
+  const col = (name: string) => sqlIdentifier(name);
+  const raw = (name: string) => sqlIdentifier(`${name}__raw`);
   const blank = (name: string) => `(${raw(name)} IS NULL OR trim(${raw(name)}) = '')`;
 
   if (s.rows === 0) {
@@ -109,7 +109,7 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
         column: field.name,
         where: `NOT ${blank(field.name)} AND ${col(field.name)} IS NULL`,
         value: raw(field.name),
-        message: literal(`${field.name} must be ${expected}.`)
+        message: sqlLiteral(`${field.name} must be ${expected}.`)
       });
     }
     if (field.type === 'count') {
@@ -118,16 +118,16 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
         column: field.name,
         where: `${col(field.name)} < 0`,
         value: raw(field.name),
-        message: literal(`${field.name} is a count of patients and cannot be negative.`)
+        message: sqlLiteral(`${field.name} is a count of patients and cannot be negative.`)
       });
     }
     if (field.actualDate) {
       rules.push({
         rule: 'date-after-as-of',
         column: field.name,
-        where: `${col(field.name)} > DATE ${literal(ctx.asOf)}`,
+        where: `${col(field.name)} > DATE ${sqlLiteral(ctx.asOf)}`,
         value: raw(field.name),
-        message: `'${field.name} (' || strftime(${col(field.name)}, '%d/%m/%Y') || ') is after the as-of date of this load (' || strftime(DATE ${literal(ctx.asOf)}, '%d/%m/%Y') || '): it cannot have happened yet.'`
+        message: `'${field.name} (' || strftime(${col(field.name)}, '%d/%m/%Y') || ') is after the as-of date of this load (' || strftime(DATE ${sqlLiteral(ctx.asOf)}, '%d/%m/%Y') || '): it cannot have happened yet.'`
       });
     }
   }
@@ -146,9 +146,9 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
     rules.push({
       rule: 'date-after-as-of',
       column: 'as_of',
-      where: `as_of > DATE ${literal(ctx.today)}`,
+      where: `as_of > DATE ${sqlLiteral(ctx.today)}`,
       value: raw('as_of'),
-      message: `'The as-of date ' || strftime(as_of, '%d/%m/%Y') || ' is in the future (today is ' || strftime(DATE ${literal(ctx.today)}, '%d/%m/%Y') || ').'`
+      message: `'The as-of date ' || strftime(as_of, '%d/%m/%Y') || ' is in the future (today is ' || strftime(DATE ${sqlLiteral(ctx.today)}, '%d/%m/%Y') || ').'`
     });
   }
   if (s.kind === 'services') {
@@ -181,7 +181,7 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
         ...rules.map((r, i) => `count_if(${r.where})::INTEGER AS c${i}`),
         `(count_if(${keyPresent}) - count(DISTINCT hash(${keyCols})) FILTER (WHERE ${keyPresent}))::INTEGER AS duplicates`,
         s.kind === 'features' || s.kind === 'uptake'
-          ? `(SELECT count(*)::INTEGER FROM (SELECT DISTINCT service_id FROM ${t} WHERE service_id IS NOT NULL) x ANTI JOIN ${ident(ctx.knownServices)} k USING (service_id)) AS unknown`
+          ? `(SELECT count(*)::INTEGER FROM (SELECT DISTINCT service_id FROM ${t} WHERE service_id IS NOT NULL) x ANTI JOIN ${sqlIdentifier(ctx.knownServices)} k USING (service_id)) AS unknown`
           : '0 AS unknown'
       ].join(', ')} FROM ${t}`
     )
@@ -194,7 +194,7 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
     rules.push({
       rule: 'unknown-service',
       column: 'service_id',
-      where: `service_id IS NOT NULL AND service_id NOT IN (SELECT service_id FROM ${ident(ctx.knownServices)})`,
+      where: `service_id IS NOT NULL AND service_id NOT IN (SELECT service_id FROM ${sqlIdentifier(ctx.knownServices)})`,
       value: raw('service_id'),
       message: `'No service has the id "' || service_id || '": load it in a services file first (or in the same batch).'`
     });
@@ -225,9 +225,9 @@ export async function checkBatch(connection: DuckDBConnection, staged: StagedTab
   for (const kind of Object.keys(KEYS) as Kind[]) {
     const ofKind = staged.filter((s) => s.kind === kind);
     if (ofKind.length < 2) continue;
-    const key = KEYS[kind].map(ident).join(', ');
+    const key = KEYS[kind].map(sqlIdentifier).join(', ');
     const union = ofKind
-      .map((s, i) => `SELECT ${i} AS file_index, __row, ${key} FROM ${ident(s.table)}`)
+      .map((s, i) => `SELECT ${i} AS file_index, __row, ${key} FROM ${sqlIdentifier(s.table)}`)
       .join(' UNION ALL ');
     const sql = `SELECT file_index, __row, first_file FROM (
         SELECT *, first_value(file_index) OVER (PARTITION BY ${key} ORDER BY file_index, __row) AS first_file FROM (${union}))
@@ -254,7 +254,7 @@ export async function checkBatch(connection: DuckDBConnection, staged: StagedTab
 export async function checkHistory(connection: DuckDBConnection, s: StagedTable): Promise<Problem[]> {
   if (s.kind !== 'uptake') return [];
   const out: Problem[] = [];
-  const t = ident(s.table);
+  const t = sqlIdentifier(s.table);
   const backfills = (
     await connection.runAndReadAll(`
     SELECT min(u.__row)::INTEGER AS __row, u.service_id, strftime(min(u.as_of), '%d/%m/%Y') AS as_of, strftime(any_value(l.latest), '%d/%m/%Y') AS latest, count(*)::INTEGER AS n

@@ -27,7 +27,7 @@ import {
 import { READERS, readerFor, ReadError, type SourceTable } from './readers/index.ts';
 import { readHeaderlessCsv } from './readers/csv-headerless.ts';
 import { checkReference } from './reference.ts';
-import { ident, literal } from './readers/types.ts';
+import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import { directUptake, stage, stagedRelations, type StagedTable } from './stage.ts';
 import { writeStaged } from './write.ts';
 import { writeReported } from './write-units.ts';
@@ -271,17 +271,17 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
     // 3. Check. Actual dates are judged against the batch's latest snapshot, or today when it has none.
     const known = `${prefix}_known_services`;
     tempTables.push(known);
-    await connection.run(`CREATE TEMP TABLE ${ident(known)} AS SELECT service_id FROM service_latest
+    await connection.run(`CREATE TEMP TABLE ${sqlIdentifier(known)} AS SELECT service_id FROM service_latest
       ${staged
         .filter((s) => s.kind === 'services' || s.units)
-        .map((s) => `UNION SELECT service_id FROM ${ident(s.table)} WHERE service_id IS NOT NULL`)
+        .map((s) => `UNION SELECT service_id FROM ${sqlIdentifier(s.table)} WHERE service_id IS NOT NULL`)
         .join(' ')}`);
     const uptakeTables = staged.filter((s) => s.kind === 'uptake');
     const batchAsOf = uptakeTables.length
       ? String(
           (
             await connection.runAndReadAll(
-              `SELECT coalesce(max(as_of), DATE ${literal(today)})::VARCHAR AS d FROM (${uptakeTables.map((s) => `SELECT max(as_of) AS as_of FROM ${ident(s.table)}`).join(' UNION ALL ')})`
+              `SELECT coalesce(max(as_of), DATE ${sqlLiteral(today)})::VARCHAR AS d FROM (${uptakeTables.map((s) => `SELECT max(as_of) AS as_of FROM ${sqlIdentifier(s.table)}`).join(' UNION ALL ')})`
             )
           ).getRowObjectsJson()[0].d
         )
@@ -347,8 +347,10 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
     return { batchId, outcome: 'loaded', loaded: summaries, skipped, problems };
   } finally {
     // Views first: they depend on their _data tables.
-    for (const t of tempTables) await connection.run(`DROP VIEW IF EXISTS temp.${ident(t)}`).catch(() => undefined);
-    for (const t of tempTables) await connection.run(`DROP TABLE IF EXISTS temp.${ident(t)}`).catch(() => undefined);
+    for (const t of tempTables)
+      await connection.run(`DROP VIEW IF EXISTS temp.${sqlIdentifier(t)}`).catch(() => undefined);
+    for (const t of tempTables)
+      await connection.run(`DROP TABLE IF EXISTS temp.${sqlIdentifier(t)}`).catch(() => undefined);
   }
 }
 
@@ -385,7 +387,7 @@ async function loadDirect(
   ctx.progress('check');
   const direct = await directUptake(connection, source, spec);
   if (!direct) return null;
-  const sha = literal(c.sha256);
+  const sha = sqlLiteral(c.sha256);
   const fields = FIELDS.uptake.map((f) => f.name);
   const view = `${ctx.prefix}_direct`;
   const known = `${ctx.prefix}_direct_known`;
@@ -396,17 +398,19 @@ async function loadDirect(
   try {
     try {
       await connection.run(`INSERT INTO snapshot (${fields.join(', ')}, source_sha256, loaded_at)
-        SELECT ${direct.columns.join(', ')}, ${sha}, TIMESTAMP ${literal(ctx.loadedAt)} FROM ${direct.from}`);
+        SELECT ${direct.columns.join(', ')}, ${sha}, TIMESTAMP ${sqlLiteral(ctx.loadedAt)} FROM ${direct.from}`);
     } catch {
       return null; // a cell the typed read cannot parse, a blank key: the staged path says which
     }
     await connection.run(
-      `CREATE TEMP VIEW ${ident(view)} AS SELECT NULL::INTEGER AS __row, *, false AS __bad FROM snapshot WHERE source_sha256 = ${sha}`
+      `CREATE TEMP VIEW ${sqlIdentifier(view)} AS SELECT NULL::INTEGER AS __row, *, false AS __bad FROM snapshot WHERE source_sha256 = ${sha}`
     );
-    const written = await one(`SELECT count(*)::INTEGER AS n, max(as_of)::VARCHAR AS as_of FROM ${ident(view)}`);
+    const written = await one(
+      `SELECT count(*)::INTEGER AS n, max(as_of)::VARCHAR AS as_of FROM ${sqlIdentifier(view)}`
+    );
     const rows = Number(written.n);
     const lastAsOf = written.as_of === null ? null : String(written.as_of);
-    await connection.run(`CREATE TEMP TABLE ${ident(known)} AS SELECT service_id FROM service_latest`);
+    await connection.run(`CREATE TEMP TABLE ${sqlIdentifier(known)} AS SELECT service_id FROM service_latest`);
     const asOf = lastAsOf === null || lastAsOf > ctx.today ? ctx.today : lastAsOf;
     const staged: StagedTable = {
       label: source.label,
@@ -422,7 +426,7 @@ async function loadDirect(
     if (found === null || found.length) return null;
     // A back-fill or figures loaded before are warnings with rows: the staged path raises them.
     const history = await one(`SELECT count(*)::INTEGER AS n
-      FROM (SELECT service_id, min(as_of) AS first FROM ${ident(view)} GROUP BY service_id) u
+      FROM (SELECT service_id, min(as_of) AS first FROM ${sqlIdentifier(view)} GROUP BY service_id) u
       JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot WHERE source_sha256 <> ${sha} GROUP BY service_id) o
       USING (service_id) WHERE u.first <= o.latest`);
     if (Number(history.n) > 0) return null;
@@ -466,7 +470,7 @@ async function summarise(connection: Warehouse['connection'], c: Candidate): Pro
   const asOf = uptake.length
     ? ((
         await connection.runAndReadAll(
-          `SELECT max(as_of)::VARCHAR AS d FROM (${uptake.map((s) => `SELECT as_of FROM ${ident(s.table)}`).join(' UNION ALL ')})`
+          `SELECT max(as_of)::VARCHAR AS d FROM (${uptake.map((s) => `SELECT as_of FROM ${sqlIdentifier(s.table)}`).join(' UNION ALL ')})`
         )
       ).getRowObjectsJson()[0].d as string | null)
     : null;

@@ -7,7 +7,7 @@
  */
 import { SETTINGS } from '../warehouse/schema.ts';
 import type { FieldType } from './fields.ts';
-import { literal } from './readers/types.ts';
+import { sqlLiteral } from '../warehouse/quote.ts';
 
 export const BASE_DATE_FORMATS = [
   '%Y-%m-%d',
@@ -21,7 +21,7 @@ export const YES = ['yes', 'y', 'true', '1', '✓', '✔', 'x'];
 export const NO = ['no', 'n', 'false', '0', '✗', '✘'];
 
 const blank = (x: string) => `(${x} IS NULL OR trim(${x}) = '')`;
-const list = (values: readonly string[]) => values.map(literal).join(', ');
+const list = (values: readonly string[]) => values.map(sqlLiteral).join(', ');
 
 /**
  * Dates are dispatched on their shape, so the common cases cost one cheap parse each (a list of strptime formats
@@ -29,9 +29,9 @@ const list = (values: readonly string[]) => values.map(literal).join(', ');
  * a five-digit Excel serial; otherwise the remaining formats in order.
  */
 export function dateSql(x: string, extraFormats: string[] = []): string {
-  const others = `[${[...BASE_DATE_FORMATS.filter((f) => f !== '%d/%m/%Y'), ...extraFormats].map(literal).join(', ')}]`;
+  const others = `[${[...BASE_DATE_FORMATS.filter((f) => f !== '%d/%m/%Y'), ...extraFormats].map(sqlLiteral).join(', ')}]`;
   return `CASE WHEN ${blank(x)} THEN NULL
-    WHEN contains(${x}, '/') THEN CAST(try_strptime(trim(${x}), ${literal('%d/%m/%Y')}) AS DATE)
+    WHEN contains(${x}, '/') THEN CAST(try_strptime(trim(${x}), ${sqlLiteral('%d/%m/%Y')}) AS DATE)
     WHEN trim(${x}) LIKE '____-__-__' THEN TRY_CAST(trim(${x}) AS DATE)
     WHEN regexp_full_match(trim(${x}), '[0-9]{5}(\\.0+)?') THEN DATE '1899-12-30' + CAST(split_part(trim(${x}), '.', 1) AS INTEGER)
     ELSE CAST(try_strptime(trim(${x}), ${others}) AS DATE) END`;
@@ -74,7 +74,7 @@ export function textSql(x: string): string {
 export function mapValuesSql(x: string, map: Record<string, string> | undefined): string {
   if (!map || !Object.keys(map).length) return x;
   const arms = Object.entries(map)
-    .map(([from, to]) => `WHEN ${literal(from.trim().toLowerCase())} THEN ${literal(to)}`)
+    .map(([from, to]) => `WHEN ${sqlLiteral(from.trim().toLowerCase())} THEN ${sqlLiteral(to)}`)
     .join(' ');
   return `(CASE lower(trim(${x})) ${arms} ELSE ${x} END)`;
 }

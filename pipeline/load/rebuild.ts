@@ -10,7 +10,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { databasePath, openWarehouse, USER_AUTHORED_TABLES } from '../warehouse/open.ts';
 import { loadPaths, formatProblem } from './load.ts';
 import { defaultRawDir, rawPath, readBatchRecords } from './raw-store.ts';
-import { literal, ident } from './readers/types.ts';
+import { sqlLiteral, sqlIdentifier } from '../warehouse/quote.ts';
 
 export class RebuildError extends Error {}
 
@@ -57,10 +57,12 @@ export async function rebuildWarehouse(
       files += report.loaded.length;
     }
     if (existsSync(dbPath) && USER_AUTHORED_TABLES.length) {
-      await fresh.connection.run(`ATTACH ${literal(dbPath)} AS previous (READ_ONLY)`);
+      await fresh.connection.run(`ATTACH ${sqlLiteral(dbPath)} AS previous (READ_ONLY)`);
       for (const table of USER_AUTHORED_TABLES) {
         // BY NAME: a file made before a column was added (account.disabled_at) still copies, the new column NULL.
-        await fresh.connection.run(`INSERT INTO ${ident(table)} BY NAME SELECT * FROM previous.${ident(table)}`);
+        await fresh.connection.run(
+          `INSERT INTO ${sqlIdentifier(table)} BY NAME SELECT * FROM previous.${sqlIdentifier(table)}`
+        );
       }
       await fresh.connection.run('DETACH previous');
     }

@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
-import { ident } from './readers/types.ts';
+import { sqlIdentifier } from '../warehouse/quote.ts';
 import type { StagedTable } from './stage.ts';
 
 interface Missing {
@@ -22,7 +22,7 @@ export async function checkReference(connection: DuckDBConnection, staged: Stage
   if (!references.length && loaded === 0) return [];
   const listed = [
     'SELECT unit_id FROM unit_reference',
-    ...references.map((r) => `SELECT unit_id FROM ${ident(r.table)} WHERE unit_id IS NOT NULL`)
+    ...references.map((r) => `SELECT unit_id FROM ${sqlIdentifier(r.table)} WHERE unit_id IS NOT NULL`)
   ].join(' UNION ');
   const out: Problem[] = [];
   const report = (file: string, found: Missing[], where: string) => {
@@ -52,7 +52,7 @@ export async function checkReference(connection: DuckDBConnection, staged: Stage
   for (const s of staged.filter((t) => t.kind === 'uptake')) {
     const found = (
       await connection.runAndReadAll(`SELECT min(__row)::INTEGER AS __row, service_id AS unit, count(*) OVER ()::INTEGER AS total
-        FROM ${ident(s.table)} WHERE service_id IS NOT NULL AND service_id NOT IN (${listed})
+        FROM ${sqlIdentifier(s.table)} WHERE service_id IS NOT NULL AND service_id NOT IN (${listed})
         GROUP BY service_id ORDER BY 1 LIMIT ${PROBLEMS_PER_RULE}`)
     ).getRowObjectsJson() as unknown as Missing[];
     report(s.label, found, '');
@@ -61,7 +61,7 @@ export async function checkReference(connection: DuckDBConnection, staged: Stage
   if (references.length) {
     const inBatch = staged
       .filter((t) => t.kind === 'uptake')
-      .map((t) => `SELECT service_id FROM ${ident(t.table)}`)
+      .map((t) => `SELECT service_id FROM ${sqlIdentifier(t.table)}`)
       .join(' UNION ');
     const found = (
       await connection.runAndReadAll(`SELECT NULL::INTEGER AS __row, service_id AS unit, count(*) OVER ()::INTEGER AS total

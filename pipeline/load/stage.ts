@@ -12,7 +12,8 @@ import { countSql, dateSql, flagSql, mapValuesSql, parseSql, SQL_TYPE } from './
 import { columnsOf, matchColumns, reportedCounts, UNIT_FIELDS, type ProfileTable } from './profile.ts';
 import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
 import { plainNumbers, typedCsvRelation } from './readers/csv.ts';
-import { ident, literal, type SourceTable } from './readers/types.ts';
+import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
+import { type SourceTable } from './readers/types.ts';
 
 export interface StagedTable {
   label: string;
@@ -52,12 +53,16 @@ async function materialise(
   rowNumbers: SourceTable['rowNumbers']
 ): Promise<void> {
   if (rowNumbers === 'column') {
-    await connection.run(`CREATE TEMP TABLE ${ident(name)} AS SELECT __row, ${columns.join(', ')} FROM ${from}`);
+    await connection.run(
+      `CREATE TEMP TABLE ${sqlIdentifier(name)} AS SELECT __row, ${columns.join(', ')} FROM ${from}`
+    );
     return;
   }
-  await connection.run(`CREATE TEMP TABLE ${ident(`${name}_data`)} AS SELECT ${columns.join(', ')} FROM ${from}`);
   await connection.run(
-    `CREATE TEMP VIEW ${ident(name)} AS SELECT (rowid + 2)::INTEGER AS __row, * FROM ${ident(`${name}_data`)}`
+    `CREATE TEMP TABLE ${sqlIdentifier(`${name}_data`)} AS SELECT ${columns.join(', ')} FROM ${from}`
+  );
+  await connection.run(
+    `CREATE TEMP VIEW ${sqlIdentifier(name)} AS SELECT (rowid + 2)::INTEGER AS __row, * FROM ${sqlIdentifier(`${name}_data`)}`
   );
 }
 
@@ -137,8 +142,8 @@ export async function stage(
       const header = unitFound.get(u);
       unitColumns.push(
         header
-          ? `NULLIF(trim(${ident(header)}), '') AS ${ident(`unit_${u}`)}`
-          : `NULL::VARCHAR AS ${ident(`unit_${u}`)}`
+          ? `NULLIF(trim(${sqlIdentifier(header)}), '') AS ${sqlIdentifier(`unit_${u}`)}`
+          : `NULL::VARCHAR AS ${sqlIdentifier(`unit_${u}`)}`
       );
     }
     units = { defaults: spec.units.defaults, present: new Set(unitFound.keys()) };
@@ -151,13 +156,13 @@ export async function stage(
       const header = found.get(field.name);
       if (header === undefined) {
         full.push(
-          `NULL::VARCHAR AS ${ident(`${field.name}__raw`)}`,
-          `NULL::${SQL_TYPE[field.type]} AS ${ident(field.name)}`
+          `NULL::VARCHAR AS ${sqlIdentifier(`${field.name}__raw`)}`,
+          `NULL::${SQL_TYPE[field.type]} AS ${sqlIdentifier(field.name)}`
         );
       } else {
         full.push(
-          `${ident(header)} AS ${ident(`${field.name}__raw`)}`,
-          `${parseOf(field, header, spec)} AS ${ident(field.name)}`
+          `${sqlIdentifier(header)} AS ${sqlIdentifier(`${field.name}__raw`)}`,
+          `${parseOf(field, header, spec)} AS ${sqlIdentifier(field.name)}`
         );
       }
     }
@@ -175,8 +180,8 @@ export async function stage(
       } catch {
         // A cell the typed read refused (another format, spaces only): drop whatever was made, read the text.
         for (const r of stagedRelations(table)) {
-          await connection.run(`DROP VIEW IF EXISTS temp.${ident(r)}`).catch(() => undefined);
-          await connection.run(`DROP TABLE IF EXISTS temp.${ident(r)}`).catch(() => undefined);
+          await connection.run(`DROP VIEW IF EXISTS temp.${sqlIdentifier(r)}`).catch(() => undefined);
+          await connection.run(`DROP TABLE IF EXISTS temp.${sqlIdentifier(r)}`).catch(() => undefined);
         }
       }
     }
@@ -185,7 +190,7 @@ export async function stage(
       await materialise(connection, table, select.columns, select.from, rowNumbers);
     }
   }
-  const [{ n }] = await rows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM ${ident(table)}`);
+  const [{ n }] = await rows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM ${sqlIdentifier(table)}`);
   return {
     staged: {
       label: source.label,
@@ -204,7 +209,7 @@ export async function stage(
 }
 
 function parseOf(field: FieldSpec, header: string, spec: ProfileTable): string {
-  return parseSql(field.type, mapValuesSql(ident(header), spec.valueMaps[field.name]), {
+  return parseSql(field.type, mapValuesSql(sqlIdentifier(header), spec.valueMaps[field.name]), {
     dateFormats: spec.dateFormats,
     blankFlag: field.blankFlag
   });
@@ -232,13 +237,13 @@ function fastSelect(
   const bad: string[] = [];
   for (const [i, field] of fields.entries()) {
     const header = found.get(field.name);
-    const name = ident(field.name);
+    const name = sqlIdentifier(field.name);
     // A field the file lacks is not staged at all (the checks and the writer read only present fields): on a
     // 5,000,000-row file each such column would hold 40 MB of NULLs.
     if (header === undefined) continue;
     const typed = typedHeaders.has(header);
-    if (typed) inner.push(`${ident(header)} AS p${i}`);
-    else inner.push(`${ident(header)} AS r${i}`, `${parseOf(field, header, spec)} AS p${i}`);
+    if (typed) inner.push(`${sqlIdentifier(header)} AS p${i}`);
+    else inner.push(`${sqlIdentifier(header)} AS r${i}`, `${parseOf(field, header, spec)} AS p${i}`);
     outer.push(`p${i} AS ${name}`);
     if (field.valueRequired) bad.push(`p${i} IS NULL`);
     else if (field.type !== 'text' && !typed) bad.push(`(r${i} IS NOT NULL AND p${i} IS NULL)`);
@@ -277,18 +282,18 @@ async function typedColumns(
       '%Y-%m-%d',
       ...spec.dateFormats.filter((f) => /%[bB]/.test(f) && !/[/\-.:]/.test(f))
     ];
-    const parsed = (h: string) => dateSql(ident(h), spec.dateFormats);
+    const parsed = (h: string) => dateSql(sqlIdentifier(h), spec.dateFormats);
     const fits = (format: string) =>
       dateHeaders
         .map(
           (h) =>
-            `bool_and(${ident(h)} IS NULL OR (CAST(try_strptime(${ident(h)}, ${literal(format)}) AS DATE) IS NOT DISTINCT FROM ${parsed(h)} AND ${parsed(h)} IS NOT NULL))`
+            `bool_and(${sqlIdentifier(h)} IS NULL OR (CAST(try_strptime(${sqlIdentifier(h)}, ${sqlLiteral(format)}) AS DATE) IS NOT DISTINCT FROM ${parsed(h)} AND ${parsed(h)} IS NOT NULL))`
         )
         .join(' AND ');
     const [sample] = await rows<Record<string, boolean | number | null>>(
       connection,
       `SELECT count(*)::INTEGER AS n, ${candidates.map((f, i) => `${fits(f)} AS f${i}`).join(', ')}
-       FROM (SELECT ${dateHeaders.map(ident).join(', ')} FROM ${source.relation} LIMIT ${TYPED_DATE_SAMPLE})`
+       FROM (SELECT ${dateHeaders.map(sqlIdentifier).join(', ')} FROM ${source.relation} LIMIT ${TYPED_DATE_SAMPLE})`
     );
     const chosen = candidates.findIndex((_, i) => sample[`f${i}`] === true);
     if (sample.n && chosen >= 0) {
@@ -373,19 +378,21 @@ async function pivotLong(
   const routes = longRoutes(spec);
   // Field names match case-insensitively: real files spell them Total_Pat_Enbld one month and TOTAL_PAT_ENBLD the next.
   const arms = routes
-    .flatMap(([route, names]) => names.map((n) => `WHEN ${literal(n.trim().toLowerCase())} THEN ${literal(route)}`))
+    .flatMap(([route, names]) =>
+      names.map((n) => `WHEN ${sqlLiteral(n.trim().toLowerCase())} THEN ${sqlLiteral(route)}`)
+    )
     .join(' ');
-  const keyCols = keyFields.map((k) => `${ident(wanted.get(k)!)} AS ${ident(k)}`);
-  const unitCols = [...unitFound].map(([u, h]) => `${ident(h)} AS ${ident(u)}`);
+  const keyCols = keyFields.map((k) => `${sqlIdentifier(wanted.get(k)!)} AS ${sqlIdentifier(k)}`);
+  const unitCols = [...unitFound].map(([u, h]) => `${sqlIdentifier(h)} AS ${sqlIdentifier(u)}`);
   await materialise(
     connection,
     table,
     [
       ...keyCols,
       ...unitCols,
-      `${ident(measureHeader)} AS measure_raw`,
-      arms ? `CASE lower(trim(${ident(measureHeader)})) ${arms} END AS measure` : 'NULL::VARCHAR AS measure',
-      `${ident(valueHeader)} AS value_raw`
+      `${sqlIdentifier(measureHeader)} AS measure_raw`,
+      arms ? `CASE lower(trim(${sqlIdentifier(measureHeader)})) ${arms} END AS measure` : 'NULL::VARCHAR AS measure',
+      `${sqlIdentifier(valueHeader)} AS value_raw`
     ],
     source.relation,
     source.rowNumbers
@@ -393,7 +400,7 @@ async function pivotLong(
 
   const found = async (sql: string) =>
     rows<{ __row: number; v: string | null; m: string | null; n?: number }>(connection, sql);
-  const t = ident(table);
+  const t = sqlIdentifier(table);
   if (!long.ignoreOtherMeasures) {
     const known = routes.flatMap(([, names]) => names);
     for (const r of await found(
@@ -462,9 +469,11 @@ async function pivotLong(
   // Every key with any routed field gets a row, so a unit that reports only usage still has its (empty) snapshot.
   const pivot = `(SELECT min(__row)::INTEGER AS __row, as_of, service_id,
       ${[...unitFound.keys()]
-        .map((u) => `any_value(${ident(u)}) AS ${ident(u)}`)
+        .map((u) => `any_value(${sqlIdentifier(u)}) AS ${sqlIdentifier(u)}`)
         .concat(
-          measures.map((m) => `max(CASE WHEN measure = ${literal(`count:${m}`)} THEN value_raw END) AS ${ident(m)}`)
+          measures.map(
+            (m) => `max(CASE WHEN measure = ${sqlLiteral(`count:${m}`)} THEN value_raw END) AS ${sqlIdentifier(m)}`
+          )
         )
         .join(', ')}
     FROM ${t} WHERE measure IS NOT NULL AND measure <> 'ignore' GROUP BY as_of, service_id)`;
@@ -486,13 +495,13 @@ async function stageFunctions(
     .map(([route]) => route)
     .filter((r) => /^(usage|offered|enabled):/.test(r));
   if (!routes.length) return undefined;
-  const value = (route: string, sql: string) => `max(CASE WHEN route = ${literal(route)} THEN ${sql} END)`;
+  const value = (route: string, sql: string) => `max(CASE WHEN route = ${sqlLiteral(route)} THEN ${sql} END)`;
   // Dates are parsed once per distinct value (a month's file has one), not once per row.
-  await connection.run(`CREATE TEMP TABLE ${ident(table)} AS
-    WITH dates AS (SELECT DISTINCT as_of AS raw, ${dateSql('as_of', spec.dateFormats)} AS as_of FROM ${ident(longTable)}),
+  await connection.run(`CREATE TEMP TABLE ${sqlIdentifier(table)} AS
+    WITH dates AS (SELECT DISTINCT as_of AS raw, ${dateSql('as_of', spec.dateFormats)} AS as_of FROM ${sqlIdentifier(longTable)}),
     routed AS (
       SELECT as_of AS raw, service_id, split_part(measure, ':', 1) AS route, split_part(measure, ':', 2) AS function, value_raw
-      FROM ${ident(longTable)}
+      FROM ${sqlIdentifier(longTable)}
       WHERE measure LIKE 'usage:%' OR measure LIKE 'offered:%' OR measure LIKE 'enabled:%'
     )
     SELECT d.as_of, f.service_id, f.function, f.offered, f.enabled_patients, f.transactions
@@ -540,7 +549,7 @@ export async function directUptake(
   for (const field of fields) {
     const header = found.get(field.name);
     if (header === undefined) columns.push('NULL');
-    else if (typed.headers.has(header)) columns.push(ident(header));
+    else if (typed.headers.has(header)) columns.push(sqlIdentifier(header));
     else if (field.type === 'text') columns.push(parseOf(field, header, spec));
     else return null; // a date or count the typed read does not parse: stage it
   }

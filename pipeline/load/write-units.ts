@@ -5,24 +5,24 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UPTAKE_COUNTS } from './fields.ts';
-import { ident, literal } from './readers/types.ts';
+import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import type { StagedTable } from './stage.ts';
 
 /** One row per unit and as-of date, as the uptake rows carry it. */
 export async function writePlaces(connection: DuckDBConnection, s: StagedTable, stamp: string): Promise<void> {
   const present = s.units!.present;
-  const unit = (u: string) => (present.has(u) ? ident(`unit_${u}`) : 'NULL');
+  const unit = (u: string) => (present.has(u) ? sqlIdentifier(`unit_${u}`) : 'NULL');
   // Only sources that carry a place beyond the unit's own name: a programme's own export has nothing to add here.
   if (!['organisation', 'subregion', 'region'].some((u) => present.has(u))) return;
   await connection.run(`INSERT INTO unit_place
     SELECT as_of, service_id, ${unit('service_name')}, ${unit('organisation')}, ${unit('organisation_name')},
       ${unit('subregion')}, ${unit('subregion_name')}, ${unit('region')}, ${unit('region_name')}, ${unit('supplier')}, ${stamp}
-    FROM ${ident(s.table)}`);
+    FROM ${sqlIdentifier(s.table)}`);
 }
 
 export async function writeFunctions(connection: DuckDBConnection, s: StagedTable, stamp: string): Promise<void> {
   await connection.run(`INSERT INTO unit_function
-    SELECT as_of, service_id, function, offered, enabled_patients, transactions, ${stamp} FROM ${ident(s.functions!.table)}`);
+    SELECT as_of, service_id, function, offered, enabled_patients, transactions, ${stamp} FROM ${sqlIdentifier(s.functions!.table)}`);
 }
 
 /**
@@ -36,7 +36,7 @@ export async function writeReported(connection: DuckDBConnection, s: StagedTable
   ]);
   for (const route of s.functions?.routes ?? []) rows.push([route, true]);
   const values = rows
-    .map(([m, reported]) => `(${literal(sha256)}, ${literal(s.label)}, ${literal(m)}, ${reported})`)
+    .map(([m, reported]) => `(${sqlLiteral(sha256)}, ${sqlLiteral(s.label)}, ${sqlLiteral(m)}, ${reported})`)
     .join(', ');
   await connection.run(`INSERT INTO source_measure VALUES ${values}`);
 }

@@ -5,7 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FIELDS } from './fields.ts';
 import { flagSql, settingSql } from './parse.ts';
-import { ident, literal } from './readers/types.ts';
+import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import type { StagedTable } from './stage.ts';
 import { writeFunctions, writePlaces, writeReported } from './write-units.ts';
 
@@ -24,13 +24,13 @@ export async function writeStaged(
   sha256: string,
   loadedAt: string
 ): Promise<void> {
-  const t = ident(s.table);
-  const stamp = `${literal(sha256)} AS source_sha256, TIMESTAMP ${literal(loadedAt)} AS loaded_at`;
+  const t = sqlIdentifier(s.table);
+  const stamp = `${sqlLiteral(sha256)} AS source_sha256, TIMESTAMP ${sqlLiteral(loadedAt)} AS loaded_at`;
   // A field the file lacks is written as NULL: a fast stage does not hold a column for it.
   const fields = FIELDS[s.kind].map((f) => f.name);
   if (s.kind === 'programme') {
     await connection.run(
-      `INSERT INTO programme (programme, launched_on, source_sha256) SELECT programme, launched_on, ${literal(sha256)} FROM ${t}`
+      `INSERT INTO programme (programme, launched_on, source_sha256) SELECT programme, launched_on, ${sqlLiteral(sha256)} FROM ${t}`
     );
     return;
   }
@@ -42,7 +42,7 @@ export async function writeStaged(
   }
   const columns = fields.join(', ');
   await connection.run(`INSERT INTO ${TARGET[s.kind]} (${columns}, source_sha256, loaded_at)
-    SELECT ${fields.map((f) => (!s.present.has(f) ? 'NULL' : s.kind === 'uptake' && f !== 'as_of' && f !== 'service_id' ? `CAST(${ident(f)} AS INTEGER)` : ident(f))).join(', ')}, ${stamp} FROM ${t}`);
+    SELECT ${fields.map((f) => (!s.present.has(f) ? 'NULL' : s.kind === 'uptake' && f !== 'as_of' && f !== 'service_id' ? `CAST(${sqlIdentifier(f)} AS INTEGER)` : sqlIdentifier(f))).join(', ')}, ${stamp} FROM ${t}`);
 }
 
 /**
@@ -51,11 +51,11 @@ export async function writeStaged(
  */
 async function writeUnits(connection: DuckDBConnection, s: StagedTable, stamp: string): Promise<void> {
   const d = s.units!.defaults;
-  const def = (name: string) => (d[name] === undefined ? 'NULL' : literal(d[name]));
+  const def = (name: string) => (d[name] === undefined ? 'NULL' : sqlLiteral(d[name]));
   await connection.run(`INSERT INTO service (service_id, service_name, organisation, setting, specialty, sensitive, in_original_bid,
       approached_on, planned_live_on, live_on, parent_unit, source_sha256, loaded_at)
     SELECT service_id, coalesce(any_value(unit_service_name), service_id), coalesce(any_value(unit_organisation), ${def('organisation')}, 'Unknown'),
       coalesce(${settingSql(def('setting'))}, 'primary care'), ${def('specialty')}, coalesce(${flagSql(def('sensitive'), false)}, false),
       coalesce(${flagSql(def('in_original_bid'), false)}, false), NULL, NULL, NULL, any_value(unit_parent_unit), ${stamp}
-    FROM ${ident(s.table)} WHERE service_id NOT IN (SELECT service_id FROM service) GROUP BY service_id ORDER BY service_id`);
+    FROM ${sqlIdentifier(s.table)} WHERE service_id NOT IN (SELECT service_id FROM service) GROUP BY service_id ORDER BY service_id`);
 }

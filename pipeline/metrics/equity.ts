@@ -8,10 +8,10 @@
  * with bound parameters and may rank within each organisation. Quintiles are always computed over the units in view.
  */
 
+import { sqlLiteral } from '../warehouse/quote.ts';
+
 /** z for a two-sided 95% interval (the 97.5th percentile of the standard normal). */
 export const Z95 = 1.959963984540054;
-
-const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * A measure of uptake a quintile is scored on: a numerator over a denominator summed over the quintile's units. Any
@@ -87,7 +87,7 @@ export function usageMeasure(fn: string): EquityMeasure {
     id: `usage:${fn}`,
     label: `Transactions per registered patient (${fn})`,
     units: `SELECT as_of, service_id, transactions AS numerator, registered AS denominator
-              FROM usage_by_unit WHERE function = ${sqlText(fn)} AND transactions IS NOT NULL AND registered > 0`,
+              FROM usage_by_unit WHERE function = ${sqlLiteral(fn)} AND transactions IS NOT NULL AND registered > 0`,
     variance: 'rate',
     numerator: 'Transactions',
     denominator: 'Registered patients',
@@ -112,7 +112,7 @@ export function offeringMeasure(fn: string): EquityMeasure {
     id: `offering:${fn}`,
     label: `Share of units offering ${fn}`,
     units: `SELECT as_of, service_id, CASE WHEN offered THEN 1 ELSE 0 END AS numerator, 1 AS denominator
-              FROM unit_function_latest WHERE function = ${sqlText(fn)} AND offered IS NOT NULL`,
+              FROM unit_function_latest WHERE function = ${sqlLiteral(fn)} AND offered IS NOT NULL`,
     variance: 'proportion of units',
     numerator: 'Units offering',
     denominator: 'Units reporting the flag',
@@ -241,7 +241,7 @@ export function gapSql(quintiles: string, groups: string[], measure: EquityMeasu
            sum(power((sd.d + sd.c) / (f.b0 + f.b1) - sd.d / f.b0, 2) * sd.v) AS var_log_rii
       FROM sd JOIN fit f USING (${g}) WHERE f.b0 > 0 AND f.b0 + f.b1 > 0 GROUP BY ${groups.map((x) => `sd.${x}`).join(', ')}
   )
-  SELECT ${groups.map((x) => `f.${x}`).join(', ')}, ${sqlText(measure.id)} AS measure, f.quintiles,
+  SELECT ${groups.map((x) => `f.${x}`).join(', ')}, ${sqlLiteral(measure.id)} AS measure, f.quintiles,
          CASE WHEN f.quintiles = 5 THEN f.b1 END AS sii,
          CASE WHEN f.quintiles = 5 THEN sqrt(f.var_b1) END AS sii_se,
          CASE WHEN f.quintiles = 5 THEN f.b1 - ${Z95} * sqrt(f.var_b1) END AS sii_lower,

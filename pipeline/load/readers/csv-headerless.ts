@@ -6,7 +6,8 @@
  */
 import { basename, extname } from 'node:path';
 import { detectDelimiter, firstLine } from './csv.ts';
-import { ident, literal, ReadError, type ReadContext, type SourceTable } from './types.ts';
+import { sqlIdentifier, sqlLiteral } from '../../warehouse/quote.ts';
+import { ReadError, type ReadContext, type SourceTable } from './types.ts';
 import { readFileSync } from 'node:fs';
 
 export async function readHeaderlessCsv(
@@ -19,7 +20,7 @@ export async function readHeaderlessCsv(
   const head = readFileSync(path, { encoding: 'utf8' }).slice(0, 65536);
   if (head.replace(/^\uFEFF/, '').trim() === '')
     throw new ReadError(label, 'empty-file', 'The file is empty: it has no rows.');
-  const source = `read_csv(${literal(path)}, all_varchar = true, header = false, delim = ${literal(detectDelimiter(head))}, quote = '"', escape = '"')`;
+  const source = `read_csv(${sqlLiteral(path)}, all_varchar = true, header = false, delim = ${sqlLiteral(detectDelimiter(head))}, quote = '"', escape = '"')`;
   let names: string[];
   try {
     const described = await ctx.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
@@ -32,17 +33,17 @@ export async function readHeaderlessCsv(
     );
   }
   const headers = names.map((_, i) => `column${i + 1}`);
-  const columns = names.map((n, i) => `${ident(n)} AS ${ident(headers[i])}`).join(', ');
+  const columns = names.map((n, i) => `${sqlIdentifier(n)} AS ${sqlIdentifier(headers[i])}`).join(', ');
   const table = `${ctx.tempPrefix}_headerless`;
   await ctx.connection.run(
-    `CREATE TEMP TABLE ${ident(table)} AS SELECT (row_number() OVER ())::INTEGER AS __row, ${columns} FROM ${source}`
+    `CREATE TEMP TABLE ${sqlIdentifier(table)} AS SELECT (row_number() OVER ())::INTEGER AS __row, ${columns} FROM ${source}`
   );
   return [
     {
       label,
       name: basename(label, extname(label)),
       headers,
-      relation: ident(table),
+      relation: sqlIdentifier(table),
       rowCount: null,
       rowNumbers: 'column'
     }

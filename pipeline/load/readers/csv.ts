@@ -7,7 +7,8 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { innerBlankRows, rowOfRecordSql } from './csv-blank-lines.ts';
-import { ident, literal, ReadError, type ReadContext, type SourceTable } from './types.ts';
+import { sqlIdentifier, sqlLiteral } from '../../warehouse/quote.ts';
+import { ReadError, type ReadContext, type SourceTable } from './types.ts';
 
 export function detectDelimiter(head: string): string {
   const firstLine = head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
@@ -57,7 +58,7 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
       `The file could not be read as CSV: ${firstLine((error as Error).message)}`
     );
   }
-  const columns = headers.map(ident).join(', ');
+  const columns = headers.map(sqlIdentifier).join(', ');
   const name = basename(label, extname(label));
   // Row numbers come from position (see SourceTable.rowNumbers): the header is row 1, so the first row is rowid 0 → row 2.
   // Blank lines inside the file shift that, and read_csv skips them, so such a file numbers its records itself.
@@ -80,10 +81,10 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
 }
 
 function csvSource(path: string, delim: string, types: Record<string, string> = {}, dateFormat?: string): string {
-  const typed = Object.entries(types).map(([h, t]) => `${literal(h)}: ${literal(t)}`);
-  return `read_csv(${literal(path)}, all_varchar = true, header = true, delim = ${literal(delim)}, quote = '"', escape = '"', auto_detect = true${
+  const typed = Object.entries(types).map(([h, t]) => `${sqlLiteral(h)}: ${sqlLiteral(t)}`);
+  return `read_csv(${sqlLiteral(path)}, all_varchar = true, header = true, delim = ${sqlLiteral(delim)}, quote = '"', escape = '"', auto_detect = true${
     typed.length ? `, types = {${typed.join(', ')}}` : ''
-  }${dateFormat ? `, dateformat = ${literal(dateFormat)}` : ''})`;
+  }${dateFormat ? `, dateformat = ${sqlLiteral(dateFormat)}` : ''})`;
 }
 
 /**
@@ -98,7 +99,7 @@ export function typedCsvRelation(
   dateFormat?: string
 ): string {
   if (!source.csv) throw new Error(`${source.label} is not a CSV read by position`);
-  return `(SELECT ${headers.map(ident).join(', ')} FROM ${csvSource(source.csv.path, source.csv.delim, types, dateFormat)})`;
+  return `(SELECT ${headers.map(sqlIdentifier).join(', ')} FROM ${csvSource(source.csv.path, source.csv.delim, types, dateFormat)})`;
 }
 
 export function firstLine(message: string): string {

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlIdentifier } from '../../warehouse/quote.ts';
 
 /**
  * What a reader hands to the loader: one table of text cells per file (CSV, JSON array) or per sheet (XLSX),
@@ -46,11 +47,6 @@ export class ReadError extends Error {
   }
 }
 
-/** Quotes an identifier for DuckDB SQL. */
-export const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
-/** Quotes a string literal for DuckDB SQL. */
-export const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
-
 /**
  * Lands rows of text cells into a temp table through the appender (XLSX and JSON; CSV is read by DuckDB itself).
  * Column names are the headers as written, deduplicated the way DuckDB's read_csv does (`a`, `a_1`).
@@ -61,8 +57,8 @@ export async function textTable(
   headers: string[],
   rows: { row: number; cells: (string | null)[] }[]
 ): Promise<void> {
-  const cols = headers.map((h) => `${ident(h)} VARCHAR`).join(', ');
-  await ctx.connection.run(`CREATE TEMP TABLE ${ident(table)} (__row INTEGER, ${cols})`);
+  const cols = headers.map((h) => `${sqlIdentifier(h)} VARCHAR`).join(', ');
+  await ctx.connection.run(`CREATE TEMP TABLE ${sqlIdentifier(table)} (__row INTEGER, ${cols})`);
   // Temp tables live in catalog "temp", schema "main"; schema 'temp' alone is not found by the appender.
   const appender = await ctx.connection.createAppender(table, 'main', 'temp');
   for (const { row, cells } of rows) {
