@@ -1,13 +1,14 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
-// The SvelteKit app lives in site/ (DESIGN.md "Shape"); the engine in pipeline/ is imported through $pipeline.
+// The SvelteKit app lives in site/ and reads only through the engine in pipeline/, imported as $pipeline
+// (docs/architecture.md).
 export default {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter(),
     alias: { $pipeline: 'pipeline' },
-    // Content security policy (issue 6): SvelteKit adds a nonce (or a hash, for prerendered pages) to its own inline
+    // Content security policy, so an injected script cannot run: SvelteKit adds a nonce (or a hash, for prerendered pages) to its own inline
     // scripts in 'auto' mode, so nothing else may run. Inline styles stay allowed: Observable Plot's SVG carries a
     // <style> element and style attributes. csrf.checkOrigin stays at its default (true); the hook extends it to
     // every content type (pipeline/access/README.md).

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   plugins: [sveltekit()],
-  // The native DuckDB addon must stay out of the server bundle (TOOLCHAIN.md gotcha 11).
+  // The native DuckDB addon must stay out of the server bundle (docs/toolchain.md, gotcha 9).
   ssr: { external: ['@duckdb/node-api', '@duckdb/node-bindings'] },
   test: {
     include: ['tests/**/*.test.ts'],
