@@ -16,6 +16,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliEffects } from './effects.ts';
+import type { RunCommand } from './command-runner.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';
 import { openWarehouse } from '../warehouse/open.ts';
 import { exportRefiFile } from '../refi-qda/export.ts';
@@ -28,8 +29,6 @@ import { importTranscriptFiles, type FileImportResult } from '../qualitative/tra
 import { lineAt, lineStarts } from '../qualitative/offsets.ts';
 import { readTranscriptFile } from '../qualitative/readers/index.ts';
 import { plural } from '../format/format.ts';
-
-type Run = (body: (dbPath: string) => Promise<ExitCode>, json?: () => boolean) => () => Promise<void>;
 
 function requireFile(path: string): void {
   if (!existsSync(path)) throw new UsageError(`There is no file ${path}.`);
@@ -167,7 +166,7 @@ export async function qdaExportCommand(
   }
 }
 
-export function registerQdaCommand(program: Command, run: Run, effects: CliEffects): void {
+export function registerQdaCommand(program: Command, run: RunCommand, effects: CliEffects): void {
   const qda = program
     .command('qda')
     .description('exchange the interviews workbench with NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA)');
@@ -184,26 +183,23 @@ export function registerQdaCommand(program: Command, run: Run, effects: CliEffec
       ).choices(['auto', 'two', 'one'])
     )
     .option('--json', 'print the report as JSON')
-    .action(async function (this: Command, files: string[]) {
-      const options = this.opts<{ crlf?: 'auto' | 'two' | 'one'; json?: boolean }>();
-      await run(
-        (db) => qdaImportCommand(db, files, options, effects),
-        () => Boolean(options.json)
-      )();
-    });
+    .action(
+      run<{ crlf?: 'auto' | 'two' | 'one'; json?: boolean }, [string[]]>(
+        (db, options, files) => qdaImportCommand(db, files, options, effects),
+        { jsonFailure: true }
+      )
+    );
   qda
     .command('export')
     .description('export the whole project (.qdpx) or the codebook alone (.qdc)')
     .requiredOption('--out <file>', 'the file to write: .qdpx or .qdc')
     .option('--name <name>', 'the project name written into the file')
     .option('--json', 'print counts and data-loss warnings as JSON')
-    .action(async function (this: Command) {
-      const options = this.opts<{ out: string; name?: string; json?: boolean }>();
-      await run(
-        (db) => qdaExportCommand(db, options, effects),
-        () => Boolean(options.json)
-      )();
-    });
+    .action(
+      run<{ out: string; name?: string; json?: boolean }>((db, options) => qdaExportCommand(db, options, effects), {
+        jsonFailure: true
+      })
+    );
 }
 
 // ——— transcripts import ———
@@ -312,7 +308,7 @@ export async function transcriptsImportCommand(
 }
 
 /** Adds `transcripts import` to the `transcripts` command (created here if transcripts.ts has not made it). */
-export function registerTranscriptsImportCommand(program: Command, run: Run, effects: CliEffects): void {
+export function registerTranscriptsImportCommand(program: Command, run: RunCommand, effects: CliEffects): void {
   const transcripts =
     program.commands.find((c) => c.name() === 'transcripts') ??
     program.command('transcripts').description('the interviews workbench: transcripts');
@@ -336,11 +332,10 @@ export function registerTranscriptsImportCommand(program: Command, run: Run, eff
       'replace names from --names only; do not look for NHS numbers, e-mails, phones, postcodes, dates of birth'
     )
     .option('--json', 'print the results as JSON')
-    .action(async function (this: Command, files: string[]) {
-      const options = this.opts<TranscriptsImportOptions>();
-      await run(
-        (db) => transcriptsImportCommand(db, files, options, effects),
-        () => Boolean(options.json)
-      )();
-    });
+    .action(
+      run<TranscriptsImportOptions, [string[]]>(
+        (db, options, files) => transcriptsImportCommand(db, files, options, effects),
+        { jsonFailure: true }
+      )
+    );
 }

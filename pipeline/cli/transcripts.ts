@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliEffects } from './effects.ts';
+import type { RunCommand } from './command-runner.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';
 import { DEMO_STUDY_DIR, loadDemoStudy } from '../qualitative/demo-study.ts';
 import { openWarehouse } from '../warehouse/open.ts';
@@ -39,10 +40,8 @@ export async function transcriptsDemoCommand(
   }
 }
 
-type Run = (body: (dbPath: string) => Promise<ExitCode>) => () => Promise<void>;
-
 /** Adds `transcripts` (with its `demo` subcommand) to the program; program.ts calls this with its shared runner. */
-export function registerTranscriptsCommand(program: Command, run: Run, effects: CliEffects): void {
+export function registerTranscriptsCommand(program: Command, run: RunCommand, effects: CliEffects): void {
   const transcripts = program
     .command('transcripts')
     .description('the interviews workbench: transcripts and the demo study');
@@ -50,8 +49,5 @@ export function registerTranscriptsCommand(program: Command, run: Run, effects: 
     .command('demo')
     .description('load the demo study (16 invented interviews, coded in part) into an empty interviews workbench')
     .option('--folder <dir>', `the demo study's folder (default: ${DEMO_STUDY_DIR})`)
-    .action(async function (this: Command) {
-      const options = this.opts<{ folder?: string }>();
-      await run((db) => transcriptsDemoCommand(db, options, effects))();
-    });
+    .action(run<{ folder?: string }>((db, options) => transcriptsDemoCommand(db, options, effects)));
 }
