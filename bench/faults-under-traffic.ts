@@ -12,18 +12,25 @@
  * The warehouse holds the demo programme and study, 50 user accounts and an admin (prepared untimed).
  * Options: --seconds N (default 30), --connections N (default 50), --pdf-clients N (default 12).
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { addAccount } from '../pipeline/access/accounts.ts';
 import { loadPaths } from '../pipeline/load/load.ts';
 import { loadDemoStudy } from '../pipeline/qualitative/demo-study.ts';
 import { exportProject, qdpxArchive } from '../pipeline/refi-qda/export.ts';
 import { openWarehouse } from '../pipeline/warehouse/open.ts';
 import { codeBombQdpx } from '../tests/qualitative/refi-bomb.ts';
-import { PASSWORD, percentile, serve, signIn, type Server, type TrafficResult } from './load-under-traffic.ts';
+import {
+  addBenchAccounts,
+  copyWarehouse,
+  percentile,
+  serve,
+  signIn,
+  type Server,
+  type TrafficResult
+} from './load-under-traffic.ts';
 import type { BenchResult } from './types.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -147,23 +154,11 @@ export async function run(args: string[], log: (line: string) => void): Promise<
       if (loaded.outcome !== 'loaded') throw new Error(`The demo did not load: ${JSON.stringify(loaded.problems[0])}`);
       await loadDemoStudy(warehouse.connection, join(demo, 'interviews'));
       project = await qdpxArchive(await exportProject(warehouse.connection, { name: 'Demo study' }));
-      const by = { actor: 'bench', source: 'cli' as const };
-      await addAccount(warehouse.connection, { username: 'bench-admin', role: 'admin', password: PASSWORD }, by);
-      for (let i = 0; i < connections; i++)
-        await addAccount(
-          warehouse.connection,
-          { username: `user${i}`, role: i % 2 ? 'researcher' : 'committee', password: PASSWORD },
-          by
-        );
+      await addBenchAccounts(warehouse.connection, connections);
       await warehouse.connection.run('CHECKPOINT');
     } finally {
       warehouse.close();
     }
-    const copyOf = (name: string) => {
-      const path = join(root, `${name}.duckdb`);
-      copyFileSync(prepared, path);
-      return path;
-    };
     const imports = [
       { name: 'codes-479MB.qdpx', bytes: codeBombQdpx(6_200_000).bytes },
       { name: 'codes-400k-elements.qdpx', bytes: codeBombQdpx(400_000).bytes },
@@ -177,7 +172,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     };
 
     // 1. The overview alone.
-    let server = await serve(buildCopy, copyOf('alone'));
+    let server = await serve(buildCopy, copyWarehouse(prepared, 'alone'));
     servers.push(server);
     let sessions = await signedIn(server);
     log(`overview alone: ${connections} users for ${seconds} s…`);
@@ -185,7 +180,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     await server.stop();
 
     // 2. The overview while PDFs and imports run.
-    server = await serve(buildCopy, copyOf('busy'));
+    server = await serve(buildCopy, copyWarehouse(prepared, 'busy'));
     servers.push(server);
     sessions = await signedIn(server);
     log(`overview + ${pdfClients} PDF clients + REFI-QDA imports: ${connections} users for ${seconds} s…`);

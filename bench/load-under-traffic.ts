@@ -17,9 +17,10 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { freePort } from '../tests/helpers/free-port.ts';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { addAccount } from '../pipeline/access/accounts.ts';
 import { loadPaths } from '../pipeline/load/load.ts';
 import { openWarehouse } from '../pipeline/warehouse/open.ts';
@@ -28,7 +29,7 @@ import { generateDailyExport, type DailyExport } from './daily-export.ts';
 import type { BenchResult } from './types.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-export const PASSWORD = 'a long benchmark password';
+const PASSWORD = 'a long benchmark password';
 /** The mix each user cycles through: dashboard pages any signed-in committee member or researcher opens. */
 const PAGES = ['/', '/services', '/timeline', '/functionality', '/settings', '/data', '/reports', '/services/SVC0001'];
 
@@ -79,6 +80,29 @@ export async function serve(buildCopy: string, dbPath: string): Promise<Server> 
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/**
+ * The accounts the traffic benchmarks sign in as, all with PASSWORD: `bench-admin`, and `users` others (`user0`, …),
+ * committee members and researchers in turn.
+ */
+export async function addBenchAccounts(connection: DuckDBConnection, users: number): Promise<void> {
+  const by = { actor: 'bench', source: 'cli' as const };
+  await addAccount(connection, { username: 'bench-admin', role: 'admin', password: PASSWORD }, by);
+  for (let i = 0; i < users; i++) {
+    await addAccount(
+      connection,
+      { username: `user${i}`, role: i % 2 ? 'researcher' : 'committee', password: PASSWORD },
+      by
+    );
+  }
+}
+
+/** A copy of the prepared warehouse beside it, so every run of a benchmark starts from the same state. */
+export function copyWarehouse(prepared: string, name: string): string {
+  const path = join(dirname(prepared), `${name}.duckdb`);
+  copyFileSync(prepared, path);
+  return path;
 }
 
 export async function signIn(url: string, username: string): Promise<string> {
@@ -178,27 +202,14 @@ export async function run(args: string[], log: (line: string) => void): Promise<
       const setup = await loadPaths(warehouse, [data.programme, data.services], { rawDir: join(root, 'raw-prepared') });
       if (setup.outcome !== 'loaded')
         throw new Error(`The programme and services did not load: ${JSON.stringify(setup.problems.slice(0, 3))}`);
-      const by = { actor: 'bench', source: 'cli' as const };
-      await addAccount(warehouse.connection, { username: 'bench-admin', role: 'admin', password: PASSWORD }, by);
-      for (let i = 0; i < connections; i++) {
-        await addAccount(
-          warehouse.connection,
-          { username: `user${i}`, role: i % 2 ? 'researcher' : 'committee', password: PASSWORD },
-          by
-        );
-      }
+      await addBenchAccounts(warehouse.connection, connections);
       await warehouse.connection.run('CHECKPOINT');
     } finally {
       warehouse.close();
     }
-    const copyOf = (name: string) => {
-      const path = join(root, `${name}.duckdb`);
-      copyFileSync(prepared, path);
-      return path;
-    };
 
     // 3. Baseline: the same upload with nobody else on the server.
-    const baselineDb = copyOf('baseline');
+    const baselineDb = copyWarehouse(prepared, 'baseline');
     let server = await serve(buildCopy, baselineDb);
     const baseline = await upload(server.url, await signIn(server.url, 'bench-admin'), data.uptake);
     await server.stop();
@@ -208,7 +219,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     const baselinePrint = await fingerprint(baselineDb);
 
     // 4. The same upload while `connections` signed-in users load pages.
-    const trafficDb = copyOf('traffic');
+    const trafficDb = copyWarehouse(prepared, 'traffic');
     server = await serve(buildCopy, trafficDb);
     const cookies: string[] = [];
     for (let i = 0; i < connections; i++) cookies.push(await signIn(server.url, `user${i}`));
