@@ -14,11 +14,10 @@
  * Options: --rows N (default 1,000,000), --seconds N (default 30), --connections N (default 50).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { freePort } from '../tests/helpers/free-port.ts';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { addAccount } from '../pipeline/access/accounts.ts';
@@ -26,6 +25,9 @@ import { loadPaths } from '../pipeline/load/load.ts';
 import { openWarehouse } from '../pipeline/warehouse/open.ts';
 import { queryRows } from '../pipeline/warehouse/query.ts';
 import { generateDailyExport, type DailyExport } from './daily-export.ts';
+import { copyBuild } from './dashboard-server.ts';
+import { benchOptions } from './options.ts';
+import { percentile } from './statistics.ts';
 import type { BenchResult } from './types.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -173,22 +175,13 @@ export interface TrafficResult {
   statusCodeStats: Record<string, { count: number }>;
 }
 
-export const percentile = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
-
 export async function run(args: string[], log: (line: string) => void): Promise<BenchResult> {
-  const { values } = parseArgs({
-    args,
-    options: { rows: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' } },
-    strict: false
-  });
+  const values = benchOptions(args, { rows: 'string', seconds: 'string', connections: 'string' });
   const rows = Number(String(values.rows ?? '1000000').replaceAll(/[_,]/g, ''));
   const seconds = Number(values.seconds ?? 30);
   const connections = Number(values.connections ?? 50);
   const root = mkdtempSync(join(tmpdir(), 'uptake-traffic-'));
-  const buildCopy = join(ROOT, 'bench/output', `build-traffic-${process.pid}`);
-  mkdirSync(join(ROOT, 'bench/output'), { recursive: true });
-  cpSync(join(ROOT, 'build'), buildCopy, { recursive: true });
+  const build = copyBuild();
   try {
     log(`generating a daily export of ${rows.toLocaleString('en-GB')} rows…`);
     const data: DailyExport = generateDailyExport(join(root, 'export'), rows);
@@ -210,7 +203,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
 
     // 3. Baseline: the same upload with nobody else on the server.
     const baselineDb = copyWarehouse(prepared, 'baseline');
-    let server = await serve(buildCopy, baselineDb);
+    let server = await serve(build.dir, baselineDb);
     const baseline = await upload(server.url, await signIn(server.url, 'bench-admin'), data.uptake);
     await server.stop();
     log(
@@ -220,7 +213,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
 
     // 4. The same upload while `connections` signed-in users load pages.
     const trafficDb = copyWarehouse(prepared, 'traffic');
-    server = await serve(buildCopy, trafficDb);
+    server = await serve(build.dir, trafficDb);
     const cookies: string[] = [];
     for (let i = 0; i < connections; i++) cookies.push(await signIn(server.url, `user${i}`));
     const adminCookie = await signIn(server.url, 'bench-admin');
@@ -304,7 +297,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
       }
     };
   } finally {
-    rmSync(buildCopy, { recursive: true, force: true });
+    build.remove();
     rmSync(root, { recursive: true, force: true });
   }
 }
