@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import type { CliEffects } from './effects.ts';
 import type { RunCommand } from './command-runner.ts';
 import { EXIT, UsageError } from './errors.ts';
-import { openForReading } from './open-for-reading.ts';
+import { readingWarehouse } from './with-warehouse.ts';
 import { AUDIT_ACTIONS } from '../audit/log.ts';
 import { AuditFilterError, readAudit, type AuditFilter, type AuditRow } from '../audit/query.ts';
 
@@ -19,18 +19,17 @@ export interface AuditOptions {
 }
 
 export async function readAuditForCli(dbPath: string, filter: AuditFilter): Promise<AuditRow[]> {
-  const warehouse = await openForReading(dbPath);
-  try {
-    // Everything that matches, newest first from the query; a warehouse made before the audit log existed has none.
-    const { rows } = await readAudit(warehouse.connection, filter, { limit: 100_000 });
-    return rows.reverse();
-  } catch (error) {
-    if (error instanceof AuditFilterError) throw new UsageError(error.message);
-    if (/Table with name audit_event does not exist/.test((error as Error).message)) return [];
-    throw error;
-  } finally {
-    warehouse.close();
-  }
+  return readingWarehouse(dbPath, async ({ connection }) => {
+    try {
+      // Everything that matches, newest first from the query; a warehouse made before the audit log existed has none.
+      const { rows } = await readAudit(connection, filter, { limit: 100_000 });
+      return rows.reverse();
+    } catch (error) {
+      if (error instanceof AuditFilterError) throw new UsageError(error.message);
+      if (/Table with name audit_event does not exist/.test((error as Error).message)) return [];
+      throw error;
+    }
+  });
 }
 
 export function formatAudit(rows: AuditRow[]): string {

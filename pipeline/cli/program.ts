@@ -13,7 +13,7 @@ import { queryCommand, type QueryOptions } from './query.ts';
 import { rebuildCommand } from './rebuild.ts';
 import { registerReportCommand } from './report.ts';
 import { registerTranscriptsCommand } from './transcripts.ts';
-import { registerQdaCommand, registerTranscriptsImportCommand } from './qda.ts';
+import { registerQdaCommand } from './qda.ts';
 import { registerUsersCommand } from './users.ts';
 import { registerAuditCommand } from './audit.ts';
 import { statusCommand } from './status.ts';
@@ -81,7 +81,6 @@ export async function runCli(argv: string[], effects: CliEffects): Promise<ExitC
 
   registerReportCommand(program, run, effects);
   registerTranscriptsCommand(program, run, effects);
-  registerTranscriptsImportCommand(program, run, effects);
   registerQdaCommand(program, run, effects);
   registerUsersCommand(program, run, effects);
   registerAuditCommand(program, run, effects);

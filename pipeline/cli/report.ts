@@ -12,7 +12,7 @@ import type { CliEffects } from './effects.ts';
 import type { RunCommand } from './command-runner.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { openForReading } from './open-for-reading.ts';
+import { readingWarehouse } from './with-warehouse.ts';
 import {
   AUDIENCES,
   htmlToPdf,
@@ -50,16 +50,15 @@ export async function reportCommand(
     if (error instanceof UnknownNotebookError) throw new UsageError(error.message);
     throw error;
   }
-  const warehouse = await openForReading(dbPath);
-  let report;
-  try {
-    report = await renderNotebook(warehouse.connection, notebook, { asOf: options.asOf, audience: options.audience });
-  } catch (error) {
-    if (error instanceof UnknownAsOfError || error instanceof UnknownAudienceError) throw new UsageError(error.message);
-    throw error;
-  } finally {
-    warehouse.close();
-  }
+  const report = await readingWarehouse(dbPath, async ({ connection }) => {
+    try {
+      return await renderNotebook(connection, notebook, { asOf: options.asOf, audience: options.audience });
+    } catch (error) {
+      if (error instanceof UnknownAsOfError || error instanceof UnknownAudienceError)
+        throw new UsageError(error.message);
+      throw error;
+    }
+  });
   let bytes: string | Uint8Array = report.document;
   if (format === '.pdf') {
     try {

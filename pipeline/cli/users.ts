@@ -9,7 +9,7 @@ import { Command, Option } from 'commander';
 import type { CliEffects } from './effects.ts';
 import type { RunCommand } from './command-runner.ts';
 import { EXIT, UsageError } from './errors.ts';
-import { openForReading } from './open-for-reading.ts';
+import { readingWarehouse } from './with-warehouse.ts';
 import { readPassword, processPasswordSource, type PasswordSource } from './password-input.ts';
 import {
   AccountError,
@@ -90,17 +90,13 @@ export function registerUsersCommand(
     .option('--json', 'print an array of accounts')
     .action(
       run<{ json?: boolean }>(async (db, options) => {
-        const warehouse = await openForReading(db);
-        let accounts;
-        try {
-          accounts = await listAccounts(warehouse.connection).catch((error: Error) => {
+        const accounts = await readingWarehouse(db, ({ connection }) =>
+          listAccounts(connection).catch((error: Error) => {
             // A warehouse made before accounts existed has no account table: it has no accounts.
             if (/Table with name account does not exist/.test(error.message)) return [];
             throw error;
-          });
-        } finally {
-          warehouse.close();
-        }
+          })
+        );
         if (options.json) effects.stdout.write(JSON.stringify(accounts, null, 2) + '\n');
         else if (!accounts.length)
           effects.stdout.write(
