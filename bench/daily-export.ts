@@ -9,7 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SETTINGS, seeded } from './uptake-export.ts';
+import { seeded, serviceLine, SERVICES_HEADER, ukDate, uptakeLine, UPTAKE_HEADER } from './uptake-export.ts';
 
 export interface DailyExport {
   programme: string;
@@ -22,8 +22,6 @@ export interface DailyExport {
   lastAsOf: string;
 }
 
-const two = (n: number) => String(n).padStart(2, '0');
-const ukDate = (d: Date) => `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 const DAY = 86_400_000;
 const LAST = Date.UTC(2017, 1, 6);
@@ -42,25 +40,16 @@ export function generateDailyExport(folder: string, rows: number, serviceCount =
 
   const services = join(folder, 'services.csv');
   const growth: { start: number; perDay: number; consent: number; register: number }[] = [];
-  const serviceLines = [
-    'service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on'
-  ];
+  const serviceLines = [SERVICES_HEADER];
   for (let s = 0; s < serviceCount; s++) {
     const approached = launched + Math.floor(random() * 200) * DAY;
     const live = approached + (30 + Math.floor(random() * 60)) * DAY;
     serviceLines.push(
-      [
-        id(s),
-        `Service ${s + 1}`,
-        `Trust ${(s % 40) + 1}`,
-        SETTINGS[s % SETTINGS.length],
-        `specialty ${s % 30}`,
-        random() < 0.1 ? 'yes' : 'no',
-        random() < 0.5 ? 'yes' : 'no',
-        ukDate(new Date(approached)),
-        ukDate(new Date(approached + 60 * DAY)),
-        ukDate(new Date(live))
-      ].join(',')
+      serviceLine(s, id(s), random, {
+        approached: new Date(approached),
+        planned: new Date(approached + 60 * DAY),
+        live: new Date(live)
+      })
     );
     growth.push({
       start: Math.floor(random() * 50),
@@ -72,21 +61,14 @@ export function generateDailyExport(folder: string, rows: number, serviceCount =
   writeFileSync(services, serviceLines.join('\n') + '\n');
 
   const uptake = join(folder, `uptake-${isoDate(new Date(LAST))}.csv`);
-  const chunks: string[] = [
-    'as_of,service_id,approached,consented,registered,shared_with_carer,shared_with_professional\n'
-  ];
+  const chunks: string[] = [UPTAKE_HEADER + '\n'];
   let written = 0;
   for (let t = 0; t < days && written < rows; t++) {
     const asOf = ukDate(new Date(first + t * DAY));
     const lines: string[] = [];
     for (let s = 0; s < serviceCount && written < rows; s++, written++) {
       const g = growth[s];
-      const approached = g.start + Math.floor(g.perDay * t);
-      const consented = Math.floor(approached * g.consent);
-      const registered = Math.floor(consented * g.register);
-      lines.push(
-        `${asOf},${id(s)},${approached},${consented},${registered},${Math.floor(registered * 0.05)},${Math.floor(registered * 0.03)}`
-      );
+      lines.push(uptakeLine(asOf, id(s), g.start + Math.floor(g.perDay * t), g));
     }
     chunks.push(lines.join('\n') + '\n');
   }

@@ -29,7 +29,7 @@ export interface BuildCopy {
 
 export function copyBuild(): BuildCopy {
   if (!existsSync(join(BUILD_DIR, 'index.js')) || !existsSync(join(BUILD_DIR, 'client'))) {
-    throw new Error('No complete build/ found: run `npm run build` before `npm run bench -- --only pages`.');
+    throw new Error('No complete build/ found: run `npm run build` before the benchmarks that serve the dashboard.');
   }
   const outputDir = join(ROOT, 'bench/output');
   mkdirSync(outputDir, { recursive: true });

@@ -12,18 +12,26 @@
  * The warehouse holds the demo programme and study, 50 user accounts and an admin (prepared untimed).
  * Options: --seconds N (default 30), --connections N (default 50), --pdf-clients N (default 12).
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { addAccount } from '../pipeline/access/accounts.ts';
 import { loadPaths } from '../pipeline/load/load.ts';
 import { loadDemoStudy } from '../pipeline/qualitative/demo-study.ts';
 import { exportProject, qdpxArchive } from '../pipeline/refi-qda/export.ts';
 import { openWarehouse } from '../pipeline/warehouse/open.ts';
 import { codeBombQdpx } from '../tests/qualitative/refi-bomb.ts';
-import { PASSWORD, percentile, serve, signIn, type Server, type TrafficResult } from './load-under-traffic.ts';
+import {
+  addBenchAccounts,
+  copyWarehouse,
+  serve,
+  signIn,
+  type Server,
+  type TrafficResult
+} from './load-under-traffic.ts';
+import { copyBuild } from './dashboard-server.ts';
+import { benchOptions } from './options.ts';
+import { percentile } from './statistics.ts';
 import type { BenchResult } from './types.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -120,18 +128,12 @@ async function importLoad(server: Server, cookie: string, files: { name: string;
 }
 
 export async function run(args: string[], log: (line: string) => void): Promise<BenchResult> {
-  const { values } = parseArgs({
-    args,
-    options: { seconds: { type: 'string' }, connections: { type: 'string' }, 'pdf-clients': { type: 'string' } },
-    strict: false
-  });
+  const values = benchOptions(args, { seconds: 'string', connections: 'string', 'pdf-clients': 'string' });
   const seconds = Number(values.seconds ?? 30);
   const connections = Number(values.connections ?? 50);
   const pdfClients = Number(values['pdf-clients'] ?? 12);
   const root = mkdtempSync(join(tmpdir(), 'uptake-faults-traffic-'));
-  const buildCopy = join(ROOT, 'bench/output', `build-faults-${process.pid}`);
-  mkdirSync(join(ROOT, 'bench/output'), { recursive: true });
-  cpSync(join(ROOT, 'build'), buildCopy, { recursive: true });
+  const build = copyBuild();
   const servers: Server[] = [];
   try {
     log('preparing the warehouse: demo programme and study, accounts…');
@@ -147,23 +149,11 @@ export async function run(args: string[], log: (line: string) => void): Promise<
       if (loaded.outcome !== 'loaded') throw new Error(`The demo did not load: ${JSON.stringify(loaded.problems[0])}`);
       await loadDemoStudy(warehouse.connection, join(demo, 'interviews'));
       project = await qdpxArchive(await exportProject(warehouse.connection, { name: 'Demo study' }));
-      const by = { actor: 'bench', source: 'cli' as const };
-      await addAccount(warehouse.connection, { username: 'bench-admin', role: 'admin', password: PASSWORD }, by);
-      for (let i = 0; i < connections; i++)
-        await addAccount(
-          warehouse.connection,
-          { username: `user${i}`, role: i % 2 ? 'researcher' : 'committee', password: PASSWORD },
-          by
-        );
+      await addBenchAccounts(warehouse.connection, connections);
       await warehouse.connection.run('CHECKPOINT');
     } finally {
       warehouse.close();
     }
-    const copyOf = (name: string) => {
-      const path = join(root, `${name}.duckdb`);
-      copyFileSync(prepared, path);
-      return path;
-    };
     const imports = [
       { name: 'codes-479MB.qdpx', bytes: codeBombQdpx(6_200_000).bytes },
       { name: 'codes-400k-elements.qdpx', bytes: codeBombQdpx(400_000).bytes },
@@ -177,7 +167,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     };
 
     // 1. The overview alone.
-    let server = await serve(buildCopy, copyOf('alone'));
+    let server = await serve(build.dir, copyWarehouse(prepared, 'alone'));
     servers.push(server);
     let sessions = await signedIn(server);
     log(`overview alone: ${connections} users for ${seconds} s…`);
@@ -185,7 +175,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     await server.stop();
 
     // 2. The overview while PDFs and imports run.
-    server = await serve(buildCopy, copyOf('busy'));
+    server = await serve(build.dir, copyWarehouse(prepared, 'busy'));
     servers.push(server);
     sessions = await signedIn(server);
     log(`overview + ${pdfClients} PDF clients + REFI-QDA imports: ${connections} users for ${seconds} s…`);
@@ -223,7 +213,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     };
   } finally {
     for (const s of servers) await s.stop();
-    rmSync(buildCopy, { recursive: true, force: true });
+    build.remove();
     rmSync(root, { recursive: true, force: true });
   }
 }

@@ -14,21 +14,24 @@
  * Options: --rows N (default 1,000,000), --seconds N (default 30), --connections N (default 50).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { freePort } from '../tests/helpers/free-port.ts';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { basename, dirname, join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { addAccount } from '../pipeline/access/accounts.ts';
 import { loadPaths } from '../pipeline/load/load.ts';
 import { openWarehouse } from '../pipeline/warehouse/open.ts';
 import { queryRows } from '../pipeline/warehouse/query.ts';
 import { generateDailyExport, type DailyExport } from './daily-export.ts';
+import { copyBuild } from './dashboard-server.ts';
+import { benchOptions } from './options.ts';
+import { percentile } from './statistics.ts';
 import type { BenchResult } from './types.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-export const PASSWORD = 'a long benchmark password';
+const PASSWORD = 'a long benchmark password';
 /** The mix each user cycles through: dashboard pages any signed-in committee member or researcher opens. */
 const PAGES = ['/', '/services', '/timeline', '/functionality', '/settings', '/data', '/reports', '/services/SVC0001'];
 
@@ -79,6 +82,29 @@ export async function serve(buildCopy: string, dbPath: string): Promise<Server> 
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/**
+ * The accounts the traffic benchmarks sign in as, all with PASSWORD: `bench-admin`, and `users` others (`user0`, …),
+ * committee members and researchers in turn.
+ */
+export async function addBenchAccounts(connection: DuckDBConnection, users: number): Promise<void> {
+  const by = { actor: 'bench', source: 'cli' as const };
+  await addAccount(connection, { username: 'bench-admin', role: 'admin', password: PASSWORD }, by);
+  for (let i = 0; i < users; i++) {
+    await addAccount(
+      connection,
+      { username: `user${i}`, role: i % 2 ? 'researcher' : 'committee', password: PASSWORD },
+      by
+    );
+  }
+}
+
+/** A copy of the prepared warehouse beside it, so every run of a benchmark starts from the same state. */
+export function copyWarehouse(prepared: string, name: string): string {
+  const path = join(dirname(prepared), `${name}.duckdb`);
+  copyFileSync(prepared, path);
+  return path;
 }
 
 export async function signIn(url: string, username: string): Promise<string> {
@@ -149,22 +175,13 @@ export interface TrafficResult {
   statusCodeStats: Record<string, { count: number }>;
 }
 
-export const percentile = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
-
 export async function run(args: string[], log: (line: string) => void): Promise<BenchResult> {
-  const { values } = parseArgs({
-    args,
-    options: { rows: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' } },
-    strict: false
-  });
+  const values = benchOptions(args, { rows: 'string', seconds: 'string', connections: 'string' });
   const rows = Number(String(values.rows ?? '1000000').replaceAll(/[_,]/g, ''));
   const seconds = Number(values.seconds ?? 30);
   const connections = Number(values.connections ?? 50);
   const root = mkdtempSync(join(tmpdir(), 'uptake-traffic-'));
-  const buildCopy = join(ROOT, 'bench/output', `build-traffic-${process.pid}`);
-  mkdirSync(join(ROOT, 'bench/output'), { recursive: true });
-  cpSync(join(ROOT, 'build'), buildCopy, { recursive: true });
+  const build = copyBuild();
   try {
     log(`generating a daily export of ${rows.toLocaleString('en-GB')} rows…`);
     const data: DailyExport = generateDailyExport(join(root, 'export'), rows);
@@ -178,28 +195,15 @@ export async function run(args: string[], log: (line: string) => void): Promise<
       const setup = await loadPaths(warehouse, [data.programme, data.services], { rawDir: join(root, 'raw-prepared') });
       if (setup.outcome !== 'loaded')
         throw new Error(`The programme and services did not load: ${JSON.stringify(setup.problems.slice(0, 3))}`);
-      const by = { actor: 'bench', source: 'cli' as const };
-      await addAccount(warehouse.connection, { username: 'bench-admin', role: 'admin', password: PASSWORD }, by);
-      for (let i = 0; i < connections; i++) {
-        await addAccount(
-          warehouse.connection,
-          { username: `user${i}`, role: i % 2 ? 'researcher' : 'committee', password: PASSWORD },
-          by
-        );
-      }
+      await addBenchAccounts(warehouse.connection, connections);
       await warehouse.connection.run('CHECKPOINT');
     } finally {
       warehouse.close();
     }
-    const copyOf = (name: string) => {
-      const path = join(root, `${name}.duckdb`);
-      copyFileSync(prepared, path);
-      return path;
-    };
 
     // 3. Baseline: the same upload with nobody else on the server.
-    const baselineDb = copyOf('baseline');
-    let server = await serve(buildCopy, baselineDb);
+    const baselineDb = copyWarehouse(prepared, 'baseline');
+    let server = await serve(build.dir, baselineDb);
     const baseline = await upload(server.url, await signIn(server.url, 'bench-admin'), data.uptake);
     await server.stop();
     log(
@@ -208,8 +212,8 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     const baselinePrint = await fingerprint(baselineDb);
 
     // 4. The same upload while `connections` signed-in users load pages.
-    const trafficDb = copyOf('traffic');
-    server = await serve(buildCopy, trafficDb);
+    const trafficDb = copyWarehouse(prepared, 'traffic');
+    server = await serve(build.dir, trafficDb);
     const cookies: string[] = [];
     for (let i = 0; i < connections; i++) cookies.push(await signIn(server.url, `user${i}`));
     const adminCookie = await signIn(server.url, 'bench-admin');
@@ -293,7 +297,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
       }
     };
   } finally {
-    rmSync(buildCopy, { recursive: true, force: true });
+    build.remove();
     rmSync(root, { recursive: true, force: true });
   }
 }

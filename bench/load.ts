@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchOptions } from './options.ts';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadPaths, type LoadOptions } from '../pipeline/load/load.ts';
 import { openWarehouse } from '../pipeline/warehouse/open.ts';
@@ -187,16 +187,7 @@ async function peakMemory(root: string, rows: number, log: (line: string) => voi
 }
 
 export async function run(args: string[], log: (line: string) => void): Promise<BenchResult> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      rows: { type: 'string' },
-      repeats: { type: 'string' },
-      shapes: { type: 'string' },
-      'memory-rows': { type: 'string' }
-    },
-    strict: false
-  });
+  const values = benchOptions(args, { rows: 'string', repeats: 'string', shapes: 'string', 'memory-rows': 'string' });
   const count = (value: unknown, fallback: number, name: string, allowZero = false) => {
     const n = Number(String(value ?? fallback).replaceAll(/[_,]/g, ''));
     if (!Number.isInteger(n) || n < (allowZero ? 0 : 1))

@@ -12,9 +12,8 @@
  *    parsed. Navigation timing (response end, DOMContentLoaded, load) and first contentful paint are kept beside it.
  */
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../pipeline/notebooks/pdf.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../pipeline/notebooks/pdf.ts';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHART_SELECTOR = 'figure svg';
 
 export interface ResponseBytes {
@@ -55,7 +54,7 @@ const WATCH_FOR_CHARTS = `(() => {
 })();`;
 
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
 }
 
 export async function visit(browser: Browser, url: string): Promise<BrowserVisit> {

@@ -29,7 +29,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { request } from 'node:http';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { notebookNames } from '../pipeline/notebooks/index.ts';
@@ -38,6 +37,8 @@ import { queryRows } from '../pipeline/warehouse/query.ts';
 import { copyBuild, loadWarehouse, ROOT, startDashboard, type BuildCopy } from './dashboard-server.ts';
 import { launchChromium, visit, type BrowserVisit } from './page-browser.ts';
 import { DEFAULT_SERVICES, DEFAULT_SNAPSHOTS, generateProgramme } from './programme-generator.ts';
+import { benchOptions } from './options.ts';
+import { median, percentile } from './statistics.ts';
 import type { BenchResult, BenchRow } from './types.ts';
 
 export const DEFAULT_REQUESTS = 30;
@@ -92,18 +93,6 @@ function sentBytes(url: string, encoding: 'br' | 'gzip'): Promise<{ bytes: numbe
     req.on('error', reject);
     req.end();
   });
-}
-
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-/** Nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
-export function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)];
 }
 
 interface Get {
@@ -274,20 +263,16 @@ const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.
 const kb = (n: number) => (n / 1024).toFixed(1);
 
 export async function run(args: string[], log: (line: string) => void): Promise<BenchResult> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      requests: { type: 'string' },
-      warmup: { type: 'string' },
-      visits: { type: 'string' },
-      datasets: { type: 'string' },
-      services: { type: 'string' },
-      snapshots: { type: 'string' },
-      'national-large': { type: 'boolean' },
-      pages: { type: 'string' },
-      'no-browser': { type: 'boolean' }
-    },
-    strict: false
+  const values = benchOptions(args, {
+    requests: 'string',
+    warmup: 'string',
+    visits: 'string',
+    datasets: 'string',
+    services: 'string',
+    snapshots: 'string',
+    'national-large': 'boolean',
+    pages: 'string',
+    'no-browser': 'boolean'
   });
   const whole = (name: string, value: unknown, fallback: number, least: number) => {
     const n = Number(value ?? fallback);

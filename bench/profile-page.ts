@@ -33,7 +33,7 @@ import { loadNotebook, notebookNames, renderNotebook } from '../pipeline/noteboo
 import { openWarehouse } from '../pipeline/warehouse/open.ts';
 import { queryRows } from '../pipeline/warehouse/query.ts';
 import { copyBuild, loadWarehouse, ROOT, startDashboard } from './dashboard-server.ts';
-import { median } from './pages.ts';
+import { median } from './statistics.ts';
 import { generateProgramme } from './programme-generator.ts';
 
 type Load = (

@@ -6,8 +6,8 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { SETTINGS } from '../pipeline/warehouse/schema.ts';
 
-export const SETTINGS = ['acute', 'mental health', 'community', 'primary care', 'social care'];
 /** Monthly snapshots, the last on 06/02/2017 (the CIE report's as-of date); ten years of them. */
 export const MONTHS = 120;
 
@@ -34,7 +34,47 @@ export function seeded(seed: number): () => number {
 }
 
 const two = (n: number) => String(n).padStart(2, '0');
-const ukDate = (d: Date) => `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+/** dd/mm/yyyy, the templates' UK date. */
+export const ukDate = (d: Date) => `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+
+export const SERVICES_HEADER =
+  'service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on';
+
+/** Service number `s`'s line of the services file: its trust, setting and specialty, two draws for its flags, its dates. */
+export function serviceLine(
+  s: number,
+  serviceId: string,
+  random: () => number,
+  dates: { approached: Date; planned: Date; live: Date }
+): string {
+  return [
+    serviceId,
+    `Service ${s + 1}`,
+    `Trust ${(s % 40) + 1}`,
+    SETTINGS[s % SETTINGS.length],
+    `specialty ${s % 30}`,
+    random() < 0.1 ? 'yes' : 'no',
+    random() < 0.5 ? 'yes' : 'no',
+    ukDate(dates.approached),
+    ukDate(dates.planned),
+    ukDate(dates.live)
+  ].join(',');
+}
+
+export const UPTAKE_HEADER =
+  'as_of,service_id,approached,consented,registered,shared_with_carer,shared_with_professional';
+
+/** One line of the uptake file, its counts consistent: approached ≥ consented ≥ registered ≥ each shared_*. */
+export function uptakeLine(
+  asOf: string,
+  serviceId: string,
+  approached: number,
+  rates: { consent: number; register: number }
+): string {
+  const consented = Math.floor(approached * rates.consent);
+  const registered = Math.floor(consented * rates.register);
+  return `${asOf},${serviceId},${approached},${consented},${registered},${Math.floor(registered * 0.05)},${Math.floor(registered * 0.03)}`;
+}
 
 /** The as-of dates: the 6th of each month, oldest first, ending 2017-02-06. */
 export function asOfDates(count: number): Date[] {
@@ -78,28 +118,13 @@ export function generateUptakeExport(folder: string, rows: number): GeneratedExp
   // Every service is approached and live before the first snapshot, so no date check fires.
   const services = join(folder, 'services.csv');
   const servicesFile = lineWriter(services);
-  servicesFile.line(
-    'service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on'
-  );
+  servicesFile.line(SERVICES_HEADER);
   const growth: { start: number; perMonth: number; consent: number; register: number }[] = [];
   for (let s = 0; s < serviceCount; s++) {
     const approached = new Date(Date.UTC(2006, 0, 2 + Math.floor(random() * 300)));
     const live = new Date(approached.getTime() + (30 + Math.floor(random() * 60)) * 86400000);
     const planned = new Date(approached.getTime() + 60 * 86400000);
-    servicesFile.line(
-      [
-        id(s),
-        `Service ${s + 1}`,
-        `Trust ${(s % 40) + 1}`,
-        SETTINGS[s % SETTINGS.length],
-        `specialty ${s % 30}`,
-        random() < 0.1 ? 'yes' : 'no',
-        random() < 0.5 ? 'yes' : 'no',
-        ukDate(approached),
-        ukDate(planned),
-        ukDate(live)
-      ].join(',')
-    );
+    servicesFile.line(serviceLine(s, id(s), random, { approached, planned, live }));
     growth.push({
       start: Math.floor(random() * 50),
       perMonth: 1 + Math.floor(random() * 20),
@@ -111,18 +136,13 @@ export function generateUptakeExport(folder: string, rows: number): GeneratedExp
 
   const uptake = join(folder, 'uptake-2017-02-06.csv');
   const uptakeFile = lineWriter(uptake);
-  uptakeFile.line('as_of,service_id,approached,consented,registered,shared_with_carer,shared_with_professional');
+  uptakeFile.line(UPTAKE_HEADER);
   let written = 0;
   for (let t = 0; t < dates.length && written < rows; t++) {
     const asOf = ukDate(dates[t]);
     for (let s = 0; s < serviceCount && written < rows; s++, written++) {
       const g = growth[s];
-      const approached = g.start + g.perMonth * t;
-      const consented = Math.floor(approached * g.consent);
-      const registered = Math.floor(consented * g.register);
-      uptakeFile.line(
-        `${asOf},${id(s)},${approached},${consented},${registered},${Math.floor(registered * 0.05)},${Math.floor(registered * 0.03)}`
-      );
+      uptakeFile.line(uptakeLine(asOf, id(s), g.start + g.perMonth * t, g));
     }
   }
   uptakeFile.close();

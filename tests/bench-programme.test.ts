@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProgramme, type GeneratedProgramme } from '../bench/programme-generator.ts';
-import { median, percentile } from '../bench/pages.ts';
+import { median, percentile } from '../bench/statistics.ts';
 import { loadPaths, type LoadReport } from '../pipeline/load/load.ts';
 import { openWarehouse } from '../pipeline/warehouse/open.ts';
 import type { Warehouse } from '../pipeline/warehouse/query.ts';

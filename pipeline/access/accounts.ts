@@ -5,9 +5,10 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../warehouse/query.ts';
-import { recordAudit, timestampText, type AuditEvent } from '../audit/log.ts';
+import { recordAudit, timestampText, type AuditAction, type AuditEvent } from '../audit/log.ts';
 import { hashPassword } from './passwords.ts';
 import { isRole, ROLES, type Role } from './roles.ts';
+import { endSessionsOf } from './sessions.ts';
 
 export interface Account {
   username: string;
@@ -133,8 +134,19 @@ export async function addAccount(
      VALUES ($1, $2, $3, $4, $5::TIMESTAMP, $6)`,
     [username, input.displayName?.trim() || null, role, passwordHash, at, by.actor]
   );
-  await recordAudit(connection, { ...by, at: by.now, action: 'account-add', target: username, detail: `role ${role}` });
+  await auditAccountChange(connection, by, 'account-add', username, `role ${role}`);
   return (await findAccount(connection, username))!;
+}
+
+/** Writes an account change to the audit log, as done by `by`, at `by`'s clock. */
+async function auditAccountChange(
+  connection: DuckDBConnection,
+  by: Actor,
+  action: AuditAction,
+  target: string,
+  detail: string | null
+): Promise<void> {
+  await recordAudit(connection, { ...by, at: by.now, action, target, detail });
 }
 
 /** Refuses to remove, demote or disable the last active admin: nobody could then manage accounts from the web. */
@@ -147,15 +159,9 @@ async function keepAnAdmin(connection: DuckDBConnection, account: Account, what:
 export async function removeAccount(connection: DuckDBConnection, rawUsername: string, by: Actor): Promise<void> {
   const account = await requireAccount(connection, rawUsername);
   await keepAnAdmin(connection, account, 'remove this account');
-  await connection.run('DELETE FROM session WHERE username = $1', [account.username]);
+  await endSessionsOf(connection, account.username);
   await connection.run('DELETE FROM account WHERE username = $1', [account.username]);
-  await recordAudit(connection, {
-    ...by,
-    at: by.now,
-    action: 'account-remove',
-    target: account.username,
-    detail: `role was ${account.role}`
-  });
+  await auditAccountChange(connection, by, 'account-remove', account.username, `role was ${account.role}`);
 }
 
 export async function setRole(
@@ -169,13 +175,7 @@ export async function setRole(
   if (account.role !== role) {
     await keepAnAdmin(connection, account, 'change its role');
     await connection.run('UPDATE account SET role = $1 WHERE username = $2', [role, account.username]);
-    await recordAudit(connection, {
-      ...by,
-      at: by.now,
-      action: 'role-change',
-      target: account.username,
-      detail: `${account.role} → ${role}`
-    });
+    await auditAccountChange(connection, by, 'role-change', account.username, `${account.role} → ${role}`);
   }
   return { from: account.role, to: role };
 }
@@ -195,14 +195,8 @@ export async function resetPassword(
   const passwordHash = await hashPassword(password);
   await connection.run('UPDATE account SET password_hash = $1 WHERE username = $2', [passwordHash, account.username]);
   // Whoever knew the old password is signed out everywhere.
-  await connection.run('DELETE FROM session WHERE username = $1', [account.username]);
-  await recordAudit(connection, {
-    ...by,
-    at: by.now,
-    action: 'password-reset',
-    target: account.username,
-    detail: 'sessions ended'
-  });
+  await endSessionsOf(connection, account.username);
+  await auditAccountChange(connection, by, 'password-reset', account.username, 'sessions ended');
 }
 
 /**
@@ -226,17 +220,17 @@ export async function setDisabled(
       timestampText(by.now ?? new Date()),
       account.username
     ]);
-    await connection.run('DELETE FROM session WHERE username = $1', [account.username]);
+    await endSessionsOf(connection, account.username);
   } else {
     await connection.run('UPDATE account SET disabled_at = NULL WHERE username = $1', [account.username]);
   }
-  await recordAudit(connection, {
-    ...by,
-    at: by.now,
-    action: disabled ? 'account-disable' : 'account-enable',
-    target: account.username,
-    detail: disabled ? 'sessions ended' : null
-  });
+  await auditAccountChange(
+    connection,
+    by,
+    disabled ? 'account-disable' : 'account-enable',
+    account.username,
+    disabled ? 'sessions ended' : null
+  );
 }
 
 /**
@@ -246,13 +240,7 @@ export async function setDisabled(
  */
 export async function unlockAccount(connection: DuckDBConnection, rawUsername: string, by: Actor): Promise<void> {
   const username = normaliseUsername(rawUsername);
-  await recordAudit(connection, {
-    ...by,
-    at: by.now,
-    action: 'account-unlock',
-    target: username,
-    detail: 'failed sign-ins cleared'
-  });
+  await auditAccountChange(connection, by, 'account-unlock', username, 'failed sign-ins cleared');
 }
 
 /**
@@ -276,13 +264,13 @@ export async function accountForSingleSignOn(
     }
     if (existing[0].role !== identity.role) {
       await connection.run('UPDATE account SET role = $1 WHERE username = $2', [identity.role, username]);
-      await recordAudit(connection, {
-        ...by,
-        at: by.now,
-        action: 'role-change',
-        target: username,
-        detail: `${existing[0].role} → ${identity.role} (from the identity provider's claim)`
-      });
+      await auditAccountChange(
+        connection,
+        by,
+        'role-change',
+        username,
+        `${existing[0].role} → ${identity.role} (from the identity provider's claim)`
+      );
     }
     return (await findAccount(connection, username))!;
   }
@@ -305,12 +293,6 @@ export async function accountForSingleSignOn(
       by.actor
     ]
   );
-  await recordAudit(connection, {
-    ...by,
-    at: by.now,
-    action: 'account-add',
-    target: username,
-    detail: `role ${identity.role} (single sign-on)`
-  });
+  await auditAccountChange(connection, by, 'account-add', username, `role ${identity.role} (single sign-on)`);
   return (await findAccount(connection, username))!;
 }

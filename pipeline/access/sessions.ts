@@ -92,6 +92,11 @@ export async function endSession(connection: DuckDBConnection, id: string): Prom
   await connection.run('DELETE FROM session WHERE session_hash = $1', [hashSessionId(id)]);
 }
 
+/** Ends every session of an account: it was removed or disabled, or its password reset. */
+export async function endSessionsOf(connection: DuckDBConnection, username: string): Promise<void> {
+  await connection.run('DELETE FROM session WHERE username = $1', [username]);
+}
+
 /** Removes sessions that can no longer be used (run at each sign-in, so the table stays small). */
 export async function pruneSessions(connection: DuckDBConnection, now: Date = new Date()): Promise<void> {
   await connection

@@ -48,18 +48,15 @@ import { writeFileAtomic } from './atomic-write.ts';
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-type NumberArray =
-  Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
-type BigArray = BigInt64Array | BigUint64Array;
-
 /** A fixed-width column built directly from a typed array and a validity bitmap: exact, and fast for large results. */
 function fixedWidth<T extends DataType>(
   type: T,
   column: ResultColumn,
-  data: NumberArray | BigArray,
   toStorage: (value: Exclude<DuckDBValue, null>) => number | bigint
 ): Vector<T> {
   const length = column.values.length;
+  // The Arrow type knows its storage (Int8Array for Int8, BigInt64Array for Int64 and Timestamp, …).
+  const data = new (type.ArrayType as new (length: number) => (number | bigint)[])(length);
   const nullBitmap = new Uint8Array(Math.ceil(length / 8));
   let nullCount = 0;
   column.values.forEach((value, index) => {
@@ -67,7 +64,7 @@ function fixedWidth<T extends DataType>(
       nullCount++;
       return;
     }
-    (data as unknown as (number | bigint)[])[index] = toStorage(value);
+    data[index] = toStorage(value);
     nullBitmap[index >> 3] |= 1 << (index & 7);
   });
   return makeVector(makeData({ type, length, nullCount, nullBitmap, data } as never)) as Vector<T>;
@@ -85,52 +82,40 @@ function asBigInt(column: ResultColumn, min: bigint, max: bigint) {
   };
 }
 
+/** DuckDB's number types whose values arrive as JavaScript numbers, each with the Arrow type of the same width. */
+const PLAIN_NUMBERS = new Map<DuckDBTypeId, () => DataType>([
+  [DuckDBTypeId.TINYINT, () => new Int8()],
+  [DuckDBTypeId.SMALLINT, () => new Int16()],
+  [DuckDBTypeId.INTEGER, () => new Int32()],
+  [DuckDBTypeId.UTINYINT, () => new Uint8()],
+  [DuckDBTypeId.USMALLINT, () => new Uint16()],
+  [DuckDBTypeId.UINTEGER, () => new Uint32()],
+  [DuckDBTypeId.FLOAT, () => new Float32()],
+  [DuckDBTypeId.DOUBLE, () => new Float64()]
+]);
+
 function columnToVector(column: ResultColumn): Vector {
-  const n = column.values.length;
-  const plainNumber = (value: Exclude<DuckDBValue, null>) => Number(value);
+  const plainNumber = PLAIN_NUMBERS.get(column.typeId);
+  if (plainNumber) return fixedWidth(plainNumber(), column, Number);
   switch (column.typeId) {
     case DuckDBTypeId.BOOLEAN:
       return vectorFromArray(column.values as (boolean | null)[], new Bool());
-    case DuckDBTypeId.TINYINT:
-      return fixedWidth(new Int8(), column, new Int8Array(n), plainNumber);
-    case DuckDBTypeId.SMALLINT:
-      return fixedWidth(new Int16(), column, new Int16Array(n), plainNumber);
-    case DuckDBTypeId.INTEGER:
-      return fixedWidth(new Int32(), column, new Int32Array(n), plainNumber);
     case DuckDBTypeId.BIGINT:
     case DuckDBTypeId.HUGEINT:
-      return fixedWidth(new Int64(), column, new BigInt64Array(n), asBigInt(column, INT64_MIN, INT64_MAX));
-    case DuckDBTypeId.UTINYINT:
-      return fixedWidth(new Uint8(), column, new Uint8Array(n), plainNumber);
-    case DuckDBTypeId.USMALLINT:
-      return fixedWidth(new Uint16(), column, new Uint16Array(n), plainNumber);
-    case DuckDBTypeId.UINTEGER:
-      return fixedWidth(new Uint32(), column, new Uint32Array(n), plainNumber);
+      return fixedWidth(new Int64(), column, asBigInt(column, INT64_MIN, INT64_MAX));
     case DuckDBTypeId.UBIGINT:
-      return fixedWidth(new Uint64(), column, new BigUint64Array(n), asBigInt(column, 0n, 2n ** 64n - 1n));
-    case DuckDBTypeId.FLOAT:
-      return fixedWidth(new Float32(), column, new Float32Array(n), plainNumber);
-    case DuckDBTypeId.DOUBLE:
-      return fixedWidth(new Float64(), column, new Float64Array(n), plainNumber);
+      return fixedWidth(new Uint64(), column, asBigInt(column, 0n, 2n ** 64n - 1n));
     case DuckDBTypeId.DECIMAL:
-      return fixedWidth(new Float64(), column, new Float64Array(n), (value) =>
-        (value as DuckDBDecimalValue).toDouble()
-      );
+      return fixedWidth(new Float64(), column, (value) => (value as DuckDBDecimalValue).toDouble());
     case DuckDBTypeId.DATE:
       // Both count days since 1970-01-01, so the value carries over exactly.
-      return fixedWidth(new DateDay(), column, new Int32Array(n), (value) => (value as DuckDBDateValue).days);
+      return fixedWidth(new DateDay(), column, (value) => (value as DuckDBDateValue).days);
     case DuckDBTypeId.TIMESTAMP:
-      return fixedWidth(
-        new Timestamp(TimeUnit.MICROSECOND),
-        column,
-        new BigInt64Array(n),
-        (value) => (value as DuckDBTimestampValue).micros
-      );
+      return fixedWidth(new Timestamp(TimeUnit.MICROSECOND), column, (value) => (value as DuckDBTimestampValue).micros);
     case DuckDBTypeId.TIMESTAMP_TZ:
       return fixedWidth(
         new Timestamp(TimeUnit.MICROSECOND, 'UTC'),
         column,
-        new BigInt64Array(n),
         (value) => (value as DuckDBTimestampTZValue).micros
       );
     default:

@@ -4,12 +4,11 @@
  */
 import { Command, Option } from 'commander';
 import type { CliEffects } from './effects.ts';
-import { EXIT, UsageError, type ExitCode } from './errors.ts';
-import { openForReading } from './open-for-reading.ts';
+import type { RunCommand } from './command-runner.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { readingWarehouse } from './with-warehouse.ts';
 import { AUDIT_ACTIONS } from '../audit/log.ts';
 import { AuditFilterError, readAudit, type AuditFilter, type AuditRow } from '../audit/query.ts';
-
-type Run = (body: (dbPath: string) => Promise<ExitCode>, json?: () => boolean) => () => Promise<void>;
 
 export interface AuditOptions {
   since: string;
@@ -20,18 +19,17 @@ export interface AuditOptions {
 }
 
 export async function readAuditForCli(dbPath: string, filter: AuditFilter): Promise<AuditRow[]> {
-  const warehouse = await openForReading(dbPath);
-  try {
-    // Everything that matches, newest first from the query; a warehouse made before the audit log existed has none.
-    const { rows } = await readAudit(warehouse.connection, filter, { limit: 100_000 });
-    return rows.reverse();
-  } catch (error) {
-    if (error instanceof AuditFilterError) throw new UsageError(error.message);
-    if (/Table with name audit_event does not exist/.test((error as Error).message)) return [];
-    throw error;
-  } finally {
-    warehouse.close();
-  }
+  return readingWarehouse(dbPath, async ({ connection }) => {
+    try {
+      // Everything that matches, newest first from the query; a warehouse made before the audit log existed has none.
+      const { rows } = await readAudit(connection, filter, { limit: 100_000 });
+      return rows.reverse();
+    } catch (error) {
+      if (error instanceof AuditFilterError) throw new UsageError(error.message);
+      if (/Table with name audit_event does not exist/.test((error as Error).message)) return [];
+      throw error;
+    }
+  });
 }
 
 export function formatAudit(rows: AuditRow[]): string {
@@ -54,7 +52,7 @@ export function formatAudit(rows: AuditRow[]): string {
   return lines.join('\n') + '\n';
 }
 
-export function registerAuditCommand(program: Command, run: Run, effects: CliEffects): void {
+export function registerAuditCommand(program: Command, run: RunCommand, effects: CliEffects): void {
   program
     .command('audit')
     .description('the audit log: sign-ins, loads, downloads, report renders, views of interviews, account changes')
@@ -63,10 +61,9 @@ export function registerAuditCommand(program: Command, run: Run, effects: CliEff
     .option('--actor <name>', 'only what this person (username) did')
     .addOption(new Option('--action <action>', 'only this kind of event').choices([...AUDIT_ACTIONS]))
     .option('--json', 'print an array of events')
-    .action(async function (this: Command) {
-      const options = this.opts<AuditOptions>();
-      await run(
-        async (db) => {
+    .action(
+      run<AuditOptions>(
+        async (db, options) => {
           const rows = await readAuditForCli(db, {
             since: options.since,
             until: options.until,
@@ -76,7 +73,7 @@ export function registerAuditCommand(program: Command, run: Run, effects: CliEff
           effects.stdout.write(options.json ? JSON.stringify(rows, null, 2) + '\n' : formatAudit(rows));
           return EXIT.ok;
         },
-        () => Boolean(options.json)
-      )();
-    });
+        { jsonFailure: true }
+      )
+    );
 }

@@ -16,8 +16,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliEffects } from './effects.ts';
+import type { RunCommand } from './command-runner.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';
-import { openWarehouse } from '../warehouse/open.ts';
+import { withWarehouse } from './with-warehouse.ts';
 import { exportRefiFile } from '../refi-qda/export.ts';
 import { filesBeside, importRefiProject, MAX_QDPX_BYTES } from '../refi-qda/import.ts';
 import { readRefiInWorker, type RefiRead } from '../refi-qda/read-worker.ts';
@@ -28,8 +29,6 @@ import { importTranscriptFiles, type FileImportResult } from '../qualitative/tra
 import { lineAt, lineStarts } from '../qualitative/offsets.ts';
 import { readTranscriptFile } from '../qualitative/readers/index.ts';
 import { plural } from '../format/format.ts';
-
-type Run = (body: (dbPath: string) => Promise<ExitCode>, json?: () => boolean) => () => Promise<void>;
 
 function requireFile(path: string): void {
   if (!existsSync(path)) throw new UsageError(`There is no file ${path}.`);
@@ -106,10 +105,9 @@ export async function qdaImportCommand(
       reads.push(error as Error);
     }
   }
-  const warehouse = await openWarehouse(dbPath);
-  const results: unknown[] = [];
-  let failed = false;
-  try {
+  return withWarehouse(dbPath, async (warehouse) => {
+    const results: unknown[] = [];
+    let failed = false;
     for (const [i, file] of files.entries()) {
       try {
         const read = reads[i];
@@ -129,9 +127,7 @@ export async function qdaImportCommand(
     }
     if (options.json) effects.stdout.write(JSON.stringify(files.length === 1 ? results[0] : results, null, 2) + '\n');
     return failed ? EXIT.failed : EXIT.ok;
-  } finally {
-    warehouse.close();
-  }
+  });
 }
 
 export async function qdaExportCommand(
@@ -142,8 +138,7 @@ export async function qdaExportCommand(
   const extension = extname(options.out).toLowerCase();
   if (extension !== '.qdpx' && extension !== '.qdc')
     throw new UsageError(`--out must end in .qdpx (project) or .qdc (codebook), not "${options.out}".`);
-  const warehouse = await openWarehouse(dbPath);
-  try {
+  return withWarehouse(dbPath, async (warehouse) => {
     const result = await exportRefiFile(warehouse.connection, options.out, { name: options.name });
     if (options.json) {
       effects.stdout.write(
@@ -162,12 +157,10 @@ export async function qdaExportCommand(
       effects.stdout.write(`Wrote ${options.out}: ${what}.\n${result.warnings.map((w) => `Note: ${w}`).join('\n')}\n`);
     }
     return EXIT.ok;
-  } finally {
-    warehouse.close();
-  }
+  });
 }
 
-export function registerQdaCommand(program: Command, run: Run, effects: CliEffects): void {
+export function registerQdaCommand(program: Command, run: RunCommand, effects: CliEffects): void {
   const qda = program
     .command('qda')
     .description('exchange the interviews workbench with NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA)');
@@ -184,26 +177,23 @@ export function registerQdaCommand(program: Command, run: Run, effects: CliEffec
       ).choices(['auto', 'two', 'one'])
     )
     .option('--json', 'print the report as JSON')
-    .action(async function (this: Command, files: string[]) {
-      const options = this.opts<{ crlf?: 'auto' | 'two' | 'one'; json?: boolean }>();
-      await run(
-        (db) => qdaImportCommand(db, files, options, effects),
-        () => Boolean(options.json)
-      )();
-    });
+    .action(
+      run<{ crlf?: 'auto' | 'two' | 'one'; json?: boolean }, [string[]]>(
+        (db, options, files) => qdaImportCommand(db, files, options, effects),
+        { jsonFailure: true }
+      )
+    );
   qda
     .command('export')
     .description('export the whole project (.qdpx) or the codebook alone (.qdc)')
     .requiredOption('--out <file>', 'the file to write: .qdpx or .qdc')
     .option('--name <name>', 'the project name written into the file')
     .option('--json', 'print counts and data-loss warnings as JSON')
-    .action(async function (this: Command) {
-      const options = this.opts<{ out: string; name?: string; json?: boolean }>();
-      await run(
-        (db) => qdaExportCommand(db, options, effects),
-        () => Boolean(options.json)
-      )();
-    });
+    .action(
+      run<{ out: string; name?: string; json?: boolean }>((db, options) => qdaExportCommand(db, options, effects), {
+        jsonFailure: true
+      })
+    );
 }
 
 // ——— transcripts import ———
@@ -243,8 +233,7 @@ export async function transcriptsImportCommand(
     requireFile(f);
   const names = options.names ? parseNamesList(readFileSync(options.names, 'utf8')) : [];
   const book = options.keyOut && existsSync(options.keyOut) ? readKeyFile(options.keyOut) : new PseudonymBook();
-  const warehouse = await openWarehouse(dbPath);
-  try {
+  return withWarehouse(dbPath, async (warehouse) => {
     if (options.participants) {
       const loaded = await importParticipantsCsv(warehouse.connection, options.participants);
       if (loaded.problems.length) {
@@ -306,41 +295,5 @@ export async function transcriptsImportCommand(
       out.push(`Pseudonym key written to ${options.keyOut} (keep it apart from the transcripts).`);
     effects.stdout.write(out.join('\n') + '\n');
     return EXIT.ok;
-  } finally {
-    warehouse.close();
-  }
-}
-
-/** Adds `transcripts import` to the `transcripts` command (created here if transcripts.ts has not made it). */
-export function registerTranscriptsImportCommand(program: Command, run: Run, effects: CliEffects): void {
-  const transcripts =
-    program.commands.find((c) => c.name() === 'transcripts') ??
-    program.command('transcripts').description('the interviews workbench: transcripts');
-  transcripts
-    .command('import')
-    .description('import transcripts (.txt, .docx, .vtt, .srt), anonymised on the way in')
-    .argument('<files...>', 'transcript files; each is matched to a participant by an id in its name (P01-funder.txt)')
-    .option(
-      '--participants <file.csv>',
-      'load participants first: participant_id, pseudonym, stakeholder_group, organisation_setting, role, interview_date'
-    )
-    .option(
-      '--names <names.txt>',
-      'names to replace, one per line: "role: Name; Other form" (e.g. "clinician: Dr Jane Okafor; Dr Okafor")'
-    )
-    .option('--key-out <file>', 'write the pseudonym key (pseudonym → real names) here, and only here')
-    .option('--participant <id>', 'the participant every file belongs to')
-    .option('--dry-run', 'list the proposed replacements, store nothing')
-    .option(
-      '--names-only',
-      'replace names from --names only; do not look for NHS numbers, e-mails, phones, postcodes, dates of birth'
-    )
-    .option('--json', 'print the results as JSON')
-    .action(async function (this: Command, files: string[]) {
-      const options = this.opts<TranscriptsImportOptions>();
-      await run(
-        (db) => transcriptsImportCommand(db, files, options, effects),
-        () => Boolean(options.json)
-      )();
-    });
+  });
 }

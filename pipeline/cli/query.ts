@@ -7,7 +7,7 @@ import type { CliEffects } from './effects.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';
 import { writeArrowFile } from './arrow.ts';
 import { formatCsv, formatJson, formatTextTable } from './formats.ts';
-import { openForReading } from './open-for-reading.ts';
+import { readingWarehouse } from './with-warehouse.ts';
 import { runReadOnlyQuery } from './read-only-sql.ts';
 import { resultTableFrom, type ResultTable } from './result-table.ts';
 import { plural } from '../format/format.ts';
@@ -21,12 +21,7 @@ export interface QueryOptions {
 
 /** Runs one read-only statement against the warehouse file and returns its result. */
 export async function readOnlyQuery(dbPath: string, sql: string): Promise<ResultTable> {
-  const warehouse = await openForReading(dbPath);
-  try {
-    return resultTableFrom(await runReadOnlyQuery(warehouse.connection, sql));
-  } finally {
-    warehouse.close();
-  }
+  return readingWarehouse(dbPath, async ({ connection }) => resultTableFrom(await runReadOnlyQuery(connection, sql)));
 }
 
 export async function queryCommand(

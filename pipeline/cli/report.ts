@@ -9,9 +9,10 @@
 import { Command, Option } from 'commander';
 import { extname } from 'node:path';
 import type { CliEffects } from './effects.ts';
+import type { RunCommand } from './command-runner.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { openForReading } from './open-for-reading.ts';
+import { readingWarehouse } from './with-warehouse.ts';
 import {
   AUDIENCES,
   htmlToPdf,
@@ -49,16 +50,15 @@ export async function reportCommand(
     if (error instanceof UnknownNotebookError) throw new UsageError(error.message);
     throw error;
   }
-  const warehouse = await openForReading(dbPath);
-  let report;
-  try {
-    report = await renderNotebook(warehouse.connection, notebook, { asOf: options.asOf, audience: options.audience });
-  } catch (error) {
-    if (error instanceof UnknownAsOfError || error instanceof UnknownAudienceError) throw new UsageError(error.message);
-    throw error;
-  } finally {
-    warehouse.close();
-  }
+  const report = await readingWarehouse(dbPath, async ({ connection }) => {
+    try {
+      return await renderNotebook(connection, notebook, { asOf: options.asOf, audience: options.audience });
+    } catch (error) {
+      if (error instanceof UnknownAsOfError || error instanceof UnknownAudienceError)
+        throw new UsageError(error.message);
+      throw error;
+    }
+  });
   let bytes: string | Uint8Array = report.document;
   if (format === '.pdf') {
     try {
@@ -75,10 +75,8 @@ export async function reportCommand(
   return EXIT.ok;
 }
 
-type Run = (body: (dbPath: string) => Promise<ExitCode>) => () => Promise<void>;
-
 /** Adds `report` to the program; program.ts calls this with its shared runner (errors → one line and an exit code). */
-export function registerReportCommand(program: Command, run: Run, effects: CliEffects): void {
+export function registerReportCommand(program: Command, run: RunCommand, effects: CliEffects): void {
   program
     .command('report')
     .description('render a notebook to HTML or PDF (funder and public audiences get disclosure-controlled figures)')
@@ -88,8 +86,5 @@ export function registerReportCommand(program: Command, run: Run, effects: CliEf
       new Option('--audience <audience>', "who it is for (default: the notebook's own)").choices([...AUDIENCES])
     )
     .requiredOption('--out <file>', 'the file to write: .html or .pdf')
-    .action(async function (this: Command, notebook: string) {
-      const options = this.opts<ReportOptions>();
-      await run((db) => reportCommand(db, notebook, options, effects))();
-    });
+    .action(run<ReportOptions, [string]>((db, options, notebook) => reportCommand(db, notebook, options, effects)));
 }

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import type { CliEffects } from './effects.ts';
 import { EXIT, type ExitCode } from './errors.ts';
-import { openForReading } from './open-for-reading.ts';
+import { readingWarehouse } from './with-warehouse.ts';
 import { queryRows } from '../warehouse/query.ts';
 import { defaultRawDir, readLastCleanup, type CrashCleanup } from '../load/raw-store.ts';
 
@@ -38,8 +38,7 @@ export const SHORT_HASH_LENGTH = 12;
 export async function readStatus(dbPath: string): Promise<WarehouseStatus> {
   const lastCleanup = readLastCleanup(defaultRawDir(dbPath));
   if (!existsSync(dbPath)) return { database: dbPath, files: [], latestSnapshot: null, lastCleanup };
-  const warehouse = await openForReading(dbPath);
-  try {
+  return readingWarehouse(dbPath, async (warehouse) => {
     const files = await queryRows<LoadedFile>(
       warehouse.connection,
       `SELECT file_name AS file, sha256, kind, profile, batch_id AS "batchId",
@@ -58,9 +57,7 @@ export async function readStatus(dbPath: string): Promise<WarehouseStatus> {
       latestSnapshot: latest?.asOf ? { asOf: latest.asOf, services: latest.services } : null,
       lastCleanup
     };
-  } finally {
-    warehouse.close();
-  }
+  });
 }
 
 const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;

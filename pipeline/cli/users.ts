@@ -7,8 +7,9 @@
  */
 import { Command, Option } from 'commander';
 import type { CliEffects } from './effects.ts';
-import { EXIT, UsageError, type ExitCode } from './errors.ts';
-import { openForReading } from './open-for-reading.ts';
+import type { RunCommand } from './command-runner.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { readingWarehouse } from './with-warehouse.ts';
 import { readPassword, processPasswordSource, type PasswordSource } from './password-input.ts';
 import {
   AccountError,
@@ -34,8 +35,6 @@ class AccountsInUseError extends DatabaseInUseError {
   }
 }
 
-type Run = (body: (dbPath: string) => Promise<ExitCode>, json?: () => boolean) => () => Promise<void>;
-
 /** Runs `change` on a read-write warehouse; an account or password mistake is the user's to fix (exit 2). */
 async function changeAccounts<T>(
   dbPath: string,
@@ -60,7 +59,7 @@ async function changeAccounts<T>(
 
 export function registerUsersCommand(
   program: Command,
-  run: Run,
+  run: RunCommand,
   effects: CliEffects,
   passwords: PasswordSource = processPasswordSource
 ): void {
@@ -74,36 +73,30 @@ export function registerUsersCommand(
     .addOption(roleOption())
     .option('--name <display name>', 'the name shown on the pages')
     .option('--password-file <file>', 'read the password from the first line of this file')
-    .action(async function (this: Command, username: string) {
-      const options = this.opts<{ role: string; name?: string; passwordFile?: string }>();
-      await run(async (db) => {
+    .action(
+      run<{ role: string; name?: string; passwordFile?: string }, [string]>(async (db, options, username) => {
         const password = await readPassword(options, passwords);
         const account = await changeAccounts(db, (connection, by) =>
           addAccount(connection, { username, role: options.role, password, displayName: options.name }, by)
         );
         effects.stdout.write(`Added ${account.username} (${account.role}).\n`);
         return EXIT.ok;
-      })();
-    });
+      })
+    );
 
   users
     .command('list')
     .description('every account, its role and how it signs in')
     .option('--json', 'print an array of accounts')
-    .action(async function (this: Command) {
-      const options = this.opts<{ json?: boolean }>();
-      await run(async (db) => {
-        const warehouse = await openForReading(db);
-        let accounts;
-        try {
-          accounts = await listAccounts(warehouse.connection).catch((error: Error) => {
+    .action(
+      run<{ json?: boolean }>(async (db, options) => {
+        const accounts = await readingWarehouse(db, ({ connection }) =>
+          listAccounts(connection).catch((error: Error) => {
             // A warehouse made before accounts existed has no account table: it has no accounts.
             if (/Table with name account does not exist/.test(error.message)) return [];
             throw error;
-          });
-        } finally {
-          warehouse.close();
-        }
+          })
+        );
         if (options.json) effects.stdout.write(JSON.stringify(accounts, null, 2) + '\n');
         else if (!accounts.length)
           effects.stdout.write(
@@ -119,19 +112,19 @@ export function registerUsersCommand(
           }
         }
         return EXIT.ok;
-      })();
-    });
+      })
+    );
 
   users
     .command('remove')
     .description('remove an account and end its sessions')
     .argument('<username>')
-    .action(async (username: string) =>
-      run(async (db) => {
+    .action(
+      run<object, [string]>(async (db, _options, username) => {
         await changeAccounts(db, (connection, by) => removeAccount(connection, username, by));
         effects.stdout.write(`Removed ${username.trim().toLowerCase()}; its sessions have ended.\n`);
         return EXIT.ok;
-      })()
+      })
     );
 
   users
@@ -139,8 +132,8 @@ export function registerUsersCommand(
     .description('change the role of an account (it applies to its next request)')
     .argument('<username>')
     .argument('<role>', ROLES.join(' | '))
-    .action(async (username: string, role: string) =>
-      run(async (db) => {
+    .action(
+      run<object, [string, string]>(async (db, _options, username, role) => {
         const change = await changeAccounts(db, (connection, by) => setRole(connection, username, role, by));
         effects.stdout.write(
           change.from === change.to
@@ -148,7 +141,7 @@ export function registerUsersCommand(
             : `${username.trim().toLowerCase()}: ${change.from} → ${change.to}.\n`
         );
         return EXIT.ok;
-      })()
+      })
     );
 
   users
@@ -158,13 +151,12 @@ export function registerUsersCommand(
     )
     .argument('<username>')
     .option('--password-file <file>', 'read the password from the first line of this file')
-    .action(async function (this: Command, username: string) {
-      const options = this.opts<{ passwordFile?: string }>();
-      await run(async (db) => {
+    .action(
+      run<{ passwordFile?: string }, [string]>(async (db, options, username) => {
         const password = await readPassword(options, passwords);
         await changeAccounts(db, (connection, by) => resetPassword(connection, username, password, by));
         effects.stdout.write(`New password set for ${username.trim().toLowerCase()}; its sessions have ended.\n`);
         return EXIT.ok;
-      })();
-    });
+      })
+    );
 }

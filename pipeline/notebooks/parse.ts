@@ -65,29 +65,31 @@ export interface Keep {
   right: string | number;
 }
 
-export interface TableBlock {
-  type: 'table';
+/** What every figure (a table or a chart) has: the result it shows and the options they share. */
+export interface FigureOptions {
   line: number;
   result: string;
   caption: string | null;
+  /** What to say instead when the result has no rows. */
+  empty: string | null;
+  note: string | null;
+  declarations: Declarations;
+}
+
+export interface TableBlock extends FigureOptions {
+  type: 'table';
   /** The columns to show, in order, with their headings; null = every column of the result. */
   columns: { key: string; label: string }[] | null;
   rates: RateSpec[];
   changes: ChangeSpec[];
   /** Label of a total row, or null for none. Totals are computed from exact figures by disclosure control. */
   total: string | null;
-  empty: string | null;
-  note: string | null;
-  declarations: Declarations;
 }
 
 export const CHART_MARKS = ['barX', 'line'] as const;
 
-export interface ChartBlock {
+export interface ChartBlock extends FigureOptions {
   type: 'chart';
-  line: number;
-  result: string;
-  caption: string | null;
   /** A chart from pipeline/charts by name, or null for a small Plot spec (mark, x, y, series). */
   chart: string | null;
   mark: (typeof CHART_MARKS)[number] | null;
@@ -96,9 +98,6 @@ export interface ChartBlock {
   series: string | null;
   xLabel: string | null;
   yLabel: string | null;
-  empty: string | null;
-  note: string | null;
-  declarations: Declarations;
 }
 
 export interface TextBlock {
@@ -222,19 +221,27 @@ function formula(value: string, operator: '/' | '-', name: string, line: number)
   return [parts[0], parts[1]];
 }
 
+function figureOptions(result: string, line: number): FigureOptions {
+  return { line, result, caption: null, empty: null, note: null, declarations: new Map() };
+}
+
+/** Sets an option every figure takes (caption, empty, note, or a declaration); false when `key` is none of them. */
+function figureOption(figure: FigureOptions, key: string, value: string, name: string, line: number): boolean {
+  if (key === 'caption') figure.caption = value;
+  else if (key === 'empty') figure.empty = value;
+  else if (key === 'note') figure.note = value;
+  else return declare(figure.declarations, key, value, name, line);
+  return true;
+}
+
 function parseTable(result: string, body: string, name: string, line: number): TableBlock {
   const table: TableBlock = {
     type: 'table',
-    line,
-    result,
-    caption: null,
+    ...figureOptions(result, line),
     columns: null,
     rates: [],
     changes: [],
-    total: null,
-    empty: null,
-    note: null,
-    declarations: new Map()
+    total: null
   };
   for (const option of optionLines(body, name, line + 1)) {
     const [word, key] = option.key.split(' ');
@@ -248,11 +255,8 @@ function parseTable(result: string, body: string, name: string, line: number): T
         const [from, minus] = formula(option.value, '-', name, option.line);
         table.changes.push({ key, from, minus });
       } else fail(name, option.line, `unknown table option "${option.key}"`);
-    } else if (word === 'caption') table.caption = option.value;
-    else if (word === 'total') table.total = option.value || 'Total';
-    else if (word === 'empty') table.empty = option.value;
-    else if (word === 'note') table.note = option.value;
-    else if (!declare(table.declarations, word, option.value, name, option.line)) {
+    } else if (word === 'total') table.total = option.value || 'Total';
+    else if (!figureOption(table, word, option.value, name, option.line)) {
       fail(
         name,
         option.line,
@@ -266,26 +270,18 @@ function parseTable(result: string, body: string, name: string, line: number): T
 function parseChart(result: string, body: string, name: string, line: number): ChartBlock {
   const chart: ChartBlock = {
     type: 'chart',
-    line,
-    result,
-    caption: null,
+    ...figureOptions(result, line),
     chart: null,
     mark: null,
     x: null,
     y: null,
     series: null,
     xLabel: null,
-    yLabel: null,
-    empty: null,
-    note: null,
-    declarations: new Map()
+    yLabel: null
   };
   for (const option of optionLines(body, name, line + 1)) {
     const v = option.value;
     switch (option.key) {
-      case 'caption':
-        chart.caption = v;
-        break;
       case 'chart':
         chart.chart = v;
         break;
@@ -306,14 +302,8 @@ function parseChart(result: string, body: string, name: string, line: number): C
       case 'label y':
         chart.yLabel = v;
         break;
-      case 'empty':
-        chart.empty = v;
-        break;
-      case 'note':
-        chart.note = v;
-        break;
       default:
-        if (!declare(chart.declarations, option.key, v, name, option.line)) {
+        if (!figureOption(chart, option.key, v, name, option.line)) {
           fail(
             name,
             option.line,

@@ -56,15 +56,30 @@ async function parse(connection: DuckDBConnection, sql: string): Promise<Node[]>
   return parsed.error ? [] : (parsed.statements ?? []);
 }
 
-/** The patient-count columns (of `patientColumns`) that the query uses to choose its rows, in the order given. */
-export async function rowsChosenBy(
+/** The ORDER BY clauses of each statement's outermost query (not those of its subqueries). */
+function outermostOrders(statements: Node[]): Node[] {
+  return statements.flatMap((statement) => {
+    const node = statement.node as Node | undefined;
+    const modifiers = Array.isArray(node?.modifiers) ? (node.modifiers as Node[]) : [];
+    return modifiers.filter((m) => m.type === 'ORDER_MODIFIER');
+  });
+}
+
+/** Which of `patientColumns` one part of the query uses (`columnsOf` gathers that part's columns), in the order given. */
+async function patientColumnsUsed(
   connection: DuckDBConnection,
   sql: string,
-  patientColumns: Iterable<string>
+  patientColumns: Iterable<string>,
+  columnsOf: (statements: Node[], into: Set<string>) => void
 ): Promise<string[]> {
   const used = new Set<string>();
-  choosingColumns(await parse(connection, sql), used);
+  columnsOf(await parse(connection, sql), used);
   return [...patientColumns].filter((column) => used.has(column.toLowerCase()));
+}
+
+/** The patient-count columns (of `patientColumns`) that the query uses to choose its rows, in the order given. */
+export function rowsChosenBy(connection: DuckDBConnection, sql: string, patientColumns: Iterable<string>) {
+  return patientColumnsUsed(connection, sql, patientColumns, choosingColumns);
 }
 
 /**
@@ -77,33 +92,21 @@ export async function firstCountOrder(
   patientColumns: Iterable<string>
 ): Promise<{ column: string; descending: boolean } | null> {
   const wanted = new Map([...patientColumns].map((c) => [c.toLowerCase(), c] as const));
-  for (const statement of await parse(connection, sql)) {
-    const node = statement.node as Node | undefined;
-    const modifiers = Array.isArray(node?.modifiers) ? (node.modifiers as Node[]) : [];
-    for (const m of modifiers) {
-      if (m.type !== 'ORDER_MODIFIER' || !Array.isArray(m.orders)) continue;
-      for (const order of m.orders as Node[]) {
-        const used = new Set<string>();
-        columnsUnder(order.expression, used);
-        const column = [...used].find((c) => wanted.has(c));
-        if (column) return { column: wanted.get(column)!, descending: order.type === 'DESCENDING' };
-      }
+  for (const m of outermostOrders(await parse(connection, sql))) {
+    if (!Array.isArray(m.orders)) continue;
+    for (const order of m.orders as Node[]) {
+      const used = new Set<string>();
+      columnsUnder(order.expression, used);
+      const column = [...used].find((c) => wanted.has(c));
+      if (column) return { column: wanted.get(column)!, descending: order.type === 'DESCENDING' };
     }
   }
   return null;
 }
 
 /** The patient-count columns the query's result is ordered by (its outermost ORDER BY), in the order given. */
-export async function rowsOrderedBy(
-  connection: DuckDBConnection,
-  sql: string,
-  patientColumns: Iterable<string>
-): Promise<string[]> {
-  const used = new Set<string>();
-  for (const statement of await parse(connection, sql)) {
-    const node = statement.node as Node | undefined;
-    const modifiers = Array.isArray(node?.modifiers) ? (node.modifiers as Node[]) : [];
-    for (const m of modifiers) if (m.type === 'ORDER_MODIFIER') columnsUnder(m.orders, used);
-  }
-  return [...patientColumns].filter((column) => used.has(column.toLowerCase()));
+export function rowsOrderedBy(connection: DuckDBConnection, sql: string, patientColumns: Iterable<string>) {
+  return patientColumnsUsed(connection, sql, patientColumns, (statements, into) =>
+    outermostOrders(statements).forEach((m) => columnsUnder(m.orders, into))
+  );
 }
