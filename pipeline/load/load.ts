@@ -327,11 +327,13 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
     };
     await connection.run('BEGIN TRANSACTION');
     try {
+      const fileIds: number[] = [];
       for (const c of candidates) {
         progress(c.name, 'write', files.indexOf(c.path));
-        for (const s of c.staged) await writeStaged(connection, s, c.sha256, loadedAt);
+        fileIds.push(await nextFileId(connection));
+        for (const s of c.staged) await writeStaged(connection, s, c.sha256, loadedAt, fileIds.at(-1)!);
       }
-      await insertManifest(warehouse, batchId, loadedAt, profile.name, summaries, 'loaded', problems);
+      await insertManifest(warehouse, batchId, loadedAt, profile.name, summaries, 'loaded', problems, fileIds);
       await connection.run('INSERT INTO load_batch VALUES ($1, $2::TIMESTAMP, $3)', [
         batchId,
         loadedAt,
@@ -387,7 +389,6 @@ async function loadDirect(
   ctx.progress('check');
   const direct = await directUptake(connection, source, spec);
   if (!direct) return null;
-  const sha = sqlLiteral(c.sha256);
   const fields = FIELDS.uptake.map((f) => f.name);
   const view = `${ctx.prefix}_direct`;
   const known = `${ctx.prefix}_direct_known`;
@@ -396,14 +397,15 @@ async function loadDirect(
   await connection.run('BEGIN TRANSACTION');
   let open = true;
   try {
+    const fileId = await nextFileId(connection);
     try {
-      await connection.run(`INSERT INTO snapshot (${fields.join(', ')}, source_sha256, loaded_at)
-        SELECT ${direct.columns.join(', ')}, ${sha}, TIMESTAMP ${sqlLiteral(ctx.loadedAt)} FROM ${direct.from}`);
+      await connection.run(`INSERT INTO snapshot (${fields.join(', ')}, source_file, loaded_at)
+        SELECT ${direct.columns.join(', ')}, ${fileId}, TIMESTAMP ${sqlLiteral(ctx.loadedAt)} FROM ${direct.from}`);
     } catch {
       return null; // a cell the typed read cannot parse, a blank key: the staged path says which
     }
     await connection.run(
-      `CREATE TEMP VIEW ${sqlIdentifier(view)} AS SELECT NULL::INTEGER AS __row, *, false AS __bad FROM snapshot WHERE source_sha256 = ${sha}`
+      `CREATE TEMP VIEW ${sqlIdentifier(view)} AS SELECT NULL::INTEGER AS __row, *, false AS __bad FROM snapshot WHERE source_file = ${fileId}`
     );
     const written = await one(
       `SELECT count(*)::INTEGER AS n, max(as_of)::VARCHAR AS as_of FROM ${sqlIdentifier(view)}`
@@ -427,7 +429,7 @@ async function loadDirect(
     // A back-fill or figures loaded before are warnings with rows: the staged path raises them.
     const history = await one(`SELECT count(*)::INTEGER AS n
       FROM (SELECT service_id, min(as_of) AS first FROM ${sqlIdentifier(view)} GROUP BY service_id) u
-      JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot WHERE source_sha256 <> ${sha} GROUP BY service_id) o
+      JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot WHERE source_file <> ${fileId} GROUP BY service_id) o
       USING (service_id) WHERE u.first <= o.latest`);
     if (Number(history.n) > 0) return null;
 
@@ -449,7 +451,7 @@ async function loadDirect(
       files: [{ name: c.name, sha256: c.sha256, ext: extname(c.path).toLowerCase() }]
     };
     await writeReported(connection, staged, c.sha256);
-    await insertManifest(warehouse, ctx.batchId, ctx.loadedAt, profile.name, [summary], 'loaded', []);
+    await insertManifest(warehouse, ctx.batchId, ctx.loadedAt, profile.name, [summary], 'loaded', [], [fileId]);
     await connection.run('INSERT INTO load_batch VALUES ($1, $2::TIMESTAMP, $3)', [
       ctx.batchId,
       ctx.loadedAt,
@@ -488,22 +490,17 @@ async function insertManifest(
   profileName: string,
   files: FileSummary[],
   outcome: string,
-  problems: Problem[]
+  problems: Problem[],
+  /** The ids the files' snapshot rows carry (nextFileId); a file not written (a rejected batch) takes the next one. */
+  fileIds: number[] = []
 ) {
   const { connection } = warehouse;
-  for (const f of files) {
-    await connection.run('INSERT INTO load_file VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMP, $7, $8::DATE, $9, $10)', [
-      batchId,
-      f.file,
-      f.sha256,
-      f.kind || null,
-      profileName,
-      loadedAt,
-      f.rows,
-      f.asOf,
-      outcome,
-      f.bytes
-    ]);
+  for (const [i, f] of files.entries()) {
+    await connection.run(
+      `INSERT INTO load_file (batch_id, file_name, sha256, kind, profile, loaded_at, rows, as_of, outcome, bytes, file_id)
+       VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMP, $7, $8::DATE, $9, $10, ${fileIds[i] ?? "nextval('load_file_id')"})`,
+      [batchId, f.file, f.sha256, f.kind || null, profileName, loadedAt, f.rows, f.asOf, outcome, f.bytes]
+    );
   }
   for (const p of problems) {
     await connection.run('INSERT INTO load_problem VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
@@ -517,6 +514,11 @@ async function insertManifest(
       p.severity
     ]);
   }
+}
+
+/** The id a file's snapshot rows name it by (load_file.file_id): taken before they are written, inside the transaction. */
+async function nextFileId(connection: Warehouse['connection']): Promise<number> {
+  return Number((await connection.runAndReadAll(`SELECT nextval('load_file_id') AS id`)).getRowObjectsJson()[0].id);
 }
 
 /** A rejected batch leaves a record of what was tried and why it failed, and nothing else. */
