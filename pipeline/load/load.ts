@@ -16,16 +16,10 @@ import { characteristicNotes, unitRowsOnly } from './characteristics.ts';
 import { FIELDS, KINDS, type Kind } from './fields.ts';
 import { parseProfile, resolveProfile, tableFor, type Profile } from './profile.ts';
 import { problem, type Problem } from './problems.ts';
-import {
-  defaultRawDir,
-  hasBatchRecord,
-  landRawFile,
-  sha256File,
-  writeBatchRecord,
-  type BatchRecord
-} from './raw-store.ts';
+import { defaultRawDir, hasBatchRecord, landRawFile, writeBatchRecord, type BatchRecord } from './raw-store.ts';
 import { READERS, readerFor, ReadError, type SourceTable } from './readers/index.ts';
 import { readHeaderlessCsv } from './readers/csv-headerless.ts';
+import { scanFile } from './readers/file-scan.ts';
 import { checkReference } from './reference.ts';
 import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import { directUptake, stage, stagedRelations, type StagedTable } from './stage.ts';
@@ -173,7 +167,8 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         refuse(name, '', bytes);
         continue;
       }
-      const sha256 = await sha256File(path);
+      const scan = await scanFile(path);
+      const sha256 = scan.sha256;
       if (loadedBefore.has(sha256) || candidates.some((c) => c.sha256 === sha256)) {
         skipped.push({ file: name, sha256, kind: '', rows: 0, asOf: null, bytes });
         continue;
@@ -198,7 +193,7 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         continue;
       }
       try {
-        const sources = await reader({ connection, tempPrefix: `${prefix}_${i}` }, path, name);
+        const sources = await reader({ connection, tempPrefix: `${prefix}_${i}`, scan }, path, name);
         tempTables.push(...sources.filter((s) => s.relation.startsWith('"')).map((s) => s.relation.slice(1, -1)));
         candidates.push({ path, name, sha256, bytes, sources, staged: [] });
       } catch (error) {
