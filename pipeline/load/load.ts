@@ -378,7 +378,7 @@ async function loadDirect(
   const source = c.sources[0];
   const spec = tableFor(profile, source.name);
   if (!spec || !source.headers.length || FIELDS.uptake.some((f) => f.actualDate)) return null;
-  const one = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson()[0];
+  const one = (sql: string) => firstRow(connection, sql);
   // Warnings about units missing from a reference list name rows: only the staged path has them.
   if (Number((await one('SELECT count(*)::INTEGER AS n FROM unit_reference')).n) > 0) return null;
   ctx.progress('check');
@@ -402,13 +402,13 @@ async function loadDirect(
     await connection.run(
       `CREATE TEMP VIEW ${sqlIdentifier(view)} AS SELECT NULL::INTEGER AS __row, *, false AS __bad FROM snapshot WHERE source_file = ${fileId}`
     );
-    const written = await one(
-      `SELECT count(*)::INTEGER AS n, max(as_of)::VARCHAR AS as_of FROM ${sqlIdentifier(view)}`
-    );
-    const rows = Number(written.n);
-    const lastAsOf = written.as_of === null ? null : String(written.as_of);
     await connection.run(`CREATE TEMP TABLE ${sqlIdentifier(known)} AS SELECT service_id FROM service_latest`);
-    const asOf = lastAsOf === null || lastAsOf > ctx.today ? ctx.today : lastAsOf;
+    const facts = await directFacts(connection, view, known, fileId);
+    // Figures loaded before (a back-fill, a supersede) are warnings with rows: the staged path raises them.
+    if (facts.rows === 0 || facts.unknown > 0 || facts.loadedBefore > 0) return null;
+    const rows = facts.rows;
+    const lastAsOf = facts.lastAsOf;
+    const asOf = lastAsOf > ctx.today ? ctx.today : lastAsOf;
     const staged: StagedTable = {
       label: source.label,
       kind: 'uptake',
@@ -419,14 +419,11 @@ async function loadDirect(
       reports: direct.reports,
       profileTable: spec
     };
-    const found = await checkStaged({ connection, asOf, today: ctx.today, knownServices: known }, staged);
+    const found = await checkStaged(
+      { connection, asOf, today: ctx.today, knownServices: known, unknownServices: 0 },
+      staged
+    );
     if (found === null || found.length) return null;
-    // A back-fill or figures loaded before are warnings with rows: the staged path raises them.
-    const history = await one(`SELECT count(*)::INTEGER AS n
-      FROM (SELECT service_id, min(as_of) AS first FROM ${sqlIdentifier(view)} GROUP BY service_id) u
-      JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot WHERE source_file <> ${fileId} GROUP BY service_id) o
-      USING (service_id) WHERE u.first <= o.latest`);
-    if (Number(history.n) > 0) return null;
 
     const summary: FileSummary = {
       file: c.name,
@@ -460,6 +457,39 @@ async function loadDirect(
   } finally {
     if (open) await connection.run('ROLLBACK').catch(() => undefined);
   }
+}
+
+/**
+ * What the direct load needs to know of the rows it just wrote beyond the row rules (checkStaged counts those, and
+ * duplicate keys): how many rows and their latest date, and in one scan
+ * grouped by service, how many services are not known and how many have figures loaded before on or after their
+ * first date here (a back-fill or a supersede: warnings, which only the staged path gives with their rows).
+ */
+async function directFacts(
+  connection: Warehouse['connection'],
+  view: string,
+  known: string,
+  fileId: number
+): Promise<{ rows: number; lastAsOf: string; unknown: number; loadedBefore: number }> {
+  const v = sqlIdentifier(view);
+  const one = (sql: string) => firstRow(connection, sql);
+  const written = await one(`SELECT count(*)::INTEGER AS n, max(as_of)::VARCHAR AS last FROM ${v}`);
+  const facts = await one(`SELECT count(*) FILTER (WHERE k.service_id IS NULL)::INTEGER AS unknown,
+      count(*) FILTER (WHERE o.latest >= u.first)::INTEGER AS loaded_before
+    FROM (SELECT service_id, min(as_of) AS first FROM ${v} GROUP BY service_id) u
+    LEFT JOIN ${sqlIdentifier(known)} k USING (service_id)
+    LEFT JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot WHERE source_file <> ${fileId} GROUP BY service_id) o
+      USING (service_id)`);
+  return {
+    rows: Number(written.n),
+    lastAsOf: String(written.last),
+    unknown: Number(facts.unknown),
+    loadedBefore: Number(facts.loaded_before)
+  };
+}
+
+async function firstRow(connection: Warehouse['connection'], sql: string) {
+  return (await connection.runAndReadAll(sql)).getRowObjectsJson()[0];
 }
 
 async function summarise(connection: Warehouse['connection'], c: Candidate): Promise<FileSummary> {
