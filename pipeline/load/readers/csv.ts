@@ -31,7 +31,8 @@ export function detectDelimiter(head: string): string {
   return best;
 }
 
-function readHead(path: string, bytes = 65536): string {
+/** The first bytes of a file as text: enough to find its delimiter and whether it is empty. */
+export function readHead(path: string, bytes = 65536): string {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(bytes);
@@ -48,17 +49,7 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
     throw new ReadError(label, 'empty-file', 'The file is empty: it has no header and no rows.');
   const delim = detectDelimiter(head);
   const source = csvSource(path, delim);
-  let headers: string[];
-  try {
-    const described = await ctx.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
-    headers = described.getRowObjectsJson().map((r) => String(r.column_name));
-  } catch (error) {
-    throw new ReadError(
-      label,
-      'malformed-csv',
-      `The file could not be read as CSV: ${firstLine((error as Error).message)}`
-    );
-  }
+  const headers = await columnNames(ctx, source, label);
   const columns = headers.map(sqlIdentifier).join(', ');
   const name = basename(label, extname(label));
   // Row numbers come from position (see SourceTable.rowNumbers): the header is row 1, so the first row is rowid 0 → row 2.
@@ -79,6 +70,20 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
       csv: { path, delim, plainNumbers: ctx.scan?.plainNumbers }
     }
   ];
+}
+
+/** The column names read_csv gives `source`; a file it cannot read at all is a malformed-csv problem. */
+export async function columnNames(ctx: ReadContext, source: string, label: string): Promise<string[]> {
+  try {
+    const described = await ctx.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+    return described.getRowObjectsJson().map((r) => String(r.column_name));
+  } catch (error) {
+    throw new ReadError(
+      label,
+      'malformed-csv',
+      `The file could not be read as CSV: ${firstLine((error as Error).message)}`
+    );
+  }
 }
 
 function csvSource(path: string, delim: string, types: Record<string, string> = {}, dateFormat?: string): string {
