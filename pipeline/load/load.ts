@@ -353,8 +353,8 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
 
 /**
  * The one-pass load of a batch that is a single wide uptake CSV (stage.ts directUptake says when it can be): the typed
- * read is inserted straight into `snapshot` inside the batch's transaction, and the rows just written (they carry the
- * file's SHA-256, which no other row can) are checked by the same fast scan as a staged table (checkStaged). Anything
+ * read is inserted straight into `snapshot` inside the batch's transaction, and the rows just written (they carry a
+ * new file id, which no other row can) are checked by the same fast scan as a staged table (checkStaged). Anything
  * found, or any warning due (a back-fill, figures loaded before), or a cell the typed read or the table refuses, rolls
  * the transaction back and returns null: the staged path then runs from the start and lists every problem with its row.
  * This skips the staging copy, a third of a clean load's work.
@@ -461,9 +461,9 @@ async function loadDirect(
 
 /**
  * What the direct load needs to know of the rows it just wrote beyond the row rules (checkStaged counts those, and
- * duplicate keys): how many rows and their latest date, and in one scan
- * grouped by service, how many services are not known and how many have figures loaded before on or after their
- * first date here (a back-fill or a supersede: warnings, which only the staged path gives with their rows).
+ * duplicate keys): how many rows and their latest date; and, in one scan grouped by service, how many services are
+ * not known and how many have figures loaded before on or after their first date here (a back-fill or a supersede:
+ * warnings, which only the staged path gives with their rows).
  */
 async function directFacts(
   connection: Warehouse['connection'],
