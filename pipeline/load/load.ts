@@ -420,7 +420,14 @@ async function loadDirect(
       profileTable: spec
     };
     const found = await checkStaged(
-      { connection, asOf, today: ctx.today, knownServices: known, unknownServices: 0 },
+      {
+        connection,
+        asOf,
+        today: ctx.today,
+        knownServices: known,
+        unknownServices: 0,
+        duplicateKeys: facts.duplicates
+      },
       staged
     );
     if (found === null || found.length) return null;
@@ -460,33 +467,48 @@ async function loadDirect(
 }
 
 /**
- * What the direct load needs to know of the rows it just wrote beyond the row rules (checkStaged counts those, and
- * duplicate keys): how many rows and their latest date; and, in one scan grouped by service, how many services are
- * not known and how many have figures loaded before on or after their first date here (a back-fill or a supersede:
- * warnings, which only the staged path gives with their rows).
+ * What the direct load needs to know of the rows it just wrote beyond the row rules (checkStaged counts those): how
+ * many rows, their dates' span; in one scan grouped by service, how many services are not known and how many have
+ * figures loaded before on or after their first date here (a back-fill or a supersede: warnings, which only the staged
+ * path gives with their rows); and, when that found nothing, whether any service has a date twice (a duplicate key).
+ * Those are found exactly with a bit per day of the span per service (bitstring_agg: the days set against the rows
+ * counted), which costs about two thirds of hashing every key; when services × days would need more than BIT_BUDGET
+ * bytes, `duplicates` is left undefined and checkStaged hashes every key instead.
  */
 async function directFacts(
   connection: Warehouse['connection'],
   view: string,
   known: string,
   fileId: number
-): Promise<{ rows: number; lastAsOf: string; unknown: number; loadedBefore: number }> {
+): Promise<{ rows: number; lastAsOf: string; unknown: number; loadedBefore: number; duplicates?: number }> {
   const v = sqlIdentifier(view);
   const one = (sql: string) => firstRow(connection, sql);
-  const written = await one(`SELECT count(*)::INTEGER AS n, max(as_of)::VARCHAR AS last FROM ${v}`);
-  const facts = await one(`SELECT count(*) FILTER (WHERE k.service_id IS NULL)::INTEGER AS unknown,
+  const written = await one(`SELECT count(*)::INTEGER AS n, min(as_of)::VARCHAR AS first, max(as_of)::VARCHAR AS last,
+    (max(as_of) - min(as_of))::INTEGER AS days FROM ${v}`);
+  const facts = await one(`SELECT count(*)::INTEGER AS services,
+      count(*) FILTER (WHERE k.service_id IS NULL)::INTEGER AS unknown,
       count(*) FILTER (WHERE o.latest >= u.first)::INTEGER AS loaded_before
     FROM (SELECT service_id, min(as_of) AS first FROM ${v} GROUP BY service_id) u
     LEFT JOIN ${sqlIdentifier(known)} k USING (service_id)
     LEFT JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot WHERE source_file <> ${fileId} GROUP BY service_id) o
       USING (service_id)`);
-  return {
+  const result = {
     rows: Number(written.n),
     lastAsOf: String(written.last),
     unknown: Number(facts.unknown),
     loadedBefore: Number(facts.loaded_before)
   };
+  const days = Number(written.days);
+  if (!result.rows || result.unknown || result.loadedBefore || Number(facts.services) * (days + 1) > BIT_BUDGET * 8)
+    return result;
+  const repeated = await one(`SELECT coalesce(sum(n - bit_count(days)), 0)::INTEGER AS duplicates
+    FROM (SELECT count(*) AS n, bitstring_agg((as_of - DATE ${sqlLiteral(String(written.first))})::INTEGER, 0, ${days}) AS days
+          FROM ${v} GROUP BY service_id)`);
+  return { ...result, duplicates: Number(repeated.duplicates) };
 }
+
+/** Bytes of day bits directFacts may use to find repeated dates (services × days in the file ÷ 8). */
+const BIT_BUDGET = 64 * 1024 * 1024;
 
 async function firstRow(connection: Warehouse['connection'], sql: string) {
   return (await connection.runAndReadAll(sql)).getRowObjectsJson()[0];
