@@ -49,10 +49,10 @@ export const run: BenchRun = async (args, log) => {
     await c.run(`INSERT INTO unit_characteristic SELECT printf('P%05d', i), 'Deprivation score (IMD 2019)', '2019', '20190000',
         CASE WHEN i % 97 = 0 THEN NULL ELSE ((i * 7919) % 6000) / 100.0 END, 'bench', TIMESTAMP '2026-01-01'
       FROM range(${practices}) t(i)`);
-    await c.run(`INSERT INTO snapshot (as_of, service_id, eligible, registered, source_sha256, loaded_at)
+    await c.run(`INSERT INTO snapshot (as_of, service_id, eligible, registered, source_file, loaded_at)
       SELECT (DATE '2024-01-31' + INTERVAL (m) MONTH)::DATE, printf('P%05d', i), 2000 + (i * 37) % 9000,
              ((2000 + (i * 37) % 9000) * (0.05 + m * 0.01) * (1 - ((i * 7919) % 6000) / 12000.0))::INTEGER,
-             'bench', TIMESTAMP '2026-01-01'
+             0, TIMESTAMP '2026-01-01'
       FROM range(${practices}) p(i), range(${months}) d(m)`);
     const filters = await resolveFilters(c, {});
     const params = new URLSearchParams();

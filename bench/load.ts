@@ -120,38 +120,41 @@ async function timeReadCsv(data: Dataset, scratch: string): Promise<{ seconds: n
   }
 }
 
-function wideDataset(folder: string, rows: number): Dataset {
-  const data = generateUptakeExport(folder, rows);
-  return {
-    shape: 'wide',
-    file: data.uptake,
-    rows: data.rows,
-    bytes: statSync(data.uptake).size,
-    describe: `${grouped(data.serviceCount)} services × ${data.asOfDates} monthly as-of dates, UK dates`,
-    setup: [data.programme, data.services],
-    options: {},
-    dateFormat: '%d/%m/%Y'
-  };
-}
+/** How each shape's file is generated and loaded; generateDataset adds what every shape has alike. */
+const SHAPES: Record<Shape, (folder: string, rows: number) => Omit<Dataset, 'shape' | 'bytes'>> = {
+  wide(folder, rows) {
+    const data = generateUptakeExport(folder, rows);
+    return {
+      file: data.uptake,
+      rows: data.rows,
+      describe: `${grouped(data.serviceCount)} services × ${data.asOfDates} monthly as-of dates, UK dates`,
+      setup: [data.programme, data.services],
+      options: {},
+      dateFormat: '%d/%m/%Y'
+    };
+  },
+  long(folder, rows) {
+    const data = generateLongExport(folder, rows);
+    return {
+      file: data.file,
+      rows: data.rows,
+      describe: `${grouped(data.practices)} practices × ${data.months} months × 7 fields, dates like 30APR2018, profile ${LONG_PROFILE.name}`,
+      setup: [],
+      options: { profileObject: LONG_PROFILE },
+      dateFormat: '%d%b%Y'
+    };
+  }
+};
 
-function longDataset(folder: string, rows: number): Dataset {
-  const data = generateLongExport(folder, rows);
-  return {
-    shape: 'long',
-    file: data.file,
-    rows: data.rows,
-    bytes: statSync(data.file).size,
-    describe: `${grouped(data.practices)} practices × ${data.months} months × 7 fields, dates like 30APR2018, profile ${LONG_PROFILE.name}`,
-    setup: [],
-    options: { profileObject: LONG_PROFILE },
-    dateFormat: '%d%b%Y'
-  };
+function generateDataset(shape: Shape, folder: string, rows: number): Dataset {
+  const data = SHAPES[shape](folder, rows);
+  return { shape, ...data, bytes: statSync(data.file).size };
 }
 
 /** Peak resident memory of `uptake load` of a wide export in a child process. */
 async function peakMemory(root: string, rows: number, log: (line: string) => void) {
   const folder = join(root, 'memory');
-  const data = wideDataset(join(folder, 'export'), rows);
+  const data = generateDataset('wide', join(folder, 'export'), rows);
   log(`peak memory: ${megabytes(data.bytes)} wide export of ${grouped(data.rows)} rows, loaded in a child process…`);
   const database = join(folder, 'uptake.duckdb');
   const warehouse = await openWarehouse(database);
@@ -209,7 +212,7 @@ export async function run(args: string[], log: (line: string) => void): Promise<
     for (const shape of shapes) {
       log(`generating a ${shape} export of ${grouped(rows)} rows…`);
       const generatedAt = process.hrtime.bigint();
-      const data = (shape === 'wide' ? wideDataset : longDataset)(join(root, shape), rows);
+      const data = generateDataset(shape, join(root, shape), rows);
       log(`  ${megabytes(data.bytes)}, ${data.describe}, in ${seconds(generatedAt).toFixed(1)} s`);
       const pipelineRuns: PipelineTiming[] = [];
       const rawRuns: { seconds: number; cpu: number }[] = [];

@@ -83,16 +83,16 @@ async function fixtureWarehouse(): Promise<string> {
       ('GP-WL', 'GP practices, West London', 'West London CCG', 'primary care', 'general practice', false, false,
        DATE '2016-06-01', NULL, NULL, '${HASH_A}', TIMESTAMP '2017-02-07 09:00:00');
     INSERT INTO snapshot (as_of, service_id, approached, consented, registered, shared_with_carer, shared_with_professional,
-                          source_sha256, loaded_at) VALUES
-      (DATE '2017-01-31', 'IMP-COLP', 150, 90, 30, 1, 0, '${HASH_B}', TIMESTAMP '2017-02-07 09:00:00.123456'),
-      (DATE '2017-02-06', 'IMP-COLP', 200, 120, 74, 2, 1, '${HASH_B}', TIMESTAMP '2017-02-07 09:00:00.123456'),
-      (DATE '2017-02-06', 'CNWL-EIP', 20, 15, 12, 0, NULL, '${HASH_B}', TIMESTAMP '2017-02-07 09:00:00.123456');
+                          source_file, loaded_at) VALUES
+      (DATE '2017-01-31', 'IMP-COLP', 150, 90, 30, 1, 0, 2, TIMESTAMP '2017-02-07 09:00:00.123456'),
+      (DATE '2017-02-06', 'IMP-COLP', 200, 120, 74, 2, 1, 2, TIMESTAMP '2017-02-07 09:00:00.123456'),
+      (DATE '2017-02-06', 'CNWL-EIP', 20, 15, 12, 0, NULL, 2, TIMESTAMP '2017-02-07 09:00:00.123456');
     INSERT INTO feature (service_id, feature, category, enabled, enabled_on, source_sha256, loaded_at) VALUES
       ('IMP-COLP', 'results', 'core', true, DATE '2016-12-20', '${HASH_A}', TIMESTAMP '2017-02-07 09:00:00');
-    INSERT INTO load_file (batch_id, file_name, sha256, kind, profile, loaded_at, rows, as_of, outcome, bytes) VALUES
-      ('b1', 'services.csv', '${HASH_A}', 'services', 'uptake-templates', TIMESTAMP '2017-02-07 09:00:00', 3, NULL, 'loaded', 400),
-      ('b1', 'uptake-2017-02-06.csv', '${HASH_B}', 'uptake', 'uptake-templates', TIMESTAMP '2017-02-07 09:00:00', 3, DATE '2017-02-06', 'loaded', 250),
-      ('b2', 'uptake-2017-03-06.csv', '${HASH_C}', 'uptake', 'uptake-templates', TIMESTAMP '2017-03-07 10:30:00', 2, DATE '2017-03-06', 'rejected', 180);
+    INSERT INTO load_file (batch_id, file_name, sha256, kind, profile, loaded_at, rows, as_of, outcome, bytes, file_id) VALUES
+      ('b1', 'services.csv', '${HASH_A}', 'services', 'uptake-templates', TIMESTAMP '2017-02-07 09:00:00', 3, NULL, 'loaded', 400, 1),
+      ('b1', 'uptake-2017-02-06.csv', '${HASH_B}', 'uptake', 'uptake-templates', TIMESTAMP '2017-02-07 09:00:00', 3, DATE '2017-02-06', 'loaded', 250, 2),
+      ('b2', 'uptake-2017-03-06.csv', '${HASH_C}', 'uptake', 'uptake-templates', TIMESTAMP '2017-03-07 10:30:00', 2, DATE '2017-03-06', 'rejected', 180, 3);
   `);
   warehouse.close();
   return path;

@@ -214,8 +214,8 @@ describe('uptake_funnel', () => {
     // where the 1 sharing with a professional is still the fewest sharing with anyone.
     await withOwnDemo(async (run, rows) => {
       await run(`INSERT INTO snapshot VALUES
-        (DATE '2017-03-31', 'IMP-HEP', NULL, 5, 4, 3, NULL, NULL, 2, 3, 'extra', TIMESTAMP '2017-04-01 09:00:00'),
-        (DATE '2017-03-31', 'IMP-HAEM', NULL, 5, 4, 3, NULL, NULL, NULL, 1, 'extra', TIMESTAMP '2017-04-01 09:00:00')`);
+        (DATE '2017-03-31', 'IMP-HEP', NULL, 5, 4, 3, NULL, NULL, 2, 3, 0, TIMESTAMP '2017-04-01 09:00:00'),
+        (DATE '2017-03-31', 'IMP-HAEM', NULL, 5, 4, 3, NULL, NULL, NULL, 1, 0, TIMESTAMP '2017-04-01 09:00:00')`);
       const sharing =
         await rows(`SELECT service_id, shared_with_anyone_max, carer_sharing_rate, professional_sharing_rate
         FROM uptake_funnel WHERE as_of = '2017-03-31' ORDER BY service_id`);
@@ -516,7 +516,7 @@ describe('history: the latest loaded row wins', () => {
     await withOwnDemo(async (run, rows) => {
       const later = `'resent', TIMESTAMP '2017-02-08 09:00:00'`;
       await run(
-        `INSERT INTO snapshot VALUES (DATE '2017-02-06', 'IMP-COLP', 1000, 410, 205, 80, NULL, NULL, 2, 1, ${later})`
+        `INSERT INTO snapshot VALUES (DATE '2017-02-06', 'IMP-COLP', 1000, 410, 205, 80, NULL, NULL, 2, 1, 0, TIMESTAMP '2017-02-08 09:00:00')`
       );
       await run(`INSERT INTO service SELECT * REPLACE ('Colposcopy clinic' AS service_name, 'resent' AS source_sha256,
         TIMESTAMP '2017-02-08 09:00:00' AS loaded_at) FROM service WHERE service_id = 'IMP-COLP'`);
@@ -525,7 +525,7 @@ describe('history: the latest loaded row wins', () => {
       );
       await run(`INSERT INTO programme VALUES ('CIE (renamed)', DATE '2014-10-01', 'resent')`);
       await run(`INSERT INTO load_file VALUES
-        ('b2', 'programme.csv', 'resent', 'programme', 'uptake', TIMESTAMP '2017-02-08 09:00:00', 1, NULL, 'loaded', 60)`);
+        ('b2', 'programme.csv', 'resent', 'programme', 'uptake', TIMESTAMP '2017-02-08 09:00:00', 1, NULL, 'loaded', 60, DEFAULT)`);
 
       const [funnel] = await rows(`SELECT service_name, approached, registered FROM uptake_funnel
         WHERE as_of = '2017-02-06' AND service_id = 'IMP-COLP'`);

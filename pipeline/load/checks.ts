@@ -60,6 +60,12 @@ export interface CheckContext {
   today: string;
   /** A temp table of every service id known: already loaded, or in this batch's services files or units. */
   knownServices: string;
+  /**
+   * Unknown services and duplicate keys already counted by the caller in a scan of its own (the direct load groups its
+   * rows by service anyway): the one scan then does not look for them again.
+   */
+  unknownServices?: number;
+  duplicateKeys?: number;
 }
 
 /** One row-level rule: `where` selects offending rows of the staged table; `value` and `message` are SQL expressions. */
@@ -179,10 +185,14 @@ export async function checkStaged(ctx: CheckContext, s: StagedTable): Promise<Pr
     await connection.runAndReadAll(
       `SELECT ${[
         ...rules.map((r, i) => `count_if(${r.where})::INTEGER AS c${i}`),
-        `(count_if(${keyPresent}) - count(DISTINCT hash(${keyCols})) FILTER (WHERE ${keyPresent}))::INTEGER AS duplicates`,
-        s.kind === 'features' || s.kind === 'uptake'
-          ? `(SELECT count(*)::INTEGER FROM (SELECT DISTINCT service_id FROM ${t} WHERE service_id IS NOT NULL) x ANTI JOIN ${sqlIdentifier(ctx.knownServices)} k USING (service_id)) AS unknown`
-          : '0 AS unknown'
+        ctx.duplicateKeys !== undefined
+          ? `${ctx.duplicateKeys} AS duplicates`
+          : `(count_if(${keyPresent}) - count(DISTINCT hash(${keyCols})) FILTER (WHERE ${keyPresent}))::INTEGER AS duplicates`,
+        ctx.unknownServices !== undefined
+          ? `${ctx.unknownServices} AS unknown`
+          : s.kind === 'features' || s.kind === 'uptake'
+            ? `(SELECT count(*)::INTEGER FROM (SELECT DISTINCT service_id FROM ${t} WHERE service_id IS NOT NULL) x ANTI JOIN ${sqlIdentifier(ctx.knownServices)} k USING (service_id)) AS unknown`
+            : '0 AS unknown'
       ].join(', ')} FROM ${t}`
     )
   ).getRowObjectsJson()[0] as Record<string, number>;

@@ -20,77 +20,63 @@ export interface FieldSpec {
   actualDate?: boolean;
 }
 
-const f = (
-  name: string,
+/** One field, or several consecutive ones alike but for their names. */
+function fields(
+  names: string | string[],
   type: FieldType,
   column: FieldSpec['column'],
   valueRequired: boolean,
   extra: Partial<FieldSpec> = {}
-): FieldSpec => ({
-  name,
-  type,
-  column,
-  valueRequired,
-  ...extra
-});
+): FieldSpec[] {
+  return [names].flat().map((name) => ({ name, type, column, valueRequired, ...extra }));
+}
 
 export const FIELDS: Record<Kind, FieldSpec[]> = {
   programme: [
-    f('programme', 'text', 'required', true),
-    f('launched_on', 'date', 'required', true, { actualDate: true })
+    ...fields('programme', 'text', 'required', true),
+    ...fields('launched_on', 'date', 'required', true, { actualDate: true })
   ],
   services: [
-    f('service_id', 'text', 'required', true),
-    f('service_name', 'text', 'required', true),
-    f('organisation', 'text', 'required', true),
-    f('setting', 'setting', 'required', true),
-    f('specialty', 'text', 'optional', false),
-    f('sensitive', 'flag', 'required', true),
-    f('in_original_bid', 'flag', 'required', true),
-    f('approached_on', 'date', 'required', false, { actualDate: true }),
-    f('planned_live_on', 'date', 'optional', false),
-    f('live_on', 'date', 'required', false, { actualDate: true }),
-    f('parent_unit', 'text', 'optional', false)
+    ...fields(['service_id', 'service_name', 'organisation'], 'text', 'required', true),
+    ...fields('setting', 'setting', 'required', true),
+    ...fields('specialty', 'text', 'optional', false),
+    ...fields(['sensitive', 'in_original_bid'], 'flag', 'required', true),
+    ...fields('approached_on', 'date', 'required', false, { actualDate: true }),
+    ...fields('planned_live_on', 'date', 'optional', false),
+    ...fields('live_on', 'date', 'required', false, { actualDate: true }),
+    ...fields('parent_unit', 'text', 'optional', false)
   ],
   features: [
-    f('service_id', 'text', 'required', true),
-    f('feature', 'text', 'required', true),
-    f('category', 'category', 'required', true),
-    f('enabled', 'flag', 'required', false, { blankFlag: false }),
-    f('enabled_on', 'date', 'optional', false, { actualDate: true })
+    ...fields(['service_id', 'feature'], 'text', 'required', true),
+    ...fields('category', 'category', 'required', true),
+    ...fields('enabled', 'flag', 'required', false, { blankFlag: false }),
+    ...fields('enabled_on', 'date', 'optional', false, { actualDate: true })
   ],
   uptake: [
-    f('as_of', 'date', 'required', true),
-    f('service_id', 'text', 'required', true),
-    f('approached', 'count', 'required', false),
-    f('consented', 'count', 'required', false),
-    f('registered', 'count', 'required', false),
-    f('shared_with_carer', 'count', 'required', false),
-    f('shared_with_professional', 'count', 'required', false),
-    f('eligible', 'count', 'optional', false),
-    f('activated', 'count', 'optional', false),
-    f('active_90d', 'count', 'optional', false)
+    ...fields('as_of', 'date', 'required', true),
+    ...fields('service_id', 'text', 'required', true),
+    ...fields(
+      ['approached', 'consented', 'registered', 'shared_with_carer', 'shared_with_professional'],
+      'count',
+      'required',
+      false
+    ),
+    ...fields(['eligible', 'activated', 'active_90d'], 'count', 'optional', false)
   ],
   // A reference list of units (the national practice list): names units, places them in the hierarchy and marks the
   // closed ones. It never creates services: units in uptake data but not in the list are warnings (reference.ts).
   'unit-reference': [
-    f('unit_id', 'text', 'required', true),
-    f('unit_name', 'text', 'optional', false),
-    f('organisation', 'text', 'optional', false),
-    f('subregion', 'text', 'optional', false),
-    f('region', 'text', 'optional', false),
-    f('opened_on', 'date', 'optional', false),
-    f('closed_on', 'date', 'optional', false),
-    f('status', 'text', 'optional', false)
+    ...fields('unit_id', 'text', 'required', true),
+    ...fields(['unit_name', 'organisation', 'subregion', 'region'], 'text', 'optional', false),
+    ...fields(['opened_on', 'closed_on'], 'date', 'optional', false),
+    ...fields('status', 'text', 'optional', false)
   ],
   // Characteristics of units (a deprivation score, rurality, an age profile): one value per unit, characteristic and
   // period. A blank value is allowed (a suppressed or unpublished figure): it is loaded as NULL and counted.
   characteristics: [
-    f('service_id', 'text', 'required', true),
-    f('characteristic', 'text', 'required', true),
-    f('period', 'text', 'required', true),
-    f('period_sort', 'text', 'optional', false),
-    f('value', 'decimal', 'required', false)
+    ...fields(['service_id', 'characteristic', 'period'], 'text', 'required', true),
+    ...fields('period_sort', 'text', 'optional', false),
+    ...fields('value', 'decimal', 'required', false)
   ]
 };
 

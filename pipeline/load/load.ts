@@ -16,16 +16,10 @@ import { characteristicNotes, unitRowsOnly } from './characteristics.ts';
 import { FIELDS, KINDS, type Kind } from './fields.ts';
 import { parseProfile, resolveProfile, tableFor, type Profile } from './profile.ts';
 import { problem, type Problem } from './problems.ts';
-import {
-  defaultRawDir,
-  hasBatchRecord,
-  landRawFile,
-  sha256File,
-  writeBatchRecord,
-  type BatchRecord
-} from './raw-store.ts';
+import { defaultRawDir, hasBatchRecord, landRawFile, writeBatchRecord, type BatchRecord } from './raw-store.ts';
 import { READERS, readerFor, ReadError, type SourceTable } from './readers/index.ts';
 import { readHeaderlessCsv } from './readers/csv-headerless.ts';
+import { scanFile } from './readers/file-scan.ts';
 import { checkReference } from './reference.ts';
 import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import { directUptake, stage, stagedRelations, type StagedTable } from './stage.ts';
@@ -173,7 +167,8 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         refuse(name, '', bytes);
         continue;
       }
-      const sha256 = await sha256File(path);
+      const scan = await scanFile(path);
+      const sha256 = scan.sha256;
       if (loadedBefore.has(sha256) || candidates.some((c) => c.sha256 === sha256)) {
         skipped.push({ file: name, sha256, kind: '', rows: 0, asOf: null, bytes });
         continue;
@@ -198,7 +193,7 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         continue;
       }
       try {
-        const sources = await reader({ connection, tempPrefix: `${prefix}_${i}` }, path, name);
+        const sources = await reader({ connection, tempPrefix: `${prefix}_${i}`, scan }, path, name);
         tempTables.push(...sources.filter((s) => s.relation.startsWith('"')).map((s) => s.relation.slice(1, -1)));
         candidates.push({ path, name, sha256, bytes, sources, staged: [] });
       } catch (error) {
@@ -327,11 +322,13 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
     };
     await connection.run('BEGIN TRANSACTION');
     try {
+      const fileIds: number[] = [];
       for (const c of candidates) {
         progress(c.name, 'write', files.indexOf(c.path));
-        for (const s of c.staged) await writeStaged(connection, s, c.sha256, loadedAt);
+        fileIds.push(await nextFileId(connection));
+        for (const s of c.staged) await writeStaged(connection, s, c.sha256, loadedAt, fileIds.at(-1)!);
       }
-      await insertManifest(warehouse, batchId, loadedAt, profile.name, summaries, 'loaded', problems);
+      await insertManifest(warehouse, batchId, loadedAt, profile.name, summaries, 'loaded', problems, fileIds);
       await connection.run('INSERT INTO load_batch VALUES ($1, $2::TIMESTAMP, $3)', [
         batchId,
         loadedAt,
@@ -356,8 +353,8 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
 
 /**
  * The one-pass load of a batch that is a single wide uptake CSV (stage.ts directUptake says when it can be): the typed
- * read is inserted straight into `snapshot` inside the batch's transaction, and the rows just written (they carry the
- * file's SHA-256, which no other row can) are checked by the same fast scan as a staged table (checkStaged). Anything
+ * read is inserted straight into `snapshot` inside the batch's transaction, and the rows just written (they carry a
+ * new file id, which no other row can) are checked by the same fast scan as a staged table (checkStaged). Anything
  * found, or any warning due (a back-fill, figures loaded before), or a cell the typed read or the table refuses, rolls
  * the transaction back and returns null: the staged path then runs from the start and lists every problem with its row.
  * This skips the staging copy, a third of a clean load's work.
@@ -381,13 +378,12 @@ async function loadDirect(
   const source = c.sources[0];
   const spec = tableFor(profile, source.name);
   if (!spec || !source.headers.length || FIELDS.uptake.some((f) => f.actualDate)) return null;
-  const one = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson()[0];
+  const one = (sql: string) => firstRow(connection, sql);
   // Warnings about units missing from a reference list name rows: only the staged path has them.
   if (Number((await one('SELECT count(*)::INTEGER AS n FROM unit_reference')).n) > 0) return null;
   ctx.progress('check');
   const direct = await directUptake(connection, source, spec);
   if (!direct) return null;
-  const sha = sqlLiteral(c.sha256);
   const fields = FIELDS.uptake.map((f) => f.name);
   const view = `${ctx.prefix}_direct`;
   const known = `${ctx.prefix}_direct_known`;
@@ -396,22 +392,23 @@ async function loadDirect(
   await connection.run('BEGIN TRANSACTION');
   let open = true;
   try {
+    const fileId = await nextFileId(connection);
     try {
-      await connection.run(`INSERT INTO snapshot (${fields.join(', ')}, source_sha256, loaded_at)
-        SELECT ${direct.columns.join(', ')}, ${sha}, TIMESTAMP ${sqlLiteral(ctx.loadedAt)} FROM ${direct.from}`);
+      await connection.run(`INSERT INTO snapshot (${fields.join(', ')}, source_file, loaded_at)
+        SELECT ${direct.columns.join(', ')}, ${fileId}, TIMESTAMP ${sqlLiteral(ctx.loadedAt)} FROM ${direct.from}`);
     } catch {
       return null; // a cell the typed read cannot parse, a blank key: the staged path says which
     }
     await connection.run(
-      `CREATE TEMP VIEW ${sqlIdentifier(view)} AS SELECT NULL::INTEGER AS __row, *, false AS __bad FROM snapshot WHERE source_sha256 = ${sha}`
+      `CREATE TEMP VIEW ${sqlIdentifier(view)} AS SELECT NULL::INTEGER AS __row, *, false AS __bad FROM snapshot WHERE source_file = ${fileId}`
     );
-    const written = await one(
-      `SELECT count(*)::INTEGER AS n, max(as_of)::VARCHAR AS as_of FROM ${sqlIdentifier(view)}`
-    );
-    const rows = Number(written.n);
-    const lastAsOf = written.as_of === null ? null : String(written.as_of);
     await connection.run(`CREATE TEMP TABLE ${sqlIdentifier(known)} AS SELECT service_id FROM service_latest`);
-    const asOf = lastAsOf === null || lastAsOf > ctx.today ? ctx.today : lastAsOf;
+    const facts = await directFacts(connection, view, known, fileId);
+    // Figures loaded before (a back-fill, a supersede) are warnings with rows: the staged path raises them.
+    if (facts.rows === 0 || facts.unknown > 0 || facts.loadedBefore > 0) return null;
+    const rows = facts.rows;
+    const lastAsOf = facts.lastAsOf;
+    const asOf = lastAsOf > ctx.today ? ctx.today : lastAsOf;
     const staged: StagedTable = {
       label: source.label,
       kind: 'uptake',
@@ -422,14 +419,18 @@ async function loadDirect(
       reports: direct.reports,
       profileTable: spec
     };
-    const found = await checkStaged({ connection, asOf, today: ctx.today, knownServices: known }, staged);
+    const found = await checkStaged(
+      {
+        connection,
+        asOf,
+        today: ctx.today,
+        knownServices: known,
+        unknownServices: 0,
+        duplicateKeys: facts.duplicates
+      },
+      staged
+    );
     if (found === null || found.length) return null;
-    // A back-fill or figures loaded before are warnings with rows: the staged path raises them.
-    const history = await one(`SELECT count(*)::INTEGER AS n
-      FROM (SELECT service_id, min(as_of) AS first FROM ${sqlIdentifier(view)} GROUP BY service_id) u
-      JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot WHERE source_sha256 <> ${sha} GROUP BY service_id) o
-      USING (service_id) WHERE u.first <= o.latest`);
-    if (Number(history.n) > 0) return null;
 
     const summary: FileSummary = {
       file: c.name,
@@ -449,7 +450,7 @@ async function loadDirect(
       files: [{ name: c.name, sha256: c.sha256, ext: extname(c.path).toLowerCase() }]
     };
     await writeReported(connection, staged, c.sha256);
-    await insertManifest(warehouse, ctx.batchId, ctx.loadedAt, profile.name, [summary], 'loaded', []);
+    await insertManifest(warehouse, ctx.batchId, ctx.loadedAt, profile.name, [summary], 'loaded', [], [fileId]);
     await connection.run('INSERT INTO load_batch VALUES ($1, $2::TIMESTAMP, $3)', [
       ctx.batchId,
       ctx.loadedAt,
@@ -463,6 +464,54 @@ async function loadDirect(
   } finally {
     if (open) await connection.run('ROLLBACK').catch(() => undefined);
   }
+}
+
+/**
+ * What the direct load needs to know of the rows it just wrote beyond the row rules (checkStaged counts those): how
+ * many rows, their dates' span; in one scan grouped by service, how many services are not known and how many have
+ * figures loaded before on or after their first date here (a back-fill or a supersede: warnings, which only the staged
+ * path gives with their rows); and, when that found nothing, whether any service has a date twice (a duplicate key).
+ * Those are found exactly with a bit per day of the span per service (bitstring_agg: the days set against the rows
+ * counted), which costs about two thirds of hashing every key; when services × days would need more than BIT_BUDGET
+ * bytes, `duplicates` is left undefined and checkStaged hashes every key instead.
+ */
+async function directFacts(
+  connection: Warehouse['connection'],
+  view: string,
+  known: string,
+  fileId: number
+): Promise<{ rows: number; lastAsOf: string; unknown: number; loadedBefore: number; duplicates?: number }> {
+  const v = sqlIdentifier(view);
+  const one = (sql: string) => firstRow(connection, sql);
+  const written = await one(`SELECT count(*)::INTEGER AS n, min(as_of)::VARCHAR AS first, max(as_of)::VARCHAR AS last,
+    (max(as_of) - min(as_of))::INTEGER AS days FROM ${v}`);
+  const facts = await one(`SELECT count(*)::INTEGER AS services,
+      count(*) FILTER (WHERE k.service_id IS NULL)::INTEGER AS unknown,
+      count(*) FILTER (WHERE o.latest >= u.first)::INTEGER AS loaded_before
+    FROM (SELECT service_id, min(as_of) AS first FROM ${v} GROUP BY service_id) u
+    LEFT JOIN ${sqlIdentifier(known)} k USING (service_id)
+    LEFT JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot WHERE source_file <> ${fileId} GROUP BY service_id) o
+      USING (service_id)`);
+  const result = {
+    rows: Number(written.n),
+    lastAsOf: String(written.last),
+    unknown: Number(facts.unknown),
+    loadedBefore: Number(facts.loaded_before)
+  };
+  const days = Number(written.days);
+  if (!result.rows || result.unknown || result.loadedBefore || Number(facts.services) * (days + 1) > BIT_BUDGET * 8)
+    return result;
+  const repeated = await one(`SELECT coalesce(sum(n - bit_count(days)), 0)::INTEGER AS duplicates
+    FROM (SELECT count(*) AS n, bitstring_agg((as_of - DATE ${sqlLiteral(String(written.first))})::INTEGER, 0, ${days}) AS days
+          FROM ${v} GROUP BY service_id)`);
+  return { ...result, duplicates: Number(repeated.duplicates) };
+}
+
+/** Bytes of day bits directFacts may use to find repeated dates (services × days in the file ÷ 8). */
+const BIT_BUDGET = 64 * 1024 * 1024;
+
+async function firstRow(connection: Warehouse['connection'], sql: string) {
+  return (await connection.runAndReadAll(sql)).getRowObjectsJson()[0];
 }
 
 async function summarise(connection: Warehouse['connection'], c: Candidate): Promise<FileSummary> {
@@ -488,22 +537,17 @@ async function insertManifest(
   profileName: string,
   files: FileSummary[],
   outcome: string,
-  problems: Problem[]
+  problems: Problem[],
+  /** The ids the files' snapshot rows carry (nextFileId); a file not written (a rejected batch) takes the next one. */
+  fileIds: number[] = []
 ) {
   const { connection } = warehouse;
-  for (const f of files) {
-    await connection.run('INSERT INTO load_file VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMP, $7, $8::DATE, $9, $10)', [
-      batchId,
-      f.file,
-      f.sha256,
-      f.kind || null,
-      profileName,
-      loadedAt,
-      f.rows,
-      f.asOf,
-      outcome,
-      f.bytes
-    ]);
+  for (const [i, f] of files.entries()) {
+    await connection.run(
+      `INSERT INTO load_file (batch_id, file_name, sha256, kind, profile, loaded_at, rows, as_of, outcome, bytes, file_id)
+       VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMP, $7, $8::DATE, $9, $10, ${fileIds[i] ?? "nextval('load_file_id')"})`,
+      [batchId, f.file, f.sha256, f.kind || null, profileName, loadedAt, f.rows, f.asOf, outcome, f.bytes]
+    );
   }
   for (const p of problems) {
     await connection.run('INSERT INTO load_problem VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
@@ -517,6 +561,11 @@ async function insertManifest(
       p.severity
     ]);
   }
+}
+
+/** The id a file's snapshot rows name it by (load_file.file_id): taken before they are written, inside the transaction. */
+async function nextFileId(connection: Warehouse['connection']): Promise<number> {
+  return Number((await connection.runAndReadAll(`SELECT nextval('load_file_id') AS id`)).getRowObjectsJson()[0].id);
 }
 
 /** A rejected batch leaves a record of what was tried and why it failed, and nothing else. */

@@ -8,7 +8,6 @@
  *  2. the batch record is written AFTER the commit. If the process dies between the commit and the record, the next
  *     load (or status) re-writes missing records from the load_file manifest (reconcileBatchRecords).
  */
-import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -18,20 +17,13 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
-  createReadStream
+  writeFileSync
 } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import type { Profile } from './profile.ts';
 
 export function defaultRawDir(dbPath: string): string {
   return join(dirname(dbPath), 'raw');
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 export function rawPath(rawDir: string, sha256: string, ext: string): string {

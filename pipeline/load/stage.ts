@@ -303,7 +303,8 @@ async function typedColumns(
   }
   const countHeaders = headersOf('count');
   // INTEGER, the model's type: a count beyond it stops the typed read, and the text path then says so.
-  if (countHeaders.length && (await plainNumbers(source.csv!.path))) for (const h of countHeaders) types[h] = 'INTEGER';
+  if (countHeaders.length && (source.csv!.plainNumbers ?? (await plainNumbers(source.csv!.path))))
+    for (const h of countHeaders) types[h] = 'INTEGER';
   if (!Object.keys(types).length) return null;
   return {
     relation: typedCsvRelation(source, source.headers, types, dateFormat),

@@ -1,6 +1,7 @@
 /**
  * Writing staged tables into the model tables. Called inside the batch's one transaction, after every check passed.
- * Each row keeps the SHA-256 of its file and the batch's load time, so later loads supersede without overwriting.
+ * Each row keeps the SHA-256 of its file (snapshot rows: the file's load_file.file_id) and the batch's load time, so later
+ * loads supersede without overwriting.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FIELDS } from './fields.ts';
@@ -22,7 +23,8 @@ export async function writeStaged(
   connection: DuckDBConnection,
   s: StagedTable,
   sha256: string,
-  loadedAt: string
+  loadedAt: string,
+  fileId: number
 ): Promise<void> {
   const t = sqlIdentifier(s.table);
   const stamp = `${sqlLiteral(sha256)} AS source_sha256, TIMESTAMP ${sqlLiteral(loadedAt)} AS loaded_at`;
@@ -41,8 +43,11 @@ export async function writeStaged(
     await writeReported(connection, s, sha256);
   }
   const columns = fields.join(', ');
-  await connection.run(`INSERT INTO ${TARGET[s.kind]} (${columns}, source_sha256, loaded_at)
-    SELECT ${fields.map((f) => (!s.present.has(f) ? 'NULL' : s.kind === 'uptake' && f !== 'as_of' && f !== 'service_id' ? `CAST(${sqlIdentifier(f)} AS INTEGER)` : sqlIdentifier(f))).join(', ')}, ${stamp} FROM ${t}`);
+  // Snapshot rows name their file by load_file.file_id (schema.ts says why); the other tables by its SHA-256.
+  const source =
+    s.kind === 'uptake' ? `${fileId} AS source_file, TIMESTAMP ${sqlLiteral(loadedAt)} AS loaded_at` : stamp;
+  await connection.run(`INSERT INTO ${TARGET[s.kind]} (${columns}, ${s.kind === 'uptake' ? 'source_file' : 'source_sha256'}, loaded_at)
+    SELECT ${fields.map((f) => (!s.present.has(f) ? 'NULL' : s.kind === 'uptake' && f !== 'as_of' && f !== 'service_id' ? `CAST(${sqlIdentifier(f)} AS INTEGER)` : sqlIdentifier(f))).join(', ')}, ${source} FROM ${t}`);
 }
 
 /**

@@ -12,8 +12,8 @@ const VALUE_OF = `CASE m.measure ${NAMES.map((m) => `WHEN '${m}' THEN n.${m}`).j
 export const REPORTING_VIEWS_SQL = `
 CREATE OR REPLACE VIEW measure_reporting AS
   WITH long AS (
-    SELECT n.as_of, n.source_sha256, m.measure, ${VALUE_OF} AS value
-    FROM snapshot_latest n CROSS JOIN (VALUES ${VALUES}) m(measure)
+    SELECT n.as_of, f.sha256 AS source_sha256, m.measure, ${VALUE_OF} AS value
+    FROM snapshot_latest n LEFT JOIN load_file f ON f.file_id = n.source_file CROSS JOIN (VALUES ${VALUES}) m(measure)
   ),
   declared AS (
     SELECT source_sha256, measure, bool_or(reported) AS reported FROM source_measure GROUP BY ALL

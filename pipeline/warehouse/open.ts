@@ -87,9 +87,44 @@ export async function openWarehouse(path: string = databasePath(), options: Open
   };
 }
 
+/**
+ * A warehouse made before snapshot rows named their file by load_file.file_id (schema version 1) kept the SHA-256 on
+ * every row. Its snapshot table is set aside before the DDL runs, and copied into the new one after, with the ids the
+ * manifest then has, so an existing warehouse opens without a rebuild. Says whether it set one aside.
+ */
+async function setAsideOldSnapshot(connection: DuckDBConnection): Promise<boolean> {
+  const old = await connection.runAndReadAll(
+    `SELECT 1 FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = 'snapshot' AND column_name = 'source_sha256'`
+  );
+  if (!old.getRows().length) return false;
+  await connection.run('ALTER TABLE snapshot RENAME TO snapshot_schema_1');
+  return true;
+}
+
+async function copyOldSnapshot(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`INSERT INTO snapshot BY NAME
+    SELECT s.* EXCLUDE (source_sha256), coalesce(f.file_id, 0) AS source_file FROM snapshot_schema_1 s
+    LEFT JOIN (SELECT sha256, min(file_id) AS file_id FROM load_file WHERE outcome = 'loaded' GROUP BY sha256) f
+      ON f.sha256 = s.source_sha256`);
+  await connection.run('DROP TABLE snapshot_schema_1');
+}
+
 /** Creates the tables and (re)creates the metric views. Views are code, so they are always replaced. */
 export async function ensureSchema(connection: DuckDBConnection): Promise<void> {
-  await connection.run(LANDED_DDL);
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    const upgrading = await setAsideOldSnapshot(connection);
+    await connection.run(LANDED_DDL);
+    // Manifests made before file ids: every row takes one (the column's default runs per row).
+    await connection.run(
+      `ALTER TABLE load_file ADD COLUMN IF NOT EXISTS file_id INTEGER DEFAULT nextval('load_file_id')`
+    );
+    if (upgrading) await copyOldSnapshot(connection);
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
   await connection.run(QUALITATIVE_DDL);
   await connection.run(ACCESS_DDL);
   await connection.run(AUDIT_DDL);

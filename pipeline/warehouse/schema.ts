@@ -8,12 +8,14 @@
  *    log's tables live with their layers; open.ts lists them in USER_AUTHORED_TABLES so that rebuild carries them across.
  *
  * Every landed row keeps the SHA-256 of the file it came from (`source_sha256`), so any figure traces back to bytes in
- * data/raw/. Snapshots are never overwritten: a later export of the same service and as-of date is a duplicate key and
+ * data/raw/; `snapshot`, the one table with a row per unit and date, keeps the file's `load_file.file_id` instead
+ * (`source_file`), which the manifest maps to the SHA-256: a 64-character text on each of millions of rows cost a
+ * quarter of a large load's write. Snapshots are never overwritten: a later export of the same service and as-of date is a duplicate key and
  * is rejected by the checks, and a later as-of date supersedes in the metric views only.
  */
 
 /** Bump when the DDL changes; `rebuild` recreates the landed tables from data/raw/ under the new version. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Settings allowed for a service (the `services` template). */
 export const SETTINGS = ['acute', 'mental health', 'community', 'primary care', 'social care'] as const;
@@ -44,6 +46,7 @@ export const LANDED_DDL = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 
 -- One row per file landed (or rejected) — the manifest. batch_id groups the files of one \`uptake load\`.
+CREATE SEQUENCE IF NOT EXISTS load_file_id;
 CREATE TABLE IF NOT EXISTS load_file (
   batch_id      VARCHAR NOT NULL,
   file_name     VARCHAR NOT NULL,
@@ -54,7 +57,8 @@ CREATE TABLE IF NOT EXISTS load_file (
   rows          INTEGER NOT NULL,
   as_of         DATE,               -- latest as-of date in the file (uptake files)
   outcome       VARCHAR NOT NULL,   -- loaded | rejected
-  bytes         BIGINT NOT NULL
+  bytes         BIGINT NOT NULL,
+  file_id       INTEGER DEFAULT nextval('load_file_id')   -- what snapshot.source_file names
 );
 
 -- One row per loaded batch, with the record data/raw/batches/<batch_id>.json holds (so a record lost to a crash
@@ -121,7 +125,7 @@ CREATE TABLE IF NOT EXISTS snapshot (
   active_90d               INTEGER,
   shared_with_carer        INTEGER,
   shared_with_professional INTEGER,
-  source_sha256            VARCHAR NOT NULL,
+  source_file              INTEGER NOT NULL,   -- load_file.file_id of the file it came from (load_file.sha256)
   loaded_at                TIMESTAMP NOT NULL
 );
 

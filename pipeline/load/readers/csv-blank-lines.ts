@@ -45,9 +45,10 @@ async function mayHaveInnerBlankLine(path: string, end: number): Promise<boolean
 /**
  * The spreadsheet rows (header = row 1) of blank lines that come before a later record: empty for nearly every file.
  */
-export async function innerBlankRows(path: string): Promise<number[]> {
+export async function innerBlankRows(path: string, mayHaveOne?: boolean): Promise<number[]> {
   const end = contentEnd(path);
-  if (!(await mayHaveInnerBlankLine(path, end))) return [];
+  // The loader's one scan of the file (file-scan.ts) has already searched for one.
+  if (!(mayHaveOne ?? (await mayHaveInnerBlankLine(path, end)))) return [];
   const blanks: number[] = [];
   let pending: number[] = [];
   let row = 1;

@@ -5,10 +5,9 @@
  * row_number() costs nothing worth avoiding.
  */
 import { basename, extname } from 'node:path';
-import { detectDelimiter, firstLine } from './csv.ts';
+import { columnNames, detectDelimiter, readHead } from './csv.ts';
 import { sqlIdentifier, sqlLiteral } from '../../warehouse/quote.ts';
 import { ReadError, type ReadContext, type SourceTable } from './types.ts';
-import { readFileSync } from 'node:fs';
 
 export async function readHeaderlessCsv(
   ctx: ReadContext,
@@ -17,21 +16,11 @@ export async function readHeaderlessCsv(
 ): Promise<SourceTable[]> {
   if (extname(path).toLowerCase() !== '.csv')
     throw new ReadError(label, 'unknown-file', 'A list without a header row must be a CSV file.');
-  const head = readFileSync(path, { encoding: 'utf8' }).slice(0, 65536);
+  const head = readHead(path);
   if (head.replace(/^\uFEFF/, '').trim() === '')
     throw new ReadError(label, 'empty-file', 'The file is empty: it has no rows.');
   const source = `read_csv(${sqlLiteral(path)}, all_varchar = true, header = false, delim = ${sqlLiteral(detectDelimiter(head))}, quote = '"', escape = '"')`;
-  let names: string[];
-  try {
-    const described = await ctx.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
-    names = described.getRowObjectsJson().map((r) => String(r.column_name));
-  } catch (error) {
-    throw new ReadError(
-      label,
-      'malformed-csv',
-      `The file could not be read as CSV: ${firstLine((error as Error).message)}`
-    );
-  }
+  const names = await columnNames(ctx, source, label);
   const headers = names.map((_, i) => `column${i + 1}`);
   const columns = names.map((n, i) => `${sqlIdentifier(n)} AS ${sqlIdentifier(headers[i])}`).join(', ');
   const table = `${ctx.tempPrefix}_headerless`;

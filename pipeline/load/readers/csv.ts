@@ -7,6 +7,7 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { innerBlankRows, rowOfRecordSql } from './csv-blank-lines.ts';
+import { plainNumbersTest } from './file-scan.ts';
 import { sqlIdentifier, sqlLiteral } from '../../warehouse/quote.ts';
 import { ReadError, type ReadContext, type SourceTable } from './types.ts';
 
@@ -30,7 +31,8 @@ export function detectDelimiter(head: string): string {
   return best;
 }
 
-function readHead(path: string, bytes = 65536): string {
+/** The first bytes of a file as text: enough to find its delimiter and whether it is empty. */
+export function readHead(path: string, bytes = 65536): string {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(bytes);
@@ -47,22 +49,12 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
     throw new ReadError(label, 'empty-file', 'The file is empty: it has no header and no rows.');
   const delim = detectDelimiter(head);
   const source = csvSource(path, delim);
-  let headers: string[];
-  try {
-    const described = await ctx.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
-    headers = described.getRowObjectsJson().map((r) => String(r.column_name));
-  } catch (error) {
-    throw new ReadError(
-      label,
-      'malformed-csv',
-      `The file could not be read as CSV: ${firstLine((error as Error).message)}`
-    );
-  }
+  const headers = await columnNames(ctx, source, label);
   const columns = headers.map(sqlIdentifier).join(', ');
   const name = basename(label, extname(label));
   // Row numbers come from position (see SourceTable.rowNumbers): the header is row 1, so the first row is rowid 0 → row 2.
   // Blank lines inside the file shift that, and read_csv skips them, so such a file numbers its records itself.
-  const blanks = await innerBlankRows(path);
+  const blanks = await innerBlankRows(path, ctx.scan?.mayHaveInnerBlankLine);
   if (blanks.length) {
     const relation = `(SELECT ${rowOfRecordSql('k', blanks)} AS __row, ${columns} FROM (SELECT row_number() OVER () - 1 AS k, ${columns} FROM ${source}))`;
     return [{ label, name, headers, relation, rowCount: null, rowNumbers: 'column' }];
@@ -75,9 +67,23 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
       relation: `(SELECT ${columns} FROM ${source})`,
       rowCount: null,
       rowNumbers: 'position',
-      csv: { path, delim }
+      csv: { path, delim, plainNumbers: ctx.scan?.plainNumbers }
     }
   ];
+}
+
+/** The column names read_csv gives `source`; a file it cannot read at all is a malformed-csv problem. */
+export async function columnNames(ctx: ReadContext, source: string, label: string): Promise<string[]> {
+  try {
+    const described = await ctx.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+    return described.getRowObjectsJson().map((r) => String(r.column_name));
+  } catch (error) {
+    throw new ReadError(
+      label,
+      'malformed-csv',
+      `The file could not be read as CSV: ${firstLine((error as Error).message)}`
+    );
+  }
 }
 
 function csvSource(path: string, delim: string, types: Record<string, string> = {}, dateFormat?: string): string {
@@ -112,37 +118,14 @@ export function firstLine(message: string): string {
 }
 
 /**
- * Bytes that DuckDB's integer parser accepts inside a number and Uptake's count rule does not: a sign ("+12"), a
- * decimal point ("3.5" would become 4), an exponent ("1e2"), hex or binary ("0x10", "0b11"), digit separators ("1_000")
- * and whitespace other than spaces. A lone carriage return is one too; CRLF line ends are not (checked apart).
- */
-const NOT_IN_PLAIN_NUMBERS = [...'+._eExXbB\t\v\f'].map((c) => c.charCodeAt(0));
-const CR = 0x0d;
-const LF = 0x0a;
-
-/**
  * True when no byte after the header line is one that could make read_csv's integer parsing differ from the count
- * rule (NOT_IN_PLAIN_NUMBERS): then read_csv may parse the count columns itself. Searched for in the whole file, not
- * per column, so a letter e in a name is enough to say no; files of codes, dates and numbers say yes. Native byte
- * searches, stopping at the first hit.
+ * rule (file-scan.ts plainNumbersTest): then read_csv may parse the count columns itself. The loader has this from its
+ * one scan of the file (SourceTable.csv.plainNumbers); this reads the file for callers without one.
  */
 export async function plainNumbers(path: string): Promise<boolean> {
-  let first = true;
-  let previous = 0;
+  const test = plainNumbersTest();
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    let data = chunk;
-    if (first) {
-      const headerEnd = chunk.indexOf(LF);
-      if (headerEnd < 0) continue; // a header longer than a chunk
-      first = false;
-      data = chunk.subarray(headerEnd + 1);
-    }
-    if (previous === CR && data[0] !== LF) return false;
-    for (const byte of NOT_IN_PLAIN_NUMBERS) if (data.indexOf(byte) >= 0) return false;
-    for (let at = data.indexOf(CR); at >= 0; at = data.indexOf(CR, at + 1)) {
-      if (at + 1 < data.length && data[at + 1] !== LF) return false;
-    }
-    previous = data.length ? data[data.length - 1] : previous;
+    if (!test.push(chunk)) return false;
   }
-  return previous !== CR;
+  return test.result();
 }

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from '../../warehouse/quote.ts';
+import type { FileScan } from './file-scan.ts';
 
 /**
  * What a reader hands to the loader: one table of text cells per file (CSV, JSON array) or per sheet (XLSX),
@@ -27,13 +28,15 @@ export interface SourceTable {
    * For a CSV read by position: how to read the same file again with some columns typed by DuckDB's own parser
    * (`typedCsvRelation`), which the fast stage tries before parsing text cells in SQL.
    */
-  csv?: { path: string; delim: string };
+  csv?: { path: string; delim: string; plainNumbers?: boolean };
 }
 
 export interface ReadContext {
   connection: DuckDBConnection;
   /** A unique prefix for temp tables this batch creates. */
   tempPrefix: string;
+  /** What the loader's one pass over the file's bytes found (file-scan.ts), so a reader need not read them again. */
+  scan?: FileScan;
 }
 
 export class ReadError extends Error {

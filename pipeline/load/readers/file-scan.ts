@@ -1,0 +1,119 @@
+/**
+ * One read of a file's bytes for everything the loader asks of them before DuckDB reads it: its SHA-256 (its identity
+ * in the raw store and the manifest), whether read_csv may parse its counts itself (plainNumbers, csv.ts), and whether
+ * it may have a blank line before its last record (csv-blank-lines.ts). Each was a pass of its own over a file that
+ * may be hundreds of megabytes; in one pass the byte searches ride along with the hash. Native work only: the hash,
+ * and indexOf over large chunks.
+ */
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+
+export interface FileScan {
+  sha256: string;
+  /** No byte after the header line lets read_csv's integer parsing accept what the count rule refuses. */
+  plainNumbers: boolean;
+  /** A blank line ("\n\n" or "\n\r\n") ends before the file's last non-blank byte: row numbers need the exact scan. */
+  mayHaveInnerBlankLine: boolean;
+}
+
+/**
+ * Bytes that DuckDB's integer parser accepts inside a number and Uptake's count rule does not: a sign ("+12"), a
+ * decimal point ("3.5" would become 4), an exponent ("1e2"), hex or binary ("0x10", "0b11"), digit separators ("1_000")
+ * and whitespace other than spaces. A lone carriage return is one too; CRLF line ends are not (checked apart).
+ */
+const NOT_IN_PLAIN_NUMBERS = [...'+._eExXbB\t\v\f'].map((c) => c.charCodeAt(0));
+const CR = 0x0d;
+const LF = 0x0a;
+const isSpace = (b: number) => b === LF || b === CR || b === 0x20 || b === 0x09;
+const CHUNK = 1 << 20;
+
+/**
+ * The plain-numbers test fed chunk by chunk: true when no byte after the header line is one that could make
+ * read_csv's integer parsing differ from the count rule. Searched for in the whole file, not per column, so a letter e
+ * in a name is enough to say no; files of codes, dates and numbers say yes.
+ */
+export function plainNumbersTest() {
+  let first = true;
+  let previous = 0;
+  let plain = true;
+  return {
+    push(chunk: Buffer): boolean {
+      if (!plain) return false;
+      let data = chunk;
+      if (first) {
+        const headerEnd = chunk.indexOf(LF);
+        if (headerEnd < 0) return true; // a header longer than a chunk
+        first = false;
+        data = chunk.subarray(headerEnd + 1);
+      }
+      if (previous === CR && data[0] !== LF) return (plain = false);
+      for (const byte of NOT_IN_PLAIN_NUMBERS) if (data.indexOf(byte) >= 0) return (plain = false);
+      for (let at = data.indexOf(CR); at >= 0; at = data.indexOf(CR, at + 1)) {
+        if (at + 1 < data.length && data[at + 1] !== LF) return (plain = false);
+      }
+      previous = data.length ? data[data.length - 1] : previous;
+      return true;
+    },
+    result: () => plain && previous !== CR
+  };
+}
+
+/** Where the first blank line ends (the offset of its last byte), across chunk seams; Infinity when there is none. */
+function firstBlankLineTest() {
+  let offset = 0;
+  let before = Buffer.alloc(0);
+  let found = Infinity;
+  const search = (data: Buffer, base: number) => {
+    for (const pattern of ['\n\n', '\n\r\n']) {
+      const at = data.indexOf(pattern);
+      if (at >= 0) found = Math.min(found, base + at + pattern.length - 1);
+    }
+  };
+  return {
+    push(chunk: Buffer) {
+      if (found !== Infinity) return;
+      // The two bytes before each chunk, so a blank line split across chunks is seen too.
+      search(Buffer.concat([before, chunk.subarray(0, 2)]), offset - before.length);
+      search(chunk, offset);
+      before = Buffer.from(chunk.subarray(Math.max(chunk.length - 2, 0)));
+      offset += chunk.length;
+    },
+    /** The offset of the last byte of the first blank line, or Infinity. */
+    result: () => found
+  };
+}
+
+export async function scanFile(path: string): Promise<FileScan> {
+  const hash = createHash('sha256');
+  const plain = plainNumbersTest();
+  const blank = firstBlankLineTest();
+  const file = await open(path, 'r');
+  // The last byte that is not whitespace: trailing blank lines lie after it and do not matter.
+  let contentEnd = -1;
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, CHUNK, position);
+      if (bytesRead === 0) break;
+      const chunk = buffer.subarray(0, bytesRead);
+      hash.update(chunk);
+      plain.push(chunk);
+      blank.push(chunk);
+      for (let i = bytesRead - 1; i >= 0; i--) {
+        if (!isSpace(chunk[i])) {
+          contentEnd = position + i;
+          break;
+        }
+      }
+      position += bytesRead;
+    }
+  } finally {
+    await file.close();
+  }
+  return {
+    sha256: hash.digest('hex'),
+    plainNumbers: plain.result(),
+    mayHaveInnerBlankLine: blank.result() < contentEnd
+  };
+}
