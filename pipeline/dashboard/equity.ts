@@ -22,7 +22,7 @@ import {
 } from '../metrics/equity.ts';
 import { equityQuintilesChart } from './charts.ts';
 import { FilterError, filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate, formatPercent } from '../format/format.ts';
+import { formatDate, formatNumber, formatPercent } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Column, Figure, Row } from './table.ts';
 
@@ -265,7 +265,7 @@ export async function quintileFigure(
   return {
     id: 'equity-quintiles',
     title,
-    subtitle: `${measure.label} (${measure.numerator.toLowerCase()} over ${measure.denominator.toLowerCase()}) by quintile of ${characteristic || 'a characteristic'}, quintiles of the ${units.toLocaleString('en-GB')} units in view with a value (${populationText(filters)}), ${formatDate(filters.asOf, 'long')}`,
+    subtitle: `${measure.label} (${measure.numerator.toLowerCase()} over ${measure.denominator.toLowerCase()}) by quintile of ${characteristic || 'a characteristic'}, quintiles of the ${formatNumber(units)} units in view with a value (${populationText(filters)}), ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
     table: {

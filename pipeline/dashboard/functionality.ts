@@ -12,7 +12,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from '../format/format.ts';
+import { formatDate, formatNumber, formatPercent } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Column, Figure, Row } from './table.ts';
 import { featureMatrixChart, functionTrendChart } from './charts.ts';
@@ -84,8 +84,6 @@ export async function functionalityPage(
   };
 }
 
-const percentText = (share: number) => `${Math.round(share * 100)}%`;
-
 /** For each feature: units offering it at the as-of date, units reporting it, of the units with features loaded. */
 export async function featureCoverage(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
   const rows = filters.asOf
@@ -117,9 +115,9 @@ export async function featureCoverage(connection: DuckDBConnection, filters: Res
   return {
     id: 'feature-coverage',
     title: least
-      ? `Least offered core feature: ${String(least.feature)}, by ${percentText(Number(least.offering_rate))} of ${units.toLocaleString('en-GB')} units`
+      ? `Least offered core feature: ${String(least.feature)}, by ${formatPercent(Number(least.offering_rate))} of ${formatNumber(units)} units`
       : rows.length
-        ? `${rows.length} features across ${units.toLocaleString('en-GB')} units`
+        ? `${rows.length} features across ${formatNumber(units)} units`
         : 'No features loaded yet',
     subtitle: `Share of units offering each feature, core and additional, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
     svg: chart?.svg ?? null,
@@ -184,12 +182,12 @@ export async function featureCounts(
     filters.asOf && rows.length
       ? unitsByFeatureCount(rows as unknown as FeatureCountRow[], { asOf: filters.asOf, category })
       : null;
-  const n = (v: number) => v.toLocaleString('en-GB');
+  const n = formatNumber;
   let title: string;
   if (!total) title = `No ${category} features loaded yet`;
   else if (category === 'core') {
     const all = counted.get(of) ?? 0;
-    title = `${n(all)} of ${n(total)} units (${percentText(all / total)}) offer all ${of} core features`;
+    title = `${n(all)} of ${n(total)} units (${formatPercent(all / total)}) offer all ${of} core features`;
   } else {
     // The median unit's count: the count at which half the units (from the top) have been passed.
     let seen = 0;
@@ -320,7 +318,6 @@ export async function functionOffering(connection: DuckDBConnection, filters: Re
     r.offering_rate = Number(r.units_reporting) > 0 ? Number(r.units_offering) / Number(r.units_reporting) : null;
     r.reported = Number(r.units_reporting) > 0;
   }
-  const percent = (v: number) => `${Math.round(v * 100)}%`;
   const chart =
     filters.asOf && rows.length
       ? functionTrendChart(
@@ -329,7 +326,12 @@ export async function functionOffering(connection: DuckDBConnection, filters: Re
             function: String(r.function),
             value: r.offering_rate as number | null
           })),
-          { asOf: filters.asOf, measure: 'Units offering the function', format: percent, yMax: 1 }
+          {
+            asOf: filters.asOf,
+            measure: 'Units offering the function',
+            format: (v: number) => formatPercent(v),
+            yMax: 1
+          }
         )
       : null;
   const latest = rows.filter((r) => r.as_of === filters.asOf && r.offering_rate !== null);
@@ -337,7 +339,7 @@ export async function functionOffering(connection: DuckDBConnection, filters: Re
   return {
     id: 'function-offering',
     title: lowest
-      ? `${latest.length === 1 ? '' : 'Least offered: '}${String(lowest.function)}, by ${percent(Number(lowest.offering_rate))} of the units reporting on ${formatDate(filters.asOf, 'long')}`
+      ? `${latest.length === 1 ? '' : 'Least offered: '}${String(lowest.function)}, by ${formatPercent(Number(lowest.offering_rate))} of the units reporting on ${formatDate(filters.asOf, 'long')}`
       : rows.length
         ? `Which functions units offer is not reported for ${formatDate(filters.asOf, 'long')}`
         : 'No source reports which functions its units offer',

@@ -8,7 +8,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from '../format/format.ts';
+import { formatDate, formatNumber } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import type { Figure, Row } from './table.ts';
 import { goLivesChart, setupDurationsChart, setupTimelineChart } from './charts.ts';
@@ -79,7 +79,7 @@ function goLivesFigure(rows: Row[], filters: ResolvedFilters): Figure {
   return {
     id: 'go-lives',
     title: approached
-      ? `${live.toLocaleString('en-GB')} of ${approached.toLocaleString('en-GB')} approached services are live; ${late.toLocaleString('en-GB')} went live later than planned`
+      ? `${formatNumber(live)} of ${formatNumber(approached)} approached services are live; ${formatNumber(late)} went live later than planned`
       : 'No service has been approached yet',
     subtitle: `Services going live against services planned to go live, by ${unit}, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
@@ -114,7 +114,7 @@ function setupDurationsFigure(rows: Row[], filters: ResolvedFilters): Figure {
     title:
       median === null
         ? 'No service is live yet'
-        : `Half of the ${live.length.toLocaleString('en-GB')} live services went live within ${median.toFixed(1)} months of approach`,
+        : `Half of the ${formatNumber(live.length)} live services went live within ${median.toFixed(1)} months of approach`,
     subtitle: `Services by months from approach to live (live) or so far (in setup), ${SETUP_DISTRIBUTION_DEFAULTS.binMonths}-month bins, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',

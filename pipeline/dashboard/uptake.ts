@@ -9,7 +9,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from '../format/format.ts';
+import { formatDate, formatNumber } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import { controlCount, type ProfileName } from '../disclosure/index.ts';
 import type { Figure, Row } from './table.ts';
@@ -72,7 +72,7 @@ export async function uptakeFunnel(
         ...(r as unknown as Row),
         group:
           r.group === 'rest'
-            ? `Mean of the other ${r.services.toLocaleString('en-GB')}`
+            ? `Mean of the other ${formatNumber(r.services)}`
             : r.group === 'top'
               ? 'Most registered'
               : 'Fewest registered',
@@ -86,12 +86,12 @@ export async function uptakeFunnel(
     title: !top
       ? 'No uptake reported yet'
       : many
-        ? `${shown[0].service_name} registered the most patients (${Number(shown[0].registered ?? 0).toLocaleString('en-GB')}) of ${rows.length.toLocaleString('en-GB')} services`
+        ? `${shown[0].service_name} registered the most patients (${formatNumber(Number(shown[0].registered ?? 0))}) of ${formatNumber(rows.length)} services`
         : lacking.includes('patients approached')
           ? 'Patients approached are not reported by this source'
-          : `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})`,
+          : `${top.service_name} approached the most patients (${formatNumber(Number(top.approached ?? 0))})`,
     subtitle: many
-      ? `Patients approached, consented, registered and sharing: the 10 services with the most and the 10 with the fewest patients registered, and the mean of the other ${(rows.length - 20).toLocaleString('en-GB')}, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`
+      ? `Patients approached, consented, registered and sharing: the 10 services with the most and the 10 with the fewest patients registered, and the mean of the other ${formatNumber(rows.length - 20)}, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`
       : `Patients approached, consented, registered and sharing, per service, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
     svg: chart?.svg ?? null,
     summary: (chart?.summary ?? 'There is nothing to chart yet.') + lacks,
@@ -211,10 +211,10 @@ function trendFigure(
     id: 'registration-trend',
     title:
       first && last && first !== last
-        ? `Registered patients rose from ${total(first).toLocaleString('en-GB')} to ${total(last).toLocaleString('en-GB')} between ${formatDate(first, 'long')} and ${formatDate(last, 'long')}`
-        : `${total(last).toLocaleString('en-GB')} patients registered`,
+        ? `Registered patients rose from ${formatNumber(total(first))} to ${formatNumber(total(last))} between ${formatDate(first, 'long')} and ${formatDate(last, 'long')}`
+        : `${formatNumber(total(last))} patients registered`,
     subtitle: banded
-      ? `Patients registered per service: median, middle half and 10th to 90th percentile across ${services.toLocaleString('en-GB')} services, ${populationText(filters)}, ${snapshots}`
+      ? `Patients registered per service: median, middle half and 10th to 90th percentile across ${formatNumber(services)} services, ${populationText(filters)}, ${snapshots}`
       : `Patients registered per service at each snapshot, ${populationText(filters)}, ${snapshots}`,
     svg: chart?.svg ?? null,
     summary: chart?.summary ?? 'There is nothing to chart yet.',
