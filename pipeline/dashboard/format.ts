@@ -14,6 +14,18 @@ export function formatDecimal(value: number | null | undefined): string {
   return value === null || value === undefined ? '' : value.toFixed(1);
 }
 
+/** A headline card's value ("1,234", "36.8%", "13.3"); no value reads the figure's own `missing` text. */
+export function formatHeadlineValue(figure: {
+  kind: 'integer' | 'decimal' | 'percent';
+  value: number | null;
+  missing: string;
+}): string {
+  if (figure.value === null) return figure.missing;
+  if (figure.kind === 'percent') return formatPercent(figure.value, 1, '');
+  if (figure.kind === 'decimal') return formatDecimal(figure.value);
+  return formatInteger(figure.value);
+}
+
 /** Shown in a table cell when there is no value (the CSV leaves the cell empty). */
 export const NO_VALUE = '–';
 
