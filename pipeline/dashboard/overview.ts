@@ -12,6 +12,7 @@ import { formatDate, formatPercent } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import { headlineSql } from '../metrics/headline.ts';
 import type { DataTable, Figure } from './table.ts';
+import { patientCount } from './columns.ts';
 import { adoptionFigure } from './adoption.ts';
 
 export interface Headline {
@@ -164,8 +165,8 @@ export async function reaimFigure(connection: DuckDBConnection, filters: Resolve
       { key: 'measure', label: 'Measure', kind: 'text' },
       // Rows mix patient measures (reach) with service measures (adoption); a column declares one kind, so both
       // are controlled as patients in exports (fail closed), and the value worked out from them is withheld there.
-      { key: 'numerator', label: 'Numerator', kind: 'integer', counts: 'patients' },
-      { key: 'denominator', label: 'Denominator', kind: 'integer', counts: 'patients' },
+      patientCount('numerator', 'Numerator'),
+      patientCount('denominator', 'Denominator'),
       { key: 'value', label: 'Value', kind: 'text', derivedFromCounts: true },
       { key: 'note', label: 'Note', kind: 'text' }
     ],
