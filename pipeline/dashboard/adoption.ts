@@ -26,7 +26,9 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
     filterParams(filters)
   );
   const rows: Row[] = services.filter((r) => r.status === 'live').map((r, i) => ({ ...r, services_live: i + 1 }));
-  const approached = services.filter((r) => r.approached_on !== null || r.live_on !== null).length;
+  // Approached by the as-of date, as service_status judges it (the headline's "of N approached").
+  const approached = services.filter((r) => r.status !== 'not approached').length;
+  const dated = services.some((r) => r.approached_on !== null || r.live_on !== null);
   // Months since launch need the programme's launch date: a source without a programme file (NHS Digital's practice
   // figures) has none, and the curve is not drawn rather than failing.
   const launched = services.length > 0 && services[0].launched_on !== null;
@@ -40,7 +42,9 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
     id: 'adoption-curve',
     title: last
       ? `${rows.length} of ${approached} approached services went live within ${Number(last.months_launch_to_live).toFixed(1)} months of launch`
-      : 'No service is live yet',
+      : services.length && !dated
+        ? 'Not reported: the loaded exports give no approach or go-live dates'
+        : 'No service is live yet',
     subtitle: `Cumulative number of services live, by months since programme launch, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
     ...drawn(chart, services.length && !launched ? noLaunchDate('months since launch') : NOTHING_TO_CHART),
     table: many

@@ -82,6 +82,14 @@ describe('overview', () => {
     ]);
   });
 
+  test('the adoption curve counts the services approached by the as-of date, as the headline does', async () => {
+    // 31 Oct 2016: Respiratory medicine is approached on 14 Nov 2016, so 12 of 13 are approached; 7 are live, the
+    // 7th (Colposcopy) 20.9 months after launch (programme_headline: 12 approached, 7 live).
+    const { adoption, figures } = await overview(connection, await filters('asOf=2016-10-31'));
+    expect(adoption!.title).toBe('7 of 12 approached services went live within 20.9 months of launch');
+    expect(figures[0].detail).toBe('of 12 approached');
+  });
+
   test('a median of no live service reads "None": community is Elderly care alone, approached and not live', async () => {
     const { figures } = await overview(connection, await filters('setting=community'));
     expect(figures.filter((f) => f.kind !== 'percent').map((f) => [f.label, formatHeadlineValue(f), f.detail])).toEqual(

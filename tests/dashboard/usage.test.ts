@@ -179,6 +179,8 @@ test('the overview cards say "Not reported" for what the source lacks, never "0 
     ['Sharing rate', 'Not reported', 'shares with a carer or a professional, per patient registered'],
     ['Median months from launch to live', 'Not reported', 'the loaded exports give no go-live dates']
   ]);
+  const { adoption } = await overview(connection, await filters());
+  expect(adoption!.title).toBe('Not reported: the loaded exports give no approach or go-live dates');
 });
 
 test('every figure works on a source with no programme file, approach or go-live dates, and says what is not reported', async () => {
