@@ -6,7 +6,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
 import { formatDate } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
-import type { Figure, Row } from './table.ts';
+import { type Figure, type Row, drawn, noLaunchDate, NOTHING_TO_CHART } from './table.ts';
+import { serviceCount } from './columns.ts';
 import { adoptionCurveChart } from './charts.ts';
 import { goLivePeriods, MANY_UNITS, type ServiceSetupRow } from '../charts/index.ts';
 
@@ -25,7 +26,9 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
     filterParams(filters)
   );
   const rows: Row[] = services.filter((r) => r.status === 'live').map((r, i) => ({ ...r, services_live: i + 1 }));
-  const approached = services.filter((r) => r.approached_on !== null || r.live_on !== null).length;
+  // Approached by the as-of date, as service_status judges it (the headline's "of N approached").
+  const approached = services.filter((r) => r.status !== 'not approached').length;
+  const dated = services.some((r) => r.approached_on !== null || r.live_on !== null);
   // Months since launch need the programme's launch date: a source without a programme file (NHS Digital's practice
   // figures) has none, and the curve is not drawn rather than failing.
   const launched = services.length > 0 && services[0].launched_on !== null;
@@ -39,21 +42,18 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
     id: 'adoption-curve',
     title: last
       ? `${rows.length} of ${approached} approached services went live within ${Number(last.months_launch_to_live).toFixed(1)} months of launch`
-      : 'No service is live yet',
+      : services.length && !dated
+        ? 'Not reported: the loaded exports give no approach or go-live dates'
+        : 'No service is live yet',
     subtitle: `Cumulative number of services live, by months since programme launch, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
-    svg: chart?.svg ?? null,
-    summary:
-      chart?.summary ??
-      (services.length && !launched
-        ? 'Not reported: no programme launch date is loaded, so months since launch cannot be charted.'
-        : 'There is nothing to chart yet.'),
+    ...drawn(chart, services.length && !launched ? noLaunchDate('months since launch') : NOTHING_TO_CHART),
     table: many
       ? {
           caption: `Services going live by ${unit}, ${formatDate(filters.asOf, 'long')}`,
           columns: [
             { key: 'period', label: unit === 'quarter' ? 'Quarter' : 'Month', kind: 'text', rowHeader: true },
-            { key: 'went_live', label: 'Went live', kind: 'integer', counts: 'services' },
-            { key: 'live_by_end', label: 'Services live by then', kind: 'integer', counts: 'services' }
+            serviceCount('went_live', 'Went live'),
+            serviceCount('live_by_end', 'Services live by then')
           ],
           rows: periods.map((p) => ({ period: p.period, went_live: p.went_live, live_by_end: p.live_by_end }))
         }
@@ -64,7 +64,7 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
             { key: 'organisation', label: 'Organisation', kind: 'text' },
             { key: 'live_on', label: 'Live', kind: 'date' },
             { key: 'months_launch_to_live', label: 'Months from launch to live', kind: 'decimal' },
-            { key: 'services_live', label: 'Services live by then', kind: 'integer', counts: 'services' }
+            serviceCount('services_live', 'Services live by then')
           ],
           rows
         }

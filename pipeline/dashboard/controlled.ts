@@ -9,24 +9,17 @@
  */
 import { formatPercent } from '../format/format.ts';
 import {
-  DEFAULT_PROFILE,
   SUPPRESSED_MARK,
   controlTable,
+  profileForAudience,
   toCsv,
+  type Audience,
   type ColumnSpec,
   type ControlledTable,
   type ControlledValue,
   type ProfileName
 } from '../disclosure/index.ts';
 import type { Cell, Column, DataTable, SortDirection } from './table.ts';
-
-export const EXPORT_AUDIENCES = ['committee', 'funder', 'public'] as const;
-export type ExportAudience = (typeof EXPORT_AUDIENCES)[number];
-
-/** The committee sees exact figures; funders and the public get the product default (nhs-digital). */
-export function profileForAudience(audience: ExportAudience): ProfileName {
-  return audience === 'committee' ? 'none' : DEFAULT_PROFILE;
-}
 
 /** A column that is withheld (`*`) in a controlled export: its figure cannot be recomputed from controlled parts. */
 function isWithheld(column: Column): boolean {
@@ -155,6 +148,6 @@ function exactText(value: Cell, column: Column) {
  * The CSV of a dashboard table for an audience, with the footnote naming the profile under it. The one way a
  * dashboard table becomes a file (the disclosure module's `toCsv` is the one CSV writer).
  */
-export function figureCsv(table: DataTable, audience: ExportAudience): string {
+export function figureCsv(table: DataTable, audience: Audience): string {
   return toCsv(controlFigureTable(table, profileForAudience(audience)));
 }

@@ -10,8 +10,8 @@
  */
 import { usedParams } from '../warehouse/query.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { csvHeading, csvNotes, csvRows } from '../disclosure/index.ts';
-import { controlFigureTable, profileForAudience, type ExportAudience } from './controlled.ts';
+import { csvHeading, csvNotes, csvRows, profileForAudience, type Audience } from '../disclosure/index.ts';
+import { controlFigureTable } from './controlled.ts';
 import { figureById } from './figures.ts';
 import type { ResolvedFilters } from './filters.ts';
 import { orderedSql, parseServicesQuery, servicesPlan } from './services.ts';
@@ -25,7 +25,7 @@ export async function* figureCsvBlocks(
   id: string,
   filters: ResolvedFilters,
   params: URLSearchParams,
-  audience: ExportAudience
+  audience: Audience
 ): AsyncGenerator<string> {
   const source = await rowSource(connection, id, filters, params);
   const profile = profileForAudience(audience);

@@ -22,9 +22,10 @@ import {
 } from '../metrics/equity.ts';
 import { equityQuintilesChart } from './charts.ts';
 import { FilterError, filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate, formatPercent } from '../format/format.ts';
+import { formatDate, formatNumber, formatPercent } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
-import type { Column, Figure, Row } from './table.ts';
+import { type Column, type Figure, type Row, drawn } from './table.ts';
+import { serviceCount } from './columns.ts';
 
 export interface CharacteristicOption {
   characteristic: string;
@@ -64,27 +65,26 @@ export interface EquityPage {
 }
 
 export const MISSING_LISTED = 20;
-const MAX_CHARACTERISTIC = 300;
+const MAX_NAME = 300;
 
 /** The characteristic asked for in the URL (`?characteristic=`), checked for shape only. */
 export function parseCharacteristic(params: URLSearchParams): string | null {
-  const values = params.getAll('characteristic');
-  if (values.length > 1) throw new FilterError('characteristic', values.join(', '), 'Give characteristic once.');
-  const value = values[0]?.trim();
-  if (!value) return null;
-  if (value.length > MAX_CHARACTERISTIC)
-    throw new FilterError('characteristic', value.slice(0, 40) + '…', 'That characteristic name is too long.');
-  return value;
+  return oneName(params, 'characteristic');
 }
 
 /** The measure asked for in the URL (`?measure=`), checked for shape only. */
 export function parseMeasure(params: URLSearchParams): string | null {
-  const values = params.getAll('measure');
-  if (values.length > 1) throw new FilterError('measure', values.join(', '), 'Give measure once.');
+  return oneName(params, 'measure');
+}
+
+/** A name given once in the URL, trimmed, at most MAX_NAME characters; null when not given. */
+function oneName(params: URLSearchParams, parameter: 'characteristic' | 'measure'): string | null {
+  const values = params.getAll(parameter);
+  if (values.length > 1) throw new FilterError(parameter, values.join(', '), `Give ${parameter} once.`);
   const value = values[0]?.trim();
   if (!value) return null;
-  if (value.length > MAX_CHARACTERISTIC)
-    throw new FilterError('measure', value.slice(0, 40) + '…', 'That measure name is too long.');
+  if (value.length > MAX_NAME)
+    throw new FilterError(parameter, value.slice(0, 40) + '…', `That ${parameter} name is too long.`);
   return value;
 }
 
@@ -265,16 +265,15 @@ export async function quintileFigure(
   return {
     id: 'equity-quintiles',
     title,
-    subtitle: `${measure.label} (${measure.numerator.toLowerCase()} over ${measure.denominator.toLowerCase()}) by quintile of ${characteristic || 'a characteristic'}, quintiles of the ${units.toLocaleString('en-GB')} units in view with a value (${populationText(filters)}), ${formatDate(filters.asOf, 'long')}`,
-    svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    subtitle: `${measure.label} (${measure.numerator.toLowerCase()} over ${measure.denominator.toLowerCase()}) by quintile of ${characteristic || 'a characteristic'}, quintiles of the ${formatNumber(units)} units in view with a value (${populationText(filters)}), ${formatDate(filters.asOf, 'long')}`,
+    ...drawn(chart),
     table: {
       caption: `${measure.label} by quintile of ${characteristic}, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'label', label: 'Quintile', kind: 'text', rowHeader: true },
         { key: 'range', label: 'Values', kind: 'text' },
-        { key: 'units', label: 'Units', kind: 'integer', counts: 'services' },
-        { key: 'units_reporting', label: 'Units reporting', kind: 'integer', counts: 'services' },
+        serviceCount('units', 'Units'),
+        serviceCount('units_reporting', 'Units reporting'),
         { key: measure.numeratorKey, label: measure.numerator, kind: 'integer', counts: measure.counts },
         { key: measure.denominatorKey, label: measure.denominator, kind: 'integer', counts: measure.counts },
         {
@@ -545,7 +544,7 @@ export async function organisationFigure(
       caption: `Within each organisation: ${measure.label.toLowerCase()} at the two ends, and the slope and relative indices, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'organisation', label: 'Organisation', kind: 'text', rowHeader: true },
-        { key: 'units', label: 'Units with a value', kind: 'integer', counts: 'services' },
+        serviceCount('units', 'Units with a value'),
         ...end('q1', e.high),
         ...end('q5', e.low),
         { key: 'sii', label: sc.label, kind: 'decimal', decimals: sc.decimals },

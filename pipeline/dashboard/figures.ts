@@ -16,15 +16,12 @@ import { parseUsageLevel, usageByLevel, usageTrend } from './usage.ts';
 import { settings } from './settings.ts';
 import { equityPage } from './equity.ts';
 import { FilterError } from './filters.ts';
-import { EXPORT_AUDIENCES, profileForAudience, type ExportAudience } from './controlled.ts';
-import type { ProfileName } from '../disclosure/index.ts';
+import { isAudience, profileForAudience, type ProfileName } from '../disclosure/index.ts';
 
 /** The disclosure profile a request's rows leave under (`?audience=`), so figures that choose rows can choose fairly. */
 function audienceProfile(params: URLSearchParams): ProfileName {
   const audience = params.get('audience');
-  return EXPORT_AUDIENCES.includes(audience as ExportAudience)
-    ? profileForAudience(audience as ExportAudience)
-    : 'none';
+  return isAudience(audience) ? profileForAudience(audience) : 'none';
 }
 
 export class UnknownFigureError extends Error {

@@ -3,15 +3,27 @@
  * Pure, no database: the site imports it too. Rates in tables are percentages to one decimal place. CSV is not written here: every CSV goes through disclosure control and the one CSV
  * writer in pipeline/disclosure (controlled.ts `figureCsv`).
  */
-import { formatDate, formatPercent } from '../format/format.ts';
+import { formatDate, formatNumber, formatPercent } from '../format/format.ts';
 import type { Cell, Column } from './table.ts';
 
 export function formatInteger(value: number | null | undefined): string {
-  return value === null || value === undefined ? '' : Math.round(value).toLocaleString('en-GB');
+  return value === null || value === undefined ? '' : formatNumber(Math.round(value));
 }
 
 export function formatDecimal(value: number | null | undefined): string {
   return value === null || value === undefined ? '' : value.toFixed(1);
+}
+
+/** A headline card's value ("1,234", "36.8%", "13.3"); no value reads the figure's own `missing` text. */
+export function formatHeadlineValue(figure: {
+  kind: 'integer' | 'decimal' | 'percent';
+  value: number | null;
+  missing: string;
+}): string {
+  if (figure.value === null) return figure.missing;
+  if (figure.kind === 'percent') return formatPercent(figure.value, 1, '');
+  if (figure.kind === 'decimal') return formatDecimal(figure.value);
+  return formatInteger(figure.value);
 }
 
 /** Shown in a table cell when there is no value (the CSV leaves the cell empty). */
@@ -49,5 +61,5 @@ export function formatChange(change: number | null, kind: 'integer' | 'decimal' 
   const size = Math.abs(rounded);
   if (kind === 'percent') return `${sign}${size.toFixed(1)} percentage points`;
   if (kind === 'decimal') return `${sign}${size.toFixed(1)}`;
-  return `${sign}${size.toLocaleString('en-GB')}`;
+  return `${sign}${formatNumber(size)}`;
 }

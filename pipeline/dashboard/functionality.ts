@@ -12,10 +12,12 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from '../format/format.ts';
+import { formatDate, formatNumber, formatPercent } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
-import type { Column, Figure, Row } from './table.ts';
-import { featureMatrixChart, functionTrendChart } from './charts.ts';
+import { type Column, type Figure, type Row, drawn } from './table.ts';
+import { NOT_REPORTED, percentOf, serviceCount } from './columns.ts';
+import { featureMatrixChart } from './charts.ts';
+import { functionTrend } from './function-trend.ts';
 import { CORE_TOTAL } from '../metrics/features.ts';
 import {
   featureCoverage as featureCoverageChart,
@@ -84,8 +86,6 @@ export async function functionalityPage(
   };
 }
 
-const percentText = (share: number) => `${Math.round(share * 100)}%`;
-
 /** For each feature: units offering it at the as-of date, units reporting it, of the units with features loaded. */
 export async function featureCoverage(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
   const rows = filters.asOf
@@ -117,27 +117,21 @@ export async function featureCoverage(connection: DuckDBConnection, filters: Res
   return {
     id: 'feature-coverage',
     title: least
-      ? `Least offered core feature: ${String(least.feature)}, by ${percentText(Number(least.offering_rate))} of ${units.toLocaleString('en-GB')} units`
+      ? `Least offered core feature: ${String(least.feature)}, by ${formatPercent(Number(least.offering_rate))} of ${formatNumber(units)} units`
       : rows.length
-        ? `${rows.length} features across ${units.toLocaleString('en-GB')} units`
+        ? `${rows.length} features across ${formatNumber(units)} units`
         : 'No features loaded yet',
     subtitle: `Share of units offering each feature, core and additional, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
-    svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    ...drawn(chart),
     table: {
       caption: `Units offering each feature, ${formatDate(filters.asOf)}`,
       columns: [
         { key: 'feature', label: 'Feature', kind: 'text', rowHeader: true },
         { key: 'category', label: 'Category', kind: 'text' },
-        { key: 'units_offering', label: 'Units offering', kind: 'integer', counts: 'services' },
-        { key: 'units', label: 'Units with features loaded', kind: 'integer', counts: 'services' },
-        {
-          key: 'offering_rate',
-          label: 'Offering, of units',
-          kind: 'percent',
-          rate: { numerator: 'units_offering', denominator: 'units' }
-        },
-        { key: 'units_not_reported', label: 'Units not reporting the feature', kind: 'integer', counts: 'services' }
+        serviceCount('units_offering', 'Units offering'),
+        serviceCount('units', 'Units with features loaded'),
+        percentOf('offering_rate', 'Offering, of units', 'units_offering', 'units'),
+        serviceCount('units_not_reported', 'Units not reporting the feature')
       ],
       rows
     }
@@ -184,12 +178,12 @@ export async function featureCounts(
     filters.asOf && rows.length
       ? unitsByFeatureCount(rows as unknown as FeatureCountRow[], { asOf: filters.asOf, category })
       : null;
-  const n = (v: number) => v.toLocaleString('en-GB');
+  const n = formatNumber;
   let title: string;
   if (!total) title = `No ${category} features loaded yet`;
   else if (category === 'core') {
     const all = counted.get(of) ?? 0;
-    title = `${n(all)} of ${n(total)} units (${percentText(all / total)}) offer all ${of} core features`;
+    title = `${n(all)} of ${n(total)} units (${formatPercent(all / total)}) offer all ${of} core features`;
   } else {
     // The median unit's count: the count at which half the units (from the top) have been passed.
     let seen = 0;
@@ -202,20 +196,14 @@ export async function featureCounts(
     id: category === 'core' ? 'core-fidelity' : 'additional-features',
     title,
     subtitle: `Units by the number of ${category} features they offer, ${populationText(filters)}, ${formatDate(filters.asOf)}`,
-    svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    ...drawn(chart),
     table: {
       caption: `Units by ${category} features offered, ${formatDate(filters.asOf)}`,
       columns: [
         { key: 'features_offered', label, kind: 'text', rowHeader: true },
-        { key: 'units', label: 'Units', kind: 'integer', counts: 'services' },
-        { key: 'total_units', label: 'Units with features loaded', kind: 'integer', counts: 'services' },
-        {
-          key: 'share',
-          label: 'Share of units',
-          kind: 'percent',
-          rate: { numerator: 'units', denominator: 'total_units' }
-        }
+        serviceCount('units', 'Units'),
+        serviceCount('total_units', 'Units with features loaded'),
+        percentOf('share', 'Share of units', 'units', 'total_units')
       ],
       rows,
       // Highest count of features first, every count listed: a fixed list, whatever the numbers of units.
@@ -255,8 +243,8 @@ export async function functionality(connection: DuckDBConnection, filters: Resol
     ...categories.flatMap((category) =>
       features(category).map((f): Column => ({ key: `${category}:${f}`, label: `${f} (${category})`, kind: 'flag' }))
     ),
-    { key: 'core_enabled', label: 'Core features enabled', kind: 'integer', counts: 'services' },
-    { key: 'additional_enabled', label: 'Additional features enabled', kind: 'integer', counts: 'services' }
+    serviceCount('core_enabled', 'Core features enabled'),
+    serviceCount('additional_enabled', 'Additional features enabled')
   ];
   const byService = new Map<string, Row>();
   for (const cell of cells) {
@@ -288,8 +276,7 @@ export async function functionality(connection: DuckDBConnection, filters: Resol
           : '')
       : 'No features loaded yet',
     subtitle: `Core and additional features enabled per service, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
-    svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    ...drawn(chart),
     table: { caption: `Features enabled per service, ${formatDate(filters.asOf, 'long')}`, columns, rows }
   };
 }
@@ -320,47 +307,36 @@ export async function functionOffering(connection: DuckDBConnection, filters: Re
     r.offering_rate = Number(r.units_reporting) > 0 ? Number(r.units_offering) / Number(r.units_reporting) : null;
     r.reported = Number(r.units_reporting) > 0;
   }
-  const percent = (v: number) => `${Math.round(v * 100)}%`;
-  const chart =
-    filters.asOf && rows.length
-      ? functionTrendChart(
-          rows.map((r) => ({
-            as_of: String(r.as_of),
-            function: String(r.function),
-            value: r.offering_rate as number | null
-          })),
-          { asOf: filters.asOf, measure: 'Units offering the function', format: percent, yMax: 1 }
-        )
-      : null;
+  const chart = functionTrend(rows, 'offering_rate', filters, {
+    measure: 'Units offering the function',
+    format: (v: number) => formatPercent(v),
+    yMax: 1
+  });
   const latest = rows.filter((r) => r.as_of === filters.asOf && r.offering_rate !== null);
   const lowest = [...latest].sort((a, b) => Number(a.offering_rate) - Number(b.offering_rate))[0];
   return {
     id: 'function-offering',
     title: lowest
-      ? `${latest.length === 1 ? '' : 'Least offered: '}${String(lowest.function)}, by ${percent(Number(lowest.offering_rate))} of the units reporting on ${formatDate(filters.asOf, 'long')}`
+      ? `${latest.length === 1 ? '' : 'Least offered: '}${String(lowest.function)}, by ${formatPercent(Number(lowest.offering_rate))} of the units reporting on ${formatDate(filters.asOf, 'long')}`
       : rows.length
         ? `Which functions units offer is not reported for ${formatDate(filters.asOf, 'long')}`
         : 'No source reports which functions its units offer',
     subtitle: `Share of units whose system offers each function, of the units reporting it, ${populationText(filters)}, each date to ${formatDate(filters.asOf, 'long')}`,
-    svg: chart?.svg ?? null,
-    summary:
-      chart?.summary ??
-      'There is nothing to chart: no source loaded so far reports which functions its units offer over time.',
+    ...drawn(
+      chart,
+      'There is nothing to chart: no source loaded so far reports which functions its units offer over time.'
+    ),
     table: {
       caption: `Units offering each function at each date, to ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'function', label: 'Function', kind: 'text', rowHeader: true },
         { key: 'as_of', label: 'As of', kind: 'date' },
-        { key: 'units_offering', label: 'Units offering', kind: 'integer', counts: 'services' },
-        { key: 'units_reporting', label: 'Units reporting', kind: 'integer', counts: 'services' },
-        {
-          key: 'offering_rate',
-          label: 'Offering, of units reporting',
-          kind: 'percent',
-          rate: { numerator: 'units_offering', denominator: 'units_reporting' },
-          missing: 'not reported'
-        },
-        { key: 'units_not_reported', label: 'Units not reporting', kind: 'integer', counts: 'services' },
+        serviceCount('units_offering', 'Units offering'),
+        serviceCount('units_reporting', 'Units reporting'),
+        percentOf('offering_rate', 'Offering, of units reporting', 'units_offering', 'units_reporting', {
+          missing: NOT_REPORTED
+        }),
+        serviceCount('units_not_reported', 'Units not reporting'),
         { key: 'reported', label: 'Reported', kind: 'flag' }
       ],
       rows

@@ -2,19 +2,17 @@
  * The Overview page: headline figures at the as-of date with the change since the previous snapshot, the cumulative
  * adoption curve, and the RE-AIM panel.
  *
- * The headline is computed from the per-service views (service_status, uptake_funnel, setup_duration) rather than read
- * from programme_headline, because the organisation and setting filters must apply to it; with no filter it gives the
- * same figures as programme_headline (tests/dashboard checks that), with the same definitions:
- * registration rate = registered / consented; sharing rate = (shared with a carer + shared with a professional) /
- * registered (a patient sharing with both counts twice, as in programme_headline); the median months from launch
- * to live is the median of the day counts, converted once (pipeline/metrics/headline.ts).
+ * The headline is programme_headline's own statement (pipeline/metrics/headline.ts `headlineSql`) run over the services
+ * the organisation and setting filters choose, rather than read from the view, which sums every service: one
+ * computation, so with no filter the page and the view cannot disagree (tests/dashboard checks that).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, type ResolvedFilters } from './filters.ts';
 import { formatDate, formatPercent } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
-import { monthsFromDays } from '../metrics/arithmetic.ts';
+import { headlineSql } from '../metrics/headline.ts';
 import type { DataTable, Figure } from './table.ts';
+import { patientCount } from './columns.ts';
 import { adoptionFigure } from './adoption.ts';
 
 export interface Headline {
@@ -40,7 +38,19 @@ export interface HeadlineFigure {
   previous: number | null;
   /** Extra words after the value, e.g. "of 12 approached". */
   detail: string;
+  /** What the card reads without a value: "Not reported" where the loaded exports lack it, "None" for a median of none. */
+  missing: string;
 }
+
+/** What the loaded exports report for the services in view, beyond their patient counts. */
+export interface HeadlineReporting {
+  /** Some service has an approach or go-live date (NHS Digital's practice figures have neither). */
+  goLives: boolean;
+  /** A programme file with a launch date is loaded (months from launch are measured from it). */
+  launch: boolean;
+}
+
+const NOT_REPORTED = 'Not reported';
 
 export interface Programme {
   programme: string;
@@ -56,13 +66,9 @@ export interface Overview {
   reaim: Figure | null;
 }
 
-function ratio(numerator: number | null, denominator: number | null): number | null {
-  return numerator === null || !denominator ? null : numerator / denominator;
-}
-
 /**
- * The headline at one or two as-of dates (the chosen one and the one before, for the change), in one statement:
- * each per-service view is read once and grouped by as-of date.
+ * The headline at one or two as-of dates (the chosen one and the one before, for the change), in one statement: the
+ * programme_headline computation (pipeline/metrics/headline.ts) narrowed to those dates and the filtered services.
  */
 export async function headlines(
   connection: DuckDBConnection,
@@ -70,80 +76,72 @@ export async function headlines(
   filters: ResolvedFilters
 ): Promise<Map<string, Headline>> {
   const [first, second = null] = dates;
-  const at = (alias: string) =>
-    `${alias}.as_of IN (CAST($first AS DATE), CAST($second AS DATE)) AND ${serviceFilter(alias)}`;
-  const rows = await select<Omit<Headline, 'registration_rate' | 'sharing_rate'> & { as_of: string }>(
+  const sql = headlineSql({
+    dates: (alias) => `${alias}.as_of IN (CAST($first AS DATE), CAST($second AS DATE))`,
+    services: serviceFilter
+  });
+  const rows = await select<Headline & { as_of: string }>(
     connection,
-    `WITH s AS (
-       SELECT s.as_of, CAST(count(*) AS INTEGER) AS services_total,
-              CAST(count(*) FILTER (WHERE s.is_approached) AS INTEGER) AS services_approached,
-              CAST(count(*) FILTER (WHERE s.is_live) AS INTEGER) AS services_live
-         FROM service_status s WHERE ${at('s')} GROUP BY s.as_of
-     ), u AS (
-       SELECT u.as_of, CAST(sum(u.approached) AS INTEGER) AS approached, CAST(sum(u.consented) AS INTEGER) AS consented,
-              CAST(sum(u.registered) AS INTEGER) AS registered, CAST(sum(u.shared_with_carer) AS INTEGER) AS shared_with_carer,
-              CAST(sum(u.shared_with_professional) AS INTEGER) AS shared_with_professional
-         FROM uptake_funnel u WHERE ${at('u')} GROUP BY u.as_of
-     ), d AS (
-       SELECT d.as_of, ${monthsFromDays('median(d.days_launch_to_live)')} AS median_months_launch_to_live
-         FROM setup_duration d WHERE ${at('d')} GROUP BY d.as_of
-     )
-     SELECT CAST(s.as_of AS VARCHAR) AS as_of, s.services_total, s.services_approached, s.services_live,
-            u.approached, u.consented, u.registered, u.shared_with_carer, u.shared_with_professional,
-            d.median_months_launch_to_live
-       FROM s LEFT JOIN u USING (as_of) LEFT JOIN d USING (as_of)`,
+    `SELECT * EXCLUDE (previous_as_of) REPLACE (CAST(as_of AS VARCHAR) AS as_of)
+       FROM (${sql}) WHERE as_of IN (CAST($first AS DATE), CAST($second AS DATE))`,
     { ...filterParams(filters), first, second }
   );
-  const byDate = new Map<string, Headline>();
-  for (const { as_of, ...row } of rows) {
-    const shared =
-      row.shared_with_carer === null && row.shared_with_professional === null
-        ? null
-        : (row.shared_with_carer ?? 0) + (row.shared_with_professional ?? 0);
-    byDate.set(as_of, {
-      ...row,
-      registration_rate: ratio(row.registered, row.consented),
-      sharing_rate: ratio(shared, row.registered)
-    });
-  }
-  // A filter that matches no service still has a headline: zero services, no patients.
-  for (const date of dates) {
-    if (!byDate.has(date)) {
-      byDate.set(date, {
-        services_total: 0,
-        services_approached: 0,
-        services_live: 0,
-        approached: null,
-        consented: null,
-        registered: null,
-        shared_with_carer: null,
-        shared_with_professional: null,
-        registration_rate: null,
-        sharing_rate: null,
-        median_months_launch_to_live: null
-      });
-    }
-  }
-  return byDate;
+  return new Map(rows.map(({ as_of, ...headline }) => [as_of, headline]));
 }
 
-function headlineFigures(now: Headline, before: Headline | null): HeadlineFigure[] {
-  const figure = (key: keyof Headline, label: string, kind: HeadlineFigure['kind'], detail = ''): HeadlineFigure => ({
+function headlineFigures(now: Headline, before: Headline | null, reported: HeadlineReporting): HeadlineFigure[] {
+  const figure = (
+    key: keyof Headline,
+    label: string,
+    kind: HeadlineFigure['kind'],
+    detail = '',
+    missing = NOT_REPORTED
+  ): HeadlineFigure => ({
     key,
     label,
     kind,
     value: now[key],
     previous: before ? before[key] : null,
-    detail
+    detail,
+    missing
   });
+  // Without approach or go-live dates "0 of 0 approached" would read as a programme that has approached no one.
+  const services = reported.goLives
+    ? figure('services_live', 'Services live', 'integer', `of ${now.services_approached} approached`)
+    : {
+        ...figure('services_live', 'Services live', 'integer', 'the loaded exports give no approach or go-live dates'),
+        value: null,
+        previous: null
+      };
+  // A median of no service live is "None"; without go-live or launch dates there is nothing to take it from.
+  const [medianDetail, medianMissing] = !reported.goLives
+    ? ['the loaded exports give no go-live dates', NOT_REPORTED]
+    : !reported.launch
+      ? ['no programme launch date is loaded', NOT_REPORTED]
+      : ['for services live', 'None'];
   return [
-    figure('services_live', 'Services live', 'integer', `of ${now.services_approached} approached`),
+    services,
     figure('consented', 'Patients consented', 'integer'),
     figure('registered', 'Patients registered', 'integer'),
     figure('registration_rate', 'Registration rate', 'percent', 'of patients consented'),
     figure('sharing_rate', 'Sharing rate', 'percent', 'shares with a carer or a professional, per patient registered'),
-    figure('median_months_launch_to_live', 'Median months from launch to live', 'decimal', 'for services live')
+    figure('median_months_launch_to_live', 'Median months from launch to live', 'decimal', medianDetail, medianMissing)
   ];
+}
+
+/** Whether the services in view have approach or go-live dates, and whether a launch date is loaded. */
+export async function headlineReporting(
+  connection: DuckDBConnection,
+  filters: ResolvedFilters
+): Promise<HeadlineReporting> {
+  const [row] = await select<HeadlineReporting>(
+    connection,
+    `SELECT count(s.approached_on) + count(s.live_on) > 0 AS "goLives",
+            EXISTS (SELECT 1 FROM programme_latest WHERE launched_on IS NOT NULL) AS launch
+       FROM service_latest s WHERE ${serviceFilter('s')}`,
+    filterParams(filters)
+  );
+  return row;
 }
 
 /** Most RE-AIM measures are proportions; "… per live service" is a mean, so it reads as a number, not a percentage. */
@@ -167,8 +165,8 @@ export async function reaimFigure(connection: DuckDBConnection, filters: Resolve
       { key: 'measure', label: 'Measure', kind: 'text' },
       // Rows mix patient measures (reach) with service measures (adoption); a column declares one kind, so both
       // are controlled as patients in exports (fail closed), and the value worked out from them is withheld there.
-      { key: 'numerator', label: 'Numerator', kind: 'integer', counts: 'patients' },
-      { key: 'denominator', label: 'Denominator', kind: 'integer', counts: 'patients' },
+      patientCount('numerator', 'Numerator'),
+      patientCount('denominator', 'Denominator'),
       { key: 'value', label: 'Value', kind: 'text', derivedFromCounts: true },
       { key: 'note', label: 'Note', kind: 'text' }
     ],
@@ -213,7 +211,7 @@ export async function overview(connection: DuckDBConnection, filters: ResolvedFi
     filters,
     programme: about,
     headline: now,
-    figures: headlineFigures(now, before),
+    figures: headlineFigures(now, before, await headlineReporting(connection, filters)),
     adoption: await adoptionFigure(connection, filters),
     reaim: await reaimFigure(connection, filters)
   };

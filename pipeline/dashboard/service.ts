@@ -6,8 +6,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ResolvedFilters } from './filters.ts';
 import { formatDate } from '../format/format.ts';
 import { select } from './sql.ts';
-import type { Figure, Row } from './table.ts';
+import { type Figure, type Row, drawn } from './table.ts';
 import { serviceHistoryChart } from './charts.ts';
+import { REGISTERED_OF_CONSENTED, patientCount } from './columns.ts';
 import { CORE_TOTAL } from '../metrics/features.ts';
 import { periodAdjective, thinDates } from '../charts/index.ts';
 
@@ -131,23 +132,17 @@ function historyFigure(service: ServiceDetails, rows: Row[], filters: ResolvedFi
     id: 'service-history',
     title,
     subtitle: `Patients approached, consented, registered and sharing, ${service.service_name}, ${thinnedTo ? `${thinnedTo} (the last snapshot in each period)` : 'every snapshot'} up to ${formatDate(filters.asOf, 'long')}`,
-    svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    ...drawn(chart),
     table: {
       caption: `History of ${service.service_name} across snapshots`,
       columns: [
         { key: 'as_of', label: 'As of', kind: 'date', rowHeader: true },
-        { key: 'approached', label: 'Approached', kind: 'integer', counts: 'patients' },
-        { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
-        { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
-        {
-          key: 'registration_rate',
-          label: 'Registered of consented',
-          kind: 'percent',
-          rate: { numerator: 'registered', denominator: 'consented' }
-        },
-        { key: 'shared_with_carer', label: 'Sharing with a carer', kind: 'integer', counts: 'patients' },
-        { key: 'shared_with_professional', label: 'Sharing with a professional', kind: 'integer', counts: 'patients' }
+        patientCount('approached', 'Approached'),
+        patientCount('consented', 'Consented'),
+        patientCount('registered', 'Registered'),
+        REGISTERED_OF_CONSENTED,
+        patientCount('shared_with_carer', 'Sharing with a carer'),
+        patientCount('shared_with_professional', 'Sharing with a professional')
       ],
       rows
     }

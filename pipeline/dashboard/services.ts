@@ -23,6 +23,7 @@ import {
   type Level
 } from './levels.ts';
 import { select, serviceFilter, type Params } from './sql.ts';
+import { patientCount, percentOf, serviceCount } from './columns.ts';
 import {
   PAGE_SIZE,
   TableQueryError,
@@ -35,6 +36,15 @@ import {
   type TableQuery
 } from './table.ts';
 
+/** Patients consented and registered, the share registered, and sharing: the same in a row of services or of groups. */
+const REGISTRATION_COLUMNS: Column[] = [
+  patientCount('consented', 'Consented'),
+  patientCount('registered', 'Registered'),
+  percentOf('registration_rate', '% registered', 'registered', 'consented'),
+  patientCount('shared_with_carer', 'Shared with a carer'),
+  patientCount('shared_with_professional', 'Shared with a professional')
+];
+
 export const SERVICE_COLUMNS: Column[] = [
   { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
   { key: 'organisation', label: 'Organisation', kind: 'text' },
@@ -43,34 +53,16 @@ export const SERVICE_COLUMNS: Column[] = [
   { key: 'approached_on', label: 'Approached', kind: 'date' },
   { key: 'live_on', label: 'Live', kind: 'date' },
   { key: 'months_launch_to_live', label: 'Months launch to live', kind: 'decimal' },
-  { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
-  { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
-  {
-    key: 'registration_rate',
-    label: '% registered',
-    kind: 'percent',
-    rate: { numerator: 'registered', denominator: 'consented' }
-  },
-  { key: 'shared_with_carer', label: 'Shared with a carer', kind: 'integer', counts: 'patients' },
-  { key: 'shared_with_professional', label: 'Shared with a professional', kind: 'integer', counts: 'patients' }
+  ...REGISTRATION_COLUMNS
 ];
 
 /** The columns of a table of regions, organisations or the whole programme: sums over their services. */
 export function groupColumns(level: Level): Column[] {
   return [
     { key: 'name', label: level.label, kind: 'text', rowHeader: true },
-    { key: 'services', label: 'Services', kind: 'integer', counts: 'services' },
-    { key: 'live', label: 'Live services', kind: 'integer', counts: 'services' },
-    { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
-    { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
-    {
-      key: 'registration_rate',
-      label: '% registered',
-      kind: 'percent',
-      rate: { numerator: 'registered', denominator: 'consented' }
-    },
-    { key: 'shared_with_carer', label: 'Shared with a carer', kind: 'integer', counts: 'patients' },
-    { key: 'shared_with_professional', label: 'Shared with a professional', kind: 'integer', counts: 'patients' }
+    serviceCount('services', 'Services'),
+    serviceCount('live', 'Live services'),
+    ...REGISTRATION_COLUMNS
   ];
 }
 

@@ -7,7 +7,8 @@ import { filterParams, type ResolvedFilters } from './filters.ts';
 import { formatDate } from '../format/format.ts';
 import { select } from './sql.ts';
 import { SETTINGS } from '../warehouse/schema.ts';
-import type { Figure, Row } from './table.ts';
+import { type Figure, type Row, drawn } from './table.ts';
+import { serviceCount } from './columns.ts';
 import { adoptionBySettingChart } from './charts.ts';
 import { sqlLiteral } from '../warehouse/quote.ts';
 
@@ -53,17 +54,19 @@ export async function settings(connection: DuckDBConnection, filters: ResolvedFi
         ? `No service is live in ${orList(noneLive)}${where}`
         : `Services are live in every setting${where}`,
       subtitle: `Services approached and live by setting${where}, ${formatDate(filters.asOf, 'long')}`,
-      svg: chart?.svg ?? null,
-      summary:
-        chart?.summary ??
-        `${liveSettings.map((r) => `${r.setting}: ${r.services_live} live of ${r.services_approached} approached`).join('; ') || 'No service is live.'}`,
+      ...drawn(
+        chart,
+        liveSettings
+          .map((r) => `${r.setting}: ${r.services_live} live of ${r.services_approached} approached`)
+          .join('; ') || 'No service is live.'
+      ),
       table: {
         caption: `Services by setting, ${formatDate(filters.asOf, 'long')}`,
         columns: [
           { key: 'setting', label: 'Setting', kind: 'text', rowHeader: true },
-          { key: 'services_total', label: 'Services', kind: 'integer', counts: 'services' },
-          { key: 'services_approached', label: 'Approached', kind: 'integer', counts: 'services' },
-          { key: 'services_live', label: 'Live', kind: 'integer', counts: 'services' }
+          serviceCount('services_total', 'Services'),
+          serviceCount('services_approached', 'Approached'),
+          serviceCount('services_live', 'Live')
         ],
         rows
       }

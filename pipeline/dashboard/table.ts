@@ -71,6 +71,22 @@ export interface Figure {
   table: DataTable;
 }
 
+/** A figure's text summary when there is nothing to chart. */
+export const NOTHING_TO_CHART = 'There is nothing to chart yet.';
+
+/** A figure's picture and its text summary: the chart's, or no picture and `instead` (why there is none). */
+export function drawn(
+  chart: { svg: string; summary: string } | null,
+  instead = NOTHING_TO_CHART
+): Pick<Figure, 'svg' | 'summary'> {
+  return { svg: chart?.svg ?? null, summary: chart?.summary ?? instead };
+}
+
+/** Why a chart measured in months since the programme's launch is not drawn: no programme file gives the date. */
+export function noLaunchDate(what: string): string {
+  return `Not reported: no programme launch date is loaded, so ${what} cannot be charted.`;
+}
+
 export function isNumeric(kind: ColumnKind): boolean {
   return kind === 'integer' || kind === 'decimal' || kind === 'percent';
 }

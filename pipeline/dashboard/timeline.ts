@@ -8,9 +8,10 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from '../format/format.ts';
+import { formatDate, formatNumber } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
-import type { Figure, Row } from './table.ts';
+import { type Figure, type Row, drawn, noLaunchDate, NOTHING_TO_CHART } from './table.ts';
+import { serviceCount } from './columns.ts';
 import { goLivesChart, setupDurationsChart, setupTimelineChart } from './charts.ts';
 import {
   goLivePeriods,
@@ -79,18 +80,17 @@ function goLivesFigure(rows: Row[], filters: ResolvedFilters): Figure {
   return {
     id: 'go-lives',
     title: approached
-      ? `${live.toLocaleString('en-GB')} of ${approached.toLocaleString('en-GB')} approached services are live; ${late.toLocaleString('en-GB')} went live later than planned`
+      ? `${formatNumber(live)} of ${formatNumber(approached)} approached services are live; ${formatNumber(late)} went live later than planned`
       : 'No service has been approached yet',
     subtitle: `Services going live against services planned to go live, by ${unit}, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
-    svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    ...drawn(chart),
     table: {
       caption: `Go-lives by ${unit}, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'period', label: byQuarter ? 'Quarter' : 'Month', kind: 'text', rowHeader: true },
-        { key: 'went_live', label: 'Went live', kind: 'integer', counts: 'services' },
-        { key: 'planned_live', label: 'Planned to go live', kind: 'integer', counts: 'services' },
-        { key: 'live_by_end', label: `Live by the end of the ${unit}`, kind: 'integer', counts: 'services' }
+        serviceCount('went_live', 'Went live'),
+        serviceCount('planned_live', 'Planned to go live'),
+        serviceCount('live_by_end', `Live by the end of the ${unit}`)
       ],
       rows: periods.map((p) => ({ ...p, period_start: String(p.period_start) }))
     }
@@ -114,16 +114,15 @@ function setupDurationsFigure(rows: Row[], filters: ResolvedFilters): Figure {
     title:
       median === null
         ? 'No service is live yet'
-        : `Half of the ${live.length.toLocaleString('en-GB')} live services went live within ${median.toFixed(1)} months of approach`,
+        : `Half of the ${formatNumber(live.length)} live services went live within ${median.toFixed(1)} months of approach`,
     subtitle: `Services by months from approach to live (live) or so far (in setup), ${SETUP_DISTRIBUTION_DEFAULTS.binMonths}-month bins, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
-    svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    ...drawn(chart),
     table: {
       caption: `Months from approach to live, services in each bin, ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'bin', label: 'Months from approach', kind: 'text', rowHeader: true },
-        { key: 'live', label: 'Live', kind: 'integer', counts: 'services' },
-        { key: 'in_setup', label: 'In setup', kind: 'integer', counts: 'services' }
+        serviceCount('live', 'Live'),
+        serviceCount('in_setup', 'In setup')
       ],
       rows: bins.map((b) => ({ bin: b.bin, live: b.live, in_setup: b.in_setup }))
     }
@@ -151,12 +150,7 @@ function timelineFigure(rows: Row[], filters: ResolvedFilters): Figure {
         (inSetup ? `, ${inSetup} still in setup` : '')
       : 'No service has been approached yet',
     subtitle: `Approach to live, planned against actual, months since launch, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
-    svg: chart?.svg ?? null,
-    summary:
-      chart?.summary ??
-      (rows.length && !launched
-        ? 'Not reported: no programme launch date is loaded, so setup times cannot be charted.'
-        : 'There is nothing to chart yet.'),
+    ...drawn(chart, rows.length && !launched ? noLaunchDate('setup times') : NOTHING_TO_CHART),
     table: {
       caption: `Setup of each service, ${formatDate(filters.asOf, 'long')}`,
       columns: [

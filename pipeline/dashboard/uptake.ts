@@ -9,10 +9,11 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
-import { formatDate } from '../format/format.ts';
+import { formatDate, formatNumber } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import { controlCount, type ProfileName } from '../disclosure/index.ts';
-import type { Figure, Row } from './table.ts';
+import { type Figure, type Row, drawn } from './table.ts';
+import { NOT_REPORTED, REGISTERED_OF_CONSENTED, patientCount, percentOf, serviceCount } from './columns.ts';
 import { registrationBandsChart, registrationTrendChart, uptakeFunnelChart } from './charts.ts';
 import { funnelExtremes, MANY_UNITS, periodAdjective, thinDates, type DatePeriod } from '../charts/index.ts';
 
@@ -72,7 +73,7 @@ export async function uptakeFunnel(
         ...(r as unknown as Row),
         group:
           r.group === 'rest'
-            ? `Mean of the other ${r.services.toLocaleString('en-GB')}`
+            ? `Mean of the other ${formatNumber(r.services)}`
             : r.group === 'top'
               ? 'Most registered'
               : 'Fewest registered',
@@ -86,15 +87,15 @@ export async function uptakeFunnel(
     title: !top
       ? 'No uptake reported yet'
       : many
-        ? `${shown[0].service_name} registered the most patients (${Number(shown[0].registered ?? 0).toLocaleString('en-GB')}) of ${rows.length.toLocaleString('en-GB')} services`
+        ? `${shown[0].service_name} registered the most patients (${formatNumber(Number(shown[0].registered ?? 0))}) of ${formatNumber(rows.length)} services`
         : lacking.includes('patients approached')
           ? 'Patients approached are not reported by this source'
-          : `${top.service_name} approached the most patients (${Number(top.approached ?? 0).toLocaleString('en-GB')})`,
+          : `${top.service_name} approached the most patients (${formatNumber(Number(top.approached ?? 0))})`,
     subtitle: many
-      ? `Patients approached, consented, registered and sharing: the 10 services with the most and the 10 with the fewest patients registered, and the mean of the other ${(rows.length - 20).toLocaleString('en-GB')}, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`
+      ? `Patients approached, consented, registered and sharing: the 10 services with the most and the 10 with the fewest patients registered, and the mean of the other ${formatNumber(rows.length - 20)}, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`
       : `Patients approached, consented, registered and sharing, per service, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
-    svg: chart?.svg ?? null,
-    summary: (chart?.summary ?? 'There is nothing to chart yet.') + lacks,
+    ...drawn(chart),
+    summary: drawn(chart).summary + lacks,
     table: {
       caption: many
         ? `Uptake funnel: the 10 services with the most and the 10 with the fewest registered, and the mean of the others, ${formatDate(filters.asOf, 'long')}`
@@ -102,35 +103,13 @@ export async function uptakeFunnel(
       columns: [
         { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
         ...(many ? [{ key: 'group', label: 'Group', kind: 'text' as const }] : []),
-        { key: 'approached', label: 'Approached', kind: 'integer', counts: 'patients', missing: 'not reported' },
-        { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients', missing: 'not reported' },
-        { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients', missing: 'not reported' },
-        {
-          key: 'shared_with_carer',
-          label: 'Sharing with a carer',
-          kind: 'integer',
-          counts: 'patients',
-          missing: 'not reported'
-        },
-        {
-          key: 'shared_with_professional',
-          label: 'Sharing with a professional',
-          kind: 'integer',
-          counts: 'patients',
-          missing: 'not reported'
-        },
-        {
-          key: 'consent_rate',
-          label: 'Consented of approached',
-          kind: 'percent',
-          rate: { numerator: 'consented', denominator: 'approached' }
-        },
-        {
-          key: 'registration_rate',
-          label: 'Registered of consented',
-          kind: 'percent',
-          rate: { numerator: 'registered', denominator: 'consented' }
-        }
+        patientCount('approached', 'Approached', { missing: NOT_REPORTED }),
+        patientCount('consented', 'Consented', { missing: NOT_REPORTED }),
+        patientCount('registered', 'Registered', { missing: NOT_REPORTED }),
+        patientCount('shared_with_carer', 'Sharing with a carer', { missing: NOT_REPORTED }),
+        patientCount('shared_with_professional', 'Sharing with a professional', { missing: NOT_REPORTED }),
+        percentOf('consent_rate', 'Consented of approached', 'consented', 'approached'),
+        REGISTERED_OF_CONSENTED
       ],
       rows: shown
     }
@@ -201,30 +180,23 @@ function trendFigure(
   const last = dates.at(-1);
   const which = period === 'date' ? '' : ` (the last in each ${period}, ${periodAdjective(period)})`;
   const snapshots = `${dates.length} ${dates.length === 1 ? 'snapshot' : 'snapshots'}${which} to ${formatDate(filters.asOf, 'long')}`;
-  const rate = {
-    key: 'registration_rate',
-    label: 'Registered of consented',
-    kind: 'percent',
-    rate: { numerator: 'registered', denominator: 'consented' }
-  } as const;
   return {
     id: 'registration-trend',
     title:
       first && last && first !== last
-        ? `Registered patients rose from ${total(first).toLocaleString('en-GB')} to ${total(last).toLocaleString('en-GB')} between ${formatDate(first, 'long')} and ${formatDate(last, 'long')}`
-        : `${total(last).toLocaleString('en-GB')} patients registered`,
+        ? `Registered patients rose from ${formatNumber(total(first))} to ${formatNumber(total(last))} between ${formatDate(first, 'long')} and ${formatDate(last, 'long')}`
+        : `${formatNumber(total(last))} patients registered`,
     subtitle: banded
-      ? `Patients registered per service: median, middle half and 10th to 90th percentile across ${services.toLocaleString('en-GB')} services, ${populationText(filters)}, ${snapshots}`
+      ? `Patients registered per service: median, middle half and 10th to 90th percentile across ${formatNumber(services)} services, ${populationText(filters)}, ${snapshots}`
       : `Patients registered per service at each snapshot, ${populationText(filters)}, ${snapshots}`,
-    svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet.',
+    ...drawn(chart),
     table: banded
       ? {
           caption: `Patients registered per service at each snapshot: spread across services, up to ${formatDate(filters.asOf, 'long')}`,
           columns: [
             { key: 'as_of', label: 'As of', kind: 'date', rowHeader: true },
-            { key: 'units', label: 'Services reporting', kind: 'integer', counts: 'services' },
-            { key: 'total', label: 'Registered in total', kind: 'integer', counts: 'patients' },
+            serviceCount('units', 'Services reporting'),
+            patientCount('total', 'Registered in total'),
             { key: 'p10', label: '10th percentile', kind: 'decimal', counts: 'patients' },
             { key: 'p25', label: '25th percentile', kind: 'decimal', counts: 'patients' },
             { key: 'median', label: 'Median', kind: 'decimal', counts: 'patients' },
@@ -238,9 +210,9 @@ function trendFigure(
           columns: [
             { key: 'service_name', label: 'Service', kind: 'text', rowHeader: true },
             { key: 'as_of', label: 'As of', kind: 'date' },
-            { key: 'consented', label: 'Consented', kind: 'integer', counts: 'patients' },
-            { key: 'registered', label: 'Registered', kind: 'integer', counts: 'patients' },
-            rate
+            patientCount('consented', 'Consented'),
+            patientCount('registered', 'Registered'),
+            REGISTERED_OF_CONSENTED
           ],
           rows
         }

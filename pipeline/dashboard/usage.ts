@@ -9,8 +9,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
 import { formatDate } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
-import type { Column, Figure, Row } from './table.ts';
-import { functionTrendChart } from './charts.ts';
+import { type Column, type Figure, type Row, drawn } from './table.ts';
+import { NOT_REPORTED, patientCount, serviceCount } from './columns.ts';
+import { functionTrend } from './function-trend.ts';
 
 /** The levels usage can be summed to: never finer than an organisation, so a table has tens of rows, not thousands. */
 export const USAGE_LEVELS = ['region', 'subregion', 'organisation'] as const;
@@ -38,20 +39,33 @@ export interface UsagePage {
 }
 
 const perPatient = (value: number) => value.toFixed(2);
-const rateColumn = (label: string): Column => ({
-  key: 'transactions_per_registered',
-  label,
-  kind: 'decimal',
-  decimals: 2,
-  rate: { numerator: 'transactions', denominator: 'registered' },
-  missing: 'not reported'
-});
 
 /** Over units reporting both transactions and registered patients (the same rule as the usage_by_function view). */
 const SUMS = `count(*)::INTEGER AS units,
   count(*) FILTER (WHERE u.transactions_reported AND u.registered_reported)::INTEGER AS units_reporting,
   sum(u.transactions) FILTER (WHERE u.transactions_reported AND u.registered_reported)::INTEGER AS transactions,
   sum(u.registered) FILTER (WHERE u.transactions_reported AND u.registered_reported)::INTEGER AS registered`;
+
+/** The columns SUMS gives, with the rate worked out from them (`perRegistered`). */
+const SUM_COLUMNS: Column[] = [
+  patientCount('transactions', 'Transactions', { missing: NOT_REPORTED }),
+  patientCount('registered', 'Registered patients', { missing: NOT_REPORTED }),
+  {
+    key: 'transactions_per_registered',
+    label: 'Transactions per registered patient',
+    kind: 'decimal',
+    decimals: 2,
+    rate: { numerator: 'transactions', denominator: 'registered' },
+    missing: NOT_REPORTED
+  },
+  serviceCount('units_reporting', 'Units reporting'),
+  serviceCount('units', 'Units')
+];
+
+/** Transactions per registered patient from a row of SUMS; none (not reported) without registered patients. */
+function perRegistered(row: Row): number | null {
+  return Number(row.registered) > 0 ? Number(row.transactions) / Number(row.registered) : null;
+}
 
 export async function usageTrend(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
   const rows = filters.asOf
@@ -65,20 +79,13 @@ export async function usageTrend(connection: DuckDBConnection, filters: Resolved
       )
     : [];
   for (const r of rows) {
-    r.transactions_per_registered = Number(r.registered) > 0 ? Number(r.transactions) / Number(r.registered) : null;
+    r.transactions_per_registered = perRegistered(r);
     r.reported = Number(r.units_reporting) > 0;
   }
-  const chart =
-    filters.asOf && rows.length
-      ? functionTrendChart(
-          rows.map((r) => ({
-            as_of: String(r.as_of),
-            function: String(r.function),
-            value: r.transactions_per_registered as number | null
-          })),
-          { asOf: filters.asOf, measure: 'Transactions per registered patient', format: perPatient }
-        )
-      : null;
+  const chart = functionTrend(rows, 'transactions_per_registered', filters, {
+    measure: 'Transactions per registered patient',
+    format: perPatient
+  });
   const latest = rows.filter((r) => r.as_of === filters.asOf && r.transactions_per_registered !== null);
   const top = latest.sort((a, b) => Number(b.transactions_per_registered) - Number(a.transactions_per_registered))[0];
   return {
@@ -89,24 +96,13 @@ export async function usageTrend(connection: DuckDBConnection, filters: Resolved
         ? `Usage is not reported for ${formatDate(filters.asOf, 'long')}`
         : 'No usage loaded yet',
     subtitle: `Online transactions per patient registered for online services, by function, ${populationText(filters)}, each month to ${formatDate(filters.asOf, 'long')}; units that did not report are left out`,
-    svg: chart?.svg ?? null,
-    summary: chart?.summary ?? 'There is nothing to chart yet: no source loaded so far reports usage.',
+    ...drawn(chart, 'There is nothing to chart yet: no source loaded so far reports usage.'),
     table: {
       caption: `Transactions per registered patient by function, each month to ${formatDate(filters.asOf, 'long')}`,
       columns: [
         { key: 'function', label: 'Function', kind: 'text', rowHeader: true },
         { key: 'as_of', label: 'Month to', kind: 'date' },
-        { key: 'transactions', label: 'Transactions', kind: 'integer', counts: 'patients', missing: 'not reported' },
-        {
-          key: 'registered',
-          label: 'Registered patients',
-          kind: 'integer',
-          counts: 'patients',
-          missing: 'not reported'
-        },
-        rateColumn('Transactions per registered patient'),
-        { key: 'units_reporting', label: 'Units reporting', kind: 'integer', counts: 'services' },
-        { key: 'units', label: 'Units', kind: 'integer', counts: 'services' },
+        ...SUM_COLUMNS,
         { key: 'reported', label: 'Reported', kind: 'flag' }
       ],
       rows
@@ -132,9 +128,7 @@ export async function usageByLevel(
         filterParams(filters)
       )
     : [];
-  for (const r of rows) {
-    r.transactions_per_registered = Number(r.registered) > 0 ? Number(r.transactions) / Number(r.registered) : null;
-  }
+  for (const r of rows) r.transactions_per_registered = perRegistered(r);
   const ranked = rows
     .filter((r) => r.function === 'all functions' && r.transactions_per_registered !== null)
     .sort((a, b) => Number(b.transactions_per_registered) - Number(a.transactions_per_registered));
@@ -159,17 +153,7 @@ export async function usageByLevel(
       columns: [
         { key: 'level_name', label: LEVEL_LABEL[level], kind: 'text', rowHeader: true },
         { key: 'function', label: 'Function', kind: 'text' },
-        { key: 'transactions', label: 'Transactions', kind: 'integer', counts: 'patients', missing: 'not reported' },
-        {
-          key: 'registered',
-          label: 'Registered patients',
-          kind: 'integer',
-          counts: 'patients',
-          missing: 'not reported'
-        },
-        rateColumn('Transactions per registered patient'),
-        { key: 'units_reporting', label: 'Units reporting', kind: 'integer', counts: 'services' },
-        { key: 'units', label: 'Units', kind: 'integer', counts: 'services' }
+        ...SUM_COLUMNS
       ],
       rows
     }

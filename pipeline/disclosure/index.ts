@@ -13,6 +13,15 @@ export {
   type ProfileName
 } from './profiles.ts';
 export {
+  AUDIENCES,
+  UnknownAudienceError,
+  audienceLabel,
+  checkAudience,
+  isAudience,
+  profileForAudience,
+  type Audience
+} from './audience.ts';
+export {
   SUPPRESSED_MARK,
   controlCount,
   controlRate,

@@ -8,6 +8,20 @@ import { CORE_FEATURES, CORE_TOTAL } from './features.ts';
 
 const CORE_LIST = CORE_FEATURES.join(', ');
 
+/**
+ * A measure's note: "not reported: <why>" when `unreported` (SQL over the group) holds, else what the figure covers.
+ * The texts are constants in this file, never data, so they are written into the SQL as they are.
+ */
+function note(unreported: string, why: string, covers: string): string {
+  return `CASE WHEN ${unreported} THEN 'not reported: ${why}' ELSE '${covers}' END`;
+}
+
+/** Adoption needs approach or go-live dates; NHS Digital's practice figures have neither. */
+const NO_DATES = [
+  'count(st.approached_on) = 0 AND count(st.live_on) = 0',
+  'no service has an approach or go-live date (the source reports neither).'
+] as const;
+
 /** Reach: individuals. Registered / eligible where services report an eligible population, registered / consented always. */
 const REACH = `
   SELECT
@@ -30,19 +44,21 @@ const REACH = `
   UNION ALL
   SELECT
     n.as_of, 'reach', 'registered / consented', sum(n.registered), sum(n.consented),
-    CASE WHEN count(n.consented) = 0
-      THEN 'not reported: the source does not report consented patients, so this proxy for reach cannot be worked out.'
-      ELSE 'All services. A proxy for reach where the eligible population is unknown: the share of patients who consented that went on to register.'
-    END
+    ${note(
+      'count(n.consented) = 0',
+      'the source does not report consented patients, so this proxy for reach cannot be worked out.',
+      'All services. A proxy for reach where the eligible population is unknown: the share of patients who consented that went on to register.'
+    )}
   FROM snapshot_latest n GROUP BY n.as_of
   UNION ALL
   SELECT
     n.as_of, 'reach', 'sharing with a carer or professional / registered',
     sum(n.shared_with_carer + n.shared_with_professional), sum(n.registered),
-    CASE WHEN count(n.shared_with_carer) = 0 AND count(n.shared_with_professional) = 0
-      THEN 'not reported: the source does not report patients sharing their record.'
-      ELSE 'Sharing grants per registered patient: a patient sharing with both a carer and a professional counts twice, so this is an upper bound.'
-    END
+    ${note(
+      'count(n.shared_with_carer) = 0 AND count(n.shared_with_professional) = 0',
+      'the source does not report patients sharing their record.',
+      'Sharing grants per registered patient: a patient sharing with both a carer and a professional counts twice, so this is an upper bound.'
+    )}
   FROM snapshot_latest n GROUP BY n.as_of`;
 
 /** Effectiveness: outcomes are not in uptake data; say so rather than leave a blank. */
@@ -57,19 +73,13 @@ const ADOPTION = `
   SELECT
     st.as_of, 'adoption', 'services live / services approached',
     count(*) FILTER (WHERE st.is_live), count(*) FILTER (WHERE st.is_approached),
-    CASE WHEN count(st.approached_on) = 0 AND count(st.live_on) = 0
-      THEN 'not reported: no service has an approach or go-live date (the source reports neither).'
-      ELSE 'Services live at the as-of date out of every service approached by then.'
-    END
+    ${note(...NO_DATES, 'Services live at the as-of date out of every service approached by then.')}
   FROM service_status st GROUP BY st.as_of
   UNION ALL
   SELECT
     st.as_of, 'adoption', 'organisations with a live service / organisations approached',
     count(DISTINCT st.organisation) FILTER (WHERE st.is_live), count(DISTINCT st.organisation) FILTER (WHERE st.is_approached),
-    CASE WHEN count(st.approached_on) = 0 AND count(st.live_on) = 0
-      THEN 'not reported: no service has an approach or go-live date (the source reports neither).'
-      ELSE 'An organisation counts as adopting once any of its services is live.'
-    END
+    ${note(...NO_DATES, 'An organisation counts as adopting once any of its services is live.')}
   FROM service_status st GROUP BY st.as_of`;
 
 /**

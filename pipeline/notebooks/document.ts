@@ -9,7 +9,7 @@
  */
 import { formatDate } from '../format/format.ts';
 import { escapeHtml } from './html.ts';
-import type { Audience } from './parse.ts';
+import type { Audience } from '../disclosure/index.ts';
 
 /** Styles for the report, scoped to `.uptake-report` so they can sit inside the dashboard's pages. NHS colours. */
 export const REPORT_CSS = `

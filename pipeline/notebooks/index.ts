@@ -1,15 +1,9 @@
 /** Notebooks: Markdown reports with SQL blocks, rendered for an audience (README.md). Import from here. */
-export { AUDIENCES, NotebookError, parseNotebook, type Audience, type Notebook } from './parse.ts';
+export { NotebookError, parseNotebook, type Notebook } from './parse.ts';
+// Audiences and their disclosure profiles live in pipeline/disclosure; re-exported for the report command and pages.
+export { AUDIENCES, UnknownAudienceError, audienceLabel, checkAudience, type Audience } from '../disclosure/index.ts';
 export { UnknownAsOfError, resolveAsOf, runNotebookQueries, type AsOf, type QueryResult } from './query.ts';
-export {
-  UnknownAudienceError,
-  audienceLabel,
-  checkAudience,
-  profileFor,
-  renderNotebook,
-  type RenderOptions,
-  type RenderedReport
-} from './render.ts';
+export { renderNotebook, type RenderOptions, type RenderedReport } from './render.ts';
 export { REPORT_CSS, reportDocument } from './document.ts';
 export {
   htmlToPdf,

@@ -10,8 +10,7 @@
  */
 import { INLINE_VALUE } from './markdown.ts';
 
-export const AUDIENCES = ['committee', 'funder', 'public'] as const;
-export type Audience = (typeof AUDIENCES)[number];
+import { isAudience, AUDIENCES, type Audience } from '../disclosure/index.ts';
 
 /** A wrong notebook: the message names the notebook and the line. */
 export class NotebookError extends Error {
@@ -337,8 +336,7 @@ export function parseNotebook(text: string, name: string): Notebook {
   const title = fields.get('title');
   if (!title) fail(name, 1, 'the front matter needs a title');
   const audience = fields.get('audience') ?? 'committee';
-  if (!(AUDIENCES as readonly string[]).includes(audience))
-    fail(name, 1, `audience must be one of ${AUDIENCES.join(', ')}`);
+  if (!isAudience(audience)) fail(name, 1, `audience must be one of ${AUDIENCES.join(', ')}`);
 
   const blocks: Block[] = [];
   const results = new Set<string>();

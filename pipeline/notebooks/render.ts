@@ -8,14 +8,21 @@
  * for the HTML download and the PDF). Both carry the profile's name and its footnote explaining `*` and rounding.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DEFAULT_PROFILE, getProfile, type ControlledValue } from '../disclosure/index.ts';
+import {
+  checkAudience,
+  audienceLabel,
+  getProfile,
+  profileForAudience,
+  type Audience,
+  type ControlledValue
+} from '../disclosure/index.ts';
 import { formatDate, listNames } from '../format/format.ts';
 
 import { chartUsage, renderChart } from './chart.ts';
 import { addChange, addDeclarations, addRate, displayText, emptyUsage, ResultFigures, type Usage } from './figures.ts';
 import { escapeHtml } from './html.ts';
 import { INLINE_VALUE, renderInline, renderMarkdown } from './markdown.ts';
-import { AUDIENCES, NotebookError, type Audience, type Keep, type Notebook, type SqlBlock } from './parse.ts';
+import { NotebookError, type Keep, type Notebook, type SqlBlock } from './parse.ts';
 import { firstCountOrder, rowsChosenBy, rowsOrderedBy } from './row-choice.ts';
 import { MEASURES } from '../warehouse/schema.ts';
 import { resolveAsOf, runNotebookQueries, type AsOf, type QueryResult } from './query.ts';
@@ -49,23 +56,6 @@ export interface RenderedReport {
   fragment: string;
   /** A complete HTML document with print CSS, for the download and for printing to PDF. */
   document: string;
-}
-
-export class UnknownAudienceError extends Error {
-  constructor(readonly audience: string) {
-    super(`Unknown audience "${audience}". Use one of: ${AUDIENCES.join(', ')}.`);
-    this.name = 'UnknownAudienceError';
-  }
-}
-
-export function checkAudience(audience: string): Audience {
-  if (!(AUDIENCES as readonly string[]).includes(audience)) throw new UnknownAudienceError(audience);
-  return audience as Audience;
-}
-
-/** The profile for an audience: the committee sees exact figures, everyone else controlled ones. */
-export function profileFor(audience: Audience, notebook: Notebook): string {
-  return audience === 'committee' ? 'none' : (notebook.profile ?? DEFAULT_PROFILE);
 }
 
 /** `{result.path|fn}` split up; `path` may be `a/b` (a rate) or `a-b` (a change). */
@@ -250,10 +240,6 @@ function orderedByShown(figures: ResultFigures, order: { column: string; descend
   return { ...result, rows: indices.map((index) => result.rows[index]) };
 }
 
-export function audienceLabel(audience: Audience): string {
-  return { committee: 'Steering committee (exact figures)', funder: 'Funder', public: 'Public' }[audience];
-}
-
 /** Renders a parsed notebook against the warehouse. Throws UnknownAsOfError, UnknownAudienceError or NotebookError. */
 export async function renderNotebook(
   connection: DuckDBConnection,
@@ -261,7 +247,7 @@ export async function renderNotebook(
   options: RenderOptions = {}
 ): Promise<RenderedReport> {
   const audience = checkAudience(options.audience ?? notebook.audience);
-  const profile = getProfile(profileFor(audience, notebook));
+  const profile = getProfile(profileForAudience(audience, notebook.profile));
   const asOf = await resolveAsOf(connection, options.asOf ?? null);
   const results = await runNotebookQueries(connection, notebook, asOf);
   const usages = collectUsage(notebook, results);

@@ -8,6 +8,7 @@ import { openDemoWarehouse } from '../helpers/demo-fixture.ts';
 import { queryRows } from '../../pipeline/warehouse/query.ts';
 import { FilterError, parseFilters, resolveFilters } from '../../pipeline/dashboard/filters.ts';
 import { overview } from '../../pipeline/dashboard/overview.ts';
+import { formatHeadlineValue } from '../../pipeline/dashboard/format.ts';
 import { servicesTable } from '../../pipeline/dashboard/services.ts';
 import { servicePage } from '../../pipeline/dashboard/service.ts';
 import { setupTimeline } from '../../pipeline/dashboard/timeline.ts';
@@ -66,6 +67,39 @@ describe('overview', () => {
       median_months_launch_to_live: 13.3
     });
     expect(result.figures.find((x) => x.key === 'consented')).toMatchObject({ value: 600, previous: 573 });
+  });
+
+  test('the headline cards read the figures with what they are of', async () => {
+    const { figures } = await overview(connection, await filters());
+    expect(figures.map((f) => [f.label, formatHeadlineValue(f), f.detail])).toEqual([
+      ['Services live', '8', 'of 13 approached'],
+      ['Patients consented', '600', ''],
+      ['Patients registered', '350', ''],
+      // 350 / 600 = 58.33%; (20 + 15) / 350 = 10.0%
+      ['Registration rate', '58.3%', 'of patients consented'],
+      ['Sharing rate', '10.0%', 'shares with a carer or a professional, per patient registered'],
+      ['Median months from launch to live', '13.3', 'for services live']
+    ]);
+  });
+
+  test('the adoption curve counts the services approached by the as-of date, as the headline does', async () => {
+    // 31 Oct 2016: Respiratory medicine is approached on 14 Nov 2016, so 12 of 13 are approached; 7 are live, the
+    // 7th (Colposcopy) 20.9 months after launch (programme_headline: 12 approached, 7 live).
+    const { adoption, figures } = await overview(connection, await filters('asOf=2016-10-31'));
+    expect(adoption!.title).toBe('7 of 12 approached services went live within 20.9 months of launch');
+    expect(figures[0].detail).toBe('of 12 approached');
+  });
+
+  test('a median of no live service reads "None": community is Elderly care alone, approached and not live', async () => {
+    const { figures } = await overview(connection, await filters('setting=community'));
+    expect(figures.filter((f) => f.kind !== 'percent').map((f) => [f.label, formatHeadlineValue(f), f.detail])).toEqual(
+      [
+        ['Services live', '0', 'of 1 approached'],
+        ['Patients consented', expect.any(String), ''],
+        ['Patients registered', expect.any(String), ''],
+        ['Median months from launch to live', 'None', 'for services live']
+      ]
+    );
   });
 
   test('filters apply to the headline: mental health is psychosis alone', async () => {

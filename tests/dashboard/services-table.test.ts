@@ -17,7 +17,8 @@ import { parseFilters, resolveFilters } from '../../pipeline/dashboard/filters.t
 import { parseServicesQuery, servicesTable } from '../../pipeline/dashboard/services.ts';
 import { figureCsvBlocks } from '../../pipeline/dashboard/download.ts';
 import { FIGURE_IDS, figureById } from '../../pipeline/dashboard/figures.ts';
-import { EXPORT_AUDIENCES, figureCsv } from '../../pipeline/dashboard/controlled.ts';
+import { figureCsv } from '../../pipeline/dashboard/controlled.ts';
+import { AUDIENCES } from '../../pipeline/disclosure/index.ts';
 import { TableQueryError } from '../../pipeline/dashboard/table.ts';
 
 let demo: Awaited<ReturnType<typeof openDemoWarehouse>>;
@@ -205,7 +206,7 @@ describe('the streamed CSV', () => {
       const params = new URLSearchParams(url);
       const filters = await resolveFilters(c, parseFilters(params));
       const whole = (await figureById(c, id, filters, params)).table;
-      for (const audience of EXPORT_AUDIENCES) {
+      for (const audience of AUDIENCES) {
         expect(await streamed(c, id, url, audience === 'public' ? 'funder' : audience), `${id} ${audience}`).toBe(
           figureCsv(whole, audience === 'public' ? 'funder' : audience)
         );

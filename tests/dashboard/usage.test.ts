@@ -17,7 +17,8 @@ import { usageByLevel, usageTrend, parseUsageLevel, UsageLevelError } from '../.
 import { figureCsv } from '../../pipeline/dashboard/controlled.ts';
 import { uptakeFunnel } from '../../pipeline/dashboard/uptake.ts';
 import { figureById, FIGURE_IDS } from '../../pipeline/dashboard/figures.ts';
-import { formatCell } from '../../pipeline/dashboard/format.ts';
+import { formatCell, formatHeadlineValue } from '../../pipeline/dashboard/format.ts';
+import { overview } from '../../pipeline/dashboard/overview.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/load/nhs-pomi');
 let folder: string;
@@ -164,6 +165,22 @@ test('the consent funnel on a source without approached or consented says what i
     'not reported',
     'not reported'
   ]);
+});
+
+test('the overview cards say "Not reported" for what the source lacks, never "0 of 0 approached" or "None"', async () => {
+  // No approach or go-live dates, no programme launch date, no consented or sharing counts; registered at 31 May 2018
+  // is 2,600 + 1,300 + 1,000 = 4,900.
+  const { figures } = await overview(connection, await filters());
+  expect(figures.map((f) => [f.label, formatHeadlineValue(f), f.detail])).toEqual([
+    ['Services live', 'Not reported', 'the loaded exports give no approach or go-live dates'],
+    ['Patients consented', 'Not reported', ''],
+    ['Patients registered', '4,900', ''],
+    ['Registration rate', 'Not reported', 'of patients consented'],
+    ['Sharing rate', 'Not reported', 'shares with a carer or a professional, per patient registered'],
+    ['Median months from launch to live', 'Not reported', 'the loaded exports give no go-live dates']
+  ]);
+  const { adoption } = await overview(connection, await filters());
+  expect(adoption!.title).toBe('Not reported: the loaded exports give no approach or go-live dates');
 });
 
 test('every figure works on a source with no programme file, approach or go-live dates, and says what is not reported', async () => {

@@ -108,3 +108,18 @@ test.each(['/services', '/services/E85001', '/timeline', '/uptake', '/settings',
     await page.close();
   }
 );
+
+test('the overview cards say "Not reported" where POMI gives no go-live or launch dates, not "0 of 0" or "None"', async () => {
+  const { page, errors } = await openPage(browser);
+  await page.goto(server.url + '/');
+  const card = async (key: string) =>
+    (await page.locator(`[data-figure="${key}"]`).innerText()).replace(/\s+/g, ' ').trim();
+  await expect(card('services_live')).resolves.toBe(
+    'Services live Not reported the loaded exports give no approach or go-live dates'
+  );
+  await expect(card('median_months_launch_to_live')).resolves.toBe(
+    'Median months from launch to live Not reported the loaded exports give no go-live dates'
+  );
+  expect(errors).toEqual([]);
+  await page.close();
+});

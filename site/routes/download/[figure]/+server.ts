@@ -15,16 +15,14 @@ import { readFilters } from '$lib/server/filters.ts';
 import { UnknownFigureError } from '$pipeline/dashboard/figures.ts';
 import { TableQueryError } from '$pipeline/dashboard/table.ts';
 import { UsageLevelError } from '$pipeline/dashboard/usage.ts';
-import { EXPORT_AUDIENCES, type ExportAudience } from '$pipeline/dashboard/controlled.ts';
+import { AUDIENCES, isAudience } from '$pipeline/disclosure/index.ts';
 import { figureCsvBlocks } from '$pipeline/dashboard/download.ts';
 
 export const GET: RequestHandler = async ({ params, url }) => {
   const id = params.figure.replace(/\.csv$/, '');
   const asked = url.searchParams.get('audience') ?? 'committee';
-  if (!(EXPORT_AUDIENCES as readonly string[]).includes(asked)) {
-    error(400, `audience must be one of ${EXPORT_AUDIENCES.join(', ')}.`);
-  }
-  const audience = asked as ExportAudience;
+  if (!isAudience(asked)) error(400, `audience must be one of ${AUDIENCES.join(', ')}.`);
+  const audience = asked;
   const { instance } = await warehouse();
   const connection = await instance.connect();
   let blocks: AsyncGenerator<string>;
