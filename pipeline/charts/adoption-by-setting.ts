@@ -10,7 +10,15 @@ import * as Plot from '@observablehq/plot';
 import { toCount, type AdoptionBySettingRow } from './rows.ts';
 import { toIsoDate } from '../format/dates.ts';
 import { SETTINGS } from '../warehouse/schema.ts';
-import { chartWidth, marginForEndLabels, marginForLabels, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import {
+  chartWidth,
+  countTickFormat,
+  marginForEndLabels,
+  marginForLabels,
+  renderSvg,
+  type Chart,
+  type ChartOptions
+} from './render.ts';
 import { formatCount, formatDate, listNames } from '../format/format.ts';
 import { NHS_AQUA_GREEN, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
 
@@ -99,7 +107,7 @@ export function adoptionBySetting(rows: readonly AdoptionBySettingRow[], options
         domain: [0, xMax],
         grid: true,
         ticks: Math.min(xMax, 10),
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : ''),
+        tickFormat: countTickFormat,
         label: 'Services',
         labelAnchor: 'center',
         labelArrow: 'none'

@@ -11,6 +11,7 @@ import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type
 import { formatCount, formatDate, formatMonths, listNames, plural } from '../format/format.ts';
 import { NHS_BLUE, NHS_DARK_GREY, NHS_MID_GREY } from './palette.ts';
 import { MANY_UNITS, maxOf, minOf } from './many-units.ts';
+import { asOfLabel, asOfLine } from './as-of-line.ts';
 
 export const ADOPTION_CURVE_DEFAULTS = {
   height: 360,
@@ -120,19 +121,12 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
           textAnchor: 'start',
           fill: NHS_DARK_GREY
         }),
-        Plot.ruleX([setup.asOfMonth], { stroke: NHS_DARK_GREY, strokeDasharray: '4,3' }),
-        Plot.text([`as of ${formatDate(setup.asOf)}`], {
-          x: setup.asOfMonth,
-          frameAnchor: 'top',
-          lineAnchor: 'bottom',
-          dy: -6,
+        ...asOfLine(
+          setup.asOfMonth,
+          setup.asOf,
           // At the right edge a centred label would be cut off: end it at the line instead.
-          textAnchor:
-            pixel(setup.asOfMonth) + estimateTextWidth(`as of ${formatDate(setup.asOf)}`) / 2 > width
-              ? 'end'
-              : 'middle',
-          fill: NHS_DARK_GREY
-        }),
+          pixel(setup.asOfMonth) + estimateTextWidth(asOfLabel(setup.asOf)) / 2 > width ? 'end' : 'middle'
+        ),
         Plot.line(step, {
           x: 'month',
           y: 'count',

@@ -14,6 +14,7 @@ import type { Count } from './rows.ts';
 import { toCount } from './rows.ts';
 import {
   chartWidth,
+  countTickFormat,
   marginForLabels,
   renderEmpty,
   renderSvg,
@@ -217,7 +218,7 @@ export function unitsByFeatureCount(
         nice: true,
         grid: true,
         label: null,
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+        tickFormat: countTickFormat
       },
       marks: [
         Plot.barY(points, {

@@ -6,10 +6,11 @@
  */
 import * as Plot from '@observablehq/plot';
 import { toIsoDate, toUtcDate } from '../format/dates.ts';
-import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import { chartWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatDate, formatMonthYear } from '../format/format.ts';
 import { categoricalColour, NHS_BLACK, NHS_DARK_GREY, outlineFor } from './palette.ts';
-import { dodge } from './registration-trend.ts';
+import { maxOf } from './many-units.ts';
+import { dateDomain, endLabelMargin, endLabelValues, niceTop, timeSeriesFrame } from './time-series.ts';
 
 export interface FunctionTrendRow {
   as_of: string;
@@ -54,47 +55,33 @@ export function functionTrend(rows: readonly FunctionTrendRow[], options: Functi
   const colour = new Map(functions.map((fn, i) => [fn, categoricalColour(i)]));
   const lastOf = (fn: string) => points.filter((p) => p.fn === fn).at(-1)!;
   const labels = functions.map((fn) => `${fn} (${options.format(lastOf(fn).value)})`);
-  const marginRight = Math.max(16, ...labels.map((l) => estimateTextWidth(l) + 12));
-  const rawMax = options.yMax ?? Math.max(...points.map((p) => p.value));
-  const yMax = (Plot.scale({ y: { domain: [0, rawMax || 1], nice: true } }).domain as number[])[1];
-  const [top, bottom] = [d.marginTop, d.height - d.marginBottom];
-  const toPixel = (y: number) => bottom - (y / yMax) * (bottom - top);
-  const centres = dodge(
-    functions.map((fn) => toPixel(lastOf(fn).value)),
+  const marginRight = endLabelMargin(labels);
+  const rawMax = options.yMax ?? maxOf(points.map((p) => p.value));
+  const yMax = niceTop(rawMax || 1);
+  const labelValues = endLabelValues(
+    functions.map((fn) => lastOf(fn).value),
     functions.map(() => d.lineHeight),
-    top - 8,
-    bottom + 8
+    yMax,
+    d,
+    8
   );
-  const endLabels = functions.map((fn, i) => ({
-    date: lastOf(fn).date,
-    y: ((bottom - centres[i]) / (bottom - top)) * yMax,
-    text: labels[i]
-  }));
-  const single = dates.length === 1;
-  const halfMonth = 15 * 86_400_000;
-  const first = toUtcDate(dates[0]);
-  const xDomain = single
-    ? [new Date(first.getTime() - halfMonth), new Date(first.getTime() + halfMonth)]
-    : [first, toUtcDate(dates.at(-1)!)];
+  const endLabels = functions.map((fn, i) => ({ date: lastOf(fn).date, y: labelValues[i], text: labels[i] }));
   const step = Math.max(1, Math.ceil(dates.length / 6));
   const ticks = dates.filter((_, i) => i % step === 0 || i === dates.length - 1).map(toUtcDate);
   const summary = trendSummary(options, dates, functions, points, inRange);
   const svg = renderSvg(
     {
-      width,
-      height: d.height,
-      marginTop: d.marginTop,
-      marginRight,
-      marginBottom: d.marginBottom,
-      marginLeft: d.marginLeft,
-      x: {
-        type: 'utc',
-        domain: xDomain,
+      ...timeSeriesFrame({
+        layout: d,
+        width,
+        marginRight,
+        xDomain: dateDomain(toUtcDate(dates[0]), toUtcDate(dates.at(-1)!)),
         ticks: ticks.length > 6 ? ticks.slice(-6) : ticks,
         tickFormat: formatMonthYear,
-        label: null
-      },
-      y: { domain: [0, yMax], grid: true, label: options.measure, labelArrow: 'none', tickFormat: options.format },
+        yMax,
+        yLabel: options.measure,
+        yTickFormat: options.format
+      }),
       color: { type: 'identity' },
       marks: [
         Plot.ruleY([0], { stroke: NHS_DARK_GREY }),

@@ -8,11 +8,11 @@
 import * as Plot from '@observablehq/plot';
 import { toCount, type Count, type UptakeFunnelRow } from './rows.ts';
 import { toIsoDate, toUtcDate, type DateLike } from '../format/dates.ts';
-import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
-import { formatCount, formatDate, formatMonthYear, plural } from '../format/format.ts';
+import { chartWidth, countTickFormat, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import { formatCount, formatDate, plural } from '../format/format.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
 import { maxOf, quantileSorted, thinDates } from './many-units.ts';
-import { dodge } from './dodge.ts';
+import { dateDomain, dateTickFormat, endLabelMargin, endLabelValues, niceTop, timeSeriesFrame } from './time-series.ts';
 
 export const REGISTRATION_BANDS_DEFAULTS = {
   height: 340,
@@ -113,30 +113,18 @@ export function registrationBands(rows: readonly TrendBandRow[], options: ChartO
     return { svg: renderEmpty(summary, width), summary };
   }
   const last = points[points.length - 1];
-  const yMax = (
-    Plot.scale({ y: { domain: [0, Math.max(1, maxOf(points.map((p) => p.p90)))], nice: true } }).domain as number[]
-  )[1];
+  const yMax = niceTop(Math.max(1, maxOf(points.map((p) => p.p90))));
   const labels = LINES.map(([key, name]) => `${name} (${formatValue(last[key])})`);
-  const marginRight = Math.max(16, maxOf(labels.map((l) => estimateTextWidth(l) + 12)));
-  const plotTop = d.marginTop;
-  const plotBottom = d.height - d.marginBottom;
-  const toPixel = (y: number) => plotBottom - (y / yMax) * (plotBottom - plotTop);
-  const toValue = (px: number) => ((plotBottom - px) / (plotBottom - plotTop)) * yMax;
-  const centres = dodge(
-    LINES.map(([key]) => toPixel(last[key])),
+  const marginRight = endLabelMargin(labels);
+  const labelValues = endLabelValues(
+    LINES.map(([key]) => last[key]),
     LINES.map(() => d.lineHeight),
-    plotTop - 10,
-    plotBottom + 10
+    yMax,
+    d,
+    10
   );
-  const endLabels = LINES.map((_, i) => ({ date: last.date, y: toValue(centres[i]), text: labels[i] }));
-  const single = points.length === 1;
-  const halfMonth = 15 * 86_400_000;
-  const xDomain = single
-    ? [new Date(last.date.getTime() - halfMonth), new Date(last.date.getTime() + halfMonth)]
-    : [points[0].date, last.date];
+  const endLabels = LINES.map((_, i) => ({ date: last.date, y: labelValues[i], text: labels[i] }));
   // Ticks are real as-of dates, at most six, labelled by month when each month has one date.
-  const byMonth = new Set(points.map((p) => p.asOf.slice(0, 7))).size === points.length;
-  const tickLabel = (v: Date) => (byMonth ? formatMonthYear(v) : formatDate(v));
   const ticks = [
     ...new Set(
       Array.from({ length: Math.min(6, points.length) }, (_, i) =>
@@ -147,20 +135,17 @@ export function registrationBands(rows: readonly TrendBandRow[], options: ChartO
   const summary = bandsSummary(points);
   const svg = renderSvg(
     {
-      width,
-      height: d.height,
-      marginTop: d.marginTop,
-      marginRight,
-      marginBottom: d.marginBottom,
-      marginLeft: d.marginLeft,
-      x: { type: 'utc', domain: xDomain, ticks, tickFormat: tickLabel, label: null },
-      y: {
-        domain: [0, yMax],
-        grid: true,
-        label: 'Patients registered per unit',
-        labelArrow: 'none',
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
-      },
+      ...timeSeriesFrame({
+        layout: d,
+        width,
+        marginRight,
+        xDomain: dateDomain(points[0].date, last.date),
+        ticks,
+        tickFormat: dateTickFormat(points.map((p) => p.asOf)),
+        yMax,
+        yLabel: 'Patients registered per unit',
+        yTickFormat: countTickFormat
+      }),
       marks: [
         Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
         // The outer band is pale and the inner darker; the lines bounding them and the end labels say which is which,

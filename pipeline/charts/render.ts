@@ -7,6 +7,7 @@ import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { DateLike } from '../format/dates.ts';
 import { NHS_BLACK } from './palette.ts';
+import { formatCount } from '../format/format.ts';
 
 /** What every chart function returns: the SVG markup and a plain-English summary generated from the same rows. */
 export interface Chart {
@@ -191,6 +192,11 @@ export function svgElement(doc: Document, name: string, attributes: Attributes =
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
   if (text !== undefined) element.textContent = text;
   return element;
+}
+
+/** Tick labels for a count axis: whole numbers only ("1,234"), so a scale that ticks at 0.5 does not read "1.5 services". */
+export function countTickFormat(value: number): string {
+  return Number.isInteger(value) ? formatCount(value) : '';
 }
 
 /**

@@ -15,6 +15,7 @@ import { setupPaths } from './setup-path.ts';
 import { toIsoDate, type DateLike } from '../format/dates.ts';
 import {
   chartWidth,
+  countTickFormat,
   estimateTextWidth,
   renderEmpty,
   renderSvg,
@@ -197,7 +198,7 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
         grid: true,
         // Plot would write the label at the very top, over the key; it is written under the key instead (below).
         label: null,
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+        tickFormat: countTickFormat
       },
       marks: [
         keyMark(keyItems, width),
@@ -283,7 +284,7 @@ export function setupDurations(rows: readonly SetupDurationBinRow[], options: Ch
         grid: true,
         // Plot would write the label at the very top, over the key; it is written under the key instead (below).
         label: null,
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+        tickFormat: countTickFormat
       },
       marks: [
         keyMark(keyItems, width),

@@ -21,9 +21,10 @@ import {
 } from './render.ts';
 import { formatCount, formatDate, formatMonths, listNames, plural } from '../format/format.ts';
 import { hatchPatternMark, keyMark, layoutKey, type KeyItem } from './key.ts';
-import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE } from './palette.ts';
+import { NHS_BLACK, NHS_BLUE, NHS_ORANGE } from './palette.ts';
 import { MANY_UNITS, maxOf, minOf } from './many-units.ts';
 import { setupDurationBins, setupDurations } from './setup-distribution.ts';
+import { asOfLine } from './as-of-line.ts';
 
 export const SETUP_TIMELINE_DEFAULTS = {
   /** The widest a chart may be and still print on A4: this chart has labels at both ends, so it takes all of it. */
@@ -189,14 +190,7 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
           bars.filter((b) => b.plannedMonth != null),
           { x: 'plannedMonth', y: 'serviceId', stroke: NHS_BLACK, strokeWidth: 3, className: css.planned }
         ),
-        Plot.ruleX([setup.asOfMonth], { stroke: NHS_DARK_GREY, strokeDasharray: '4,3' }),
-        Plot.text([`as of ${formatDate(setup.asOf)}`], {
-          x: setup.asOfMonth,
-          frameAnchor: 'top',
-          lineAnchor: 'bottom',
-          dy: -6,
-          fill: NHS_DARK_GREY
-        }),
+        ...asOfLine(setup.asOfMonth, setup.asOf),
         Plot.text(bars, {
           x: 'labelAt',
           y: 'serviceId',

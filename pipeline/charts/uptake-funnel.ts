@@ -11,6 +11,7 @@ import { toCount, type UptakeFunnelRow } from './rows.ts';
 import { toIsoDate, type DateLike } from '../format/dates.ts';
 import {
   chartWidth,
+  countTickFormat,
   FONT_SIZE,
   marginForEndLabels,
   renderEmpty,
@@ -248,7 +249,7 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
         labelAnchor: 'center',
         labelArrow: 'none',
         labelOffset: d.marginBottom - 6,
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+        tickFormat: countTickFormat
       },
       y: {
         // A blank band between blocks keeps each heading with its own bars.

@@ -22,6 +22,7 @@ import { toUtcDate } from '../format/dates.ts';
 import { categoricalColour, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from '../charts/palette.ts';
 import {
   chartWidth,
+  countTickFormat,
   estimateTextWidth,
   marginForEndLabels,
   marginForLabels,
@@ -159,7 +160,7 @@ function drawBars(block: ChartBlock, figures: ResultFigures, asOf: string): Draw
         label: xLabel,
         labelAnchor: 'center',
         labelArrow: 'none',
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+        tickFormat: countTickFormat
       },
       y: { domain: bars.map((b) => b.label), label: null, tickSize: 0, padding: 0.2 },
       marks: [
@@ -262,7 +263,7 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
         grid: true,
         label: yLabel,
         labelArrow: 'none',
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+        tickFormat: countTickFormat
       },
       color: { type: 'identity' },
       marks: [
