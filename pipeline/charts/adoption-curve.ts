@@ -7,7 +7,7 @@
 import * as Plot from '@observablehq/plot';
 import type { ServiceSetupRow } from './rows.ts';
 import { setupPaths, type SetupPath } from './setup-path.ts';
-import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import { chartWidth, estimateTextWidth, emptyChart, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatCount, formatDate, formatMonths, listNames, plural } from '../format/format.ts';
 import { NHS_BLUE, NHS_DARK_GREY, NHS_MID_GREY } from './palette.ts';
 import { MANY_UNITS, maxOf, minOf } from './many-units.ts';
@@ -47,7 +47,7 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
   const setup = setupPaths(rows, options.asOf);
   if (!setup) {
     const summary = `No services loaded for ${formatDate(options.asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const total = setup.paths.length;
   const live = setup.paths.filter((p) => p.status === 'live').sort(byGoLive);

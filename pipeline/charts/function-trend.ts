@@ -6,11 +6,11 @@
  */
 import * as Plot from '@observablehq/plot';
 import { toIsoDate, toUtcDate } from '../format/dates.ts';
-import { chartWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import { chartWidth, emptyChart, LINE_HEIGHT, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatDate, formatMonthYear } from '../format/format.ts';
-import { categoricalColour, NHS_BLACK, NHS_DARK_GREY, outlineFor } from './palette.ts';
+import { categoricalColour, NHS_DARK_GREY, outlineFor } from './palette.ts';
 import { maxOf } from './many-units.ts';
-import { dateDomain, endLabelMargin, endLabelValues, niceTop, timeSeriesFrame } from './time-series.ts';
+import { dateDomain, lineEndLabels, niceTop, timeSeriesFrame } from './time-series.ts';
 
 export interface FunctionTrendRow {
   as_of: string;
@@ -28,7 +28,13 @@ export interface FunctionTrendOptions extends ChartOptions {
   yMax?: number;
 }
 
-export const FUNCTION_TREND_DEFAULTS = { height: 300, marginTop: 20, marginBottom: 40, marginLeft: 56, lineHeight: 15 };
+export const FUNCTION_TREND_DEFAULTS = {
+  height: 300,
+  marginTop: 20,
+  marginBottom: 40,
+  marginLeft: 56,
+  lineHeight: LINE_HEIGHT
+};
 
 interface Point {
   fn: string;
@@ -48,24 +54,23 @@ export function functionTrend(rows: readonly FunctionTrendRow[], options: Functi
     .sort((a, b) => (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : a.fn < b.fn ? -1 : a.fn > b.fn ? 1 : 0));
   if (!points.length) {
     const summary = `${options.measure}: not reported up to ${formatDate(asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const dates = [...new Set(inRange.map((r) => toIsoDate(r.as_of)))].sort();
   const functions = [...new Set(points.map((p) => p.fn))].sort();
   const colour = new Map(functions.map((fn, i) => [fn, categoricalColour(i)]));
   const lastOf = (fn: string) => points.filter((p) => p.fn === fn).at(-1)!;
-  const labels = functions.map((fn) => `${fn} (${options.format(lastOf(fn).value)})`);
-  const marginRight = endLabelMargin(labels);
   const rawMax = options.yMax ?? maxOf(points.map((p) => p.value));
   const yMax = niceTop(rawMax || 1);
-  const labelValues = endLabelValues(
-    functions.map((fn) => lastOf(fn).value),
-    functions.map(() => d.lineHeight),
+  const endLabels = lineEndLabels(
+    functions.map((fn) => {
+      const last = lastOf(fn);
+      return { date: last.date, value: last.value, lines: [`${fn} (${options.format(last.value)})`] };
+    }),
     yMax,
     d,
     8
   );
-  const endLabels = functions.map((fn, i) => ({ date: lastOf(fn).date, y: labelValues[i], text: labels[i] }));
   const step = Math.max(1, Math.ceil(dates.length / 6));
   const ticks = dates.filter((_, i) => i % step === 0 || i === dates.length - 1).map(toUtcDate);
   const summary = trendSummary(options, dates, functions, points, inRange);
@@ -74,7 +79,7 @@ export function functionTrend(rows: readonly FunctionTrendRow[], options: Functi
       ...timeSeriesFrame({
         layout: d,
         width,
-        marginRight,
+        marginRight: endLabels.marginRight,
         xDomain: dateDomain(toUtcDate(dates[0]), toUtcDate(dates.at(-1)!)),
         ticks: ticks.length > 6 ? ticks.slice(-6) : ticks,
         tickFormat: formatMonthYear,
@@ -94,7 +99,7 @@ export function functionTrend(rows: readonly FunctionTrendRow[], options: Functi
           stroke: (p: Point) => (outlineFor(colour.get(p.fn)!) === 'none' ? 'white' : NHS_DARK_GREY),
           title: (p: Point) => `${p.fn}, ${formatDate(p.asOf)}: ${options.format(p.value)}`
         }),
-        Plot.text(endLabels, { x: 'date', y: 'y', text: 'text', textAnchor: 'start', dx: 8, fill: NHS_BLACK })
+        endLabels.mark
       ]
     },
     summary,

@@ -8,18 +8,26 @@
 import * as Plot from '@observablehq/plot';
 import { toCount, type Count, type UptakeFunnelRow } from './rows.ts';
 import { toIsoDate, toUtcDate, type DateLike } from '../format/dates.ts';
-import { chartWidth, countTickFormat, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import {
+  chartWidth,
+  countTickFormat,
+  emptyChart,
+  LINE_HEIGHT,
+  renderSvg,
+  type Chart,
+  type ChartOptions
+} from './render.ts';
 import { formatCount, formatDate, plural } from '../format/format.ts';
-import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
+import { NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
 import { maxOf, quantileSorted, thinDates } from './many-units.ts';
-import { dateDomain, dateTickFormat, endLabelMargin, endLabelValues, niceTop, timeSeriesFrame } from './time-series.ts';
+import { dateDomain, dateTickFormat, lineEndLabels, niceTop, timeSeriesFrame } from './time-series.ts';
 
 export const REGISTRATION_BANDS_DEFAULTS = {
   height: 340,
   marginTop: 20,
   marginBottom: 40,
   marginLeft: 56,
-  lineHeight: 15
+  lineHeight: LINE_HEIGHT
 };
 
 /** Patients registered per unit at one as-of date: how many units reported, their total and percentiles. */
@@ -110,20 +118,17 @@ export function registrationBands(rows: readonly TrendBandRow[], options: ChartO
     .sort((a, b) => (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : 0));
   if (points.length === 0) {
     const summary = `No registrations reported up to ${formatDate(asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const last = points[points.length - 1];
   const yMax = niceTop(Math.max(1, maxOf(points.map((p) => p.p90))));
-  const labels = LINES.map(([key, name]) => `${name} (${formatValue(last[key])})`);
-  const marginRight = endLabelMargin(labels);
-  const labelValues = endLabelValues(
-    LINES.map(([key]) => last[key]),
-    LINES.map(() => d.lineHeight),
+  const endLabels = lineEndLabels(
+    LINES.map(([key, name]) => ({ date: last.date, value: last[key], lines: [`${name} (${formatValue(last[key])})`] })),
     yMax,
     d,
-    10
+    10,
+    'uptake-band-label'
   );
-  const endLabels = LINES.map((_, i) => ({ date: last.date, y: labelValues[i], text: labels[i] }));
   // Ticks are real as-of dates, at most six, labelled by month when each month has one date.
   const ticks = [
     ...new Set(
@@ -138,7 +143,7 @@ export function registrationBands(rows: readonly TrendBandRow[], options: ChartO
       ...timeSeriesFrame({
         layout: d,
         width,
-        marginRight,
+        marginRight: endLabels.marginRight,
         xDomain: dateDomain(points[0].date, last.date),
         ticks,
         tickFormat: dateTickFormat(points.map((p) => p.asOf)),
@@ -165,15 +170,7 @@ export function registrationBands(rows: readonly TrendBandRow[], options: ChartO
           strokeWidth: 3,
           className: 'uptake-band-median'
         }),
-        Plot.text(endLabels, {
-          x: 'date',
-          y: 'y',
-          text: 'text',
-          textAnchor: 'start',
-          dx: 8,
-          fill: NHS_BLACK,
-          className: 'uptake-band-label'
-        })
+        endLabels.mark
       ]
     },
     summary,

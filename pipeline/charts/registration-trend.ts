@@ -11,18 +11,18 @@ import {
   chartWidth,
   countTickFormat,
   estimateTextWidth,
-  FONT_SIZE,
-  renderEmpty,
+  emptyChart,
+  LINE_HEIGHT,
   renderSvg,
   wrapText,
   type Chart,
   type ChartOptions
 } from './render.ts';
 import { formatChange, formatCount, formatDate, listNames } from '../format/format.ts';
-import { categoricalColour, NHS_BLACK, NHS_DARK_GREY, NHS_MID_GREY, outlineFor } from './palette.ts';
+import { categoricalColour, NHS_DARK_GREY, NHS_MID_GREY, outlineFor } from './palette.ts';
 import { distinctCount, MANY_UNITS, maxOf, thinDates } from './many-units.ts';
 import { registrationBands, trendBands } from './registration-bands.ts';
-import { dateDomain, dateTickFormat, endLabelMargin, endLabelValues, niceTop, timeSeriesFrame } from './time-series.ts';
+import { dateDomain, dateTickFormat, lineEndLabels, niceTop, timeSeriesFrame } from './time-series.ts';
 
 // The tests reach the label dodging through the trend, where it was first written.
 export { dodge } from './dodge.ts';
@@ -36,7 +36,7 @@ export const REGISTRATION_TREND_DEFAULTS = {
   highlightLimit: 12,
   /** Widest an end label may be before it wraps. */
   maxLabelWidth: 190,
-  lineHeight: Math.round(FONT_SIZE * 1.25)
+  lineHeight: LINE_HEIGHT
 };
 
 interface Point {
@@ -55,12 +55,6 @@ interface Series {
   last: Point;
   colour: string;
   highlighted: boolean;
-}
-
-interface EndLabel {
-  date: Date;
-  y: number;
-  text: string;
 }
 
 function pickTicks(dates: string[], max: number): string[] {
@@ -94,7 +88,7 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
   }
   if (points.length === 0) {
     const summary = `No registrations reported up to ${formatDate(asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   // Plain comparison, not localeCompare: ISO dates and ids sort by code unit, and ICU collation is ~20× slower here.
   points.sort((a, b) =>
@@ -147,19 +141,14 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
       d.maxLabelWidth
     )
   );
-  const marginRight = endLabelMargin(labelLines.flat());
-  const labelValues = endLabelValues(
-    labelled.map((group) => group[0].last.registered),
-    labelLines.map((lines) => lines.length * d.lineHeight),
+  const endLabels = lineEndLabels(
+    labelled.map((group, i) => ({ date: group[0].last.date, value: group[0].last.registered, lines: labelLines[i] })),
     yMax,
     d,
-    10
+    10,
+    'uptake-trend-label'
   );
-  const endLabels: EndLabel[] = labelled.map((group, i) => ({
-    date: group[0].last.date,
-    y: labelValues[i],
-    text: labelLines[i].join('\n')
-  }));
+  const marginRight = endLabels.marginRight;
 
   const xDomain = dateDomain(toUtcDate(dates[0]), toUtcDate(dates[dates.length - 1]));
   const distinctMonths = new Set(dates.map((date) => date.slice(0, 7))).size === dates.length;
@@ -228,15 +217,7 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
             title: (p: Point) => `${p.serviceName}, ${formatDate(p.asOf)}: ${formatCount(p.registered)} registered`
           }
         ),
-        Plot.text(endLabels, {
-          x: 'date',
-          y: 'y',
-          text: 'text',
-          textAnchor: 'start',
-          dx: 8,
-          fill: NHS_BLACK,
-          className: 'uptake-trend-label'
-        })
+        endLabels.mark
       ]
     },
     summary,

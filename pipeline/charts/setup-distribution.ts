@@ -13,20 +13,12 @@ import type { Count, ServiceSetupRow } from './rows.ts';
 import { toCount } from './rows.ts';
 import { setupPaths } from './setup-path.ts';
 import { toIsoDate, type DateLike } from '../format/dates.ts';
-import {
-  chartWidth,
-  countTickFormat,
-  estimateTextWidth,
-  renderEmpty,
-  renderSvg,
-  type Chart,
-  type ChartOptions,
-  yAxisTitle
-} from './render.ts';
+import { chartWidth, estimateTextWidth, emptyChart, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatCount, formatDate, plural } from '../format/format.ts';
 import { keyMark, layoutKey, type KeyItem } from './key.ts';
-import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
+import { NHS_BLACK, NHS_BLUE } from './palette.ts';
 import { maxOf } from './many-units.ts';
+import { countColumns } from './count-columns.ts';
 
 export const SETUP_DISTRIBUTION_DEFAULTS = {
   height: 300,
@@ -156,14 +148,12 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
   }));
   if (points.length === 0) {
     const summary = `No service had gone live or was planned to by ${formatDate(options.asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const keyItems: KeyItem[] = [
     { label: 'Went live', swatch: { kind: 'filled', fill: NHS_BLUE } },
     { label: 'Planned to go live', swatch: { kind: 'tick', stroke: NHS_BLACK } }
   ];
-  // Room under the key for the y axis' label, which Plot writes above the axis.
-  const marginTop = layoutKey(keyItems, width).height + 24;
   const yMax = maxOf(
     points.flatMap((p) => [p.wentLive, p.planned]),
     1
@@ -179,29 +169,15 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
   const shownLabels = new Set(points.filter((_, i) => i % every === 0).map((p) => p.period));
   const summary = goLiveSummary(points, toIsoDate(options.asOf));
   const svg = renderSvg(
-    {
-      width,
-      height: d.height + marginTop,
-      marginTop,
-      marginLeft: d.marginLeft,
-      marginRight: d.marginRight,
-      marginBottom: d.marginBottom,
+    servicesColumns(width, keyItems, {
       x: {
         domain: points.map((p) => p.period),
         label: null,
         padding: 0.2,
         tickFormat: (v: string) => (shownLabels.has(v) ? v : '')
       },
-      y: {
-        domain: [0, yMax],
-        nice: true,
-        grid: true,
-        // Plot would write the label at the very top, over the key; it is written under the key instead (below).
-        label: null,
-        tickFormat: countTickFormat
-      },
+      countMax: yMax,
       marks: [
-        keyMark(keyItems, width),
         Plot.barY(points, {
           x: 'period',
           y: 'wentLive',
@@ -209,11 +185,9 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
           title: (p: PeriodPoint) => `${p.period}: ${p.wentLive} went live, ${p.planned} planned`,
           className: 'uptake-go-lives'
         }),
-        Plot.tickY(points, { x: 'period', y: 'planned', stroke: NHS_BLACK, strokeWidth: 2 }),
-        Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
-        yAxisTitle('Services', d.marginLeft)
+        Plot.tickY(points, { x: 'period', y: 'planned', stroke: NHS_BLACK, strokeWidth: 2 })
       ]
-    },
+    }),
     summary,
     options.labelledBy
   );
@@ -236,6 +210,27 @@ function goLiveSummary(points: PeriodPoint[], asOf: string): string {
   return `${parts.join('; ')}.`;
 }
 
+/** Both charts: services counted up the y axis, the key above the plot and room under it for the axis' title. */
+function servicesColumns(
+  width: number,
+  keyItems: readonly KeyItem[],
+  chart: { x: Plot.ScaleOptions; countMax: number; marks: Plot.Markish[] }
+): Plot.PlotOptions {
+  const d = SETUP_DISTRIBUTION_DEFAULTS;
+  return countColumns({
+    width,
+    plotHeight: d.height,
+    marginTop: layoutKey(keyItems, width).height + 24,
+    marginLeft: d.marginLeft,
+    marginRight: d.marginRight,
+    marginBottom: d.marginBottom,
+    x: chart.x,
+    countMax: chart.countMax,
+    countTitle: 'Services',
+    marks: [keyMark(keyItems, width), ...chart.marks]
+  });
+}
+
 interface BinPoint {
   bin: string;
   status: 'live' | 'in setup';
@@ -243,7 +238,6 @@ interface BinPoint {
 }
 
 export function setupDurations(rows: readonly SetupDurationBinRow[], options: ChartOptions): Chart {
-  const d = SETUP_DISTRIBUTION_DEFAULTS;
   const width = chartWidth(options.width);
   const points: BinPoint[] = rows.flatMap((r) => [
     { bin: r.bin, status: 'live' as const, services: toCount(r.live) ?? 0 },
@@ -252,24 +246,16 @@ export function setupDurations(rows: readonly SetupDurationBinRow[], options: Ch
   const total = points.reduce((n, p) => n + p.services, 0);
   if (total === 0) {
     const summary = `No service had been approached by ${formatDate(options.asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const keyItems: KeyItem[] = [
     { label: 'Live: months from approach to live', swatch: { kind: 'filled', fill: NHS_BLUE } },
     { label: 'In setup: months so far', swatch: { kind: 'open', stroke: NHS_BLUE } }
   ];
-  // Room under the key for the y axis' label, which Plot writes above the axis.
-  const marginTop = layoutKey(keyItems, width).height + 24;
   const stacked = rows.map((r) => (toCount(r.live) ?? 0) + (toCount(r.in_setup) ?? 0));
   const summary = durationSummary(rows, toIsoDate(options.asOf));
   const svg = renderSvg(
-    {
-      width,
-      height: d.height + marginTop,
-      marginTop,
-      marginLeft: d.marginLeft,
-      marginRight: d.marginRight,
-      marginBottom: d.marginBottom,
+    servicesColumns(width, keyItems, {
       x: {
         domain: rows.map((r) => r.bin),
         label: 'Months from approach',
@@ -278,16 +264,8 @@ export function setupDurations(rows: readonly SetupDurationBinRow[], options: Ch
         padding: 0.1,
         tickFormat: (v: string) => v.replace(' months or more', '+').replace(' months', '')
       },
-      y: {
-        domain: [0, maxOf(stacked, 1)],
-        nice: true,
-        grid: true,
-        // Plot would write the label at the very top, over the key; it is written under the key instead (below).
-        label: null,
-        tickFormat: countTickFormat
-      },
+      countMax: maxOf(stacked, 1),
       marks: [
-        keyMark(keyItems, width),
         Plot.barY(
           points,
           Plot.stackY({
@@ -301,11 +279,9 @@ export function setupDurations(rows: readonly SetupDurationBinRow[], options: Ch
             title: (p: BinPoint) => `${p.bin}: ${formatCount(p.services)} ${p.status}`,
             className: 'uptake-setup-duration'
           })
-        ),
-        Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
-        yAxisTitle('Services', d.marginLeft)
+        )
       ]
-    },
+    }),
     summary,
     options.labelledBy
   );

@@ -7,6 +7,7 @@ import * as Plot from '@observablehq/plot';
 import { estimateTextWidth } from './render.ts';
 import { dodge } from './dodge.ts';
 import { maxOf } from './many-units.ts';
+import { NHS_BLACK } from './palette.ts';
 import type { DateLike } from '../format/dates.ts';
 import { formatDate, formatMonthYear } from '../format/format.ts';
 
@@ -38,30 +39,54 @@ export function niceTop(rawMax: number): number {
   return (Plot.scale({ y: { domain: [0, rawMax], nice: true } }).domain as number[])[1];
 }
 
-/** The right margin that fits every end label (written 8 px right of the line's end). */
-export function endLabelMargin(lines: readonly string[]): number {
-  return maxOf(
-    lines.map((line) => estimateTextWidth(line) + 12),
-    16
-  );
+/** A line's end: where it ends and its label there, as the lines it wraps to. */
+export interface LineEnd {
+  date: Date;
+  value: number;
+  lines: string[];
 }
 
 /**
- * Where each end label goes, as data values: the labels of lines ending at `ends` (data values), each `heights[i]`
- * px tall, are moved apart in pixels within the plot (allowed `overhang` px beyond it) and mapped back to the y scale.
+ * Direct labels at the lines' ends, written 8 px right of each end: labels of close lines are moved apart in pixels
+ * within the plot (allowed `overhang` px beyond it) and mapped back to the y scale. Returns the mark and the right
+ * margin that fits the widest label.
  */
-export function endLabelValues(
-  ends: readonly number[],
-  heights: number[],
+export function lineEndLabels(
+  ends: readonly LineEnd[],
   yMax: number,
-  layout: TimeSeriesLayout,
-  overhang: number
-): number[] {
+  layout: TimeSeriesLayout & { lineHeight: number },
+  overhang: number,
+  className?: string
+): { marginRight: number; mark: Plot.Markish } {
   const top = layout.marginTop;
   const bottom = layout.height - layout.marginBottom;
   const toPixel = (y: number) => bottom - (y / yMax) * (bottom - top);
-  const centres = dodge(ends.map(toPixel), heights, top - overhang, bottom + overhang);
-  return centres.map((px) => ((bottom - px) / (bottom - top)) * yMax);
+  const centres = dodge(
+    ends.map((end) => toPixel(end.value)),
+    ends.map((end) => end.lines.length * layout.lineHeight),
+    top - overhang,
+    bottom + overhang
+  );
+  const labels = ends.map((end, i) => ({
+    date: end.date,
+    y: ((bottom - centres[i]) / (bottom - top)) * yMax,
+    text: end.lines.join('\n')
+  }));
+  return {
+    marginRight: maxOf(
+      ends.flatMap((end) => end.lines.map((line) => estimateTextWidth(line) + 12)),
+      16
+    ),
+    mark: Plot.text(labels, {
+      x: 'date',
+      y: 'y',
+      text: 'text',
+      textAnchor: 'start',
+      dx: 8,
+      fill: NHS_BLACK,
+      ...(className ? { className } : {})
+    })
+  };
 }
 
 /**
