@@ -2,10 +2,10 @@
  * Cumulative adoption curve: services live against months since the programme launched (a Kaplan–Meier style step,
  * docs/domain/evaluation-metrics.md "Adoption"), each go-live a dot with the service's name beside it.
  *
- * Rows: `setup_duration` (or any ServiceSetupRow) at one as-of date; rows for other dates are ignored.
+ * Rows: `setup_duration` (or any SetupDurationRow) at one as-of date; rows for other dates are ignored.
  */
 import * as Plot from '@observablehq/plot';
-import type { ServiceSetupRow } from './rows.ts';
+import type { SetupDurationRow } from './rows.ts';
 import { setupPaths, type SetupPath } from './setup-path.ts';
 import { chartWidth, estimateTextWidth, emptyChart, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatCount, formatDate, formatMonths, listNames, plural } from '../format/format.ts';
@@ -41,7 +41,7 @@ function byGoLive(a: SetupPath, b: SetupPath): number {
   return a.liveMonth! - b.liveMonth! || a.serviceName.localeCompare(b.serviceName, 'en');
 }
 
-export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOptions): Chart {
+export function adoptionCurve(rows: readonly SetupDurationRow[], options: ChartOptions): Chart {
   const d = ADOPTION_CURVE_DEFAULTS;
   const width = chartWidth(options.width);
   const setup = setupPaths(rows, options.asOf);

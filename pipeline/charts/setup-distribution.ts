@@ -9,7 +9,7 @@
  * `setup_duration` rows, so the chart, its data table and its CSV are the same few rows.
  */
 import * as Plot from '@observablehq/plot';
-import type { Count, ServiceSetupRow } from './rows.ts';
+import type { Count, SetupDurationRow } from './rows.ts';
 import { toCount } from './rows.ts';
 import { setupPaths } from './setup-path.ts';
 import { toIsoDate, type DateLike } from '../format/dates.ts';
@@ -66,7 +66,7 @@ function periodOf(iso: string, byMonth: boolean): { start: string; label: string
  * setupPaths measures its months-since-launch from. A source without a programme file (a national practice export)
  * has no launch date, so the as-of date stands in as the anchor; no month-since-launch figure is read from the result.
  */
-function anchored(rows: readonly ServiceSetupRow[], asOf: DateLike): readonly ServiceSetupRow[] {
+function anchored(rows: readonly SetupDurationRow[], asOf: DateLike): readonly SetupDurationRow[] {
   return rows.map((row) => (row.launched_on == null ? { ...row, launched_on: asOf } : row));
 }
 
@@ -74,7 +74,7 @@ function anchored(rows: readonly ServiceSetupRow[], asOf: DateLike): readonly Se
  * Go-lives and planned go-lives per period up to the as-of date, every period from the first to the as-of date
  * listed (zeros included), with the running count of services live.
  */
-export function goLivePeriods(rows: readonly ServiceSetupRow[], asOf: DateLike): GoLivePeriodRow[] {
+export function goLivePeriods(rows: readonly SetupDurationRow[], asOf: DateLike): GoLivePeriodRow[] {
   const setup = setupPaths(anchored(rows, asOf), asOf);
   if (!setup) return [];
   const live = setup.paths.filter((p) => p.liveOn != null).map((p) => p.liveOn!);
@@ -112,7 +112,7 @@ export function binLabel(from: number, to: number | null): string {
 }
 
 /** Live services by months from approach to live, and services in setup by months so far, in fixed-width bins. */
-export function setupDurationBins(rows: readonly ServiceSetupRow[], asOf: DateLike): SetupDurationBinRow[] {
+export function setupDurationBins(rows: readonly SetupDurationRow[], asOf: DateLike): SetupDurationBinRow[] {
   const { binMonths, maxBins } = SETUP_DISTRIBUTION_DEFAULTS;
   const setup = setupPaths(anchored(rows, asOf), asOf);
   if (!setup) return [];

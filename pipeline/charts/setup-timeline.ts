@@ -3,10 +3,10 @@
  * planned go-live as a tick. Services not yet live are open (outlined) bars running to the as-of date; the part of
  * a bar past its planned date is hatched and the bar is labelled "… months late", so slippage reads without colour.
  *
- * Rows: `setup_duration` (or any ServiceSetupRow) at one as-of date; rows for other dates are ignored.
+ * Rows: `setup_duration` (or any SetupDurationRow) at one as-of date; rows for other dates are ignored.
  */
 import * as Plot from '@observablehq/plot';
-import type { ServiceSetupRow } from './rows.ts';
+import type { SetupDurationRow } from './rows.ts';
 import { setupPaths, type SetupPath } from './setup-path.ts';
 import {
   chartWidth,
@@ -68,7 +68,7 @@ interface Bar extends SetupPath {
   labelAt: number;
 }
 
-export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOptions): Chart {
+export function setupTimeline(rows: readonly SetupDurationRow[], options: ChartOptions): Chart {
   const d = SETUP_TIMELINE_DEFAULTS;
   const css = SETUP_TIMELINE_CLASSES;
   const width = chartWidth(options.width ?? d.width);
