@@ -7,7 +7,8 @@
  *  - at 30 Jun 2017 service i approached 10i, consented 5i, registered 2i, shared with a carer i, with a professional 0;
  *    at 30 Apr 2017 it had registered i − 1 (approached 10i, consented 5i).
  */
-import type { ServiceSetupRow, UptakeFunnelRow } from '../pipeline/charts/rows.ts';
+import type { SetupDurationRow, UptakeFunnelRow } from '../pipeline/charts/rows.ts';
+import { setupDuration, type ServiceDates } from './chart-fixtures.ts';
 
 export const MANY_AS_OF = '2017-06-30';
 export const MANY_EARLIER = '2017-04-30';
@@ -18,8 +19,7 @@ const ids = Array.from({ length: 30 }, (_, k) => k + 1);
 const id = (i: number) => `s${String(i).padStart(2, '0')}`;
 const name = (i: number) => `Practice ${String(i).padStart(2, '0')}`;
 
-export const MANY_SETUP_ROWS: ServiceSetupRow[] = ids.map((i) => ({
-  as_of: MANY_AS_OF,
+export const MANY_SETUP_DATES: ServiceDates[] = ids.map((i) => ({
   service_id: id(i),
   service_name: name(i),
   launched_on: '2015-01-01',
@@ -27,6 +27,8 @@ export const MANY_SETUP_ROWS: ServiceSetupRow[] = ids.map((i) => ({
   planned_live_on: '2016-01-01',
   live_on: i <= 24 ? iso(LAUNCHED + 30 * i * DAY) : null
 }));
+
+export const MANY_SETUP_ROWS: SetupDurationRow[] = MANY_SETUP_DATES.map((d) => setupDuration(d, MANY_AS_OF));
 
 export const MANY_FUNNEL_ROWS: UptakeFunnelRow[] = ids.flatMap((i) => [
   {

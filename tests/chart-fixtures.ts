@@ -5,12 +5,54 @@
 import type {
   AdoptionBySettingRow,
   FeatureMatrixRow,
-  ServiceSetupRow,
+  SetupDurationRow,
   UptakeFunnelRow
 } from '../pipeline/charts/rows.ts';
 
 export const LAUNCHED_ON = '2014-10-01';
 export const AS_OF = '2017-02-06';
+
+/** A service's set-up dates, as loaded. */
+export interface ServiceDates {
+  service_id: string;
+  service_name: string;
+  launched_on: string;
+  approached_on: string | null;
+  planned_live_on: string | null;
+  live_on: string | null;
+}
+
+const DAY_MS = 86_400_000;
+const days = (from: string | null, to: string | null) =>
+  from == null || to == null ? null : (Date.parse(to) - Date.parse(from)) / DAY_MS;
+
+/**
+ * The `setup_duration` row for these dates at `asOf`, worked out by hand from the view's rules (live when live_on <=
+ * as_of, in setup when approached_on <= as_of, durations in days) so the chart tests need no database;
+ * tests/dashboard/setup-view-rows.test.ts checks these rows against the view itself.
+ */
+export function setupDuration(dates: ServiceDates, asOf: string): SetupDurationRow {
+  const live = dates.live_on != null && dates.live_on <= asOf;
+  const inSetup = !live && dates.approached_on != null && dates.approached_on <= asOf;
+  return {
+    as_of: asOf,
+    service_id: dates.service_id,
+    service_name: dates.service_name,
+    launched_on: dates.launched_on,
+    planned_live_on: dates.planned_live_on,
+    live_on: dates.live_on,
+    status: live ? 'live' : inSetup ? 'in setup' : 'not approached',
+    days_launch_to_live: live ? days(dates.launched_on, dates.live_on) : null,
+    days_approach_to_live: live ? days(dates.approached_on, dates.live_on) : null,
+    planned_days_launch_to_live: days(dates.launched_on, dates.planned_live_on),
+    slippage_days: live ? days(dates.planned_live_on, dates.live_on) : null,
+    days_in_setup: inSetup ? days(dates.approached_on, asOf) : null,
+    days_overdue:
+      inSetup && dates.planned_live_on != null && dates.planned_live_on < asOf
+        ? days(dates.planned_live_on, asOf)
+        : null
+  };
+}
 
 function service(
   service_id: string,
@@ -18,11 +60,12 @@ function service(
   approached_on: string | null,
   planned_live_on: string | null,
   live_on: string | null
-): ServiceSetupRow {
-  return { as_of: AS_OF, service_id, service_name, launched_on: LAUNCHED_ON, approached_on, planned_live_on, live_on };
+): ServiceDates {
+  return { service_id, service_name, launched_on: LAUNCHED_ON, approached_on, planned_live_on, live_on };
 }
 
-export const SETUP_ROWS: ServiceSetupRow[] = [
+/** The services' dates; `SETUP_ROWS` is them judged at AS_OF, `setupRowsAt` at another date. */
+export const SETUP_DATES: ServiceDates[] = [
   // live on the day of launch, as planned (0.0 months)
   service('neuro', 'Neuro-oncology', '2014-09-01', '2014-10-01', '2014-10-01'),
   // live 1 Oct 2015, planned 1 Jun 2015: 122 days late = 4.0 months
@@ -42,6 +85,9 @@ export const SETUP_ROWS: ServiceSetupRow[] = [
   // goes live after the as-of date: at 6 Feb 2017 it is still in set-up, 5 days overdue
   service('derm', 'Dermatology', '2016-06-01', '2017-02-01', '2017-03-01')
 ];
+
+export const setupRowsAt = (asOf: string): SetupDurationRow[] => SETUP_DATES.map((d) => setupDuration(d, asOf));
+export const SETUP_ROWS: SetupDurationRow[] = setupRowsAt(AS_OF);
 
 function funnel(
   as_of: string,

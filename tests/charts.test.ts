@@ -27,7 +27,15 @@ import { CATEGORICAL, contrastRatio, outlineFor } from '../pipeline/charts/palet
 import { escapeAttribute, MAX_WIDTH, wrapText } from '../pipeline/charts/render.ts';
 import { dodge } from '../pipeline/charts/registration-trend.ts';
 import { MANY_AS_OF, MANY_FUNNEL_ROWS, MANY_SETUP_ROWS } from './chart-fixtures-many.ts';
-import { AS_OF, FEATURE_ROWS, FUNNEL_AT_AS_OF, FUNNEL_ROWS, SETTING_ROWS, SETUP_ROWS } from './chart-fixtures.ts';
+import {
+  AS_OF,
+  FEATURE_ROWS,
+  FUNNEL_AT_AS_OF,
+  FUNNEL_ROWS,
+  SETTING_ROWS,
+  SETUP_ROWS,
+  setupRowsAt
+} from './chart-fixtures.ts';
 
 function parse(svg: string) {
   return parseHTML(`<!doctype html><html><body>${svg}</body></html>`).document;
@@ -150,7 +158,7 @@ describe('adoption curve', () => {
   });
 
   it('judges the same dates at an earlier as-of date, ignoring rows for other dates', () => {
-    const earlier = SETUP_ROWS.map((row) => ({ ...row, as_of: '2015-09-01' }));
+    const earlier = setupRowsAt('2015-09-01');
     const { summary } = adoptionCurve([...SETUP_ROWS, ...earlier], { asOf: '2015-09-01' });
     // Only neuro (0.0) and ild (10.1) are live on 1 Sep 2015 (day 335, 11.0 months); median (0 + 10.05) / 2 = 5.0.
     expect(summary).toBe(
@@ -230,7 +238,7 @@ describe('setup timeline', () => {
   });
 
   it('judges status at the as-of date: early on, one service live and the rest not yet approached', () => {
-    const early = SETUP_ROWS.map((row) => ({ ...row, as_of: '2015-01-01' }));
+    const early = setupRowsAt('2015-01-01');
     const chart = setupTimeline(early, { asOf: '2015-01-01' });
     // Neuro-oncology: approached 1 Sep 2014, live 1 Oct 2014 (30 days). Everyone else is approached from 5 Jan 2015.
     expect(chart.summary).toBe(

@@ -10,7 +10,7 @@ import * as Plot from '@observablehq/plot';
 import { toCount, type AdoptionBySettingRow } from './rows.ts';
 import { toIsoDate } from '../format/dates.ts';
 import { SETTINGS } from '../warehouse/schema.ts';
-import { chartWidth, marginForEndLabels, marginForLabels, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import { barChartMargins, chartWidth, countTickFormat, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatCount, formatDate, listNames } from '../format/format.ts';
 import { NHS_AQUA_GREEN, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
 
@@ -74,15 +74,12 @@ export function adoptionBySetting(rows: readonly AdoptionBySettingRow[], options
     }))
   );
   const xMax = Math.max(1, ...bars.map((b) => b.count));
-  const marginLeft = marginForLabels(
+  const { marginLeft, marginRight } = barChartMargins(
     settings.map((s) => sentenceCase(s.setting)),
-    160
-  );
-  const marginRight = marginForEndLabels(
+    160,
     bars.map((b) => ({ x: b.count, label: b.label })),
-    [0, xMax],
-    width,
-    marginLeft
+    xMax,
+    width
   );
   const height = d.marginTop + settings.length * (ADOPTION_MEASURES.length + 0.6) * d.bandHeight + d.marginBottom;
 
@@ -99,7 +96,7 @@ export function adoptionBySetting(rows: readonly AdoptionBySettingRow[], options
         domain: [0, xMax],
         grid: true,
         ticks: Math.min(xMax, 10),
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : ''),
+        tickFormat: countTickFormat,
         label: 'Services',
         labelAnchor: 'center',
         labelArrow: 'none'

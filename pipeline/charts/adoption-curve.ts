@@ -2,15 +2,16 @@
  * Cumulative adoption curve: services live against months since the programme launched (a Kaplan–Meier style step,
  * docs/domain/evaluation-metrics.md "Adoption"), each go-live a dot with the service's name beside it.
  *
- * Rows: `setup_duration` (or any ServiceSetupRow) at one as-of date; rows for other dates are ignored.
+ * Rows: `setup_duration` (or any SetupDurationRow) at one as-of date; rows for other dates are ignored.
  */
 import * as Plot from '@observablehq/plot';
-import type { ServiceSetupRow } from './rows.ts';
+import type { SetupDurationRow } from './rows.ts';
 import { setupPaths, type SetupPath } from './setup-path.ts';
-import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import { chartWidth, estimateTextWidth, emptyChart, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatCount, formatDate, formatMonths, listNames, plural } from '../format/format.ts';
 import { NHS_BLUE, NHS_DARK_GREY, NHS_MID_GREY } from './palette.ts';
 import { MANY_UNITS, maxOf, minOf } from './many-units.ts';
+import { asOfLabel, asOfLine } from './as-of-line.ts';
 
 export const ADOPTION_CURVE_DEFAULTS = {
   height: 360,
@@ -40,13 +41,13 @@ function byGoLive(a: SetupPath, b: SetupPath): number {
   return a.liveMonth! - b.liveMonth! || a.serviceName.localeCompare(b.serviceName, 'en');
 }
 
-export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOptions): Chart {
+export function adoptionCurve(rows: readonly SetupDurationRow[], options: ChartOptions): Chart {
   const d = ADOPTION_CURVE_DEFAULTS;
   const width = chartWidth(options.width);
   const setup = setupPaths(rows, options.asOf);
   if (!setup) {
     const summary = `No services loaded for ${formatDate(options.asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const total = setup.paths.length;
   const live = setup.paths.filter((p) => p.status === 'live').sort(byGoLive);
@@ -120,19 +121,12 @@ export function adoptionCurve(rows: readonly ServiceSetupRow[], options: ChartOp
           textAnchor: 'start',
           fill: NHS_DARK_GREY
         }),
-        Plot.ruleX([setup.asOfMonth], { stroke: NHS_DARK_GREY, strokeDasharray: '4,3' }),
-        Plot.text([`as of ${formatDate(setup.asOf)}`], {
-          x: setup.asOfMonth,
-          frameAnchor: 'top',
-          lineAnchor: 'bottom',
-          dy: -6,
+        ...asOfLine(
+          setup.asOfMonth,
+          setup.asOf,
           // At the right edge a centred label would be cut off: end it at the line instead.
-          textAnchor:
-            pixel(setup.asOfMonth) + estimateTextWidth(`as of ${formatDate(setup.asOf)}`) / 2 > width
-              ? 'end'
-              : 'middle',
-          fill: NHS_DARK_GREY
-        }),
+          pixel(setup.asOfMonth) + estimateTextWidth(asOfLabel(setup.asOf)) / 2 > width ? 'end' : 'middle'
+        ),
         Plot.line(step, {
           x: 'month',
           y: 'count',

@@ -12,20 +12,13 @@
 import * as Plot from '@observablehq/plot';
 import type { Count } from './rows.ts';
 import { toCount } from './rows.ts';
-import {
-  chartWidth,
-  marginForLabels,
-  renderEmpty,
-  renderSvg,
-  wrapText,
-  type Chart,
-  type ChartOptions,
-  yAxisTitle
-} from './render.ts';
+import { chartWidth, emptyChart, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatCount, formatDate, plural } from '../format/format.ts';
-import { keyMark, layoutKey, type KeyItem } from './key.ts';
+import { keyMark, type KeyItem } from './key.ts';
+import { rowLabels, rowsFrame } from './labelled-rows.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
 import { maxOf } from './many-units.ts';
+import { countColumns } from './count-columns.ts';
 
 export const FEATURE_COVERAGE_DEFAULTS = {
   rowHeight: 26,
@@ -82,7 +75,7 @@ export function featureCoverage(rows: readonly FeatureCoverageRow[], options: Ch
   });
   if (points.length === 0) {
     const summary = 'No features loaded.';
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const categories = [...new Set(points.map((p) => p.category))];
   const fillOf = (category: string) => (category === 'core' ? NHS_BLUE : d.otherFill);
@@ -90,18 +83,23 @@ export function featureCoverage(rows: readonly FeatureCoverageRow[], options: Ch
     label: `${c} features`,
     swatch: { kind: 'filled', fill: fillOf(c) }
   }));
-  const lines = new Map(points.map((p) => [p.label, wrapText(p.label, d.maxLabelWidth)]));
-  const marginLeft = marginForLabels([...lines.values()].flat(), d.maxLabelWidth + 14);
-  const marginTop = layoutKey(keyItems, width).height + 28;
+  const labels = rowLabels(
+    points.map((p) => [p.label, p.label]),
+    d.maxLabelWidth
+  );
   const summary = coverageSummary(points, formatDate(options.asOf));
   const svg = renderSvg(
     {
-      width,
-      height: marginTop + points.length * d.rowHeight + d.marginBottom,
-      marginTop,
-      marginLeft,
-      marginRight: d.marginRight,
-      marginBottom: d.marginBottom,
+      ...rowsFrame({
+        width,
+        keyItems,
+        headerHeight: 28,
+        rows: points.length,
+        rowHeight: d.rowHeight,
+        marginBottom: d.marginBottom,
+        marginLeft: labels.marginLeft,
+        marginRight: d.marginRight
+      }),
       x: {
         domain: [0, 1],
         grid: true,
@@ -110,13 +108,7 @@ export function featureCoverage(rows: readonly FeatureCoverageRow[], options: Ch
         labelArrow: 'none',
         tickFormat: (v: number) => percent(v)
       },
-      y: {
-        domain: points.map((p) => p.label),
-        tickSize: 0,
-        tickFormat: (label: string) => lines.get(label)!.join('\n'),
-        label: null,
-        padding: 0.2
-      },
+      y: labels.axis(0.2),
       marks: [
         keyMark(keyItems, width),
         Plot.barX(points, {
@@ -187,14 +179,14 @@ export function unitsByFeatureCount(
   const total = points.reduce((n, p) => n + p.units, 0);
   if (total === 0) {
     const summary = `No unit has ${options.category} features loaded.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const marginTop = 28;
   const summary = countSummary(points, total, options.category, formatDate(options.asOf));
   const svg = renderSvg(
-    {
+    countColumns({
       width,
-      height: d.countHeight + marginTop,
+      plotHeight: d.countHeight,
       marginTop,
       marginLeft: d.countMarginLeft,
       marginRight: 16,
@@ -206,19 +198,11 @@ export function unitsByFeatureCount(
         labelArrow: 'none',
         padding: 0.2
       },
-      y: {
-        domain: [
-          0,
-          maxOf(
-            points.map((p) => p.units),
-            1
-          )
-        ],
-        nice: true,
-        grid: true,
-        label: null,
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
-      },
+      countMax: maxOf(
+        points.map((p) => p.units),
+        1
+      ),
+      countTitle: 'Units',
       marks: [
         Plot.barY(points, {
           x: 'label',
@@ -233,11 +217,9 @@ export function unitsByFeatureCount(
           text: (p: CountPoint) => formatCount(p.units),
           dy: -8,
           fill: NHS_BLACK
-        }),
-        Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
-        yAxisTitle('Units', d.countMarginLeft)
+        })
       ]
-    },
+    }),
     summary,
     options.labelledBy
   );

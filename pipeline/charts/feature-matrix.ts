@@ -13,8 +13,7 @@ import {
   chartWidth,
   estimateTextWidth,
   FONT_SIZE,
-  marginForLabels,
-  renderEmpty,
+  emptyChart,
   renderSvg,
   svgElement,
   wrapText,
@@ -23,6 +22,7 @@ import {
 } from './render.ts';
 import { formatDate, listNames, plural } from '../format/format.ts';
 import { keyMark, layoutKey, type KeyItem } from './key.ts';
+import { rowLabels, rowsFrame } from './labelled-rows.ts';
 import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_WHITE } from './palette.ts';
 
 export const FEATURE_MATRIX_DEFAULTS = {
@@ -73,7 +73,7 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
   const asOf = toIsoDate(options.asOf);
   if (rows.length === 0) {
     const summary = 'No features loaded.';
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const appearance = [...new Set(rows.map((r) => r.category))];
   const rank = (category: string) => {
@@ -103,10 +103,9 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
   }));
   const services = [...new Map(cells.map((c) => [c.serviceId, c.serviceName])).entries()];
 
-  const nameLines = new Map(services.map(([id, name]) => [id, wrapText(name, d.maxLabelWidth)]));
-  const marginLeft = marginForLabels([...nameLines.values()].flat(), d.maxLabelWidth + 14);
+  const names = rowLabels(services, d.maxLabelWidth);
   const marginRight = 8;
-  const columnWidth = (width - marginLeft - marginRight) / next;
+  const columnWidth = (width - names.marginLeft - marginRight) / next;
   const headers = groups.flatMap((g) => g.features.map((feature, i) => ({ feature, centre: g.from + i + 0.5 })));
   // Horizontal headers (wrapped) when every word fits its column; otherwise headers turn to read upwards.
   const headerFits = headers.every((h) =>
@@ -135,10 +134,7 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
     },
     ...(anyMissing ? [{ label: 'blank: not reported', swatch: { kind: 'none' as const } }] : [])
   ];
-  const keyHeight = layoutKey(keyItems, width).height;
-  const groupHeadingTop = keyHeight + 6;
-  const marginTop = groupHeadingTop + 26 + headerHeight + 8;
-  const height = marginTop + services.length * d.rowHeight + d.marginBottom;
+  const groupHeadingTop = layoutKey(keyItems, width).height + 6;
 
   // Group headings centred over their columns, with a rule beneath so the gap reads as a boundary.
   const groupHeadings: Plot.RenderFunction = (_i, scales, _v, _dims, context) => {
@@ -174,20 +170,19 @@ export function featureMatrix(rows: readonly FeatureMatrixRow[], options: ChartO
   const summary = matrixSummary(asOf, services.length, groups, cells);
   const svg = renderSvg(
     {
-      width,
-      height,
-      marginTop,
-      marginRight,
-      marginBottom: d.marginBottom,
-      marginLeft,
+      ...rowsFrame({
+        width,
+        keyItems,
+        // The group headings and their rule, then the feature headers.
+        headerHeight: 6 + 26 + headerHeight + 8,
+        rows: services.length,
+        rowHeight: d.rowHeight,
+        marginBottom: d.marginBottom,
+        marginLeft: names.marginLeft,
+        marginRight
+      }),
       x: { domain: [0, next], axis: null },
-      y: {
-        domain: services.map(([id]) => id),
-        tickSize: 0,
-        tickFormat: (id: string) => nameLines.get(id)!.join('\n'),
-        label: null,
-        padding: 0
-      },
+      y: names.axis(0),
       color: { type: 'identity' },
       marks: [
         keyMark(keyItems, width),

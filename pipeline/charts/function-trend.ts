@@ -6,10 +6,11 @@
  */
 import * as Plot from '@observablehq/plot';
 import { toIsoDate, toUtcDate } from '../format/dates.ts';
-import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
+import { chartWidth, emptyChart, LINE_HEIGHT, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatDate, formatMonthYear } from '../format/format.ts';
-import { categoricalColour, NHS_BLACK, NHS_DARK_GREY, outlineFor } from './palette.ts';
-import { dodge } from './registration-trend.ts';
+import { categoricalColour, NHS_DARK_GREY, outlineFor } from './palette.ts';
+import { maxOf } from './many-units.ts';
+import { dateDomain, lineEndLabels, niceTop, timeSeriesFrame } from './time-series.ts';
 
 export interface FunctionTrendRow {
   as_of: string;
@@ -27,7 +28,13 @@ export interface FunctionTrendOptions extends ChartOptions {
   yMax?: number;
 }
 
-export const FUNCTION_TREND_DEFAULTS = { height: 300, marginTop: 20, marginBottom: 40, marginLeft: 56, lineHeight: 15 };
+export const FUNCTION_TREND_DEFAULTS = {
+  height: 300,
+  marginTop: 20,
+  marginBottom: 40,
+  marginLeft: 56,
+  lineHeight: LINE_HEIGHT
+};
 
 interface Point {
   fn: string;
@@ -47,54 +54,39 @@ export function functionTrend(rows: readonly FunctionTrendRow[], options: Functi
     .sort((a, b) => (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : a.fn < b.fn ? -1 : a.fn > b.fn ? 1 : 0));
   if (!points.length) {
     const summary = `${options.measure}: not reported up to ${formatDate(asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const dates = [...new Set(inRange.map((r) => toIsoDate(r.as_of)))].sort();
   const functions = [...new Set(points.map((p) => p.fn))].sort();
   const colour = new Map(functions.map((fn, i) => [fn, categoricalColour(i)]));
   const lastOf = (fn: string) => points.filter((p) => p.fn === fn).at(-1)!;
-  const labels = functions.map((fn) => `${fn} (${options.format(lastOf(fn).value)})`);
-  const marginRight = Math.max(16, ...labels.map((l) => estimateTextWidth(l) + 12));
-  const rawMax = options.yMax ?? Math.max(...points.map((p) => p.value));
-  const yMax = (Plot.scale({ y: { domain: [0, rawMax || 1], nice: true } }).domain as number[])[1];
-  const [top, bottom] = [d.marginTop, d.height - d.marginBottom];
-  const toPixel = (y: number) => bottom - (y / yMax) * (bottom - top);
-  const centres = dodge(
-    functions.map((fn) => toPixel(lastOf(fn).value)),
-    functions.map(() => d.lineHeight),
-    top - 8,
-    bottom + 8
+  const rawMax = options.yMax ?? maxOf(points.map((p) => p.value));
+  const yMax = niceTop(rawMax || 1);
+  const endLabels = lineEndLabels(
+    functions.map((fn) => {
+      const last = lastOf(fn);
+      return { date: last.date, value: last.value, lines: [`${fn} (${options.format(last.value)})`] };
+    }),
+    yMax,
+    d,
+    8
   );
-  const endLabels = functions.map((fn, i) => ({
-    date: lastOf(fn).date,
-    y: ((bottom - centres[i]) / (bottom - top)) * yMax,
-    text: labels[i]
-  }));
-  const single = dates.length === 1;
-  const halfMonth = 15 * 86_400_000;
-  const first = toUtcDate(dates[0]);
-  const xDomain = single
-    ? [new Date(first.getTime() - halfMonth), new Date(first.getTime() + halfMonth)]
-    : [first, toUtcDate(dates.at(-1)!)];
   const step = Math.max(1, Math.ceil(dates.length / 6));
   const ticks = dates.filter((_, i) => i % step === 0 || i === dates.length - 1).map(toUtcDate);
   const summary = trendSummary(options, dates, functions, points, inRange);
   const svg = renderSvg(
     {
-      width,
-      height: d.height,
-      marginTop: d.marginTop,
-      marginRight,
-      marginBottom: d.marginBottom,
-      marginLeft: d.marginLeft,
-      x: {
-        type: 'utc',
-        domain: xDomain,
+      ...timeSeriesFrame({
+        layout: d,
+        width,
+        marginRight: endLabels.marginRight,
+        xDomain: dateDomain(toUtcDate(dates[0]), toUtcDate(dates.at(-1)!)),
         ticks: ticks.length > 6 ? ticks.slice(-6) : ticks,
         tickFormat: formatMonthYear,
-        label: null
-      },
-      y: { domain: [0, yMax], grid: true, label: options.measure, labelArrow: 'none', tickFormat: options.format },
+        yMax,
+        yLabel: options.measure,
+        yTickFormat: options.format
+      }),
       color: { type: 'identity' },
       marks: [
         Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
@@ -107,7 +99,7 @@ export function functionTrend(rows: readonly FunctionTrendRow[], options: Functi
           stroke: (p: Point) => (outlineFor(colour.get(p.fn)!) === 'none' ? 'white' : NHS_DARK_GREY),
           title: (p: Point) => `${p.fn}, ${formatDate(p.asOf)}: ${options.format(p.value)}`
         }),
-        Plot.text(endLabels, { x: 'date', y: 'y', text: 'text', textAnchor: 'start', dx: 8, fill: NHS_BLACK })
+        endLabels.mark
       ]
     },
     summary,

@@ -72,24 +72,9 @@ function swatchElement(doc: Document, swatch: Swatch, x: number, y: number): SVG
     case 'hatched':
       return svgElement(doc, 'rect', { ...box, fill: `url(#${swatch.patternId})`, stroke: swatch.stroke });
     case 'tick':
-      return svgElement(doc, 'line', {
-        x1: x + SWATCH / 2,
-        x2: x + SWATCH / 2,
-        y1: y - 2,
-        y2: y + SWATCH + 2,
-        stroke: swatch.stroke,
-        'stroke-width': 3
-      });
+      return uprightLine(doc, x, y, { stroke: swatch.stroke, 'stroke-width': 3 });
     case 'dashed':
-      return svgElement(doc, 'line', {
-        x1: x + SWATCH / 2,
-        x2: x + SWATCH / 2,
-        y1: y - 2,
-        y2: y + SWATCH + 2,
-        stroke: swatch.stroke,
-        'stroke-width': 1.5,
-        'stroke-dasharray': '4,3'
-      });
+      return uprightLine(doc, x, y, { stroke: swatch.stroke, 'stroke-width': 1.5, 'stroke-dasharray': '4,3' });
     case 'symbol': {
       const g = svgElement(doc, 'g');
       g.append(svgElement(doc, 'rect', { ...box, fill: swatch.background, stroke: '#AEB7BD' }));
@@ -106,6 +91,11 @@ function swatchElement(doc: Document, swatch: Swatch, x: number, y: number): SVG
     case 'none':
       return null;
   }
+}
+
+/** A vertical line through the swatch's box, a little taller than it: the key's tick and dashed-line swatches. */
+function uprightLine(doc: Document, x: number, y: number, style: Record<string, string | number>): SVGElement {
+  return svgElement(doc, 'line', { x1: x + SWATCH / 2, x2: x + SWATCH / 2, y1: y - 2, y2: y + SWATCH + 2, ...style });
 }
 
 /** A render-function mark that draws the key at the top-left of the SVG (from `left` px). */

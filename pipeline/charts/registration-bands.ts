@@ -8,18 +8,26 @@
 import * as Plot from '@observablehq/plot';
 import { toCount, type Count, type UptakeFunnelRow } from './rows.ts';
 import { toIsoDate, toUtcDate, type DateLike } from '../format/dates.ts';
-import { chartWidth, estimateTextWidth, renderEmpty, renderSvg, type Chart, type ChartOptions } from './render.ts';
-import { formatCount, formatDate, formatMonthYear, plural } from '../format/format.ts';
-import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
+import {
+  chartWidth,
+  countTickFormat,
+  emptyChart,
+  LINE_HEIGHT,
+  renderSvg,
+  type Chart,
+  type ChartOptions
+} from './render.ts';
+import { formatCount, formatDate, plural } from '../format/format.ts';
+import { NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
 import { maxOf, quantileSorted, thinDates } from './many-units.ts';
-import { dodge } from './dodge.ts';
+import { dateDomain, dateTickFormat, lineEndLabels, niceTop, timeSeriesFrame } from './time-series.ts';
 
 export const REGISTRATION_BANDS_DEFAULTS = {
   height: 340,
   marginTop: 20,
   marginBottom: 40,
   marginLeft: 56,
-  lineHeight: 15
+  lineHeight: LINE_HEIGHT
 };
 
 /** Patients registered per unit at one as-of date: how many units reported, their total and percentiles. */
@@ -110,33 +118,18 @@ export function registrationBands(rows: readonly TrendBandRow[], options: ChartO
     .sort((a, b) => (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : 0));
   if (points.length === 0) {
     const summary = `No registrations reported up to ${formatDate(asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const last = points[points.length - 1];
-  const yMax = (
-    Plot.scale({ y: { domain: [0, Math.max(1, maxOf(points.map((p) => p.p90)))], nice: true } }).domain as number[]
-  )[1];
-  const labels = LINES.map(([key, name]) => `${name} (${formatValue(last[key])})`);
-  const marginRight = Math.max(16, maxOf(labels.map((l) => estimateTextWidth(l) + 12)));
-  const plotTop = d.marginTop;
-  const plotBottom = d.height - d.marginBottom;
-  const toPixel = (y: number) => plotBottom - (y / yMax) * (plotBottom - plotTop);
-  const toValue = (px: number) => ((plotBottom - px) / (plotBottom - plotTop)) * yMax;
-  const centres = dodge(
-    LINES.map(([key]) => toPixel(last[key])),
-    LINES.map(() => d.lineHeight),
-    plotTop - 10,
-    plotBottom + 10
+  const yMax = niceTop(Math.max(1, maxOf(points.map((p) => p.p90))));
+  const endLabels = lineEndLabels(
+    LINES.map(([key, name]) => ({ date: last.date, value: last[key], lines: [`${name} (${formatValue(last[key])})`] })),
+    yMax,
+    d,
+    10,
+    'uptake-band-label'
   );
-  const endLabels = LINES.map((_, i) => ({ date: last.date, y: toValue(centres[i]), text: labels[i] }));
-  const single = points.length === 1;
-  const halfMonth = 15 * 86_400_000;
-  const xDomain = single
-    ? [new Date(last.date.getTime() - halfMonth), new Date(last.date.getTime() + halfMonth)]
-    : [points[0].date, last.date];
   // Ticks are real as-of dates, at most six, labelled by month when each month has one date.
-  const byMonth = new Set(points.map((p) => p.asOf.slice(0, 7))).size === points.length;
-  const tickLabel = (v: Date) => (byMonth ? formatMonthYear(v) : formatDate(v));
   const ticks = [
     ...new Set(
       Array.from({ length: Math.min(6, points.length) }, (_, i) =>
@@ -147,20 +140,17 @@ export function registrationBands(rows: readonly TrendBandRow[], options: ChartO
   const summary = bandsSummary(points);
   const svg = renderSvg(
     {
-      width,
-      height: d.height,
-      marginTop: d.marginTop,
-      marginRight,
-      marginBottom: d.marginBottom,
-      marginLeft: d.marginLeft,
-      x: { type: 'utc', domain: xDomain, ticks, tickFormat: tickLabel, label: null },
-      y: {
-        domain: [0, yMax],
-        grid: true,
-        label: 'Patients registered per unit',
-        labelArrow: 'none',
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
-      },
+      ...timeSeriesFrame({
+        layout: d,
+        width,
+        marginRight: endLabels.marginRight,
+        xDomain: dateDomain(points[0].date, last.date),
+        ticks,
+        tickFormat: dateTickFormat(points.map((p) => p.asOf)),
+        yMax,
+        yLabel: 'Patients registered per unit',
+        yTickFormat: countTickFormat
+      }),
       marks: [
         Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
         // The outer band is pale and the inner darker; the lines bounding them and the end labels say which is which,
@@ -180,15 +170,7 @@ export function registrationBands(rows: readonly TrendBandRow[], options: ChartO
           strokeWidth: 3,
           className: 'uptake-band-median'
         }),
-        Plot.text(endLabels, {
-          x: 'date',
-          y: 'y',
-          text: 'text',
-          textAnchor: 'start',
-          dx: 8,
-          fill: NHS_BLACK,
-          className: 'uptake-band-label'
-        })
+        endLabels.mark
       ]
     },
     summary,

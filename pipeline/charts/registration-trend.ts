@@ -6,24 +6,26 @@
  */
 import * as Plot from '@observablehq/plot';
 import { toCount, type UptakeFunnelRow } from './rows.ts';
-import { toIsoDate, toUtcDate, type DateLike } from '../format/dates.ts';
+import { toIsoDate, toUtcDate } from '../format/dates.ts';
 import {
   chartWidth,
+  countTickFormat,
   estimateTextWidth,
-  FONT_SIZE,
-  renderEmpty,
+  emptyChart,
+  LINE_HEIGHT,
   renderSvg,
   wrapText,
   type Chart,
   type ChartOptions
 } from './render.ts';
-import { formatChange, formatCount, formatDate, formatMonthYear, listNames } from '../format/format.ts';
-import { categoricalColour, NHS_BLACK, NHS_DARK_GREY, NHS_MID_GREY, outlineFor } from './palette.ts';
+import { formatChange, formatCount, formatDate, listNames } from '../format/format.ts';
+import { categoricalColour, NHS_DARK_GREY, NHS_MID_GREY, outlineFor } from './palette.ts';
 import { distinctCount, MANY_UNITS, maxOf, thinDates } from './many-units.ts';
 import { registrationBands, trendBands } from './registration-bands.ts';
-import { dodge } from './dodge.ts';
+import { dateDomain, dateTickFormat, lineEndLabels, niceTop, timeSeriesFrame } from './time-series.ts';
 
-export { dodge };
+// The tests reach the label dodging through the trend, where it was first written.
+export { dodge } from './dodge.ts';
 
 export const REGISTRATION_TREND_DEFAULTS = {
   height: 340,
@@ -34,7 +36,7 @@ export const REGISTRATION_TREND_DEFAULTS = {
   highlightLimit: 12,
   /** Widest an end label may be before it wraps. */
   maxLabelWidth: 190,
-  lineHeight: Math.round(FONT_SIZE * 1.25)
+  lineHeight: LINE_HEIGHT
 };
 
 interface Point {
@@ -53,12 +55,6 @@ interface Series {
   last: Point;
   colour: string;
   highlighted: boolean;
-}
-
-interface EndLabel {
-  date: Date;
-  y: number;
-  text: string;
 }
 
 function pickTicks(dates: string[], max: number): string[] {
@@ -92,7 +88,7 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
   }
   if (points.length === 0) {
     const summary = `No registrations reported up to ${formatDate(asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   // Plain comparison, not localeCompare: ISO dates and ids sort by code unit, and ICU collation is ~20× slower here.
   points.sort((a, b) =>
@@ -127,7 +123,7 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
     points.map((p) => p.registered),
     1
   );
-  const yMax = (Plot.scale({ y: { domain: [0, rawMax], nice: true } }).domain as number[])[1];
+  const yMax = niceTop(rawMax);
   // Services ending on the same date with the same count share one label: their lines overlap there anyway, and
   // five stacked "(0)" labels would push every other label away from its line.
   const labelGroups = new Map<string, Series[]>();
@@ -145,34 +141,18 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
       d.maxLabelWidth
     )
   );
-  const marginRight = maxOf(
-    labelLines.flat().map((line) => estimateTextWidth(line) + 12),
-    16
+  const endLabels = lineEndLabels(
+    labelled.map((group, i) => ({ date: group[0].last.date, value: group[0].last.registered, lines: labelLines[i] })),
+    yMax,
+    d,
+    10,
+    'uptake-trend-label'
   );
-  const plotTop = d.marginTop;
-  const plotBottom = d.height - d.marginBottom;
-  const toPixel = (y: number) => plotBottom - (y / yMax) * (plotBottom - plotTop);
-  const toValue = (px: number) => ((plotBottom - px) / (plotBottom - plotTop)) * yMax;
-  const heights = labelLines.map((lines) => lines.length * d.lineHeight);
-  const centres = dodge(
-    labelled.map((group) => toPixel(group[0].last.registered)),
-    heights,
-    plotTop - 10,
-    plotBottom + 10
-  );
-  const endLabels: EndLabel[] = labelled.map((group, i) => ({
-    date: group[0].last.date,
-    y: toValue(centres[i]),
-    text: labelLines[i].join('\n')
-  }));
+  const marginRight = endLabels.marginRight;
 
-  const single = dates.length === 1;
-  const halfMonth = 15 * 86_400_000;
-  const xDomain = single
-    ? [new Date(points[0].date.getTime() - halfMonth), new Date(points[0].date.getTime() + halfMonth)]
-    : [toUtcDate(dates[0]), toUtcDate(dates[dates.length - 1])];
+  const xDomain = dateDomain(toUtcDate(dates[0]), toUtcDate(dates[dates.length - 1]));
   const distinctMonths = new Set(dates.map((date) => date.slice(0, 7))).size === dates.length;
-  const tickLabel = (date: DateLike) => (distinctMonths ? formatMonthYear(date) : formatDate(date));
+  const tickLabel = dateTickFormat(dates);
   // Ticks are real as-of dates. Snapshots can be days apart (31 Jan and 6 Feb), so drop any whose label would touch
   // its neighbour's, always keeping the latest.
   const [t0, t1] = [xDomain[0].getTime(), xDomain[1].getTime()];
@@ -195,20 +175,17 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
   const summary = trendSummary(dates, series);
   const svg = renderSvg(
     {
-      width,
-      height: d.height,
-      marginTop: d.marginTop,
-      marginRight,
-      marginBottom: d.marginBottom,
-      marginLeft: d.marginLeft,
-      x: { type: 'utc', domain: xDomain, ticks, tickFormat: tickLabel, label: null },
-      y: {
-        domain: [0, yMax],
-        grid: true,
-        label: 'Patients registered',
-        labelArrow: 'none',
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
-      },
+      ...timeSeriesFrame({
+        layout: d,
+        width,
+        marginRight,
+        xDomain,
+        ticks,
+        tickFormat: tickLabel,
+        yMax,
+        yLabel: 'Patients registered',
+        yTickFormat: countTickFormat
+      }),
       color: { type: 'identity' },
       marks: [
         Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
@@ -240,15 +217,7 @@ export function registrationTrend(rows: readonly UptakeFunnelRow[], options: Cha
             title: (p: Point) => `${p.serviceName}, ${formatDate(p.asOf)}: ${formatCount(p.registered)} registered`
           }
         ),
-        Plot.text(endLabels, {
-          x: 'date',
-          y: 'y',
-          text: 'text',
-          textAnchor: 'start',
-          dx: 8,
-          fill: NHS_BLACK,
-          className: 'uptake-trend-label'
-        })
+        endLabels.mark
       ]
     },
     summary,

@@ -6,7 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { DateLike } from '../format/dates.ts';
-import { NHS_BLACK } from './palette.ts';
+import { formatCount } from '../format/format.ts';
 
 /** What every chart function returns: the SVG markup and a plain-English summary generated from the same rows. */
 export interface Chart {
@@ -42,6 +42,8 @@ export const MAX_WIDTH = 680;
 export const MIN_WIDTH = 320;
 /** Text size in px: legible on screen and on paper; the family is inherited from the page (Frutiger/Arial via nhsuk). */
 export const FONT_SIZE = 12;
+/** Spacing of wrapped lines of text (end labels, notes under a chart), px. */
+export const LINE_HEIGHT = Math.round(FONT_SIZE * 1.25);
 
 export function chartWidth(requested: number | undefined): number {
   return Math.max(MIN_WIDTH, Math.min(MAX_WIDTH, Math.round(requested ?? CHART_WIDTH)));
@@ -115,6 +117,11 @@ export function renderEmpty(message: string, width: number, height = 120): strin
   );
 }
 
+/** A chart with nothing to plot, saying why: the summary is the reason, written in the empty frame. */
+export function emptyChart(summary: string, width: number): Chart {
+  return { svg: renderEmpty(summary, width), summary };
+}
+
 /**
  * Approximate width of text in px. The server cannot measure fonts, so layouts (margins, label sides) use per-character
  * widths typical of Arial/Frutiger; over-estimating slightly keeps labels inside the SVG.
@@ -183,6 +190,21 @@ export function marginForEndLabels(
   return marginRight;
 }
 
+/**
+ * Both margins of a horizontal bar chart from zero: the names at the left (wrapping past `maxLabelWidth`), and each
+ * bar's label written right of its end (`ends`, data x up to `xMax`).
+ */
+export function barChartMargins(
+  names: readonly string[],
+  maxLabelWidth: number,
+  ends: readonly { x: number; label: string }[],
+  xMax: number,
+  width: number
+): { marginLeft: number; marginRight: number } {
+  const marginLeft = marginForLabels(names, maxLabelWidth);
+  return { marginLeft, marginRight: marginForEndLabels(ends, [0, xMax], width, marginLeft) };
+}
+
 type Attributes = Record<string, string | number>;
 
 /** An SVG element for custom render marks (keys, patterns), made with the document Plot hands the mark. */
@@ -193,16 +215,7 @@ export function svgElement(doc: Document, name: string, attributes: Attributes =
   return element;
 }
 
-/**
- * The count axis's title written level with the top of the plot, above the tick labels (horizontal, so it reads
- * without turning the head), as the many-unit bar charts place it. `marginLeft` is the chart's left margin.
- */
-export function yAxisTitle(text: string, marginLeft: number): Plot.Markish {
-  return Plot.text([text], {
-    frameAnchor: 'top-left',
-    dx: -marginLeft + 4,
-    dy: -16,
-    textAnchor: 'start',
-    fill: NHS_BLACK
-  });
+/** Tick labels for a count axis: whole numbers only ("1,234"), so a scale that ticks at 0.5 does not read "1.5 services". */
+export function countTickFormat(value: number): string {
+  return Number.isInteger(value) ? formatCount(value) : '';
 }

@@ -9,16 +9,35 @@ import type { DateLike } from '../format/dates.ts';
 
 export type Count = number | string | null;
 
-/** A row of `setup_duration` (or `service_status` joined to `programme_latest`): one service's set-up dates. */
-export interface ServiceSetupRow {
+/** Where a service stands at an as-of date, as the `service_status` view judges it. */
+export type SetupStatus = 'live' | 'in setup' | 'not approached';
+
+/**
+ * A row of `setup_duration`: one service's set-up at one as-of date. The status and the day counts are the view's
+ * (the charts never judge "live" or "late" again from the dates); the charts turn days into months themselves
+ * (days / 30.4375) because the view's month columns are rounded to one decimal for display.
+ */
+export interface SetupDurationRow {
   as_of?: DateLike;
   service_id: string;
   service_name: string;
-  /** The programme's launch date (the same on every row). */
-  launched_on: DateLike;
-  approached_on: DateLike | null;
+  /** The programme's launch date (the same on every row); null without a programme file. */
+  launched_on: DateLike | null;
   planned_live_on: DateLike | null;
   live_on: DateLike | null;
+  status: SetupStatus;
+  /** Launch to go-live, for services live at the as-of date. */
+  days_launch_to_live: Count;
+  /** Approach to go-live, for services live at the as-of date. */
+  days_approach_to_live: Count;
+  /** Launch to the planned go-live. */
+  planned_days_launch_to_live: Count;
+  /** Go-live after the planned date (negative when early), for services live at the as-of date. */
+  slippage_days: Count;
+  /** Approach to the as-of date, for services in set-up. */
+  days_in_setup: Count;
+  /** Past the planned go-live and not live: the as-of date less the planned date. */
+  days_overdue: Count;
 }
 
 /** A row of `uptake_funnel`: one service's patient counts at one as-of date. */

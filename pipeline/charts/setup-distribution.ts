@@ -9,23 +9,16 @@
  * `setup_duration` rows, so the chart, its data table and its CSV are the same few rows.
  */
 import * as Plot from '@observablehq/plot';
-import type { Count, ServiceSetupRow } from './rows.ts';
+import type { Count, SetupDurationRow } from './rows.ts';
 import { toCount } from './rows.ts';
 import { setupPaths } from './setup-path.ts';
 import { toIsoDate, type DateLike } from '../format/dates.ts';
-import {
-  chartWidth,
-  estimateTextWidth,
-  renderEmpty,
-  renderSvg,
-  type Chart,
-  type ChartOptions,
-  yAxisTitle
-} from './render.ts';
+import { chartWidth, estimateTextWidth, emptyChart, renderSvg, type Chart, type ChartOptions } from './render.ts';
 import { formatCount, formatDate, plural } from '../format/format.ts';
 import { keyMark, layoutKey, type KeyItem } from './key.ts';
-import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from './palette.ts';
+import { NHS_BLACK, NHS_BLUE } from './palette.ts';
 import { maxOf } from './many-units.ts';
+import { countColumns } from './count-columns.ts';
 
 export const SETUP_DISTRIBUTION_DEFAULTS = {
   height: 300,
@@ -73,7 +66,7 @@ function periodOf(iso: string, byMonth: boolean): { start: string; label: string
  * setupPaths measures its months-since-launch from. A source without a programme file (a national practice export)
  * has no launch date, so the as-of date stands in as the anchor; no month-since-launch figure is read from the result.
  */
-function anchored(rows: readonly ServiceSetupRow[], asOf: DateLike): readonly ServiceSetupRow[] {
+function anchored(rows: readonly SetupDurationRow[], asOf: DateLike): readonly SetupDurationRow[] {
   return rows.map((row) => (row.launched_on == null ? { ...row, launched_on: asOf } : row));
 }
 
@@ -81,7 +74,7 @@ function anchored(rows: readonly ServiceSetupRow[], asOf: DateLike): readonly Se
  * Go-lives and planned go-lives per period up to the as-of date, every period from the first to the as-of date
  * listed (zeros included), with the running count of services live.
  */
-export function goLivePeriods(rows: readonly ServiceSetupRow[], asOf: DateLike): GoLivePeriodRow[] {
+export function goLivePeriods(rows: readonly SetupDurationRow[], asOf: DateLike): GoLivePeriodRow[] {
   const setup = setupPaths(anchored(rows, asOf), asOf);
   if (!setup) return [];
   const live = setup.paths.filter((p) => p.liveOn != null).map((p) => p.liveOn!);
@@ -119,7 +112,7 @@ export function binLabel(from: number, to: number | null): string {
 }
 
 /** Live services by months from approach to live, and services in setup by months so far, in fixed-width bins. */
-export function setupDurationBins(rows: readonly ServiceSetupRow[], asOf: DateLike): SetupDurationBinRow[] {
+export function setupDurationBins(rows: readonly SetupDurationRow[], asOf: DateLike): SetupDurationBinRow[] {
   const { binMonths, maxBins } = SETUP_DISTRIBUTION_DEFAULTS;
   const setup = setupPaths(anchored(rows, asOf), asOf);
   if (!setup) return [];
@@ -155,14 +148,12 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
   }));
   if (points.length === 0) {
     const summary = `No service had gone live or was planned to by ${formatDate(options.asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const keyItems: KeyItem[] = [
     { label: 'Went live', swatch: { kind: 'filled', fill: NHS_BLUE } },
     { label: 'Planned to go live', swatch: { kind: 'tick', stroke: NHS_BLACK } }
   ];
-  // Room under the key for the y axis' label, which Plot writes above the axis.
-  const marginTop = layoutKey(keyItems, width).height + 24;
   const yMax = maxOf(
     points.flatMap((p) => [p.wentLive, p.planned]),
     1
@@ -178,29 +169,15 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
   const shownLabels = new Set(points.filter((_, i) => i % every === 0).map((p) => p.period));
   const summary = goLiveSummary(points, toIsoDate(options.asOf));
   const svg = renderSvg(
-    {
-      width,
-      height: d.height + marginTop,
-      marginTop,
-      marginLeft: d.marginLeft,
-      marginRight: d.marginRight,
-      marginBottom: d.marginBottom,
+    servicesColumns(width, keyItems, {
       x: {
         domain: points.map((p) => p.period),
         label: null,
         padding: 0.2,
         tickFormat: (v: string) => (shownLabels.has(v) ? v : '')
       },
-      y: {
-        domain: [0, yMax],
-        nice: true,
-        grid: true,
-        // Plot would write the label at the very top, over the key; it is written under the key instead (below).
-        label: null,
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
-      },
+      countMax: yMax,
       marks: [
-        keyMark(keyItems, width),
         Plot.barY(points, {
           x: 'period',
           y: 'wentLive',
@@ -208,11 +185,9 @@ export function goLivesByPeriod(rows: readonly GoLivePeriodRow[], options: Chart
           title: (p: PeriodPoint) => `${p.period}: ${p.wentLive} went live, ${p.planned} planned`,
           className: 'uptake-go-lives'
         }),
-        Plot.tickY(points, { x: 'period', y: 'planned', stroke: NHS_BLACK, strokeWidth: 2 }),
-        Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
-        yAxisTitle('Services', d.marginLeft)
+        Plot.tickY(points, { x: 'period', y: 'planned', stroke: NHS_BLACK, strokeWidth: 2 })
       ]
-    },
+    }),
     summary,
     options.labelledBy
   );
@@ -235,6 +210,27 @@ function goLiveSummary(points: PeriodPoint[], asOf: string): string {
   return `${parts.join('; ')}.`;
 }
 
+/** Both charts: services counted up the y axis, the key above the plot and room under it for the axis' title. */
+function servicesColumns(
+  width: number,
+  keyItems: readonly KeyItem[],
+  chart: { x: Plot.ScaleOptions; countMax: number; marks: Plot.Markish[] }
+): Plot.PlotOptions {
+  const d = SETUP_DISTRIBUTION_DEFAULTS;
+  return countColumns({
+    width,
+    plotHeight: d.height,
+    marginTop: layoutKey(keyItems, width).height + 24,
+    marginLeft: d.marginLeft,
+    marginRight: d.marginRight,
+    marginBottom: d.marginBottom,
+    x: chart.x,
+    countMax: chart.countMax,
+    countTitle: 'Services',
+    marks: [keyMark(keyItems, width), ...chart.marks]
+  });
+}
+
 interface BinPoint {
   bin: string;
   status: 'live' | 'in setup';
@@ -242,7 +238,6 @@ interface BinPoint {
 }
 
 export function setupDurations(rows: readonly SetupDurationBinRow[], options: ChartOptions): Chart {
-  const d = SETUP_DISTRIBUTION_DEFAULTS;
   const width = chartWidth(options.width);
   const points: BinPoint[] = rows.flatMap((r) => [
     { bin: r.bin, status: 'live' as const, services: toCount(r.live) ?? 0 },
@@ -251,24 +246,16 @@ export function setupDurations(rows: readonly SetupDurationBinRow[], options: Ch
   const total = points.reduce((n, p) => n + p.services, 0);
   if (total === 0) {
     const summary = `No service had been approached by ${formatDate(options.asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const keyItems: KeyItem[] = [
     { label: 'Live: months from approach to live', swatch: { kind: 'filled', fill: NHS_BLUE } },
     { label: 'In setup: months so far', swatch: { kind: 'open', stroke: NHS_BLUE } }
   ];
-  // Room under the key for the y axis' label, which Plot writes above the axis.
-  const marginTop = layoutKey(keyItems, width).height + 24;
   const stacked = rows.map((r) => (toCount(r.live) ?? 0) + (toCount(r.in_setup) ?? 0));
   const summary = durationSummary(rows, toIsoDate(options.asOf));
   const svg = renderSvg(
-    {
-      width,
-      height: d.height + marginTop,
-      marginTop,
-      marginLeft: d.marginLeft,
-      marginRight: d.marginRight,
-      marginBottom: d.marginBottom,
+    servicesColumns(width, keyItems, {
       x: {
         domain: rows.map((r) => r.bin),
         label: 'Months from approach',
@@ -277,16 +264,8 @@ export function setupDurations(rows: readonly SetupDurationBinRow[], options: Ch
         padding: 0.1,
         tickFormat: (v: string) => v.replace(' months or more', '+').replace(' months', '')
       },
-      y: {
-        domain: [0, maxOf(stacked, 1)],
-        nice: true,
-        grid: true,
-        // Plot would write the label at the very top, over the key; it is written under the key instead (below).
-        label: null,
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
-      },
+      countMax: maxOf(stacked, 1),
       marks: [
-        keyMark(keyItems, width),
         Plot.barY(
           points,
           Plot.stackY({
@@ -300,11 +279,9 @@ export function setupDurations(rows: readonly SetupDurationBinRow[], options: Ch
             title: (p: BinPoint) => `${p.bin}: ${formatCount(p.services)} ${p.status}`,
             className: 'uptake-setup-duration'
           })
-        ),
-        Plot.ruleY([0], { stroke: NHS_DARK_GREY }),
-        yAxisTitle('Services', d.marginLeft)
+        )
       ]
-    },
+    }),
     summary,
     options.labelledBy
   );

@@ -1,12 +1,11 @@
 /**
  * Where each service stands on the way from approached to live at an as-of date, in months since the programme
- * launched. Shared by the adoption curve and the setup timeline so both judge "live" and "late" the same way as
- * the `service_status` / `setup_duration` views: approached when approached_on <= as_of, live when live_on <= as_of.
+ * launched. Shared by the adoption curve, the setup timeline and their many-unit forms. Nothing is judged here: the
+ * status and every duration are the `setup_duration` view's (status from `service_status`), turned from days into
+ * months, so a chart can never disagree with the tables built on the same view.
  */
-import { DAYS_PER_MONTH, daysBetween, isOnOrBefore, monthsBetween, toIsoDate, type DateLike } from '../format/dates.ts';
-import type { ServiceSetupRow } from './rows.ts';
-
-export type SetupStatus = 'live' | 'in setup' | 'not approached';
+import { DAYS_PER_MONTH, daysBetween, toIsoDate, type DateLike } from '../format/dates.ts';
+import { toCount, type SetupDurationRow, type SetupStatus } from './rows.ts';
 
 export interface SetupPath {
   serviceId: string;
@@ -35,36 +34,40 @@ export interface SetupPaths {
   paths: SetupPath[];
 }
 
-/** Rows for other as-of dates are left out, so callers may pass a whole view; a service twice at one date is an error. */
-export function setupPaths(rows: readonly ServiceSetupRow[], asOfDate: DateLike): SetupPaths | null {
+/** Rows for other as-of dates are left out (callers may pass a whole view); a service twice at one date is an error. */
+export function setupPaths(rows: readonly SetupDurationRow[], asOfDate: DateLike): SetupPaths | null {
   const asOf = toIsoDate(asOfDate);
   const atAsOf = rows.filter((row) => row.as_of == null || toIsoDate(row.as_of) === asOf);
   if (atAsOf.length === 0) return null;
-  const launchedOn = toIsoDate(atAsOf[0].launched_on);
+  const launchedOn = toIsoDate(atAsOf[0].launched_on!);
+  const asOfDays = daysBetween(launchedOn, asOf);
   const seen = new Set<string>();
   const paths = atAsOf.map((row): SetupPath => {
     if (seen.has(row.service_id)) throw new Error(`Service ${row.service_id} appears twice at ${asOf}`);
     seen.add(row.service_id);
-    const since = (date: DateLike) => monthsBetween(launchedOn, date);
-    // A service live without an approach date is still 'live'; it just has no approach month (no bar start).
-    const approached = isOnOrBefore(row.approached_on, asOf);
-    const live = isOnOrBefore(row.live_on, asOf);
-    const status: SetupStatus = live ? 'live' : approached ? 'in setup' : 'not approached';
-    const planned = row.planned_live_on == null ? null : toIsoDate(row.planned_live_on);
-    const reached = live ? toIsoDate(row.live_on!) : approached ? asOf : null;
-    const lateDays = planned != null && reached != null ? daysBetween(planned, reached) : null;
+    const live = row.status === 'live';
+    const inSetup = row.status === 'in setup';
+    // Where the bar ends (go-live, or the as-of date while in set-up) and how long it took from approach to there,
+    // both in days; the approach itself is the difference (a service live with no approach date has none).
+    const reachedDays = live ? toCount(row.days_launch_to_live) : inSetup ? asOfDays : null;
+    const setupDays = live ? toCount(row.days_approach_to_live) : inSetup ? toCount(row.days_in_setup) : null;
+    const lateDays = live ? toCount(row.slippage_days) : inSetup ? toCount(row.days_overdue) : null;
     return {
       serviceId: row.service_id,
       serviceName: row.service_name,
-      status,
-      liveOn: live ? toIsoDate(row.live_on!) : null,
-      approachedMonth: approached ? since(row.approached_on!) : null,
-      liveMonth: live ? since(row.live_on!) : null,
-      plannedMonth: planned == null ? null : since(planned),
-      endMonth: reached == null ? null : since(reached),
-      monthsInSetup: approached && reached != null ? monthsBetween(row.approached_on!, reached) : null,
+      status: row.status,
+      liveOn: live && row.live_on != null ? toIsoDate(row.live_on) : null,
+      approachedMonth: reachedDays != null && setupDays != null ? months(reachedDays - setupDays) : null,
+      liveMonth: live ? months(toCount(row.days_launch_to_live)) : null,
+      plannedMonth: months(toCount(row.planned_days_launch_to_live)),
+      endMonth: months(reachedDays),
+      monthsInSetup: months(setupDays),
       monthsLate: lateDays != null && lateDays > 0 ? lateDays / DAYS_PER_MONTH : null
     };
   });
-  return { launchedOn, asOf, asOfMonth: monthsBetween(launchedOn, asOf), paths };
+  return { launchedOn, asOf, asOfMonth: asOfDays / DAYS_PER_MONTH, paths };
+}
+
+function months(days: number | null): number | null {
+  return days == null ? null : days / DAYS_PER_MONTH;
 }

@@ -3,27 +3,27 @@
  * planned go-live as a tick. Services not yet live are open (outlined) bars running to the as-of date; the part of
  * a bar past its planned date is hatched and the bar is labelled "… months late", so slippage reads without colour.
  *
- * Rows: `setup_duration` (or any ServiceSetupRow) at one as-of date; rows for other dates are ignored.
+ * Rows: `setup_duration` (or any SetupDurationRow) at one as-of date; rows for other dates are ignored.
  */
 import * as Plot from '@observablehq/plot';
-import type { ServiceSetupRow } from './rows.ts';
+import type { SetupDurationRow } from './rows.ts';
 import { setupPaths, type SetupPath } from './setup-path.ts';
 import {
   chartWidth,
   FONT_SIZE,
   marginForEndLabels,
-  marginForLabels,
-  renderEmpty,
+  emptyChart,
   renderSvg,
-  wrapText,
   type Chart,
   type ChartOptions
 } from './render.ts';
 import { formatCount, formatDate, formatMonths, listNames, plural } from '../format/format.ts';
-import { hatchPatternMark, keyMark, layoutKey, type KeyItem } from './key.ts';
-import { NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE } from './palette.ts';
+import { hatchPatternMark, keyMark, type KeyItem } from './key.ts';
+import { NHS_BLACK, NHS_BLUE, NHS_ORANGE } from './palette.ts';
 import { MANY_UNITS, maxOf, minOf } from './many-units.ts';
 import { setupDurationBins, setupDurations } from './setup-distribution.ts';
+import { rowLabels, rowsFrame } from './labelled-rows.ts';
+import { asOfLine } from './as-of-line.ts';
 
 export const SETUP_TIMELINE_DEFAULTS = {
   /** The widest a chart may be and still print on A4: this chart has labels at both ends, so it takes all of it. */
@@ -68,14 +68,14 @@ interface Bar extends SetupPath {
   labelAt: number;
 }
 
-export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOptions): Chart {
+export function setupTimeline(rows: readonly SetupDurationRow[], options: ChartOptions): Chart {
   const d = SETUP_TIMELINE_DEFAULTS;
   const css = SETUP_TIMELINE_CLASSES;
   const width = chartWidth(options.width ?? d.width);
   const setup = setupPaths(rows, options.asOf);
   if (!setup) {
     const summary = `No services loaded for ${formatDate(options.asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   // One bar per service stops being readable past MANY_UNITS: show the distribution of setup durations instead
   // (the dashboard's Setup timeline page adds go-lives per quarter beside it).
@@ -102,19 +102,18 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
   const ticks: number[] = [];
   for (let m = xMin; m <= xMax; m += d.tickMonths) ticks.push(m);
 
-  const nameLines = new Map(bars.map((b) => [b.serviceId, wrapText(b.serviceName, d.maxLabelWidth)]));
-  const marginLeft = marginForLabels([...nameLines.values()].flat(), d.maxLabelWidth + 14);
-  const rowHeight = Math.max(
-    d.rowHeight,
-    ...[...nameLines.values()].map((lines) => Math.ceil(lines.length * FONT_SIZE * 1.2 + 8))
+  const names = rowLabels(
+    bars.map((b) => [b.serviceId, b.serviceName]),
+    d.maxLabelWidth
   );
+  const rowHeight = Math.max(d.rowHeight, Math.ceil(names.maxLines * FONT_SIZE * 1.2 + 8));
 
   // Status labels sit right of each bar (and of a planned tick beyond it); the right margin grows to fit them.
   const marginRight = marginForEndLabels(
     bars.map((b) => ({ x: b.labelAt, label: b.label })),
     [xMin, xMax],
     width,
-    marginLeft
+    names.marginLeft
   );
 
   const keyItems: KeyItem[] = [
@@ -123,19 +122,19 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
     { label: 'planned go-live', swatch: { kind: 'tick', stroke: NHS_BLACK } },
     { label: 'later than planned', swatch: { kind: 'hatched', patternId: hatchId, stroke: NHS_BLUE } }
   ];
-  const keyHeight = layoutKey(keyItems, width).height;
-  const marginTop = keyHeight + d.asOfLabelHeight;
-  const height = marginTop + bars.length * rowHeight + d.marginBottom;
-
   const summary = timelineSummary(setup.launchedOn, setup.asOf, paths);
   const svg = renderSvg(
     {
-      width,
-      height,
-      marginTop,
-      marginRight,
-      marginBottom: d.marginBottom,
-      marginLeft,
+      ...rowsFrame({
+        width,
+        keyItems,
+        headerHeight: d.asOfLabelHeight,
+        rows: bars.length,
+        rowHeight,
+        marginBottom: d.marginBottom,
+        marginLeft: names.marginLeft,
+        marginRight
+      }),
       x: {
         domain: [xMin, xMax],
         ticks,
@@ -145,13 +144,7 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
         labelAnchor: 'center',
         labelArrow: 'none'
       },
-      y: {
-        domain: bars.map((b) => b.serviceId),
-        tickFormat: (id: string) => nameLines.get(id)!.join('\n'),
-        tickSize: 0,
-        label: null,
-        padding: 0.3
-      },
+      y: names.axis(0.3),
       marks: [
         hatchPatternMark(hatchId, d.lateColour),
         keyMark(keyItems, width),
@@ -189,14 +182,7 @@ export function setupTimeline(rows: readonly ServiceSetupRow[], options: ChartOp
           bars.filter((b) => b.plannedMonth != null),
           { x: 'plannedMonth', y: 'serviceId', stroke: NHS_BLACK, strokeWidth: 3, className: css.planned }
         ),
-        Plot.ruleX([setup.asOfMonth], { stroke: NHS_DARK_GREY, strokeDasharray: '4,3' }),
-        Plot.text([`as of ${formatDate(setup.asOf)}`], {
-          x: setup.asOfMonth,
-          frameAnchor: 'top',
-          lineAnchor: 'bottom',
-          dy: -6,
-          fill: NHS_DARK_GREY
-        }),
+        ...asOfLine(setup.asOfMonth, setup.asOf),
         Plot.text(bars, {
           x: 'labelAt',
           y: 'serviceId',

@@ -10,18 +10,10 @@
  * no database; the same rows always give the same SVG.
  */
 import * as Plot from '@observablehq/plot';
-import {
-  chartWidth,
-  FONT_SIZE,
-  marginForLabels,
-  renderEmpty,
-  renderSvg,
-  wrapText,
-  type Chart,
-  type ChartOptions
-} from './render.ts';
+import { chartWidth, FONT_SIZE, emptyChart, renderSvg, wrapText, type Chart, type ChartOptions } from './render.ts';
 import { listNames, plural } from '../format/format.ts';
-import { keyMark, layoutKey, type KeyItem } from './key.ts';
+import { keyMark, type KeyItem } from './key.ts';
+import { rowLabels, rowsFrame } from './labelled-rows.ts';
 import { contrastRatio, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_WHITE } from './palette.ts';
 
 export const THEME_PREVALENCE_DEFAULTS = {
@@ -95,7 +87,7 @@ export function themePrevalence(rows: readonly ThemePrevalenceRow[], options: Th
   const groups = [...new Set(rows.map((r) => r.stakeholder_group))];
   if (codes.length === 0 || groups.length === 0) {
     const summary = 'No codes or no interviewed participants yet, so there is no prevalence to show.';
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   const cells: Cell[] = rows.map((r) => {
     const share = r.participants_in_group > 0 ? r.participants_with_code / r.participants_in_group : 0;
@@ -109,30 +101,33 @@ export function themePrevalence(rows: readonly ThemePrevalenceRow[], options: Th
     };
   });
   const groupSize = new Map(cells.map((c) => [c.stakeholder_group, c.participants_in_group]));
-  const codeLines = new Map(codes.map((code) => [code, wrapText(code, d.maxLabelWidth)]));
+  const codeLabels = rowLabels(
+    codes.map((code) => [code, code]),
+    d.maxLabelWidth
+  );
   const headerLines = new Map(groups.map((g) => [g, [...wrapText(g, d.headerWidth), `(${groupSize.get(g)})`]]));
   const lineHeight = Math.round(FONT_SIZE * 1.2);
   const headerHeight = Math.max(...[...headerLines.values()].map((l) => l.length)) * lineHeight;
-  const rowHeight = Math.max(d.rowHeight, Math.max(...[...codeLines.values()].map((l) => l.length)) * lineHeight + 6);
+  const rowHeight = Math.max(d.rowHeight, codeLabels.maxLines * lineHeight + 6);
   const keyItems: KeyItem[] = [
     { label: '“2 of 5”: participants in the group who raised the code;', swatch: { kind: 'none' } },
     { label: 'up to half', swatch: { kind: 'filled', fill: shadeFor(0.5), stroke: 'none' } },
     { label: 'over half', swatch: { kind: 'filled', fill: shadeFor(1), stroke: 'none' } },
     { label: '–: nobody', swatch: { kind: 'filled', fill: d.noneFill, stroke: '#AEB7BD' } }
   ];
-  const keyHeight = layoutKey(keyItems, width).height;
-  const marginTop = keyHeight + headerHeight + 12;
-  const marginLeft = marginForLabels([...codeLines.values()].flat(), d.maxLabelWidth + 14);
-  const height = marginTop + codes.length * rowHeight + d.marginBottom;
   const summary = prevalenceSummary(cells, codes, groups);
   const svg = renderSvg(
     {
-      width,
-      height,
-      marginTop,
-      marginLeft,
-      marginRight: 4,
-      marginBottom: d.marginBottom,
+      ...rowsFrame({
+        width,
+        keyItems,
+        headerHeight: headerHeight + 12,
+        rows: codes.length,
+        rowHeight,
+        marginBottom: d.marginBottom,
+        marginLeft: codeLabels.marginLeft,
+        marginRight: 4
+      }),
       x: {
         domain: groups,
         axis: 'top',
@@ -141,13 +136,7 @@ export function themePrevalence(rows: readonly ThemePrevalenceRow[], options: Th
         tickFormat: (g: string) => headerLines.get(g)!.join('\n'),
         padding: 0
       },
-      y: {
-        domain: codes,
-        tickSize: 0,
-        label: null,
-        tickFormat: (c: string) => codeLines.get(c)!.join('\n'),
-        padding: 0
-      },
+      y: codeLabels.axis(0),
       color: { type: 'identity' },
       marks: [
         keyMark(keyItems, width),

@@ -11,9 +11,11 @@ import { toCount, type UptakeFunnelRow } from './rows.ts';
 import { toIsoDate, type DateLike } from '../format/dates.ts';
 import {
   chartWidth,
+  countTickFormat,
   FONT_SIZE,
   marginForEndLabels,
-  renderEmpty,
+  emptyChart,
+  LINE_HEIGHT,
   renderSvg,
   wrapText,
   type Chart,
@@ -29,7 +31,7 @@ export const UPTAKE_FUNNEL_DEFAULTS = {
   marginLeft: 96,
   marginBottom: 40,
   marginTop: 8,
-  noteLineHeight: Math.round(FONT_SIZE * 1.25),
+  noteLineHeight: LINE_HEIGHT,
   /** The note under the chart names this many services with no patients, then "and N others". */
   idleNamesLimit: 12
 };
@@ -208,7 +210,7 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
   const funnels = serviceFunnels(shown, asOf, many);
   if (funnels.length === 0) {
     const summary = `No uptake figures for ${formatDate(asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary };
+    return emptyChart(summary, width);
   }
   // Services with no patients at any stage would each take five empty rows; they are named once, under the chart.
   const active = funnels.filter((f) => !isIdle(f));
@@ -248,7 +250,7 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
         labelAnchor: 'center',
         labelArrow: 'none',
         labelOffset: d.marginBottom - 6,
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+        tickFormat: countTickFormat
       },
       y: {
         // A blank band between blocks keeps each heading with its own bars.

@@ -8,17 +8,15 @@ import { formatDate } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import { type Figure, type Row, drawn, noLaunchDate, NOTHING_TO_CHART } from './table.ts';
 import { serviceCount } from './columns.ts';
-import { adoptionCurveChart } from './charts.ts';
-import { goLivePeriods, MANY_UNITS, type ServiceSetupRow } from '../charts/index.ts';
+import { adoptionCurveChart, setupDurationColumns, type ViewRow } from './charts.ts';
+import { goLivePeriods, MANY_UNITS, type SetupDurationRow } from '../charts/index.ts';
 
 export async function adoptionFigure(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
   // Every service at the as-of date goes to the chart (it needs the ones not live for its totals); the table lists
   // the live ones in the order they went live, with the running count the curve steps through.
-  const services = await select<Row>(
+  const services = await select<ViewRow<SetupDurationRow>>(
     connection,
-    `SELECT d.service_id, d.service_name, d.organisation, d.status, CAST(d.as_of AS VARCHAR) AS as_of,
-            CAST(d.launched_on AS VARCHAR) AS launched_on, CAST(d.approached_on AS VARCHAR) AS approached_on,
-            CAST(d.planned_live_on AS VARCHAR) AS planned_live_on, CAST(d.live_on AS VARCHAR) AS live_on,
+    `SELECT ${setupDurationColumns('d')}, d.organisation, CAST(d.approached_on AS VARCHAR) AS approached_on,
             CAST(d.months_launch_to_live AS DOUBLE) AS months_launch_to_live
        FROM setup_duration d
       WHERE d.as_of = CAST($asOf AS DATE) AND ${serviceFilter('d')}
@@ -36,7 +34,7 @@ export async function adoptionFigure(connection: DuckDBConnection, filters: Reso
   const last = rows.at(-1);
   // With many services the table is the curve's steps per quarter (or month), not one row per service.
   const many = services.length > MANY_UNITS;
-  const periods = many && filters.asOf ? goLivePeriods(services as unknown as ServiceSetupRow[], filters.asOf) : [];
+  const periods = many && filters.asOf ? goLivePeriods(services, filters.asOf) : [];
   const unit = periods.some((p) => p.period.startsWith('Q')) ? 'quarter' : 'month';
   return {
     id: 'adoption-curve',

@@ -13,6 +13,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { csvHeading, csvNotes, csvRows, profileForAudience, type Audience } from '../disclosure/index.ts';
 import { controlFigureTable } from './controlled.ts';
 import { figureById } from './figures.ts';
+import { tableOnly } from './charts.ts';
 import type { ResolvedFilters } from './filters.ts';
 import { orderedSql, parseServicesQuery, servicesPlan } from './services.ts';
 import type { Column, DataTable, Row, TableOrder } from './table.ts';
@@ -76,7 +77,8 @@ async function rowSource(
       chunks: result.yieldRowObjectJson() as AsyncIterable<Row[]>
     };
   }
-  const { table } = await figureById(connection, id, filters, params);
+  // Only the table goes into the CSV: the figure is built without drawing its chart.
+  const { table } = await tableOnly(() => figureById(connection, id, filters, params));
   return { columns: table.columns, order: table.order, chunks: once(table.rows) };
 }
 

@@ -16,16 +16,10 @@ import { formatDate, formatNumber, formatPercent } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
 import { type Column, type Figure, type Row, drawn } from './table.ts';
 import { NOT_REPORTED, percentOf, serviceCount } from './columns.ts';
-import { featureMatrixChart } from './charts.ts';
 import { functionTrend } from './function-trend.ts';
+import { featureCoverageChart, featureMatrixChart, unitsByFeatureCountChart, type ViewRow } from './charts.ts';
 import { CORE_TOTAL } from '../metrics/features.ts';
-import {
-  featureCoverage as featureCoverageChart,
-  MANY_UNITS,
-  unitsByFeatureCount,
-  type FeatureCountRow,
-  type FeatureCoverageRow
-} from '../charts/index.ts';
+import { MANY_UNITS, type FeatureCountRow, type FeatureCoverageRow } from '../charts/index.ts';
 
 export interface FunctionalityPage {
   /** Units with features loaded that the filters match. */
@@ -89,7 +83,7 @@ export async function functionalityPage(
 /** For each feature: units offering it at the as-of date, units reporting it, of the units with features loaded. */
 export async function featureCoverage(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Figure> {
   const rows = filters.asOf
-    ? await select<Row>(
+    ? await select<ViewRow<FeatureCoverageRow>>(
         connection,
         `WITH cells AS (${CELLS_SQL}),
               population AS (SELECT count(DISTINCT service_id)::INTEGER AS units FROM cells)
@@ -107,10 +101,7 @@ export async function featureCoverage(connection: DuckDBConnection, filters: Res
     r.offering_rate = Number(r.units) > 0 ? Number(r.units_offering) / Number(r.units) : null;
     r.units_not_reported = Number(r.units) - Number(r.units_reporting);
   }
-  const chart =
-    filters.asOf && rows.length
-      ? featureCoverageChart(rows as unknown as FeatureCoverageRow[], { asOf: filters.asOf })
-      : null;
+  const chart = filters.asOf && rows.length ? featureCoverageChart(rows, filters.asOf) : null;
   const core = rows.filter((r) => r.category === 'core');
   const least = core.at(-1);
   const units = Number(rows[0]?.units ?? 0);
@@ -166,7 +157,7 @@ export async function featureCounts(
   const of = category === 'core' ? CORE_TOTAL : Math.max(0, ...found.map((r) => r.of));
   const top = Math.max(of, ...found.map((r) => r.features));
   const counted = new Map(found.map((r) => [r.features, r.units]));
-  const rows: Row[] = total
+  const rows: ViewRow<FeatureCountRow>[] = total
     ? Array.from({ length: top + 1 }, (_, i) => {
         const features = top - i;
         const units = counted.get(features) ?? 0;
@@ -174,10 +165,7 @@ export async function featureCounts(
       })
     : [];
   for (const r of rows) r.share = Number(r.units) / total;
-  const chart =
-    filters.asOf && rows.length
-      ? unitsByFeatureCount(rows as unknown as FeatureCountRow[], { asOf: filters.asOf, category })
-      : null;
+  const chart = filters.asOf && rows.length ? unitsByFeatureCountChart(rows, { asOf: filters.asOf, category }) : null;
   const n = formatNumber;
   let title: string;
   if (!total) title = `No ${category} features loaded yet`;

@@ -6,11 +6,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ResolvedFilters } from './filters.ts';
 import { formatDate } from '../format/format.ts';
 import { select } from './sql.ts';
-import { type Figure, type Row, drawn } from './table.ts';
-import { serviceHistoryChart } from './charts.ts';
+import { type Figure, drawn } from './table.ts';
+import { serviceHistoryChart, type ViewRow } from './charts.ts';
 import { REGISTERED_OF_CONSENTED, patientCount } from './columns.ts';
 import { CORE_TOTAL } from '../metrics/features.ts';
-import { periodAdjective, thinDates } from '../charts/index.ts';
+import { periodAdjective, thinDates, type UptakeFunnelRow } from '../charts/index.ts';
 
 export interface ServiceDetails {
   service_id: string;
@@ -95,7 +95,7 @@ export async function servicePage(
         additional_enabled: features.filter((f) => f.category === 'additional' && f.enabled).length
       }
     : null;
-  const history = await select<Row>(
+  const history = await select<ViewRow<UptakeFunnelRow>>(
     connection,
     `SELECT CAST(as_of AS VARCHAR) AS as_of, service_id, service_name, approached, consented, registered,
             CAST(registration_rate AS DOUBLE) AS registration_rate, shared_with_carer, shared_with_professional
@@ -117,7 +117,12 @@ export async function servicePage(
   };
 }
 
-function historyFigure(service: ServiceDetails, rows: Row[], filters: ResolvedFilters, thinnedTo = ''): Figure {
+function historyFigure(
+  service: ServiceDetails,
+  rows: ViewRow<UptakeFunnelRow>[],
+  filters: ResolvedFilters,
+  thinnedTo = ''
+): Figure {
   const first = rows[0];
   const last = rows.at(-1);
   const chart = filters.asOf && rows.length ? serviceHistoryChart(rows, filters.asOf) : null;

@@ -24,7 +24,13 @@ export async function settings(connection: DuckDBConnection, filters: ResolvedFi
   const settingList = SETTINGS.map((s) => `(${sqlLiteral(s)}, ${SETTINGS.indexOf(s)})`).join(', ');
   const rows = filters.asOf
     ? await select<
-        Row & { setting: string; services_total: number; services_approached: number; services_live: number }
+        Row & {
+          as_of: string;
+          setting: string;
+          services_total: number;
+          services_approached: number;
+          services_live: number;
+        }
       >(
         connection,
         `WITH settings(setting, position) AS (VALUES ${settingList})

@@ -10,15 +10,15 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { filterParams, populationText, type ResolvedFilters } from './filters.ts';
 import { formatDate, formatNumber } from '../format/format.ts';
 import { select, serviceFilter } from './sql.ts';
-import { type Figure, type Row, drawn, noLaunchDate, NOTHING_TO_CHART } from './table.ts';
+import { type Figure, drawn, noLaunchDate, NOTHING_TO_CHART } from './table.ts';
 import { serviceCount } from './columns.ts';
-import { goLivesChart, setupDurationsChart, setupTimelineChart } from './charts.ts';
+import { goLivesChart, setupDurationColumns, setupDurationsChart, setupTimelineChart, type ViewRow } from './charts.ts';
 import {
   goLivePeriods,
   MANY_UNITS,
   setupDurationBins,
   SETUP_DISTRIBUTION_DEFAULTS,
-  type ServiceSetupRow
+  type SetupDurationRow
 } from '../charts/index.ts';
 
 export interface TimelinePage {
@@ -40,20 +40,18 @@ export async function timelinePage(connection: DuckDBConnection, filters: Resolv
   return { services: rows.length, aggregated: false, figures: [timelineFigure(rows, filters)] };
 }
 
-async function setupRows(connection: DuckDBConnection, filters: ResolvedFilters): Promise<Row[]> {
+type SetupRow = ViewRow<SetupDurationRow>;
+
+async function setupRows(connection: DuckDBConnection, filters: ResolvedFilters): Promise<SetupRow[]> {
   return filters.asOf
-    ? await select<Row>(
+    ? await select<SetupRow>(
         connection,
-        `SELECT d.service_id, d.service_name, d.organisation, d.setting, s.status,
-                CAST(d.launched_on AS VARCHAR) AS launched_on,
-                CAST(d.approached_on AS VARCHAR) AS approached_on, CAST(d.planned_live_on AS VARCHAR) AS planned_live_on,
-                CAST(d.live_on AS VARCHAR) AS live_on, CAST(d.as_of AS VARCHAR) AS as_of,
+        `SELECT ${setupDurationColumns('d')}, d.organisation, d.setting,
+                CAST(d.approached_on AS VARCHAR) AS approached_on,
                 CAST(d.months_launch_to_live AS DOUBLE) AS months_launch_to_live,
                 CAST(d.months_approach_to_live AS DOUBLE) AS months_approach_to_live,
-                CAST(d.slippage_months AS DOUBLE) AS slippage_months,
-                CAST(d.days_in_setup AS INTEGER) AS days_in_setup
+                CAST(d.slippage_months AS DOUBLE) AS slippage_months
            FROM setup_duration d
-           JOIN service_status s ON s.as_of = d.as_of AND s.service_id = d.service_id
           WHERE d.as_of = CAST($asOf AS DATE) AND ${serviceFilter('d')}
           ORDER BY d.approached_on NULLS LAST, d.service_name`,
         filterParams(filters)
@@ -69,11 +67,11 @@ export async function setupDurationsByBin(connection: DuckDBConnection, filters:
   return setupDurationsFigure(await setupRows(connection, filters), filters);
 }
 
-function goLivesFigure(rows: Row[], filters: ResolvedFilters): Figure {
-  const periods = filters.asOf ? goLivePeriods(rows as unknown as ServiceSetupRow[], filters.asOf) : [];
+function goLivesFigure(rows: SetupRow[], filters: ResolvedFilters): Figure {
+  const periods = filters.asOf ? goLivePeriods(rows, filters.asOf) : [];
   const byQuarter = periods.some((p) => p.period.startsWith('Q'));
   const unit = byQuarter ? 'quarter' : 'month';
-  const chart = filters.asOf && periods.length ? goLivesChart(periods as unknown as Row[], filters.asOf) : null;
+  const chart = filters.asOf && periods.length ? goLivesChart(periods, filters.asOf) : null;
   const live = rows.filter((r) => r.status === 'live').length;
   const approached = rows.filter((r) => r.status !== 'not approached').length;
   const late = rows.filter((r) => r.status === 'live' && Number(r.slippage_months ?? 0) > 0).length;
@@ -97,9 +95,9 @@ function goLivesFigure(rows: Row[], filters: ResolvedFilters): Figure {
   };
 }
 
-function setupDurationsFigure(rows: Row[], filters: ResolvedFilters): Figure {
-  const bins = filters.asOf ? setupDurationBins(rows as unknown as ServiceSetupRow[], filters.asOf) : [];
-  const chart = filters.asOf && bins.length ? setupDurationsChart(bins as unknown as Row[], filters.asOf) : null;
+function setupDurationsFigure(rows: SetupRow[], filters: ResolvedFilters): Figure {
+  const bins = filters.asOf ? setupDurationBins(rows, filters.asOf) : [];
+  const chart = filters.asOf && bins.length ? setupDurationsChart(bins, filters.asOf) : null;
   const live = rows
     .filter((r) => r.status === 'live' && typeof r.months_approach_to_live === 'number')
     .map((r) => r.months_approach_to_live as number)
@@ -134,7 +132,7 @@ export async function setupTimeline(connection: DuckDBConnection, filters: Resol
   return timelineFigure(await setupRows(connection, filters), filters);
 }
 
-function timelineFigure(rows: Row[], filters: ResolvedFilters): Figure {
+function timelineFigure(rows: SetupRow[], filters: ResolvedFilters): Figure {
   const approached = rows.filter((r) => r.status !== 'not approached');
   const live = rows.filter((r) => r.status === 'live');
   const slipped = live.filter((r) => typeof r.slippage_months === 'number' && (r.slippage_months as number) > 0);

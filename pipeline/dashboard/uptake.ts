@@ -14,8 +14,16 @@ import { select, serviceFilter } from './sql.ts';
 import { controlCount, type ProfileName } from '../disclosure/index.ts';
 import { type Figure, type Row, drawn } from './table.ts';
 import { NOT_REPORTED, REGISTERED_OF_CONSENTED, patientCount, percentOf, serviceCount } from './columns.ts';
-import { registrationBandsChart, registrationTrendChart, uptakeFunnelChart } from './charts.ts';
-import { funnelExtremes, MANY_UNITS, periodAdjective, thinDates, type DatePeriod } from '../charts/index.ts';
+import { registrationBandsChart, registrationTrendChart, uptakeFunnelChart, type ViewRow } from './charts.ts';
+import {
+  funnelExtremes,
+  MANY_UNITS,
+  periodAdjective,
+  thinDates,
+  type DatePeriod,
+  type TrendBandRow,
+  type UptakeFunnelRow
+} from '../charts/index.ts';
 
 export interface UptakeTrends {
   funnel: Figure;
@@ -37,7 +45,7 @@ export async function uptakeFunnel(
   profile: ProfileName = 'none'
 ): Promise<Figure> {
   const rows = filters.asOf
-    ? await select<Row>(
+    ? await select<ViewRow<UptakeFunnelRow>>(
         connection,
         `SELECT CAST(u.as_of AS VARCHAR) AS as_of, u.service_id, u.service_name, u.organisation, u.setting, u.approached, u.consented, u.registered,
                 u.shared_with_carer, u.shared_with_professional,
@@ -69,7 +77,7 @@ export async function uptakeFunnel(
   const many = rows.length > MANY_UNITS;
   // The chart draws these rows (it picks them the same way from all of them), so the table and CSV match it.
   const shown: Row[] = many
-    ? funnelExtremes(rows as never, filters.asOf!, shownRank(profile)).map((r) => ({
+    ? funnelExtremes(rows, filters.asOf!, shownRank(profile)).map((r) => ({
         ...(r as unknown as Row),
         group:
           r.group === 'rest'
@@ -136,7 +144,7 @@ export async function registrationTrend(connection: DuckDBConnection, filters: R
   const dates = thinned.dates.join(',');
   if (about && about.services > MANY_UNITS) {
     // Quantiles over the services reporting at each date: quantile_cont interpolates as the chart's own fallback does.
-    const bands = await select<Row>(
+    const bands = await select<ViewRow<TrendBandRow>>(
       connection,
       `SELECT CAST(u.as_of AS VARCHAR) AS as_of, CAST(count(u.registered) AS INTEGER) AS units,
               CAST(sum(u.registered) AS BIGINT) AS total,
@@ -151,7 +159,7 @@ export async function registrationTrend(connection: DuckDBConnection, filters: R
     const rows = bands.map((r) => ({ ...r, total: Number(r.total) }));
     return trendFigure(filters, rows, thinned.period, registrationBandsChart(rows, filters.asOf), about.services);
   }
-  const rows = await select<Row>(
+  const rows = await select<ViewRow<UptakeFunnelRow>>(
     connection,
     `SELECT CAST(u.as_of AS VARCHAR) AS as_of, u.service_id, u.service_name, u.approached, u.consented, u.registered,
             u.shared_with_carer, u.shared_with_professional, CAST(u.registration_rate AS DOUBLE) AS registration_rate

@@ -21,11 +21,11 @@ import { EXTREMES, MANY_UNITS, thinDates } from '../charts/many-units.ts';
 import { toUtcDate } from '../format/dates.ts';
 import { categoricalColour, NHS_BLACK, NHS_BLUE, NHS_DARK_GREY } from '../charts/palette.ts';
 import {
+  barChartMargins,
   chartWidth,
+  countTickFormat,
   estimateTextWidth,
-  marginForEndLabels,
-  marginForLabels,
-  renderEmpty,
+  emptyChart,
   renderSvg
 } from '../charts/render.ts';
 import { displayText, type ResultFigures, type Usage } from './figures.ts';
@@ -122,18 +122,15 @@ function drawBars(block: ChartBlock, figures: ResultFigures, asOf: string): Draw
   const between = bars.length > MANY_UNITS ? bars.splice(EXTREMES, bars.length - 2 * EXTREMES) : [];
   if (bars.length === 0) {
     const summary = `No figures to draw for ${formatDate(asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary, omitted };
+    return { ...emptyChart(summary, width), omitted };
   }
   const max = bars.reduce((m, b) => Math.max(m, b.value), 1);
-  const marginLeft = marginForLabels(
+  const { marginLeft, marginRight } = barChartMargins(
     bars.map((b) => b.label),
-    240
-  );
-  const marginRight = marginForEndLabels(
+    240,
     bars.map((b) => ({ x: b.value, label: b.shown })),
-    [0, max],
-    width,
-    marginLeft
+    max,
+    width
   );
   const sorted = [...bars].sort((a, b) => b.value - a.value);
   const summary =
@@ -159,7 +156,7 @@ function drawBars(block: ChartBlock, figures: ResultFigures, asOf: string): Draw
         label: xLabel,
         labelAnchor: 'center',
         labelArrow: 'none',
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+        tickFormat: countTickFormat
       },
       y: { domain: bars.map((b) => b.label), label: null, tickSize: 0, padding: 0.2 },
       marks: [
@@ -216,7 +213,7 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
     points.splice(0, points.length, ...points.filter((p) => kept.has(p.iso)));
   if (points.length === 0) {
     const summary = `No figures to draw up to ${formatDate(asOf)}.`;
-    return { svg: renderEmpty(summary, width), summary, omitted };
+    return { ...emptyChart(summary, width), omitted };
   }
   const names = [...new Set(points.map((p) => p.series))];
   const colour = new Map(names.map((n, i) => [n, categoricalColour(i)]));
@@ -262,7 +259,7 @@ function drawLines(block: ChartBlock, figures: ResultFigures, asOf: string): Dra
         grid: true,
         label: yLabel,
         labelArrow: 'none',
-        tickFormat: (v: number) => (Number.isInteger(v) ? formatCount(v) : '')
+        tickFormat: countTickFormat
       },
       color: { type: 'identity' },
       marks: [

@@ -3,7 +3,7 @@
  * Figure (chart, summary, data table, CSV), and the co-occurrence and agreement tables as DataTables. The same rows
  * feed the chart, its table and the CSV, so they cannot disagree (pipeline/dashboard/table.ts).
  */
-import { themePrevalence as themePrevalenceChart } from '../charts/theme-prevalence.ts';
+import { themePrevalenceChart } from '../dashboard/charts.ts';
 import type { DataTable, Figure } from '../dashboard/table.ts';
 import { getCodebook, type CodebookCategory, type CodeNode } from './codebook.ts';
 import { codeCoOccurrence, themePrevalence, type AttributeFilter } from './interpretation.ts';

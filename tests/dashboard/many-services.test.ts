@@ -18,7 +18,14 @@ import { timelinePage } from '../../pipeline/dashboard/timeline.ts';
 import { uptakeTrends } from '../../pipeline/dashboard/uptake.ts';
 import { servicePage } from '../../pipeline/dashboard/service.ts';
 import { figureById } from '../../pipeline/dashboard/figures.ts';
-import { funnelExtremes, goLivePeriods, trendBands, type UptakeFunnelRow } from '../../pipeline/charts/index.ts';
+import {
+  funnelExtremes,
+  goLivePeriods,
+  trendBands,
+  type SetupDurationRow,
+  type UptakeFunnelRow
+} from '../../pipeline/charts/index.ts';
+import { setupDurationColumns } from '../../pipeline/dashboard/charts.ts';
 
 let folder: string;
 let warehouse: Warehouse;
@@ -83,15 +90,12 @@ describe('300 services × 36 snapshots', () => {
   test('the overview lists go-lives per quarter, not 300 services', async () => {
     const f = await filters();
     const result = await overview(connection, f);
-    const setup = await queryRows<Record<string, string | null>>(
+    const setup = await queryRows<SetupDurationRow>(
       connection,
-      `SELECT service_id, service_name, CAST(launched_on AS VARCHAR) AS launched_on,
-              CAST(approached_on AS VARCHAR) AS approached_on, CAST(planned_live_on AS VARCHAR) AS planned_live_on,
-              CAST(live_on AS VARCHAR) AS live_on, CAST(as_of AS VARCHAR) AS as_of
-         FROM setup_duration WHERE as_of = CAST($asOf AS DATE)`,
+      `SELECT ${setupDurationColumns('d')} FROM setup_duration d WHERE d.as_of = CAST($asOf AS DATE)`,
       { asOf: f.asOf }
     );
-    const periods = goLivePeriods(setup as never, f.asOf!);
+    const periods = goLivePeriods(setup, f.asOf!);
     expect(result.adoption!.table.rows).toEqual(
       periods.map((p) => ({ period: p.period, went_live: p.went_live, live_by_end: p.live_by_end }))
     );

@@ -5,6 +5,7 @@ import { withReader } from '$lib/server/interviews.ts';
 import { getCodebook } from '$pipeline/qualitative/codebook.ts';
 import { busiestCategory, themePrevalenceFigure } from '$pipeline/qualitative/figures.ts';
 import { figureCsv } from '$pipeline/dashboard/controlled.ts';
+import { tableOnly } from '$pipeline/dashboard/charts.ts';
 import { attributeChoice } from '$pipeline/qualitative/attributes.ts';
 
 export const GET: RequestHandler = async ({ url }) => {
@@ -16,7 +17,9 @@ export const GET: RequestHandler = async ({ url }) => {
       error(404, wanted ? `There is no code category "${wanted.slice(0, 60)}".` : 'There is no codebook yet.');
     // Researchers only (policy), so exact figures: profile 'none', whose footnote says not to publish them.
     const { chosen: attribute } = await attributeChoice(connection, url.searchParams.get('only'));
-    return figureCsv((await themePrevalenceFigure(connection, category.category_id, { attribute })).table, 'committee');
+    // Only the table goes into the CSV: the figure is built without drawing its heatmap.
+    const figure = await tableOnly(() => themePrevalenceFigure(connection, category.category_id, { attribute }));
+    return figureCsv(figure.table, 'committee');
   });
   // The BOM makes Excel read the file as UTF-8 (code names hold en dashes and curly quotes).
   return new Response('\ufeff' + csv, {
