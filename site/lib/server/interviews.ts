@@ -7,25 +7,11 @@
  * (or a cell and an upload) must not interleave half an edit each.
  */
 import { error, fail } from '@sveltejs/kit';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { QualitativeError, type Actor } from '$pipeline/qualitative/store.ts';
-import { warehouse, warehouseChanged, withReader } from './warehouse.ts';
-import { queueWrite } from './write-queue.ts';
+import { withReader } from './warehouse.ts';
+import { withWriter } from './write-queue.ts';
 
-export { withReader };
-
-export function withWriter<T>(write: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-  return queueWrite(async () => {
-    const { instance } = await warehouse();
-    const connection = await instance.connect();
-    try {
-      return await write(connection);
-    } finally {
-      connection.closeSync();
-      warehouseChanged(); // reports quote the interviews: cached pages must not outlive a write
-    }
-  });
-}
+export { withReader, withWriter };
 
 /** The longest name a person may give as coder or author. */
 const MAX_NAME = 80;
