@@ -418,6 +418,19 @@ export async function getCodebook(connection: Connection): Promise<CodebookCateg
   }));
 }
 
+/** Codes in codebook order, each followed by its child codes, with their depth (0 for a category's own codes). */
+export function codesInOrder(codes: CodeNode[], depth = 0): { code: CodeNode; depth: number }[] {
+  return codes.flatMap((code) => [{ code, depth }, ...codesInOrder(code.children, depth + 1)]);
+}
+
+/** One category of the codebook, numbered and with its codes as getCodebook gives it; undefined when there is none. */
+export async function codebookCategory(
+  connection: Connection,
+  categoryId: string
+): Promise<CodebookCategory | undefined> {
+  return (await getCodebook(connection)).find((c) => c.category_id === categoryId);
+}
+
 export interface CodebookChange {
   change_id: string;
   changed_at: string;
