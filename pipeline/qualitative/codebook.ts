@@ -118,18 +118,7 @@ export async function addCategory(connection: Connection, input: NewCategory, ac
       }
     );
     await logChange(connection, 'add-category', { category_id: id }, { name: input.name }, actor);
-    if (!input.withoutOther) {
-      await addCode(
-        connection,
-        {
-          categoryId: id,
-          name: OTHER_CODE_NAME,
-          definition: `Material on "${input.name}" that fits none of its codes yet.`,
-          isOther: true
-        },
-        actor
-      );
-    }
+    if (!input.withoutOther) await addOtherCode(connection, id, actor);
   });
   return getCategory(connection, id);
 }
