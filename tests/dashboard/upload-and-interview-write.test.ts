@@ -34,21 +34,26 @@ afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
+/** An Interviews edit that adds a category, returning the files it found loaded when it ran. */
+const addCategorySeeingLoads = (name: string) =>
+  withWriter(async (connection) => {
+    const seen = await loadedFiles(connection);
+    await addCategory(connection, { name }, clock);
+    return seen;
+  });
+
+/** Notes the name in `finished` when the write settles, so the order writes finished in can be checked. */
+const noting = <T>(finished: string[], name: string, write: Promise<T>) =>
+  write.then((value) => {
+    finished.push(name);
+    return value;
+  });
+
 describe('one writer for the whole server', () => {
   it('an edit asked for while an upload loads starts only once the whole upload is in', async () => {
     const finished: string[] = [];
-    const upload = loadUploadedFile('programme.csv', programme).then((report) => {
-      finished.push('upload');
-      return report;
-    });
-    const edit = withWriter(async (connection) => {
-      const seen = await loadedFiles(connection);
-      await addCategory(connection, { name: 'Access' }, clock);
-      return seen;
-    }).then((seen) => {
-      finished.push('edit');
-      return seen;
-    });
+    const upload = noting(finished, 'upload', loadUploadedFile('programme.csv', programme));
+    const edit = noting(finished, 'edit', addCategorySeeingLoads('Access'));
     const [report, seenByEdit] = await Promise.all([upload, edit]);
     expect(report.outcome).toBe('loaded');
     expect(seenByEdit).toEqual(['programme.csv']);
@@ -57,18 +62,8 @@ describe('one writer for the whole server', () => {
 
   it('an upload asked for while an edit runs loads only after the edit has committed', async () => {
     const finished: string[] = [];
-    const edit = withWriter(async (connection) => {
-      const seen = await loadedFiles(connection);
-      await addCategory(connection, { name: 'Trust' }, clock);
-      return seen;
-    }).then((seen) => {
-      finished.push('edit');
-      return seen;
-    });
-    const upload = loadUploadedFile('services.csv', services).then((report) => {
-      finished.push('upload');
-      return report;
-    });
+    const edit = noting(finished, 'edit', addCategorySeeingLoads('Trust'));
+    const upload = noting(finished, 'upload', loadUploadedFile('services.csv', services));
     const [seenByEdit, report] = await Promise.all([edit, upload]);
     expect(seenByEdit).toEqual(['programme.csv']);
     expect(report.outcome).toBe('loaded');
