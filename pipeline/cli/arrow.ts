@@ -43,7 +43,7 @@ import {
   type Vector
 } from 'apache-arrow';
 import { valueAsText, type ResultColumn, type ResultTable } from './result-table.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;

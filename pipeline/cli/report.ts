@@ -11,7 +11,7 @@ import { extname } from 'node:path';
 import type { CliEffects } from './effects.ts';
 import type { RunCommand } from './command-runner.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { readingWarehouse } from './with-warehouse.ts';
 import {
   AUDIENCES,

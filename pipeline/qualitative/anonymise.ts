@@ -13,8 +13,8 @@
  * Offsets in proposals are code points over the text given (offsets.ts). A proposal never spans a line break, so
  * applying proposals keeps the line count, and subtitle timings (kept per line) stay right.
  */
-import { writeFileSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { OffsetIndex } from './offsets.ts';
 
 export type IdentifierKind = 'name' | 'nhs-number' | 'email' | 'phone' | 'postcode' | 'date-of-birth';
@@ -203,68 +203,46 @@ function ukNationalNumber(candidate: string): string | null {
   return /^[1235789]\d{8,9}$/.test(digits) ? digits : null;
 }
 
+/**
+ * The identifiers one pattern finds on its own, in the order they are looked for; `accept` rules out a match that only
+ * looks like one (a wrong NHS check digit, a number outside the UK's ranges).
+ */
+const PATTERN_DETECTORS: {
+  kind: Exclude<IdentifierKind, 'name' | 'date-of-birth'>;
+  pattern: RegExp;
+  reason: string;
+  accept?: (match: RegExpExecArray) => boolean;
+}[] = [
+  {
+    kind: 'nhs-number',
+    pattern: NHS_NUMBER,
+    reason: '10 digits with a valid NHS number check digit',
+    accept: (m) => isValidNhsNumber(m[1] + m[3] + m[4])
+  },
+  { kind: 'email', pattern: EMAIL, reason: 'an e-mail address' },
+  { kind: 'phone', pattern: PHONE, reason: 'a UK phone number', accept: (m) => ukNationalNumber(m[0]) !== null },
+  { kind: 'postcode', pattern: POSTCODE, reason: 'a UK postcode' }
+];
+
 function detectIdentifiers(text: string): Found[] {
   const found: Found[] = [];
+  const add = (kind: Exclude<IdentifierKind, 'name'>, start16: number, end16: number, reason: string) =>
+    found.push({ kind, start16, end16, replacement: REDACTION_LABELS[kind], reason });
   const each = (pattern: RegExp, visit: (m: RegExpExecArray) => void) => {
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) visit(m);
   };
-  each(NHS_NUMBER, (m) => {
-    const digits = m[1] + m[3] + m[4];
-    if (isValidNhsNumber(digits)) {
-      found.push({
-        kind: 'nhs-number',
-        start16: m.index,
-        end16: m.index + m[0].length,
-        replacement: REDACTION_LABELS['nhs-number'],
-        reason: '10 digits with a valid NHS number check digit'
-      });
-    }
-  });
-  each(EMAIL, (m) =>
-    found.push({
-      kind: 'email',
-      start16: m.index,
-      end16: m.index + m[0].length,
-      replacement: REDACTION_LABELS.email,
-      reason: 'an e-mail address'
-    })
-  );
-  each(PHONE, (m) => {
-    if (ukNationalNumber(m[0])) {
-      found.push({
-        kind: 'phone',
-        start16: m.index,
-        end16: m.index + m[0].length,
-        replacement: REDACTION_LABELS.phone,
-        reason: 'a UK phone number'
-      });
-    }
-  });
-  each(POSTCODE, (m) =>
-    found.push({
-      kind: 'postcode',
-      start16: m.index,
-      end16: m.index + m[0].length,
-      replacement: REDACTION_LABELS.postcode,
-      reason: 'a UK postcode'
-    })
-  );
+  for (const { kind, pattern, reason, accept } of PATTERN_DETECTORS)
+    each(pattern, (m) => {
+      if (!accept || accept(m)) add(kind, m.index, m.index + m[0].length, reason);
+    });
   each(DOB_TRIGGER, (m) => {
     const after = m.index + m[0].length;
     const lineEnd = text.indexOf('\n', after);
     const window = text.slice(after, lineEnd < 0 ? undefined : lineEnd);
     const date = DATE.exec(window);
-    if (date && date.index <= DOB_WINDOW) {
-      const start16 = after + date.index;
-      found.push({
-        kind: 'date-of-birth',
-        start16,
-        end16: start16 + date[0].length,
-        replacement: REDACTION_LABELS['date-of-birth'],
-        reason: `a date after "${m[0]}"`
-      });
-    }
+    if (date && date.index <= DOB_WINDOW)
+      add('date-of-birth', after + date.index, after + date.index + date[0].length, `a date after "${m[0]}"`);
   });
   return found;
 }
@@ -364,19 +342,12 @@ export function applyAnonymisation(text: string, confirmed: Proposal[]): string 
  * written; the caller decides whether there is a path at all.
  */
 export function writeKeyFile(path: string, book: PseudonymBook): void {
-  const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   const body = JSON.stringify(
     { warning: 'Pseudonym key: real names. Keep apart from the transcripts.', entries: book.key() },
     null,
     2
   );
-  try {
-    writeFileSync(temporary, body + '\n', { mode: 0o600 });
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomic(path, body + '\n', { mode: 0o600 });
 }
 
 export function readKeyFile(path: string): PseudonymBook {

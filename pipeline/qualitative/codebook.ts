@@ -118,18 +118,7 @@ export async function addCategory(connection: Connection, input: NewCategory, ac
       }
     );
     await logChange(connection, 'add-category', { category_id: id }, { name: input.name }, actor);
-    if (!input.withoutOther) {
-      await addCode(
-        connection,
-        {
-          categoryId: id,
-          name: OTHER_CODE_NAME,
-          definition: `Material on "${input.name}" that fits none of its codes yet.`,
-          isOther: true
-        },
-        actor
-      );
-    }
+    if (!input.withoutOther) await addOtherCode(connection, id, actor);
   });
   return getCategory(connection, id);
 }
@@ -416,6 +405,19 @@ export async function getCodebook(connection: Connection): Promise<CodebookCateg
     number: String(i + 1),
     codes: childrenOf(c.category_id, null, String(i + 1))
   }));
+}
+
+/** Codes in codebook order, each followed by its child codes, with their depth (0 for a category's own codes). */
+export function codesInOrder(codes: CodeNode[], depth = 0): { code: CodeNode; depth: number }[] {
+  return codes.flatMap((code) => [{ code, depth }, ...codesInOrder(code.children, depth + 1)]);
+}
+
+/** One category of the codebook, numbered and with its codes as getCodebook gives it; undefined when there is none. */
+export async function codebookCategory(
+  connection: Connection,
+  categoryId: string
+): Promise<CodebookCategory | undefined> {
+  return (await getCodebook(connection)).find((c) => c.category_id === categoryId);
 }
 
 export interface CodebookChange {

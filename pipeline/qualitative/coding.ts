@@ -103,14 +103,21 @@ export async function addCodings(
   });
 }
 
+const CODING_COLUMNS = `coding_id, transcript_id, start_cp, end_cp, code_id, coder,
+  strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at`;
+
 export async function getCoding(connection: Connection, id: string): Promise<Coding> {
-  const [found] = await rows<Coding>(
-    connection,
-    `SELECT coding_id, transcript_id, start_cp, end_cp, code_id, coder, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at FROM coding WHERE coding_id = $id`,
-    { id }
-  );
+  const [found] = await rows<Coding>(connection, `SELECT ${CODING_COLUMNS} FROM coding WHERE coding_id = $id`, { id });
   if (!found) throw new QualitativeError(`No coding ${id}`);
   return found;
+}
+
+/** Every coding of the project, transcript by transcript in reading order (what a whole-project export carries). */
+export async function allCodings(connection: Connection): Promise<Coding[]> {
+  return rows<Coding>(
+    connection,
+    `SELECT ${CODING_COLUMNS} FROM coding ORDER BY transcript_id, start_cp, end_cp, created_at, coding_id`
+  );
 }
 
 /** Removes a coding. A quote that cited it keeps its transcript span (matrix.ts), so the summary's evidence survives. */

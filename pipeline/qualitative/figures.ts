@@ -5,19 +5,18 @@
  */
 import { themePrevalenceChart } from '../dashboard/charts.ts';
 import type { DataTable, Figure } from '../dashboard/table.ts';
-import { getCodebook, type CodebookCategory, type CodeNode } from './codebook.ts';
+import { codebookCategory, codesInOrder, type CodebookCategory, type CodeNode } from './codebook.ts';
 import { codeCoOccurrence, themePrevalence, type AttributeFilter } from './interpretation.ts';
 import type { AgreementReport } from './agreement.ts';
 import type { Connection } from './store.ts';
 
 /** Every code of a category in codebook order, child codes after their parent, labelled "4.2.1 Scaling up". */
 export function categoryCodes(category: CodebookCategory): { code_id: string; label: string; depth: number }[] {
-  const walk = (codes: CodeNode[], depth: number): { code_id: string; label: string; depth: number }[] =>
-    codes.flatMap((c) => [
-      { code_id: c.code_id, label: `${c.number} ${c.name}`, depth },
-      ...walk(c.children, depth + 1)
-    ]);
-  return walk(category.codes, 0);
+  return codesInOrder(category.codes).map(({ code, depth }) => ({
+    code_id: code.code_id,
+    label: `${code.number} ${code.name}`,
+    depth
+  }));
 }
 
 /** The category with the most codings (the one a researcher is most likely charting), or the first. */
@@ -31,7 +30,7 @@ export async function themePrevalenceFigure(
   categoryId: string,
   options: { attribute?: AttributeFilter } = {}
 ): Promise<Figure> {
-  const category = (await getCodebook(connection)).find((c) => c.category_id === categoryId);
+  const category = await codebookCategory(connection, categoryId);
   const codes = category ? categoryCodes(category) : [];
   const found = category ? await themePrevalence(connection, { categoryId, attribute: options.attribute }) : [];
   const labelOf = new Map(codes.map((c) => [c.code_id, c.label]));

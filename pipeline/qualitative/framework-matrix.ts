@@ -4,10 +4,10 @@
  * (participants without a group come last, under "No group"). Each cell carries that participant's coded passages for
  * the code and the summary, status, version and quotes — a cell with a summary and no passages is rapid analysis.
  */
-import { getCodebook, type CodeNode } from './codebook.ts';
-import { listCellQuotes, type CellQuote, type CellStatus } from './matrix.ts';
+import { codebookCategory, codesInOrder, type CodeNode } from './codebook.ts';
+import { listCellQuotes, type Cell, type CellQuote, type CellStatus } from './matrix.ts';
 import { rows, QualitativeError, type Connection } from './store.ts';
-import type { Participant } from './participants.ts';
+import { listParticipants, type Participant } from './participants.ts';
 import { attributeOf } from './attributes.ts';
 
 export const NO_GROUP = 'No group';
@@ -53,11 +53,15 @@ export interface FrameworkMatrix {
   groups: { group: string; rows: MatrixRow[] }[];
 }
 
-function flatten(codes: CodeNode[], depth = 0): MatrixColumn[] {
-  return codes.flatMap((c) => [
-    { code_id: c.code_id, number: c.number, name: c.name, definition: c.definition, is_other: c.is_other, depth },
-    ...flatten(c.children, depth + 1)
-  ]);
+function matrixColumns(codes: CodeNode[]): MatrixColumn[] {
+  return codesInOrder(codes).map(({ code: c, depth }) => ({
+    code_id: c.code_id,
+    number: c.number,
+    name: c.name,
+    definition: c.definition,
+    is_other: c.is_other,
+    depth
+  }));
 }
 
 /**
@@ -69,14 +73,10 @@ export async function frameworkMatrix(
   categoryId: string,
   options: { groupBy?: string } = {}
 ): Promise<FrameworkMatrix> {
-  const category = (await getCodebook(connection)).find((c) => c.category_id === categoryId);
+  const category = await codebookCategory(connection, categoryId);
   if (!category) throw new QualitativeError(`No code category ${categoryId}`);
-  const columns = flatten(category.codes);
-  const participants = await rows<Participant>(
-    connection,
-    `SELECT participant_id, pseudonym, stakeholder_group, organisation_setting, role, CAST(interview_date AS VARCHAR) AS interview_date
-       FROM participant ORDER BY stakeholder_group NULLS LAST, participant_id`
-  );
+  const columns = matrixColumns(category.codes);
+  const participants = await listParticipants(connection);
   const passages = await rows<Passage & { participant_id: string; code_id: string }>(
     connection,
     `SELECT t.participant_id, g.code_id, g.coding_id, g.transcript_id, g.start_cp, g.end_cp, g.coder,
@@ -86,14 +86,7 @@ export async function frameworkMatrix(
       ORDER BY t.participant_id, g.transcript_id, g.start_cp, g.end_cp`,
     { category: categoryId }
   );
-  const cells = await rows<{
-    cell_id: string;
-    participant_id: string;
-    code_id: string;
-    summary: string;
-    status: CellStatus;
-    version: number;
-  }>(
+  const cells = await rows<Omit<Cell, 'updated_at' | 'updated_by'>>(
     connection,
     `SELECT m.cell_id, m.participant_id, m.code_id, m.summary, m.status, m.version
        FROM matrix_cell m JOIN code c USING (code_id) WHERE c.category_id = $category`,

@@ -148,11 +148,19 @@ export async function importParticipantsCsv(connection: Connection, path: string
   return { ...(await saveParticipants(connection, participants, actor)), problems };
 }
 
-export async function listParticipants(connection: Connection): Promise<Participant[]> {
+/**
+ * Every participant, by stakeholder group (those without one last) as the pages show them, or by id (`order: 'id'`,
+ * as an export lists them).
+ */
+export async function listParticipants(
+  connection: Connection,
+  options: { order?: 'group' | 'id' } = {}
+): Promise<Participant[]> {
+  const order = options.order === 'id' ? 'participant_id' : 'stakeholder_group NULLS LAST, participant_id';
   return rows<Participant>(
     connection,
     `SELECT participant_id, pseudonym, stakeholder_group, organisation_setting, role, CAST(interview_date AS VARCHAR) AS interview_date
-       FROM participant ORDER BY stakeholder_group NULLS LAST, participant_id`
+       FROM participant ORDER BY ${order}`
   );
 }
 

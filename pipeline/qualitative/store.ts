@@ -45,7 +45,7 @@ const depth = new WeakMap<Connection, number>();
 /**
  * Runs `body` in one transaction (nested calls join the outer one): an edit that re-points codings, cells and memos
  * either happens whole or not at all. One write at a time per connection: the site queues writes, each on its own
- * connection (site/lib/server/interviews.ts), since DuckDB has one writer.
+ * connection (site/lib/server/write-queue.ts), since DuckDB has one writer.
  */
 export async function inTransaction<T>(connection: Connection, body: () => Promise<T>): Promise<T> {
   const level = depth.get(connection) ?? 0;

@@ -16,11 +16,15 @@
  *  - matrix cell → Note named "Framework: <category> / <participant> / <code>", in a Set per category, with the
  *    Case's SelectionRefs to its quotes. Other tools see these as plain memos: `warnings` says so (spec §7).
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import type { Connection } from '../qualitative/store.ts';
 import { rows, stableGuid } from '../qualitative/store.ts';
 import { listCellQuotes } from '../qualitative/matrix.ts';
+import { listCodes, type Code } from '../qualitative/codebook.ts';
+import { allCodings } from '../qualitative/coding.ts';
+import { listMemos } from '../qualitative/memos.ts';
+import { listParticipants } from '../qualitative/participants.ts';
 import { listParticipantAttributes } from '../qualitative/attributes.ts';
 import { listCodeGroups } from '../qualitative/code-groups.ts';
 import { element } from './xml.ts';
@@ -51,17 +55,6 @@ export interface ExportResult {
   warnings: string[];
 }
 
-interface CodeRow {
-  code_id: string;
-  category_id: string;
-  parent_code_id: string | null;
-  name: string;
-  definition: string | null;
-  include_rule: string | null;
-  exclude_rule: string | null;
-  example: string | null;
-  color: string | null;
-}
 interface CategoryRow {
   category_id: string;
   name: string;
@@ -83,11 +76,9 @@ async function codeTree(
     `SELECT k.category_id, k.name, k.description, coalesce(cc.codable, false) AS codable, cc.color
        FROM code_category k LEFT JOIN category_code cc USING (category_id) ORDER BY k.sort_order, k.name`
   );
-  const codes = await rows<CodeRow>(
-    connection,
-    'SELECT code_id, category_id, parent_code_id, name, definition, include_rule, exclude_rule, example, color FROM code ORDER BY is_other, sort_order, name'
-  );
-  const codeXml = (c: CodeRow): string => {
+  // In codebook order within each category (the Other code last); a child code is always in its parent's category.
+  const codes = await listCodes(connection);
+  const codeXml = (c: Code): string => {
     const description = codeDescription(c);
     return element(
       'Code',
@@ -218,47 +209,9 @@ export async function exportProject(connection: Connection, options: { name?: st
   );
   const attributes = await listParticipantAttributes(connection);
   const codeGroups = await listCodeGroups(connection);
-  const codings = await rows<{
-    coding_id: string;
-    transcript_id: string;
-    start_cp: number;
-    end_cp: number;
-    code_id: string;
-    coder: string;
-    created_at: string;
-  }>(
-    connection,
-    `SELECT coding_id, transcript_id, start_cp, end_cp, code_id, coder, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at FROM coding ORDER BY transcript_id, start_cp, end_cp, created_at, coding_id`
-  );
-  const memos = await rows<{
-    memo_id: string;
-    target_kind: string;
-    transcript_id: string | null;
-    start_cp: number | null;
-    end_cp: number | null;
-    code_id: string | null;
-    cell_id: string | null;
-    title: string | null;
-    body: string;
-    author: string | null;
-    created_at: string;
-    updated_at: string;
-  }>(
-    connection,
-    `SELECT memo_id, target_kind, transcript_id, start_cp, end_cp, code_id, cell_id, title, body, author, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at,
-            strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at FROM memo ORDER BY created_at, memo_id`
-  );
-  const participants = await rows<{
-    participant_id: string;
-    pseudonym: string;
-    stakeholder_group: string | null;
-    organisation_setting: string | null;
-    role: string | null;
-    interview_date: string | null;
-  }>(
-    connection,
-    `SELECT participant_id, pseudonym, stakeholder_group, organisation_setting, role, CAST(interview_date AS VARCHAR) AS interview_date FROM participant ORDER BY participant_id`
-  );
+  const codings = await allCodings(connection);
+  const memos = await listMemos(connection);
+  const participants = await listParticipants(connection, { order: 'id' });
   const cells = await rows<{
     cell_id: string;
     participant_id: string;
@@ -603,13 +556,6 @@ export async function exportRefiFile(
     throw new Error(`Export to a .qdpx (project) or .qdc (codebook) file, not "${basename(path)}"`);
   const result = extension === '.qdc' ? await exportCodebook(connection) : await exportProject(connection, options);
   const bytes = extension === '.qdc' ? Buffer.from(result.xml, 'utf8') : await qdpxArchive(result);
-  const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-  try {
-    writeFileSync(temporary, bytes);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomic(path, bytes);
   return result;
 }

@@ -6,26 +6,13 @@
  * short-lived connection inside the engine's transaction: DuckDB has one writer, and two people saving cells at once
  * (or a cell and an upload) must not interleave half an edit each.
  */
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { QualitativeError, type Actor } from '$pipeline/qualitative/store.ts';
-import { warehouse, warehouseChanged, withReader } from './warehouse.ts';
-import { queueWrite } from './write-queue.ts';
+import { withReader } from './warehouse.ts';
+import { withWriter } from './write-queue.ts';
 
-export { withReader };
-
-export function withWriter<T>(write: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-  return queueWrite(async () => {
-    const { instance } = await warehouse();
-    const connection = await instance.connect();
-    try {
-      return await write(connection);
-    } finally {
-      connection.closeSync();
-      warehouseChanged(); // reports quote the interviews: cached pages must not outlive a write
-    }
-  });
-}
+export { withReader, withWriter };
 
 /** The longest name a person may give as coder or author. */
 const MAX_NAME = 80;
@@ -73,6 +60,23 @@ export async function attempt<T extends Record<string, unknown>>(action: string,
     if (e instanceof QualitativeError) return fail(400, { action, ok: false as const, message: e.message });
     throw e;
   }
+}
+
+/**
+ * A form action that makes one write and shows the page again with nothing more to say than that it worked:
+ * `{ action, ok: true }`, or the engine's refusal as a 400 (`attempt`).
+ */
+export function writeAction<Event extends RequestEvent>(
+  action: string,
+  write: (connection: DuckDBConnection, form: FormData, event: Event) => Promise<unknown>
+) {
+  return async (event: Event) => {
+    const form = await event.request.formData();
+    return attempt(action, async () => {
+      await withWriter((connection) => write(connection, form, event));
+      return {};
+    });
+  };
 }
 
 /** For loads: a missing transcript, code or category is a 404 page that says which. */

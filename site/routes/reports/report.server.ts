@@ -9,9 +9,8 @@
  * depends on what exists on the server's disk; the refusal is audited, since probing for files is worth knowing about.
  */
 import { error, type RequestEvent } from '@sveltejs/kit';
-import { cachedRead, withReader } from '$lib/server/warehouse.ts';
-import { clientAddress } from '$lib/server/access/guard.ts';
-import { recordAudit } from '$pipeline/audit/log.ts';
+import { cachedRead } from '$lib/server/warehouse.ts';
+import { auditRequest } from '$lib/server/access/guard.ts';
 import {
   loadNotebook,
   NotebookError,
@@ -40,19 +39,12 @@ export async function notebookOr404(event: RequestEvent): Promise<Notebook> {
     return loadNotebook(name);
   } catch (e) {
     if (!(e instanceof UnknownNotebookError)) throw e;
-    const viewer = event.locals.viewer;
-    await withReader((connection) =>
-      recordAudit(connection, {
-        actor: viewer?.username ?? '(not signed in)',
-        actorRole: viewer?.role ?? null,
-        action: 'report-render',
-        target: event.url.pathname + event.url.search,
-        outcome: 'refused',
-        detail: 'no notebook of that name in the notebooks folder',
-        source: 'web',
-        client: clientAddress(event)
-      })
-    );
+    await auditRequest(event, event.locals.viewer, {
+      action: 'report-render',
+      target: event.url.pathname + event.url.search,
+      outcome: 'refused',
+      detail: 'no notebook of that name in the notebooks folder'
+    });
     error(404, NO_SUCH_REPORT);
   }
 }

@@ -26,7 +26,7 @@ import {
   securityHeaders,
   STRICT_CSP
 } from '$pipeline/access/web.ts';
-import { recordAudit } from '$pipeline/audit/log.ts';
+import { recordAudit, type AuditEvent } from '$pipeline/audit/log.ts';
 import type { Viewer } from '$pipeline/access/roles.ts';
 import { refusalResponse } from './refusal-page.ts';
 import './locals.ts';
@@ -34,6 +34,26 @@ import './locals.ts';
 const demo = demoMode(env, dev);
 if (env.UPTAKE_DEMO === '1')
   console.log(demo.on ? 'uptake: demo mode: everyone is signed in as demo admin.' : `uptake: ${demo.why}.`);
+
+/**
+ * One line of the audit log about this request, whoever writes it (the guard, the upload page, the reports): the
+ * viewer, or "(not signed in)", and the client's address.
+ */
+export async function auditRequest(
+  event: RequestEvent,
+  viewer: Viewer | null | undefined,
+  what: Pick<AuditEvent, 'action' | 'target' | 'outcome' | 'detail'>
+): Promise<void> {
+  await withReader((connection) =>
+    recordAudit(connection, {
+      actor: viewer?.username ?? '(not signed in)',
+      actorRole: viewer?.role ?? null,
+      ...what,
+      source: 'web',
+      client: clientAddress(event)
+    })
+  );
+}
 
 /** The client's address for the audit log (adapter-node: the socket, or ADDRESS_HEADER behind a proxy). */
 export function clientAddress(event: RequestEvent): string | null {
@@ -75,18 +95,7 @@ async function audit(
 ): Promise<void> {
   const action = outcome === 'refused' ? 'access-refused' : decision.entry.audit;
   if (!action) return;
-  await withReader((connection) =>
-    recordAudit(connection, {
-      actor: viewer.username,
-      actorRole: viewer.role,
-      action,
-      target: event.url.pathname + event.url.search,
-      outcome,
-      detail: detail ?? null,
-      source: 'web',
-      client: clientAddress(event)
-    })
-  );
+  await auditRequest(event, viewer, { action, target: event.url.pathname + event.url.search, outcome, detail });
 }
 
 async function decideAndAnswer(event: RequestEvent, resolve: Parameters<Handle>[0]['resolve']): Promise<Response> {

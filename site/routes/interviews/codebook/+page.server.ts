@@ -4,12 +4,14 @@
  */
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { actorFrom, attempt, text, withReader, withWriter } from '$lib/server/interviews.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { actorFrom, attempt, text, withReader, withWriter, writeAction } from '$lib/server/interviews.ts';
 import { describeChange } from '$lib/interviews/codebook-changes.ts';
 import {
   addCategory,
   addCode,
   addOtherCode,
+  codesInOrder,
   deleteCode,
   getCodebook,
   listCodebookChanges,
@@ -34,7 +36,9 @@ export const load: PageServerLoad = async ({ url }) =>
           line: lineAt(lineStarts(body), c.start_cp)
         }))
       : [];
-    const nameOf = new Map(codebook.flatMap((cat) => flat(cat.codes)).map((c) => [c.code_id, c.name]));
+    const nameOf = new Map(
+      codebook.flatMap((cat) => codesInOrder(cat.codes)).map(({ code }) => [code.code_id, code.name])
+    );
     const changes = withoutFrameworkSteps(
       await listCodebookChanges(connection),
       new Set(codebook.filter((c) => c.framework).map((c) => c.category_id))
@@ -102,71 +106,37 @@ export const actions: Actions = {
     });
   },
 
-  addOther: async ({ request, locals }) => {
-    const form = await request.formData();
-    return attempt('addOther', async () => {
-      await withWriter((c) => addOtherCode(c, text(form, 'category', 100), actorFrom(locals, form)));
-      return {};
-    });
-  },
+  addOther: writeAction('addOther', (c, form, { locals }) =>
+    addOtherCode(c, text(form, 'category', 100), actorFrom(locals, form))
+  ),
 
   addCode: async ({ request, locals }) => {
     const form = await request.formData();
     const name = text(form, 'name', 200).trim();
-    const [kind, id] = text(form, 'under', 100).split(':');
     if (!name) return fail(400, { action: 'addCode', ok: false as const, message: 'Give the code a name.' });
     return attempt('addCode', async () => {
-      await withWriter(async (c) => {
-        const parent =
-          kind === 'code'
-            ? (await getCodebook(c)).flatMap((cat) => flat(cat.codes)).find((x) => x.code_id === id)
-            : undefined;
-        const categoryId = parent ? parent.category_id : id;
-        return addCode(
+      await withWriter(async (c) =>
+        addCode(
           c,
-          { categoryId, parentCodeId: parent?.code_id ?? null, name, ...definitionFrom(form) },
+          { ...(await placeFrom(c, text(form, 'under', 100))), name, ...definitionFrom(form) },
           actorFrom(locals, form)
-        );
-      });
+        )
+      );
       return {};
     });
   },
 
-  rename: async ({ request, locals }) => {
-    const form = await request.formData();
-    return attempt('rename', async () => {
-      await withWriter((c) => renameCode(c, text(form, 'code', 100), text(form, 'name', 200), actorFrom(locals, form)));
-      return {};
-    });
-  },
+  rename: writeAction('rename', (c, form, { locals }) =>
+    renameCode(c, text(form, 'code', 100), text(form, 'name', 200), actorFrom(locals, form))
+  ),
 
-  redefine: async ({ request, locals }) => {
-    const form = await request.formData();
-    return attempt('redefine', async () => {
-      await withWriter((c) => redefineCode(c, text(form, 'code', 100), definitionFrom(form), actorFrom(locals, form)));
-      return {};
-    });
-  },
+  redefine: writeAction('redefine', (c, form, { locals }) =>
+    redefineCode(c, text(form, 'code', 100), definitionFrom(form), actorFrom(locals, form))
+  ),
 
-  move: async ({ request, locals }) => {
-    const form = await request.formData();
-    const [kind, id] = text(form, 'to', 100).split(':');
-    return attempt('move', async () => {
-      await withWriter(async (c) => {
-        const parent =
-          kind === 'code'
-            ? (await getCodebook(c)).flatMap((cat) => flat(cat.codes)).find((x) => x.code_id === id)
-            : undefined;
-        return moveCode(
-          c,
-          text(form, 'code', 100),
-          { categoryId: parent ? parent.category_id : id, parentCodeId: parent?.code_id ?? null },
-          actorFrom(locals, form)
-        );
-      });
-      return {};
-    });
-  },
+  move: writeAction('move', async (c, form, { locals }) =>
+    moveCode(c, text(form, 'code', 100), await placeFrom(c, text(form, 'to', 100)), actorFrom(locals, form))
+  ),
 
   merge: async ({ request, locals }) => {
     const form = await request.formData();
@@ -190,13 +160,9 @@ export const actions: Actions = {
     });
   },
 
-  delete: async ({ request, locals }) => {
-    const form = await request.formData();
-    return attempt('delete', async () => {
-      await withWriter((c) => deleteCode(c, text(form, 'code', 100), actorFrom(locals, form)));
-      return {};
-    });
-  }
+  delete: writeAction('delete', (c, form, { locals }) =>
+    deleteCode(c, text(form, 'code', 100), actorFrom(locals, form))
+  )
 };
 
 /**
@@ -230,6 +196,18 @@ function withoutFrameworkSteps(
   return [...shown, ...steps];
 }
 
-function flat<T extends { children: T[] }>(codes: T[]): T[] {
-  return codes.flatMap((c) => [c, ...flat(c.children)]);
+/**
+ * Where a form puts a code: "category:<id>" at the top of that category, "code:<id>" under that code (in its
+ * category). A code id that is not in the codebook is taken as a category id, which the engine then refuses by name.
+ */
+async function placeFrom(
+  connection: DuckDBConnection,
+  value: string
+): Promise<{ categoryId: string; parentCodeId: string | null }> {
+  const [kind, id] = value.split(':');
+  const parent =
+    kind === 'code'
+      ? (await getCodebook(connection)).flatMap((cat) => codesInOrder(cat.codes)).find((x) => x.code.code_id === id)
+      : undefined;
+  return { categoryId: parent ? parent.code.category_id : id, parentCodeId: parent?.code.code_id ?? null };
 }

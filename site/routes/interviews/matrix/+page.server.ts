@@ -5,7 +5,7 @@
  */
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { actorFrom, attempt, integer, text, withReader, withWriter } from '$lib/server/interviews.ts';
+import { actorFrom, attempt, integer, text, withReader, withWriter, writeAction } from '$lib/server/interviews.ts';
 import { getCodebook } from '$pipeline/qualitative/codebook.ts';
 import { frameworkMatrix, NO_GROUP } from '$pipeline/qualitative/framework-matrix.ts';
 import { addCellQuote, CellConflictError, removeCellQuote, saveCellSummary } from '$pipeline/qualitative/matrix.ts';
@@ -141,11 +141,5 @@ export const actions: Actions = {
     });
   },
 
-  removeQuote: async ({ request }) => {
-    const form = await request.formData();
-    return attempt('removeQuote', async () => {
-      await withWriter((c) => removeCellQuote(c, text(form, 'quote', 100)));
-      return {};
-    });
-  }
+  removeQuote: writeAction('removeQuote', (c, form) => removeCellQuote(c, text(form, 'quote', 100)))
 };

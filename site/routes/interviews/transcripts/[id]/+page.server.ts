@@ -7,7 +7,16 @@
  */
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { actorFrom, attempt, integer, orNotFound, text, withReader, withWriter } from '$lib/server/interviews.ts';
+import {
+  actorFrom,
+  attempt,
+  integer,
+  orNotFound,
+  text,
+  withReader,
+  withWriter,
+  writeAction
+} from '$lib/server/interviews.ts';
 import { transcriptLines } from '$lib/interviews/transcript-lines.ts';
 import { getTranscript, isTextMissing, supersededBy } from '$pipeline/qualitative/transcripts.ts';
 import { listParticipants } from '$pipeline/qualitative/participants.ts';
@@ -123,13 +132,7 @@ export const actions: Actions = {
     });
   },
 
-  removeCoding: async ({ request }) => {
-    const form = await request.formData();
-    return attempt('removeCoding', async () => {
-      await withWriter((c) => removeCoding(c, text(form, 'coding', 100)));
-      return {};
-    });
-  },
+  removeCoding: writeAction('removeCoding', (c, form) => removeCoding(c, text(form, 'coding', 100))),
 
   memo: async ({ request, params, locals }) => {
     const form = await request.formData();
@@ -154,11 +157,5 @@ export const actions: Actions = {
     });
   },
 
-  deleteMemo: async ({ request }) => {
-    const form = await request.formData();
-    return attempt('deleteMemo', async () => {
-      await withWriter((c) => deleteMemo(c, text(form, 'memo', 100)));
-      return {};
-    });
-  }
+  deleteMemo: writeAction('deleteMemo', (c, form) => deleteMemo(c, text(form, 'memo', 100)))
 };
