@@ -11,8 +11,7 @@
  *    performance.now() counts from the navigation's time origin, so this is navigation start → first chart node
  *    parsed. Navigation timing (response end, DOMContentLoaded, load) and first contentful paint are kept beside it.
  */
-import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath } from '../pipeline/notebooks/pdf.ts';
+import type { Browser } from 'playwright-core';
 
 export const CHART_SELECTOR = 'figure svg';
 
@@ -52,10 +51,6 @@ const WATCH_FOR_CHARTS = `(() => {
   const observer = new MutationObserver(seen);
   observer.observe(document, { childList: true, subtree: true });
 })();`;
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
-}
 
 export async function visit(browser: Browser, url: string): Promise<BrowserVisit> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

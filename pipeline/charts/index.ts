@@ -1,6 +1,7 @@
 /** The dashboard's charts: pure functions from metric-view rows to { svg, summary }. See README.md. */
 export type { Chart, ChartOptions } from './render.ts';
 export type { SetupDurationRow, SetupStatus, UptakeFunnelRow, FeatureMatrixRow, AdoptionBySettingRow } from './rows.ts';
+export { toCount } from './rows.ts';
 export { adoptionCurve, ADOPTION_CURVE_DEFAULTS } from './adoption-curve.ts';
 export { setupTimeline, SETUP_TIMELINE_DEFAULTS, SETUP_TIMELINE_CLASSES } from './setup-timeline.ts';
 export {

@@ -20,6 +20,7 @@ import {
   MANY_UNITS,
   periodAdjective,
   thinDates,
+  toCount,
   type DatePeriod,
   type TrendBandRow,
   type UptakeFunnelRow
@@ -78,7 +79,13 @@ export async function uptakeFunnel(
   // The chart draws these rows (it picks them the same way from all of them), so the table and CSV match it.
   const shown: Row[] = many
     ? funnelExtremes(rows, filters.asOf!, shownRank(profile)).map((r) => ({
-        ...(r as unknown as Row),
+        service_id: r.service_id,
+        service_name: r.service_name,
+        approached: toCount(r.approached),
+        consented: toCount(r.consented),
+        registered: toCount(r.registered),
+        shared_with_carer: toCount(r.shared_with_carer),
+        shared_with_professional: toCount(r.shared_with_professional),
         group:
           r.group === 'rest'
             ? `Mean of the other ${formatNumber(r.services)}`

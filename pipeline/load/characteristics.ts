@@ -15,10 +15,7 @@ import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
 import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import { type SourceTable } from './readers/types.ts';
 import type { StagedTable } from './stage.ts';
-
-async function rows<T>(connection: DuckDBConnection, sql: string): Promise<T[]> {
-  return (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[];
-}
+import { queryRows } from '../warehouse/query.ts';
 
 /**
  * The source with only the rows for units. Without an `areaTypes` section, or when the file has no area type column,
@@ -40,12 +37,12 @@ export async function unitRowsOnly(
       ? source.relation
       : `(SELECT (row_number() OVER () + 1)::INTEGER AS __row, * FROM ${source.relation})`;
   const isUnit = `lower(trim(coalesce(${column}, ''))) IN (${areaTypes.units.map((u) => sqlLiteral(u.trim().toLowerCase())).join(', ')})`;
-  const others = await rows<{ area_type: string; n: number; first_row: number }>(
+  const others = await queryRows<{ area_type: string; n: number; first_row: number }>(
     connection,
     `SELECT coalesce(nullif(trim(${column}), ''), '(blank)') AS area_type, count(*)::INTEGER AS n, min(__row)::INTEGER AS first_row
        FROM ${numbered} WHERE NOT ${isUnit} GROUP BY 1 ORDER BY first_row`
   );
-  const [{ units }] = await rows<{ units: number }>(
+  const [{ units }] = await queryRows<{ units: number }>(
     connection,
     `SELECT count(*)::INTEGER AS units FROM ${numbered} WHERE ${isUnit}`
   );
@@ -86,7 +83,7 @@ export async function characteristicNotes(
   if (s.kind !== 'characteristics') return [];
   const t = sqlIdentifier(s.table);
   const out: Problem[] = [];
-  const blanks = await rows<{
+  const blanks = await queryRows<{
     __row: number;
     service_id: string;
     characteristic: string;
@@ -113,7 +110,7 @@ export async function characteristicNotes(
       problem(s.label, 'no-value', `…and ${more} more units have no value.`, { column: 'value', severity: 'warning' })
     );
   }
-  const [unknown] = await rows<{ n: number; codes: number; first_row: number | null; examples: string | null }>(
+  const [unknown] = await queryRows<{ n: number; codes: number; first_row: number | null; examples: string | null }>(
     connection,
     `WITH u AS (SELECT __row, service_id FROM ${t}
                  WHERE service_id IS NOT NULL AND service_id NOT IN (SELECT service_id FROM ${sqlIdentifier(knownServices)}))

@@ -18,6 +18,7 @@ import { PARSE_RULE } from './parse.ts';
 import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
 import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import type { StagedTable } from './stage.ts';
+import { queryRows } from '../warehouse/query.ts';
 
 interface Offence {
   __row: number | null;
@@ -36,7 +37,7 @@ async function offences(
 ): Promise<Offence[]> {
   const sql = `SELECT __row, (${value})::VARCHAR AS value, (${message})::VARCHAR AS message, count(*) OVER ()::INTEGER AS total
     FROM ${from} WHERE ${where} ORDER BY __row LIMIT ${PROBLEMS_PER_RULE}`;
-  return (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as Offence[];
+  return await queryRows<Offence>(connection, sql);
 }
 
 function collect(
@@ -242,11 +243,11 @@ export async function checkBatch(connection: DuckDBConnection, staged: StagedTab
     const sql = `SELECT file_index, __row, first_file FROM (
         SELECT *, first_value(file_index) OVER (PARTITION BY ${key} ORDER BY file_index, __row) AS first_file FROM (${union}))
       WHERE file_index <> first_file ORDER BY file_index, __row LIMIT ${PROBLEMS_PER_RULE}`;
-    for (const r of (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as {
+    for (const r of await queryRows<{
       file_index: number;
       __row: number;
       first_file: number;
-    }[]) {
+    }>(connection, sql)) {
       out.push(
         problem(
           ofKind[r.file_index].label,
@@ -265,12 +266,13 @@ export async function checkHistory(connection: DuckDBConnection, s: StagedTable)
   if (s.kind !== 'uptake') return [];
   const out: Problem[] = [];
   const t = sqlIdentifier(s.table);
-  const backfills = (
-    await connection.runAndReadAll(`
+  const backfills = await queryRows<{ __row: number; service_id: string; as_of: string; latest: string; n: number }>(
+    connection,
+    `
     SELECT min(u.__row)::INTEGER AS __row, u.service_id, strftime(min(u.as_of), '%d/%m/%Y') AS as_of, strftime(any_value(l.latest), '%d/%m/%Y') AS latest, count(*)::INTEGER AS n
     FROM ${t} u JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot_latest GROUP BY service_id) l USING (service_id)
-    WHERE u.as_of < l.latest GROUP BY u.service_id ORDER BY 1`)
-  ).getRowObjectsJson() as unknown as { __row: number; service_id: string; as_of: string; latest: string; n: number }[];
+    WHERE u.as_of < l.latest GROUP BY u.service_id ORDER BY 1`
+  );
   for (const b of backfills) {
     out.push(
       problem(
@@ -282,9 +284,12 @@ export async function checkHistory(connection: DuckDBConnection, s: StagedTable)
     );
   }
   const superseded = (
-    await connection.runAndReadAll(`
-    SELECT min(u.__row)::INTEGER AS __row, count(*)::INTEGER AS n FROM ${t} u JOIN snapshot_latest s USING (as_of, service_id)`)
-  ).getRowObjectsJson()[0] as unknown as { __row: number | null; n: number };
+    await queryRows<{ __row: number | null; n: number }>(
+      connection,
+      `
+    SELECT min(u.__row)::INTEGER AS __row, count(*)::INTEGER AS n FROM ${t} u JOIN snapshot_latest s USING (as_of, service_id)`
+    )
+  )[0];
   if (superseded.n > 0) {
     out.push(
       problem(

@@ -7,6 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
 import { sqlIdentifier } from '../warehouse/quote.ts';
 import type { StagedTable } from './stage.ts';
+import { queryRows } from '../warehouse/query.ts';
 
 interface Missing {
   __row: number | null;
@@ -16,9 +17,10 @@ interface Missing {
 
 export async function checkReference(connection: DuckDBConnection, staged: StagedTable[]): Promise<Problem[]> {
   const references = staged.filter((s) => s.kind === 'unit-reference');
-  const [{ loaded }] = (
-    await connection.runAndReadAll('SELECT count(*)::INTEGER AS loaded FROM unit_reference')
-  ).getRowObjectsJson() as unknown as { loaded: number }[];
+  const [{ loaded }] = await queryRows<{ loaded: number }>(
+    connection,
+    'SELECT count(*)::INTEGER AS loaded FROM unit_reference'
+  );
   if (!references.length && loaded === 0) return [];
   const listed = [
     'SELECT unit_id FROM unit_reference',
@@ -50,11 +52,12 @@ export async function checkReference(connection: DuckDBConnection, staged: Stage
       );
   };
   for (const s of staged.filter((t) => t.kind === 'uptake')) {
-    const found = (
-      await connection.runAndReadAll(`SELECT min(__row)::INTEGER AS __row, service_id AS unit, count(*) OVER ()::INTEGER AS total
+    const found = await queryRows<Missing>(
+      connection,
+      `SELECT min(__row)::INTEGER AS __row, service_id AS unit, count(*) OVER ()::INTEGER AS total
         FROM ${sqlIdentifier(s.table)} WHERE service_id IS NOT NULL AND service_id NOT IN (${listed})
-        GROUP BY service_id ORDER BY 1 LIMIT ${PROBLEMS_PER_RULE}`)
-    ).getRowObjectsJson() as unknown as Missing[];
+        GROUP BY service_id ORDER BY 1 LIMIT ${PROBLEMS_PER_RULE}`
+    );
     report(s.label, found, '');
   }
   // A list loaded after the data: the units already loaded are checked against it too, once, on the list's file.
@@ -63,11 +66,12 @@ export async function checkReference(connection: DuckDBConnection, staged: Stage
       .filter((t) => t.kind === 'uptake')
       .map((t) => `SELECT service_id FROM ${sqlIdentifier(t.table)}`)
       .join(' UNION ');
-    const found = (
-      await connection.runAndReadAll(`SELECT NULL::INTEGER AS __row, service_id AS unit, count(*) OVER ()::INTEGER AS total
+    const found = await queryRows<Missing>(
+      connection,
+      `SELECT NULL::INTEGER AS __row, service_id AS unit, count(*) OVER ()::INTEGER AS total
         FROM service_latest WHERE service_id NOT IN (${listed}) ${inBatch ? `AND service_id NOT IN (${inBatch})` : ''}
-        ORDER BY service_id LIMIT ${PROBLEMS_PER_RULE}`)
-    ).getRowObjectsJson() as unknown as Missing[];
+        ORDER BY service_id LIMIT ${PROBLEMS_PER_RULE}`
+    );
     report(references[0].label, found, '(a unit loaded earlier)');
   }
   return out;

@@ -14,6 +14,7 @@ import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
 import { plainNumbers, typedCsvRelation } from './readers/csv.ts';
 import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import { type SourceTable } from './readers/types.ts';
+import { queryRows } from '../warehouse/query.ts';
 
 export interface StagedTable {
   label: string;
@@ -72,10 +73,6 @@ export function stagedRelations(table: string): string[] {
 }
 
 export type StageMode = 'fast' | 'full';
-
-async function rows<T>(connection: DuckDBConnection, sql: string): Promise<T[]> {
-  return (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[];
-}
 
 export async function stage(
   connection: DuckDBConnection,
@@ -190,7 +187,10 @@ export async function stage(
       await materialise(connection, table, select.columns, select.from, rowNumbers);
     }
   }
-  const [{ n }] = await rows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM ${sqlIdentifier(table)}`);
+  const [{ n }] = await queryRows<{ n: number }>(
+    connection,
+    `SELECT count(*)::INTEGER AS n FROM ${sqlIdentifier(table)}`
+  );
   return {
     staged: {
       label: source.label,
@@ -290,7 +290,7 @@ async function typedColumns(
             `bool_and(${sqlIdentifier(h)} IS NULL OR (CAST(try_strptime(${sqlIdentifier(h)}, ${sqlLiteral(format)}) AS DATE) IS NOT DISTINCT FROM ${parsed(h)} AND ${parsed(h)} IS NOT NULL))`
         )
         .join(' AND ');
-    const [sample] = await rows<Record<string, boolean | number | null>>(
+    const [sample] = await queryRows<Record<string, boolean | number | null>>(
       connection,
       `SELECT count(*)::INTEGER AS n, ${candidates.map((f, i) => `${fits(f)} AS f${i}`).join(', ')}
        FROM (SELECT ${dateHeaders.map(sqlIdentifier).join(', ')} FROM ${source.relation} LIMIT ${TYPED_DATE_SAMPLE})`
@@ -400,7 +400,7 @@ async function pivotLong(
   );
 
   const found = async (sql: string) =>
-    rows<{ __row: number; v: string | null; m: string | null; n?: number }>(connection, sql);
+    queryRows<{ __row: number; v: string | null; m: string | null; n?: number }>(connection, sql);
   const t = sqlIdentifier(table);
   if (!long.ignoreOtherMeasures) {
     const known = routes.flatMap(([, names]) => names);

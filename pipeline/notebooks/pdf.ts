@@ -68,6 +68,16 @@ export class PrintQueue {
 
 const printQueue = new PrintQueue(PDF_PRINTING_AT_ONCE, PDF_WAITING);
 
+/**
+ * Debian's Chromium, headless, with the flags that work on these machines: the one launch the report printer, the
+ * page benchmarks and the browser tests share. playwright-core is imported on first use, so a command that never
+ * prints a PDF never loads it.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+}
+
 let browser: Promise<Browser> | null = null;
 let launches = 0;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -76,9 +86,7 @@ let idleTimer: ReturnType<typeof setTimeout> | undefined;
 async function sharedBrowser(): Promise<Browser> {
   clearTimeout(idleTimer);
   if (!browser) {
-    const starting = import('playwright-core').then(({ chromium }) =>
-      chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS })
-    );
+    const starting = launchChromium();
     browser = starting;
     launches++;
     starting.then(

@@ -6,12 +6,12 @@
  * and one autosaved both survive a reload with their version; quotes link to their exact passage; the themes page
  * shows the heatmap, its table and the agreement table; the import form finds P16's planted identifiers.
  */
-import { CHROMIUM_ARGS, chromiumPath } from '../../pipeline/notebooks/pdf.ts';
+import { launchChromium } from '../../pipeline/notebooks/pdf.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_DIR, startDashboard, type DashboardServer } from './server.ts';
 import { launchBrowser, openPage, screenshotPath, type Browser } from './browser.ts';
 
@@ -359,11 +359,7 @@ test('export: the project (.qdpx) and the matrix (.xlsx) download as zip files',
 
 test('without JavaScript: code lines by number, and save a matrix summary with the button', async () => {
   // A plain (non-persistent) browser with scripts off: every form must still post and come back with the result.
-  const noScript = await chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: CHROMIUM_ARGS
-  });
+  const noScript = await launchChromium();
   try {
     const page = await (
       await noScript.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } })
