@@ -102,6 +102,9 @@ function setupDurationsFigure(rows: SetupRow[], filters: ResolvedFilters): Figur
     .filter((r) => r.status === 'live' && typeof r.months_approach_to_live === 'number')
     .map((r) => r.months_approach_to_live as number)
     .sort((a, b) => a - b);
+  // A source with no approach or go-live dates at all (NHS Digital's practice figures) has no set-up times to report:
+  // say so, as the adoption curve does, rather than "no service is live yet".
+  const dated = rows.some((r) => r.status !== 'not approached' || r.live_on !== null);
   const median = live.length
     ? live.length % 2
       ? live[live.length >> 1]
@@ -111,7 +114,9 @@ function setupDurationsFigure(rows: SetupRow[], filters: ResolvedFilters): Figur
     id: 'setup-durations',
     title:
       median === null
-        ? 'No service is live yet'
+        ? rows.length && !dated
+          ? 'Not reported: the loaded exports give no approach or go-live dates'
+          : 'No service is live yet'
         : `Half of the ${formatNumber(live.length)} live services went live within ${median.toFixed(1)} months of approach`,
     subtitle: `Services by months from approach to live (live) or so far (in setup), ${SETUP_DISTRIBUTION_DEFAULTS.binMonths}-month bins, ${populationText(filters)}, ${formatDate(filters.asOf, 'long')}`,
     ...drawn(chart),

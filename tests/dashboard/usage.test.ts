@@ -181,6 +181,8 @@ test('the overview cards say "Not reported" for what the source lacks, never "0 
   ]);
   const { adoption } = await overview(connection, await filters());
   expect(adoption!.title).toBe('Not reported: the loaded exports give no approach or go-live dates');
+  const setup = await figureById(connection, 'setup-durations', await filters(), new URLSearchParams());
+  expect(setup.title).toBe('Not reported: the loaded exports give no approach or go-live dates');
 });
 
 test('every figure works on a source with no programme file, approach or go-live dates, and says what is not reported', async () => {
