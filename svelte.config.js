@@ -8,10 +8,10 @@ export default {
   kit: {
     adapter: adapter(),
     alias: { $pipeline: 'pipeline' },
-    // Content security policy, so an injected script cannot run: SvelteKit adds a nonce (or a hash, for prerendered pages) to its own inline
-    // scripts in 'auto' mode, so nothing else may run. Inline styles stay allowed: Observable Plot's SVG carries a
-    // <style> element and style attributes. csrf.checkOrigin stays at its default (true); the hook extends it to
-    // every content type (pipeline/access/README.md).
+    // Content security policy, so an injected script cannot run: SvelteKit adds a nonce (or a hash, for prerendered
+    // pages) to its own inline scripts in 'auto' mode, so nothing else may run. Inline styles stay allowed: Observable
+    // Plot's SVG carries a <style> element and style attributes. csrf.checkOrigin stays at its default (true); the hook
+    // extends it to every content type (pipeline/access/README.md).
     csp: {
       mode: 'auto',
       directives: {

@@ -5,7 +5,8 @@
  * whether the loaded warehouse is identical to the same upload with no traffic. Targets: zero errors, zero failed
  * loads, identical results.
  *
- *   1. generate a regional programme's daily export (bench/daily-export.ts: 500 services × 2,000 days = 1,000,000 rows);
+ *   1. generate a regional programme's daily export (bench/daily-export.ts: 500 services × 2,000 days = 1,000,000
+ *      rows);
  *   2. prepare one warehouse: programme and services loaded, 50 user accounts and an admin (untimed), copied per run;
  *   3. baseline: serve a copy, upload the uptake file with no traffic, stop, fingerprint the warehouse;
  *   4. under traffic: serve another copy, sign in the 50 users, start autocannon, upload 3 s in, stop, fingerprint.

@@ -28,8 +28,8 @@ export const LONG_MONTHS = 24;
 /**
  * The benchmark's profile for that shape: the former built-in `practice-monthly-long` (now
  * tests/fixtures/load/profiles/) with the publication's header names as aliases (its period column is
- * `report_period_end`); the built-in for the real publication is `nhs-pomi-practice`. Written beside the export so a run can be repeated
- * with `uptake load <file> --profile <that file>`.
+ * `report_period_end`); the built-in for the real publication is `nhs-pomi-practice`. Written beside the export so a
+ * run can be repeated with `uptake load <file> --profile <that file>`.
  */
 export const LONG_PROFILE: Profile = {
   name: 'bench-national-practice-long',

@@ -16,12 +16,13 @@
  *    where the server compressed) and navigation start → first `figure svg` in the DOM. Targets: under 150 KB, and
  *    the charts within 200 ms (the median visit is judged).
  *
- * 3. Budgets for national programmes, on `national` (7,000 GP practices × 36 monthly snapshots, programme-generator.ts's
- *    national shape: region → organisation → practice) and, with --national-large, `national-large` (10,000 × 120):
- *    every page and every report ≤ 1.5 MB of HTML and ≤ 150 KB as the server sends it compressed (brotli, which
- *    Chromium asks for; gzip is printed beside it); p95 ≤ 10× the static file; in Chromium the overview's
- *    DOMContentLoaded within 1.5× and its charts within 0.5× of an Observable Framework page built from the same CSV.
- *    That page is not built here (its build needs a CDN): its recorded figures are used (FRAMEWORK below).
+ * 3. Budgets for national programmes, on `national` (7,000 GP practices × 36 monthly snapshots,
+ *    programme-generator.ts's national shape: region → organisation → practice) and, with --national-large,
+ *    `national-large` (10,000 × 120): every page and every report ≤ 1.5 MB of HTML and ≤ 150 KB as the server sends it
+ *    compressed (brotli, which Chromium asks for; gzip is printed beside it); p95 ≤ 10× the static file; in Chromium
+ *    the overview's DOMContentLoaded within 1.5× and its charts within 0.5× of an Observable Framework page built from
+ *    the same CSV. That page is not built here (its build needs a CDN): its recorded figures are used (FRAMEWORK
+ *    below).
  *
  * Options: --requests N, --warmup N, --visits N, --datasets demo,500x36,national, --national-large, --services N,
  * --snapshots N, --pages /,/uptake (a subset, as written in PAGES), --no-browser.

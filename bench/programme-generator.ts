@@ -1,7 +1,7 @@
 /**
  * A large programme in Uptake's four templates (docs/templates.md), for the page-speed benchmark (pages.ts): by default
- * 500 services × 36 monthly snapshots, a large regional programme. It writes programme.csv, services.csv, features.csv and
- * one uptake-YYYY-MM-DD.csv per as-of date into a folder, ready for `uptake load <folder>` / loadPaths.
+ * 500 services × 36 monthly snapshots, a large regional programme. It writes programme.csv, services.csv, features.csv
+ * and one uptake-YYYY-MM-DD.csv per as-of date into a folder, ready for `uptake load <folder>` / loadPaths.
  *
  * What it looks like, so the pages have realistic work to do:
  *  - the five settings in a skewed mix (most services acute), spread over ~1 organisation per 8 services;

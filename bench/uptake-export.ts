@@ -40,7 +40,9 @@ export const ukDate = (d: Date) => `${two(d.getUTCDate())}/${two(d.getUTCMonth()
 export const SERVICES_HEADER =
   'service_id,service_name,organisation,setting,specialty,sensitive,in_original_bid,approached_on,planned_live_on,live_on';
 
-/** Service number `s`'s line of the services file: its trust, setting and specialty, two draws for its flags, its dates. */
+/**
+ * Service number `s`'s line of the services file: its trust, setting and specialty, two draws for its flags, its dates.
+ */
 export function serviceLine(
   s: number,
   serviceId: string,

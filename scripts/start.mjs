@@ -9,7 +9,8 @@ const env = {
   HOST: process.env.HOST ?? '127.0.0.1',
   UPTAKE_DB: process.env.UPTAKE_DB ?? 'data/uptake.duckdb',
   UPTAKE_DEMO: process.env.UPTAKE_DEMO ?? '1',
-  // adapter-node refuses request bodies over 512 KB by default; the upload page's own limit (UPTAKE_MAX_UPLOAD_MB, 100 MB) then applies.
+  // adapter-node refuses request bodies over 512 KB by default; the upload page's own limit (UPTAKE_MAX_UPLOAD_MB, 100
+  // MB) then applies.
   BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '101M'
 };
 console.log(`Uptake: the dashboard is at http://localhost:${port}/ (database ${env.UPTAKE_DB}). Stop it with Ctrl+C.`);

@@ -44,7 +44,10 @@ export interface SessionLookup {
   expiresAt: Date;
 }
 
-/** The signed-in person for a cookie value, or null when it is unknown, expired, idle too long, or its account gone or disabled. */
+/**
+ * The signed-in person for a cookie value, or null when it is unknown, expired, idle too long, or its account gone or
+ * disabled.
+ */
 export async function findSession(
   connection: DuckDBConnection,
   id: string,

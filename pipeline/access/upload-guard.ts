@@ -1,8 +1,8 @@
 /**
- * What an uploaded export must be before the loader sees it: not too large, one of the accepted types by name AND
- * by content, and (for XLSX) an archive that passes pipeline/files/zip-guard.ts. The name the person's browser sent is never used
- * as a path: the bytes are written under a random name (`uploadFileName`), and the name they gave travels beside
- * them only as text (`displayName`, which the loader reads the file's kind from).
+ * What an uploaded export must be before the loader sees it: not too large, one of the accepted types by name AND by
+ * content, and (for XLSX) an archive that passes pipeline/files/zip-guard.ts. The name the person's browser sent is
+ * never used as a path: the bytes are written under a random name (`uploadFileName`), and the name they gave travels
+ * beside them only as text (`displayName`, which the loader reads the file's kind from).
  */
 import { randomUUID } from 'node:crypto';
 import { checkZipBytes, ZipRefusedError } from '../files/zip-guard.ts';

@@ -55,7 +55,8 @@ export function demoMode(
 ): { on: boolean; why: string } {
   if (env.UPTAKE_DEMO !== '1') return { on: false, why: 'UPTAKE_DEMO is not 1' };
   const host = env.HOST;
-  // `vite dev` listens on localhost unless told otherwise; the built server (adapter-node) on every address unless HOST says.
+  // `vite dev` listens on localhost unless told otherwise; the built server (adapter-node) on every address unless HOST
+  // says.
   if (host === undefined && developmentServer) return { on: true, why: 'development server on localhost' };
   if (host !== undefined && (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)))
     return { on: true, why: `HOST=${host}` };

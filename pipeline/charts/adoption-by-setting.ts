@@ -55,7 +55,9 @@ export function settingAdoption(rows: readonly AdoptionBySettingRow[], asOf: str
   });
 }
 
-/** "primary care" → "Primary care" for the axis (NHS style: sentence case); summaries keep the lower case mid-sentence. */
+/**
+ * "primary care" → "Primary care" for the axis (NHS style: sentence case); summaries keep the lower case mid-sentence.
+ */
 function sentenceCase(text: string): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }

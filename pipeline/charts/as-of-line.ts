@@ -7,7 +7,9 @@ import { formatDate } from '../format/format.ts';
 import type { DateLike } from '../format/dates.ts';
 import { NHS_DARK_GREY } from './palette.ts';
 
-/** `x` is the as-of date in the chart's x units; `textAnchor` moves the words off the right edge when they would be cut. */
+/**
+ * `x` is the as-of date in the chart's x units; `textAnchor` moves the words off the right edge when they would be cut.
+ */
 export function asOfLine(x: number, asOf: DateLike, textAnchor?: 'start' | 'middle' | 'end'): Plot.Markish[] {
   return [
     Plot.ruleX([x], { stroke: NHS_DARK_GREY, strokeDasharray: '4,3' }),

@@ -1,6 +1,6 @@
 /**
- * Functionality for many units, in two charts that stay the same size whatever the number of units (the feature
- * matrix draws one row per unit, which past a few dozen units nobody can read and which grows the page with every unit):
+ * Functionality for many units, in two charts that stay the same size whatever the number of units (the feature matrix
+ * draws one row per unit, which past a few dozen units nobody can read and which grows the page with every unit):
  *  - `featureCoverage`: for each feature, the share of units offering it at the as-of date, one bar per feature,
  *    core features first, coloured by category;
  *  - `unitsByFeatureCount`: how many units offer 5 of the 5 core features, 4 of 5, … (or 0, 1, 2 … additional

@@ -51,7 +51,9 @@ export function contrastRatio(a: string, b: string): number {
 /** WCAG 1.4.11: graphical objects need 3:1 against their background. */
 export const NON_TEXT_CONTRAST = 3;
 
-/** The outline a filled mark of this colour needs on white to meet 1.4.11: dark grey, or 'none' when it already does. */
+/**
+ * The outline a filled mark of this colour needs on white to meet 1.4.11: dark grey, or 'none' when it already does.
+ */
 export function outlineFor(fill: string): string {
   return contrastRatio(fill, NHS_WHITE) < NON_TEXT_CONTRAST ? NHS_DARK_GREY : 'none';
 }

@@ -42,7 +42,9 @@ export interface TrendBandRow {
   p90: Count;
 }
 
-/** The bands from per-unit rows (dates thinned as `thinDates` does); units with registered not reported are left out. */
+/**
+ * The bands from per-unit rows (dates thinned as `thinDates` does); units with registered not reported are left out.
+ */
 export function trendBands(rows: readonly UptakeFunnelRow[], asOf: DateLike): TrendBandRow[] {
   const limit = toIsoDate(asOf);
   const byDate = new Map<string, number[]>();

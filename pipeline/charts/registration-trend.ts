@@ -32,7 +32,9 @@ export const REGISTRATION_TREND_DEFAULTS = {
   marginTop: 20,
   marginBottom: 40,
   marginLeft: 52,
-  /** Services beyond this many (by latest count) are drawn as thin grey lines without labels: 500 names cannot be read. */
+  /**
+   * Services beyond this many (by latest count) are drawn as thin grey lines without labels: 500 names cannot be read.
+   */
   highlightLimit: 12,
   /** Widest an end label may be before it wraps. */
   maxLabelWidth: 190,

@@ -12,7 +12,9 @@ import { formatCount } from '../format/format.ts';
 export interface Chart {
   /** `<svg role="img" aria-label="…summary…">…</svg>`: inline it in the page as is ({@html} in Svelte). */
   svg: string;
-  /** "[chart type] of [measure] by [dimension], [period]; highest …, lowest …, trend …", for the page under the chart. */
+  /**
+   * "[chart type] of [measure] by [dimension], [period]; highest …, lowest …, trend …", for the page under the chart.
+   */
   summary: string;
 }
 
@@ -40,7 +42,9 @@ export const CHART_WIDTH = 640;
 export const MAX_WIDTH = 680;
 /** Narrowest width a chart will lay itself out for (320 px reflow is handled by the SVG scaling down). */
 export const MIN_WIDTH = 320;
-/** Text size in px: legible on screen and on paper; the family is inherited from the page (Frutiger/Arial via nhsuk). */
+/**
+ * Text size in px: legible on screen and on paper; the family is inherited from the page (Frutiger/Arial via nhsuk).
+ */
 export const FONT_SIZE = 12;
 /** Spacing of wrapped lines of text (end labels, notes under a chart), px. */
 export const LINE_HEIGHT = Math.round(FONT_SIZE * 1.25);
@@ -54,8 +58,9 @@ export function chartWidth(requested: number | undefined): number {
 const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>');
 
 /**
- * Plot keeps module-level counters for the ids of clip paths, markers and waffle patterns (src/style.js, src/marker.js),
- * so the same chart would render differently the second time. The charts avoid those options; this catches a regression.
+ * Plot keeps module-level counters for the ids of clip paths, markers and waffle patterns (src/style.js,
+ * src/marker.js), so the same chart would render differently the second time. The charts avoid those options; this
+ * catches a regression.
  */
 const COUNTER_IDS = /plot-(?:clip|marker|pattern)-\d+/;
 
@@ -85,7 +90,8 @@ export function renderSvg(options: Plot.PlotOptions, ariaLabel: string, labelled
   // Standalone .svg files (the committed snapshots, a "download image" link) need the namespace; inline SVG ignores it.
   element.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   element.setAttribute('role', 'img');
-  // linkedom writes attribute values without escaping '&' or '<', which breaks the SVG as XML; write the label ourselves.
+  // linkedom writes attribute values without escaping '&' or '<', which breaks the SVG as XML; write the label
+  // ourselves.
   if (labelledBy) {
     element.removeAttribute('aria-label');
     element.setAttribute('aria-labelledby', LABEL_PLACEHOLDER);
@@ -215,7 +221,10 @@ export function svgElement(doc: Document, name: string, attributes: Attributes =
   return element;
 }
 
-/** Tick labels for a count axis: whole numbers only ("1,234"), so a scale that ticks at 0.5 does not read "1.5 services". */
+/**
+ * Tick labels for a count axis: whole numbers only ("1,234"), so a scale that ticks at 0.5 does not read "1.5
+ * services".
+ */
 export function countTickFormat(value: number): string {
   return Number.isInteger(value) ? formatCount(value) : '';
 }

@@ -275,7 +275,8 @@ export function uptakeFunnel(rows: readonly UptakeFunnelRow[], options: ChartOpt
             x: 'count',
             y: (b: FunnelBar) => stageKey(b.serviceId, b.stage),
             fill: 'colour',
-            // Orange is under 3:1 against white (WCAG 1.4.11): give it a dark outline; others are outlined in their own colour.
+            // Orange is under 3:1 against white (WCAG 1.4.11): give it a dark outline; others are outlined in their own
+            // colour.
             stroke: (b: FunnelBar) => (outlineFor(b.colour) === 'none' ? b.colour : outlineFor(b.colour)),
             className: 'uptake-funnel-bar',
             title: (b: FunnelBar) => `${b.serviceName}, ${b.stage}: ${b.label}`

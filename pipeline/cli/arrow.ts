@@ -1,12 +1,13 @@
 /**
- * A query result as an Arrow IPC *file* (the random-access format, magic `ARROW1`), typed so that pyarrow, R's arrow and
- * polars read it as is: a researcher's notebook picks up any result without a CSV round trip.
+ * A query result as an Arrow IPC *file* (the random-access format, magic `ARROW1`), typed so that pyarrow, R's arrow
+ * and polars read it as is: a researcher's notebook picks up any result without a CSV round trip.
  *
  * Type mapping (DuckDB → Arrow):
- *   BOOLEAN → Bool · TINYINT/SMALLINT/INTEGER → Int8/Int16/Int32 · BIGINT → Int64 · HUGEINT → Int64 (e.g. `sum(INTEGER)`;
- *   a value beyond Int64 is an error asking for a cast) · UTINYINT…UBIGINT → Uint8…Uint64 · FLOAT → Float32 ·
- *   DOUBLE and DECIMAL → Float64 · DATE → Date32<DAY> · TIMESTAMP → Timestamp<µs> · TIMESTAMP WITH TIME ZONE →
- *   Timestamp<µs, UTC> · everything else (VARCHAR, UUID, ENUM, TIME, INTERVAL, lists, structs…) → plain Utf8 of DuckDB's text.
+ *   BOOLEAN → Bool · TINYINT/SMALLINT/INTEGER → Int8/Int16/Int32 · BIGINT → Int64 · HUGEINT → Int64 (e.g.
+ *   `sum(INTEGER)`; a value beyond Int64 is an error asking for a cast) · UTINYINT…UBIGINT → Uint8…Uint64 · FLOAT →
+ *   Float32 · DOUBLE and DECIMAL → Float64 · DATE → Date32<DAY> · TIMESTAMP → Timestamp<µs> · TIMESTAMP WITH TIME ZONE
+ *   → Timestamp<µs, UTC> · everything else (VARCHAR, UUID, ENUM, TIME, INTERVAL, lists, structs…) → plain Utf8 of
+ *   DuckDB's text.
  * Strings are plain Utf8, not dictionary-encoded (apache-arrow's default for string arrays), because some readers turn
  * dictionaries into categoricals/factors. NULLs are kept as Arrow nulls.
  */

@@ -1,6 +1,6 @@
 /**
- * What a command may do to the outside world, passed in rather than reached for (side effects are injected, docs/architecture.md "Code style"),
- * so tests run commands in-process and read exactly what they printed.
+ * What a command may do to the outside world, passed in rather than reached for (side effects are injected,
+ * docs/architecture.md "Code style"), so tests run commands in-process and read exactly what they printed.
  */
 export interface TextSink {
   write(text: string): unknown;

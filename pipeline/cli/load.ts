@@ -1,6 +1,6 @@
 /**
- * `uptake load <file|folder>... [--profile <name|file>] [--json] [--quiet-if-loaded]`: checks a batch, then loads all of
- * it in one transaction or nothing (pipeline/load/load.ts does the work; this module talks to the person).
+ * `uptake load <file|folder>... [--profile <name|file>] [--json] [--quiet-if-loaded]`: checks a batch, then loads all
+ * of it in one transaction or nothing (pipeline/load/load.ts does the work; this module talks to the person).
  *
  * Exit 0 loaded, or already loaded (same content: nothing changed, and it says so); 1 rejected, every problem listed;
  * 2 usage (missing path, unknown profile); 3 database in use (program.ts maps the errors).

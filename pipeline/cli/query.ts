@@ -1,7 +1,7 @@
 /**
  * `uptake query "<sql>" [--json|--csv|--arrow <file>]`: read-only SQL against the warehouse (read-only-sql.ts says what
- * is allowed). Default output is an aligned text table; --json an array of row objects; --csv RFC 4180; --arrow an Arrow
- * IPC file (arrow.ts), written atomically.
+ * is allowed). Default output is an aligned text table; --json an array of row objects; --csv RFC 4180; --arrow an
+ * Arrow IPC file (arrow.ts), written atomically.
  */
 import type { CliEffects } from './effects.ts';
 import { EXIT, UsageError, type ExitCode } from './errors.ts';

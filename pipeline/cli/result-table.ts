@@ -13,7 +13,9 @@ import {
 } from '@duckdb/node-api';
 
 export interface ResultColumn {
-  /** Unique within the result (`a`, `a_1` when a query repeats a name), so it can key a JSON object or an Arrow field. */
+  /**
+   * Unique within the result (`a`, `a_1` when a query repeats a name), so it can key a JSON object or an Arrow field.
+   */
   name: string;
   typeId: DuckDBTypeId;
   /** DuckDB's spelling of the type, e.g. `DECIMAL(4,1)`, `INTEGER[]`. */
@@ -63,7 +65,10 @@ export function isNumericType(typeId: DuckDBTypeId): boolean {
   );
 }
 
-/** A value as text, the way a spreadsheet user expects to read it: ISO dates, `true`/`false`, plain numbers. NULL → null. */
+/**
+ * A value as text, the way a spreadsheet user expects to read it: ISO dates, `true`/`false`, plain numbers. NULL →
+ * null.
+ */
 export function valueAsText(value: DuckDBValue): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;

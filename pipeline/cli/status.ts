@@ -1,7 +1,7 @@
 /**
- * `uptake status [--json]`: what is loaded — every file in the manifest (load_file) with its hash, as-of date, row count
- * and outcome, and the latest snapshot. Hashes are shortened to 12 characters in text (enough to tell files apart by
- * eye) and given in full in JSON. When the dashboard, starting, removed what a killed upload left (a temporary copy,
+ * `uptake status [--json]`: what is loaded — every file in the manifest (load_file) with its hash, as-of date, row
+ * count and outcome, and the latest snapshot. Hashes are shortened to 12 characters in text (enough to tell files apart
+ * by eye) and given in full in JSON. When the dashboard, starting, removed what a killed upload left (a temporary copy,
  * a raw file whose load never committed), status says what and when (pipeline/load/raw-store.ts, cleanAfterCrash).
  */
 import { existsSync } from 'node:fs';

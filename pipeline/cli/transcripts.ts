@@ -40,7 +40,10 @@ export async function transcriptsDemoCommand(
   });
 }
 
-/** Adds `transcripts` (its `demo` and `import` subcommands) to the program; program.ts calls this with its shared runner. */
+/**
+ * Adds `transcripts` (its `demo` and `import` subcommands) to the program; program.ts calls this with its shared
+ * runner.
+ */
 export function registerTranscriptsCommand(program: Command, run: RunCommand, effects: CliEffects): void {
   const transcripts = program
     .command('transcripts')

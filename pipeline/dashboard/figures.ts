@@ -18,7 +18,9 @@ import { equityPage } from './equity.ts';
 import { FilterError } from './filters.ts';
 import { isAudience, profileForAudience, type ProfileName } from '../disclosure/index.ts';
 
-/** The disclosure profile a request's rows leave under (`?audience=`), so figures that choose rows can choose fairly. */
+/**
+ * The disclosure profile a request's rows leave under (`?audience=`), so figures that choose rows can choose fairly.
+ */
 function audienceProfile(params: URLSearchParams): ProfileName {
   const audience = params.get('audience');
   return isAudience(audience) ? profileForAudience(audience) : 'none';

@@ -3,8 +3,8 @@
  * a link to exactly what they saw. One parser for every page and every CSV download.
  *
  * Two steps: `parseFilters` checks the shape of the values (no database needed), `resolveFilters` checks them against
- * what is loaded and fills in the default as-of date (the latest snapshot). Anything unknown is a FilterError, which the
- * site shows as a 400 page: a mistyped link says what was wrong instead of silently showing something else.
+ * what is loaded and fills in the default as-of date (the latest snapshot). Anything unknown is a FilterError, which
+ * the site shows as a 400 page: a mistyped link says what was wrong instead of silently showing something else.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SETTINGS, type Setting } from '../warehouse/schema.ts';

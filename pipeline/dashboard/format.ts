@@ -1,7 +1,8 @@
 /**
  * Table cells and headline changes, on top of the one formatting module (pipeline/format: dates, percentages, counts).
- * Pure, no database: the site imports it too. Rates in tables are percentages to one decimal place. CSV is not written here: every CSV goes through disclosure control and the one CSV
- * writer in pipeline/disclosure (controlled.ts `figureCsv`).
+ * Pure, no database: the site imports it too. Rates in tables are percentages to one decimal place. CSV is not written
+ * here: every CSV goes through disclosure control and the one CSV writer in pipeline/disclosure (controlled.ts
+ * `figureCsv`).
  */
 import { formatDate, formatNumber, formatPercent } from '../format/format.ts';
 import type { Cell, Column } from './table.ts';

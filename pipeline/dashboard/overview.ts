@@ -38,7 +38,9 @@ export interface HeadlineFigure {
   previous: number | null;
   /** Extra words after the value, e.g. "of 12 approached". */
   detail: string;
-  /** What the card reads without a value: "Not reported" where the loaded exports lack it, "None" for a median of none. */
+  /**
+   * What the card reads without a value: "Not reported" where the loaded exports lack it, "None" for a median of none.
+   */
   missing: string;
 }
 

@@ -33,7 +33,9 @@ export function checkAudience(audience: string): Audience {
  * under `controlling` (a report's own `profile:`) or the product default.
  */
 export function profileForAudience(audience: Audience): ProfileName;
-/** A report's `profile:` is checked when the profile is fetched (getProfile), and only for the audiences it applies to. */
+/**
+ * A report's `profile:` is checked when the profile is fetched (getProfile), and only for the audiences it applies to.
+ */
 export function profileForAudience(audience: Audience, controlling: string | null): string;
 export function profileForAudience(audience: Audience, controlling: string | null = DEFAULT_PROFILE): string {
   return audience === 'committee' ? 'none' : (controlling ?? DEFAULT_PROFILE);

@@ -2,7 +2,8 @@
  * Disclosure-control profiles: the named rule sets a caller chooses between (README.md in this folder has the sources).
  *
  * A profile is data, not code, so that a new rule set (say a "threshold 6" legacy HES profile) is one new entry here.
- * Every controlled output carries its profile's name and footnote, so a reader can always tell which rules were applied.
+ * Every controlled output carries its profile's name and footnote, so a reader can always tell which rules were
+ * applied.
  */
 
 export const PROFILE_NAMES = ['nhs-digital', 'threshold-10', 'none'] as const;
@@ -19,7 +20,9 @@ export interface DisclosureProfile {
   suppressRange: readonly [number, number] | null;
   /** Shown patient counts other than 0 are rounded to the nearest multiple of this; null = exact. */
   roundTo: number | null;
-  /** Hide further cells until no hidden cell can be worked out by subtraction from the totals (threshold rules only). */
+  /**
+   * Hide further cells until no hidden cell can be worked out by subtraction from the totals (threshold rules only).
+   */
   secondarySuppression: boolean;
   /** Plain English for funders: what `*` means and how figures were rounded. Names the profile. */
   footnote: string;

@@ -23,8 +23,8 @@ const LONG_MONTH_NAMES = [
 ];
 
 /**
- * "6 Feb 2017" (GOV.UK / NHS style: no leading zero, abbreviated month), or "6 February 2017" with `long` for prose
- * and subtitles. Nothing (null, '') reads as ''; text that is not a date is returned as it is rather than failing a page.
+ * "6 Feb 2017" (GOV.UK / NHS style: no leading zero, abbreviated month), or "6 February 2017" with `long` for prose and
+ * subtitles. Nothing (null, '') reads as ''; text that is not a date is returned as it is rather than failing a page.
  */
 export function formatDate(value: DateLike | null | undefined, style: 'short' | 'long' = 'short'): string {
   if (value === null || value === undefined || value === '') return '';
@@ -72,8 +72,8 @@ export const ONE_DECIMAL_PERCENT_FROM = 4000;
 
 /**
  * A percentage as text from whole-number parts (counts always are), computed with integers so that halves round up
- * exactly: floating point would make 29/200 = 14.5% come out as 14%. One decimal place from ONE_DECIMAL_PERCENT_FROM up.
- * Disclosure control shows controlled rates this way.
+ * exactly: floating point would make 29/200 = 14.5% come out as 14%. One decimal place from ONE_DECIMAL_PERCENT_FROM
+ * up. Disclosure control shows controlled rates this way.
  */
 export function formatPercentOf(numerator: number, denominator: number): string {
   const scale = denominator >= ONE_DECIMAL_PERCENT_FROM ? 1000 : 100;

@@ -4,10 +4,14 @@
  * PROBLEMS_PER_RULE rows per rule and file, then one line saying how many more there are.
  *
  * Rules, in the words of the problems they raise:
- *  - missing-column, empty-file, file-too-large, unknown-file, unknown-sheet, malformed-* (before staging: stage.ts, load.ts)
- *  - required-value, unparseable-date, not-a-count, not-a-flag, unknown-setting, unknown-category (a cell that does not parse)
- *  - negative-count; consented-over-approached; registered-over-consented; shared-over-registered; activated/active-over-registered
- *  - live-before-approached; date-after-as-of (an actual date later than the as-of date; an as-of date later than today)
+ *  - missing-column, empty-file, file-too-large, unknown-file, unknown-sheet, malformed-* (before staging: stage.ts,
+ *    load.ts)
+ *  - required-value, unparseable-date, not-a-count, not-a-flag, unknown-setting, unknown-category (a cell that does not
+ *    parse)
+ *  - negative-count; consented-over-approached; registered-over-consented; shared-over-registered;
+ *    activated/active-over-registered
+ *  - live-before-approached; date-after-as-of (an actual date later than the as-of date; an as-of date later than
+ *    today)
  *  - duplicate-key (within a file, and across the files of one batch); unknown-service
  *  - back-fill (warning): an uptake snapshot older than one already loaded for the same service — allowed, reported
  *  - supersedes (warning): figures for an as-of date and service that were loaded before; the newer load wins
@@ -69,7 +73,9 @@ export interface CheckContext {
   duplicateKeys?: number;
 }
 
-/** One row-level rule: `where` selects offending rows of the staged table; `value` and `message` are SQL expressions. */
+/**
+ * One row-level rule: `where` selects offending rows of the staged table; `value` and `message` are SQL expressions.
+ */
 interface RowRule {
   rule: string;
   column: string;

@@ -103,7 +103,9 @@ export const COUNT_ORDER: [string, string][] = [
   ['active_90d', 'registered']
 ];
 
-/** Header matching ignores case, spacing and punctuation: "Service ID", "service_id" and "SERVICE-ID" are one column. */
+/**
+ * Header matching ignores case, spacing and punctuation: "Service ID", "service_id" and "SERVICE-ID" are one column.
+ */
 export function normaliseHeader(header: string): string {
   return header
     .replace(/^\uFEFF/, '')

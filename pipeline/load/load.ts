@@ -1,5 +1,6 @@
 /**
- * `uptake load`: check a batch of files, then load all of it in one transaction, or nothing (docs/architecture.md "Loading exports").
+ * `uptake load`: check a batch of files, then load all of it in one transaction, or nothing (docs/architecture.md
+ * "Loading exports").
  *
  *   read (readers/) → stage (typed temp tables) → check (checks.ts) → land raw bytes → one transaction → batch record
  *
@@ -139,7 +140,9 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
   const problems: Problem[] = [];
   const skipped: FileSummary[] = [];
   const candidates: Candidate[] = [];
-  /** Files refused before they could be read (too large, unknown format, empty, unreadable): a rejection lists them too. */
+  /**
+   * Files refused before they could be read (too large, unknown format, empty, unreadable): a rejection lists them too.
+   */
   const refused: FileSummary[] = [];
   const refuse = (file: string, sha256: string, bytes: number) =>
     refused.push({ file, sha256, kind: '', rows: 0, asOf: null, bytes });
@@ -563,7 +566,9 @@ async function insertManifest(
   }
 }
 
-/** The id a file's snapshot rows name it by (load_file.file_id): taken before they are written, inside the transaction. */
+/**
+ * The id a file's snapshot rows name it by (load_file.file_id): taken before they are written, inside the transaction.
+ */
 async function nextFileId(connection: Warehouse['connection']): Promise<number> {
   return Number((await connection.runAndReadAll(`SELECT nextval('load_file_id') AS id`)).getRowObjectsJson()[0].id);
 }

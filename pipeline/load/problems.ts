@@ -24,5 +24,8 @@ export function formatProblem(p: Problem): string {
   return `${where}:${value} — ${tag}${p.message} (${p.rule})`;
 }
 
-/** Most problems of one rule listed for one file before the rest are summarised, so a broken million-row file stays readable. */
+/**
+ * Most problems of one rule listed for one file before the rest are summarised, so a broken million-row file stays
+ * readable.
+ */
 export const PROBLEMS_PER_RULE = 100;

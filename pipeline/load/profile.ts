@@ -1,9 +1,9 @@
 /**
  * Source profiles: how an export's columns map onto the model (docs/architecture.md "Loading exports").
  *
- * A profile is a JSON file. Each entry in `tables` says which files or sheets it takes (`match`: name prefixes, or "*"),
- * which kind of model table they fill, and how columns are named (aliases, matched after normaliseHeader). A `long`
- * layout has one row per measure (`measure,value`) and is pivoted to one row per key. `units` declares the unit
+ * A profile is a JSON file. Each entry in `tables` says which files or sheets it takes (`match`: name prefixes, or
+ * "*"), which kind of model table they fill, and how columns are named (aliases, matched after normaliseHeader). A
+ * `long` layout has one row per measure (`measure,value`) and is pivoted to one row per key. `units` declares the unit
  * hierarchy (region → organisation → service/practice) carried on the rows themselves, so units need no services file.
  * Uptake's own templates are the built-in profile `uptake-templates`; users write others without touching code.
  */
@@ -65,7 +65,9 @@ const tableSchema = z
      * counts its `measures` route to.
      */
     reports: z.array(z.string()).optional(),
-    /** Source value → model value, per field, matched case-insensitively (e.g. {"setting": {"Acute Trust": "acute"}}). */
+    /**
+     * Source value → model value, per field, matched case-insensitively (e.g. {"setting": {"Acute Trust": "acute"}}).
+     */
     valueMaps: z.record(z.string(), z.record(z.string(), z.string())).default({}),
     long: longSchema.optional(),
     units: z
@@ -217,7 +219,9 @@ export function reportedCounts(spec: ProfileTable): string[] | null {
   return null;
 }
 
-/** A table's `positions` as column aliases: a header-less file's columns are named column1, column2, … by its reader. */
+/**
+ * A table's `positions` as column aliases: a header-less file's columns are named column1, column2, … by its reader.
+ */
 export function columnsOf(spec: ProfileTable): Record<string, string[]> {
   const columns: Record<string, string[]> = { ...spec.columns };
   for (const [field, position] of Object.entries(spec.positions)) {

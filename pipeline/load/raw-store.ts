@@ -95,7 +95,8 @@ const CLEANUP_RECORD = 'last-cleanup.json';
  * Removes what a process killed in the middle of a load leaves behind, and records what it removed (status shows it).
  * Only the warehouse's owner may call this (the dashboard at start, holding the database's lock), so no load is
  * running. `loadedSha256` holds the hashes in the load_file manifest; the batch records are read here, so a raw file
- * that either names is kept (a warehouse being rebuilt from data/raw has no manifest yet, but its records name them all).
+ * that either names is kept (a warehouse being rebuilt from data/raw has no manifest yet, but its records name them
+ * all).
  */
 export function cleanAfterCrash(rawDir: string, uploadsDir: string, loadedSha256: Set<string>): CrashCleanup {
   const cleanup: CrashCleanup = { at: new Date().toISOString(), tempFiles: [], orphanRawFiles: [] };

@@ -43,8 +43,8 @@ export interface StagedTable {
 }
 
 /**
- * Creates temp relation `name` = SELECT __row, <columns> FROM <from>. With position-based row numbers the data goes into
- * `<name>_data` and `name` is a view adding `rowid + 2` (see SourceTable.rowNumbers).
+ * Creates temp relation `name` = SELECT __row, <columns> FROM <from>. With position-based row numbers the data goes
+ * into `<name>_data` and `name` is a view adding `rowid + 2` (see SourceTable.rowNumbers).
  */
 async function materialise(
   connection: DuckDBConnection,
@@ -315,7 +315,9 @@ async function typedColumns(
 /** Rows sampled to choose a date format for read_csv (typedColumns). */
 const TYPED_DATE_SAMPLE = 2048;
 
-/** The routes a long profile declares, as `<route>:<target>` (count:registered, usage:appointments, …) → source names. */
+/**
+ * The routes a long profile declares, as `<route>:<target>` (count:registered, usage:appointments, …) → source names.
+ */
 function longRoutes(spec: ProfileTable): [string, string[]][] {
   const long = spec.long!;
   return [

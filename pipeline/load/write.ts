@@ -1,7 +1,7 @@
 /**
  * Writing staged tables into the model tables. Called inside the batch's one transaction, after every check passed.
- * Each row keeps the SHA-256 of its file (snapshot rows: the file's load_file.file_id) and the batch's load time, so later
- * loads supersede without overwriting.
+ * Each row keeps the SHA-256 of its file (snapshot rows: the file's load_file.file_id) and the batch's load time, so
+ * later loads supersede without overwriting.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FIELDS } from './fields.ts';

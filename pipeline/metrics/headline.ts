@@ -1,8 +1,8 @@
 /**
  * The programme's headline figures per as-of date: the Overview page's numbers, and the funder report's. One
- * computation: the `programme_headline` view is it over every service, and the Overview (pipeline/dashboard/overview.ts)
- * runs the same statement narrowed to the services its organisation and setting filters choose.
- * Patient counts are summed over every service in the export; services are counted from service_status.
+ * computation: the `programme_headline` view is it over every service, and the Overview
+ * (pipeline/dashboard/overview.ts) runs the same statement narrowed to the services its organisation and setting
+ * filters choose. Patient counts are summed over every service in the export; services are counted from service_status.
  */
 import { monthsFromDays, rate } from './arithmetic.ts';
 

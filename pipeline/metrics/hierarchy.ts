@@ -1,8 +1,8 @@
 /**
  * The unit hierarchy, region → sub-region → commissioner (organisation) → unit, for the dashboard to aggregate at each
- * level. It is carried on the uptake rows (unit_place: a practice's region, sub-region and CCG each month) and by a unit
- * reference list (unit_reference: the national practice list). The rows win for the hierarchy, being the publication's
- * own attribution at that date; the reference wins for names and says which units are closed.
+ * level. It is carried on the uptake rows (unit_place: a practice's region, sub-region and CCG each month) and by a
+ * unit reference list (unit_reference: the national practice list). The rows win for the hierarchy, being the
+ * publication's own attribution at that date; the reference wins for names and says which units are closed.
  */
 
 export const HIERARCHY_VIEWS_SQL = `

@@ -1,6 +1,7 @@
 /**
- * The "latest" views: which landed rows count. Landed tables keep every file ever loaded (history), so each key may have
- * several rows; the most recently loaded row wins. Everything else in pipeline/metrics reads these, never the raw tables.
+ * The "latest" views: which landed rows count. Landed tables keep every file ever loaded (history), so each key may
+ * have several rows; the most recently loaded row wins. Everything else in pipeline/metrics reads these, never the raw
+ * tables.
  */
 
 export const LATEST_VIEWS_SQL = `

@@ -22,7 +22,10 @@ const NO_DATES = [
   'no service has an approach or go-live date (the source reports neither).'
 ] as const;
 
-/** Reach: individuals. Registered / eligible where services report an eligible population, registered / consented always. */
+/**
+ * Reach: individuals. Registered / eligible where services report an eligible population, registered / consented
+ * always.
+ */
 const REACH = `
   SELECT
     n.as_of, 'reach' AS dimension, 'registered / eligible' AS measure,

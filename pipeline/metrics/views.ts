@@ -1,6 +1,6 @@
 /**
- * Metric views over the landed tables (docs/domain/evaluation-metrics.md), run by ensureSchema on every read-write open.
- * Order matters: each family reads the views created before it. Definitions: pipeline/metrics/README.md.
+ * Metric views over the landed tables (docs/domain/evaluation-metrics.md), run by ensureSchema on every read-write
+ * open. Order matters: each family reads the views created before it. Definitions: pipeline/metrics/README.md.
  */
 import { LATEST_VIEWS_SQL } from './latest.ts';
 import { SETUP_VIEWS_SQL } from './setup.ts';

@@ -1,4 +1,6 @@
-/** Escaping for the HTML the notebook renderer writes. Everything from a notebook or the warehouse passes through here. */
+/**
+ * Escaping for the HTML the notebook renderer writes. Everything from a notebook or the warehouse passes through here.
+ */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

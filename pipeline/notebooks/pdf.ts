@@ -128,7 +128,10 @@ export function chromiumPath(env: Record<string, string | undefined> = process.e
   return env.CHROMIUM ?? '/usr/bin/chromium';
 }
 
-/** The flags docs/toolchain.md verified for headless Chromium on these machines (no sandbox as root, nothing phoning home). */
+/**
+ * The flags docs/toolchain.md verified for headless Chromium on these machines (no sandbox as root, nothing phoning
+ * home).
+ */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -173,7 +176,8 @@ async function print(html: string, options: PdfOptions): Promise<Uint8Array<Arra
       printBackground: true,
       displayHeaderFooter: true,
       headerTemplate: '<span></span>',
-      // Chromium fills .pageNumber and .totalPages; the template has no access to the page's CSS, so it is styled inline.
+      // Chromium fills .pageNumber and .totalPages; the template has no access to the page's CSS, so it is styled
+      // inline.
       footerTemplate:
         '<div style="font: 8pt Arial, \'Liberation Sans\', sans-serif; color: #4c6272; width: 100%; padding: 0 15mm; display: flex; justify-content: space-between;">' +
         `<span>${footer}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,

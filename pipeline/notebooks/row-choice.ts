@@ -65,7 +65,9 @@ function outermostOrders(statements: Node[]): Node[] {
   });
 }
 
-/** Which of `patientColumns` one part of the query uses (`columnsOf` gathers that part's columns), in the order given. */
+/**
+ * Which of `patientColumns` one part of the query uses (`columnsOf` gathers that part's columns), in the order given.
+ */
 async function patientColumnsUsed(
   connection: DuckDBConnection,
   sql: string,

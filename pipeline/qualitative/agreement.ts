@@ -8,9 +8,9 @@
  * For each code, over the units of every transcript both coders coded:
  *   agreement = (both + neither) / units
  *   kappa = (po − pe) / (1 − pe), po = agreement, pe = (A_yes·B_yes + A_no·B_no) / units²
- * When pe = 1 (the two coders agree that the code applies everywhere, or nowhere) kappa is reported as 1, as NVivo does.
- * Many framework-method teams discuss disagreements instead of computing kappa (domain notes); this is there for those
- * who report it.
+ * When pe = 1 (the two coders agree that the code applies everywhere, or nowhere) kappa is reported as 1, as NVivo
+ * does. Many framework-method teams discuss disagreements instead of computing kappa (domain notes); this is there for
+ * those who report it.
  */
 import { unionOfSpans, type Span } from './coding.ts';
 import { rows, QualitativeError, type Connection } from './store.ts';

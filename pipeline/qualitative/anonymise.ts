@@ -8,7 +8,8 @@
  *
  * The key (pseudonym → real names) lives in a PseudonymBook in memory. It is never written to the warehouse: only to a
  * file the caller names (writeKeyFile), or nowhere. Reading that file back (readKeyFile) keeps pseudonyms consistent
- * across separate imports. Identifiers found by the detectors are redacted to a label, not keyed: nobody needs them back.
+ * across separate imports. Identifiers found by the detectors are redacted to a label, not keyed: nobody needs them
+ * back.
  *
  * Offsets in proposals are code points over the text given (offsets.ts). A proposal never spans a line break, so
  * applying proposals keeps the line count, and subtitle timings (kept per line) stay right.

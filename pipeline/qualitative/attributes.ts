@@ -91,7 +91,9 @@ export async function attributeOf(connection: Connection, name: string): Promise
   return new Map(found.map((f) => [f.participant_id, f.value]));
 }
 
-/** A "name: value" choice from the filter picker, as an AttributeFilter, if it is one of the values participants have. */
+/**
+ * A "name: value" choice from the filter picker, as an AttributeFilter, if it is one of the values participants have.
+ */
 export async function attributeChoice(
   connection: Connection,
   key: string | null

@@ -120,7 +120,9 @@ export async function allCodings(connection: Connection): Promise<Coding[]> {
   );
 }
 
-/** Removes a coding. A quote that cited it keeps its transcript span (matrix.ts), so the summary's evidence survives. */
+/**
+ * Removes a coding. A quote that cited it keeps its transcript span (matrix.ts), so the summary's evidence survives.
+ */
 export async function removeCoding(connection: Connection, codingId: string): Promise<void> {
   await inTransaction(connection, async () => {
     await getCoding(connection, codingId);

@@ -1,7 +1,8 @@
 /**
- * What the demo study codes and charts (a partly coded demo project and a partly charted matrix, so every page has something to show).
- * Data only; demo-study.ts applies it. Every passage is an exact sentence of the transcript (unique in it, checked on
- * load), so the plan reads as evidence and never drifts from the text. Codes are the topic guide's (frameworks/).
+ * What the demo study codes and charts (a partly coded demo project and a partly charted matrix, so every page has
+ * something to show). Data only; demo-study.ts applies it. Every passage is an exact sentence of the transcript (unique
+ * in it, checked on load), so the plan reads as evidence and never drifts from the text. Codes are the topic guide's
+ * (frameworks/).
  *
  * Two coders code P03 and P07 (mostly alike, with a few differences, so the agreement table has something to show);
  * coder A alone codes P05, P06 (its passages sit after an emoji, so code points and UTF-16 differ) and P08.

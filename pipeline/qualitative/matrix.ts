@@ -104,7 +104,10 @@ export interface SaveSummary {
   participantId: string;
   codeId: string;
   summary: string;
-  /** Set explicitly; otherwise empty text → empty, and any change to the text → drafted (a reviewed cell needs review again). */
+  /**
+   * Set explicitly; otherwise empty text → empty, and any change to the text → drafted (a reviewed cell needs review
+   * again).
+   */
   status?: CellStatus;
   autosave?: boolean;
   /** The version the editor started from; a save against an older one is refused with CellConflictError. */

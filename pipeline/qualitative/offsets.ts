@@ -110,7 +110,10 @@ export function stripBom(text: string): { text: string; hadBom: boolean } {
   return text.charCodeAt(0) === 0xfeff ? { text: text.slice(1), hadBom: true } : { text, hadBom: false };
 }
 
-/** The code-point offset at which each line starts (line 1 is index 0). Lines end at \n; a \r before it stays in the line. */
+/**
+ * The code-point offset at which each line starts (line 1 is index 0). Lines end at \n; a \r before it stays in the
+ * line.
+ */
 export function lineStarts(text: string): number[] {
   const starts = [0];
   let points = 0;

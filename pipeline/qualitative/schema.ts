@@ -1,6 +1,6 @@
 /**
- * The qualitative workbench's tables: everything here is written by people, never derived from data/raw/, so
- * every table is listed in USER_AUTHORED_TABLES (pipeline/warehouse/schema.ts) and `rebuild` copies it across untouched.
+ * The qualitative workbench's tables: everything here is written by people, never derived from data/raw/, so every
+ * table is listed in USER_AUTHORED_TABLES (pipeline/warehouse/schema.ts) and `rebuild` copies it across untouched.
  *
  * Rules the tables keep:
  *  - Offsets (start_cp, end_cp) are Unicode code points, 0-based, half-open [start, end), counted over transcript.text

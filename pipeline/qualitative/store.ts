@@ -11,7 +11,9 @@ import { queryRows } from '../warehouse/query.ts';
 
 export type Connection = DuckDBConnection;
 
-/** Who did it and when: injected so tests fix the clock (side effects are injected, docs/architecture.md "Code style"). */
+/**
+ * Who did it and when: injected so tests fix the clock (side effects are injected, docs/architecture.md "Code style").
+ */
 export interface Actor {
   /** The person (coder, author, editor). */
   user?: string;

@@ -1,7 +1,7 @@
 /**
  * Speaker turns: a line that starts with a speaker label (`INTERVIEWER:`, `PARTICIPANT:`, `I:`, `R:`, `Dr Smith:`,
- * `[CLINICIAN 1]:`) opens a turn, and the lines after it belong to that turn until the next label. Text before the first
- * label (a title, an "invented transcript" notice) is a turn with no speaker.
+ * `[CLINICIAN 1]:`) opens a turn, and the lines after it belong to that turn until the next label. Text before the
+ * first label (a title, an "invented transcript" notice) is a turn with no speaker.
  *
  * A label is either in capitals (letters, digits, spaces, . - ', or a bracketed pseudonym) or one to three capitalised
  * words, at the start of a line and at most 40 characters, so "The answer was simple: …" is not taken for a speaker.

@@ -11,7 +11,8 @@
  *    name "gender: female" gives name and value; a name without ": " is an attribute without value). A source in a
  *    Set that no Case owns gets a participant of its own, named after it;
  *  - a Case is a participant: participant_id from its participant_id variable (else the case name), the pseudonym from
- *    its name, attributes from variables by name; its SourceRefs (or a source's participant_id variable) link transcripts;
+ *    its name, attributes from variables by name; its SourceRefs (or a source's participant_id variable) link
+ *    transcripts;
  *  - a TextSource is a transcript (GUID kept); each coding of a selection is a coding (GUID kept), coder = its user.
  *    A source whose text is absent is stored without text, its codings at the positions given; a later import that
  *    brings the text (same GUID) fills it in and checks them;
@@ -371,7 +372,9 @@ class Writer {
     this.counts.participants += toSave.length;
   }
 
-  /** Sets of codes → code groups; Sets of sources → case attributes; Sets of notes → not carried (Uptake's own aside). */
+  /**
+   * Sets of codes → code groups; Sets of sources → case attributes; Sets of notes → not carried (Uptake's own aside).
+   */
   async sets(owner: Map<string, string>): Promise<void> {
     for (const set of this.project.sets) {
       if (isUptakeSet(set.name)) continue;

@@ -69,7 +69,9 @@ export interface CodeDefinitionFields {
   example: string | null;
 }
 
-/** A code's definition fields as one Description: the definition, then "Include: …", "Exclude: …", "Example: …" lines. */
+/**
+ * A code's definition fields as one Description: the definition, then "Include: …", "Exclude: …", "Example: …" lines.
+ */
 export function codeDescription(code: CodeDefinitionFields): string {
   return [code.definition, ...LABELS.map(([field, label]) => (code[field] ? `${label}: ${code[field]}` : null))]
     .filter(Boolean)

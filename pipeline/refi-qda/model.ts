@@ -40,7 +40,9 @@ export interface RefiVariableValue {
 export interface RefiSource {
   guid: string;
   name: string;
-  /** null when the text is absent (a bare .qde, a project shipped without its sources): positions are then kept as read. */
+  /**
+   * null when the text is absent (a bare .qde, a project shipped without its sources): positions are then kept as read.
+   */
   text: string | null;
   /** Where the project said the text was, when it is absent. */
   missingPath: string | null;

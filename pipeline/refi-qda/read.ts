@@ -1,7 +1,7 @@
 /**
  * Reading a .qdpx or .qdc into a plain description of what it holds (model.ts), tolerating what real tools write
- * (docs/domain/refi-qda.md §3.2–3.6) and recording every deviation from the standard and everything that cannot be carried.
- * Nothing here touches the warehouse: import.ts does that from the result.
+ * (docs/domain/refi-qda.md §3.2–3.6) and recording every deviation from the standard and everything that cannot be
+ * carried. Nothing here touches the warehouse: import.ts does that from the result.
  *
  * Tolerated, each reported:
  *  - the container: any single *.qde at the root whatever its name and case (Project.qde, Trial.qde); a sources
@@ -11,7 +11,8 @@
  *  - source text: a BOM (stripped before counting), text that is not UTF-8 (read as Windows-1252), CRLF line ends
  *    (positions counted with CRLF as two characters, as the spec's code-point rule says, except for ATLAS.ti, which
  *    counts each line break as one; the text is stored with LF and positions mapped to it);
- *  - selections: end past the end of the text (clamped), start past the end or empty (not carried), start > end (swapped);
+ *  - selections: end past the end of the text (clamped), start past the end or empty (not carried), start > end
+ *    (swapped);
  *  - paths: a plainTextPath with no scheme ("board_2017.txt", as qc writes) or relative:/// is looked for in the
  *    archive's sources folder (any case); NVivo for Mac's empty .txt beside a .docx richTextPath: the text is read
  *    from the .docx;
@@ -253,7 +254,9 @@ function variableValues(reader: Reader, node: XmlElement, where: string) {
   });
 }
 
-/** A source path's file inside the archive: internal://name, or (tolerated) a bare or relative:/// name, in sources/. */
+/**
+ * A source path's file inside the archive: internal://name, or (tolerated) a bare or relative:/// name, in sources/.
+ */
 function findSourceFile(
   entries: Map<string, Uint8Array>,
   sourcesFolder: string | null,
@@ -558,7 +561,8 @@ async function openContainer(
         `${name} is in a subfolder of ${sourcesFolder}/ (the standard asks for a flat folder)`
       );
   }
-  // ignoreBOM keeps a leading BOM in the text, so that stripXmlBom can report it rather than TextDecoder drop it silently.
+  // ignoreBOM keeps a leading BOM in the text, so that stripXmlBom can report it rather than TextDecoder drop it
+  // silently.
   return {
     xml: new TextDecoder('utf-8', { ignoreBOM: true }).decode(entries.get(qdes[0])!),
     entries,

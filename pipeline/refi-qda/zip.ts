@@ -21,7 +21,9 @@ export class UnsafeArchiveError extends Error {
   }
 }
 
-/** The entry count from the end-of-central-directory record (signature PK\x05\x06), read before jszip parses anything. */
+/**
+ * The entry count from the end-of-central-directory record (signature PK\x05\x06), read before jszip parses anything.
+ */
 function declaredEntryCount(bytes: Uint8Array): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // The record is 22 bytes plus a comment of up to 65,535 bytes, so it starts within the last 65,557 bytes.

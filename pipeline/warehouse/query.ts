@@ -1,6 +1,6 @@
 /**
- * The ground floor every layer reads through: run SQL, get plain rows. It imports nothing of Uptake's, so any module may
- * use it without reaching the place that knows every schema (open.ts).
+ * The ground floor every layer reads through: run SQL, get plain rows. It imports nothing of Uptake's, so any module
+ * may use it without reaching the place that knows every schema (open.ts).
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 

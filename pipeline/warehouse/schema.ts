@@ -5,13 +5,14 @@
  *  - landed (derived from data/raw/ by `rebuild`): programme, service, feature, snapshot, unit_function,
  *    unit_place, unit_reference, source_measure, load_file, load_problem;
  *  - user-authored (never derived, never touched by `rebuild`): the qualitative workbench's, accounts' and the audit
- *    log's tables live with their layers; open.ts lists them in USER_AUTHORED_TABLES so that rebuild carries them across.
+ *    log's tables live with their layers; open.ts lists them in USER_AUTHORED_TABLES so that rebuild carries them
+ *    across.
  *
  * Every landed row keeps the SHA-256 of the file it came from (`source_sha256`), so any figure traces back to bytes in
  * data/raw/; `snapshot`, the one table with a row per unit and date, keeps the file's `load_file.file_id` instead
  * (`source_file`), which the manifest maps to the SHA-256: a 64-character text on each of millions of rows cost a
- * quarter of a large load's write. Snapshots are never overwritten: a later export of the same service and as-of date is a duplicate key and
- * is rejected by the checks, and a later as-of date supersedes in the metric views only.
+ * quarter of a large load's write. Snapshots are never overwritten: a later export of the same service and as-of date
+ * is a duplicate key and is rejected by the checks, and a later as-of date supersedes in the metric views only.
  */
 
 /** Bump when the DDL changes; `rebuild` recreates the landed tables from data/raw/ under the new version. */

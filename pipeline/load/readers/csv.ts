@@ -52,8 +52,8 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
   const headers = await columnNames(ctx, source, label);
   const columns = headers.map(sqlIdentifier).join(', ');
   const name = basename(label, extname(label));
-  // Row numbers come from position (see SourceTable.rowNumbers): the header is row 1, so the first row is rowid 0 → row 2.
-  // Blank lines inside the file shift that, and read_csv skips them, so such a file numbers its records itself.
+  // Row numbers come from position (see SourceTable.rowNumbers): the header is row 1, so the first row is rowid 0 → row
+  // 2. Blank lines inside the file shift that, and read_csv skips them, so such a file numbers its records itself.
   const blanks = await innerBlankRows(path, ctx.scan?.mayHaveInnerBlankLine);
   if (blanks.length) {
     const relation = `(SELECT ${rowOfRecordSql('k', blanks)} AS __row, ${columns} FROM (SELECT row_number() OVER () - 1 AS k, ${columns} FROM ${source}))`;

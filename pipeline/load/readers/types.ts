@@ -19,9 +19,9 @@ export interface SourceTable {
   /** Rows, when the reader knows them cheaply (null for CSV until staged). */
   rowCount: number | null;
   /**
-   * Where row numbers come from: a `__row` column in the relation, or the row's position (CSV: read_csv keeps file order
-   * and a table made from it keeps insertion order, so rowid + 2 is the spreadsheet row; computing row_number() over a
-   * million rows instead doubled the read time).
+   * Where row numbers come from: a `__row` column in the relation, or the row's position (CSV: read_csv keeps file
+   * order and a table made from it keeps insertion order, so rowid + 2 is the spreadsheet row; computing row_number()
+   * over a million rows instead doubled the read time).
    */
   rowNumbers: 'column' | 'position';
   /**

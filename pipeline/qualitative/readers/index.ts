@@ -13,7 +13,9 @@ import type { TranscriptFormat, TranscriptText } from './types.ts';
 
 export type { TranscriptFormat, TranscriptText, LineTiming } from './types.ts';
 
-/** A transcript is a few hundred kilobytes; anything far bigger is not a transcript (and a .docx is a zip to expand). */
+/**
+ * A transcript is a few hundred kilobytes; anything far bigger is not a transcript (and a .docx is a zip to expand).
+ */
 export const MAX_TRANSCRIPT_BYTES = 50 * 1024 * 1024;
 
 export const TRANSCRIPT_EXTENSIONS: Record<string, TranscriptFormat> = {
@@ -25,7 +27,10 @@ export const TRANSCRIPT_EXTENSIONS: Record<string, TranscriptFormat> = {
 
 export class TranscriptReadError extends Error {}
 
-/** Decodes UTF-8 (BOM or not); bytes that are not UTF-8 are read as Windows-1252, which is what Word's "Plain text" saves. */
+/**
+ * Decodes UTF-8 (BOM or not); bytes that are not UTF-8 are read as Windows-1252, which is what Word's "Plain text"
+ * saves.
+ */
 export function decodeText(bytes: Uint8Array): { text: string; notes: string[] } {
   const notes: string[] = [];
   let text: string;

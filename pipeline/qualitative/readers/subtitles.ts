@@ -3,8 +3,8 @@
  *
  * Each cue becomes one line `SPEAKER: text` of the stored transcript, with the cue's timing kept for that line, so the
  * text reads like any other transcript and a speaker turn can be traced back to the recording. Consecutive cues by the
- * same speaker are joined into one line (one turn), since tools split a turn every few seconds.
- * The speaker comes from a WebVTT voice tag (`<v Dr Jones>`) or a leading `Name:`; other markup (<i>, <b>, {\an8}) goes.
+ * same speaker are joined into one line (one turn), since tools split a turn every few seconds. The speaker comes from
+ * a WebVTT voice tag (`<v Dr Jones>`) or a leading `Name:`; other markup (<i>, <b>, {\an8}) goes.
  */
 import type { TranscriptText, LineTiming } from './types.ts';
 

@@ -21,7 +21,10 @@ type Detail = Record<string, unknown> & {
 
 const count = (n: number | undefined, one: string, many = `${one}s`) => `${n ?? 0} ${n === 1 ? one : many}`;
 
-/** `codeName`: the code's current name, for edits whose detail does not carry it; `codes`: how many a framework load added. */
+/**
+ * `codeName`: the code's current name, for edits whose detail does not carry it; `codes`: how many a framework load
+ * added.
+ */
 export function describeChange(
   change: Pick<CodebookChange, 'action' | 'detail'>,
   codeName?: string | null,

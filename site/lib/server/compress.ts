@@ -1,7 +1,8 @@
 /**
  * Compresses the server's own responses (pages, CSV, JSON). adapter-node serves static assets precompressed but sends
  * rendered pages as they are; a 500-service overview is ~430 KB of HTML and ~16 KB with brotli (bench/README.md).
- * Brotli at quality 5 compresses that in a few milliseconds; the default (11) would cost more than it saves on loopback.
+ * Brotli at quality 5 compresses that in a few milliseconds; the default (11) would cost more than it saves on
+ * loopback.
  */
 import type { Handle } from '@sveltejs/kit';
 import { promisify } from 'node:util';

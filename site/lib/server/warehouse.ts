@@ -1,7 +1,8 @@
 /**
- * The dashboard server owns the warehouse while it runs (docs/architecture.md "Processes and the database"): it opens the DuckDB
- * file read-write once (UPTAKE_DB, or data/uptake.duckdb), so that the upload page can load files through the same
- * pipeline as the command line, and the `uptake` command says the database is in use instead of failing on a lock.
+ * The dashboard server owns the warehouse while it runs (docs/architecture.md "Processes and the database"): it opens
+ * the DuckDB file read-write once (UPTAKE_DB, or data/uptake.duckdb), so that the upload page can load files through
+ * the same pipeline as the command line, and the `uptake` command says the database is in use instead of failing on a
+ * lock.
  *
  * Each request reads through its own short-lived connection on the one instance: a load runs its transaction on the
  * warehouse's own connection, and readers on other connections see either all of a batch or none of it.

@@ -42,7 +42,10 @@ import { OffsetIndex } from '$pipeline/qualitative/offsets.ts';
 import { QualitativeError } from '$pipeline/qualitative/store.ts';
 import { codingTotalsByTranscript } from '$pipeline/qualitative/coding.ts';
 
-/** Stakeholder groups in alphabetical order whatever their case ("bid author" before "CCG representative"), no group last. */
+/**
+ * Stakeholder groups in alphabetical order whatever their case ("bid author" before "CCG representative"), no group
+ * last.
+ */
 const byGroupName = (a: { group: string }, b: { group: string }) =>
   Number(a.group === 'No group') - Number(b.group === 'No group') || a.group.localeCompare(b.group, 'en');
 

@@ -1,6 +1,6 @@
 /**
- * The codebook (framework): categories → codes with definitions, a starter framework to begin from, and the edits
- * that never lose codings (rename, redefine, move, merge, split; pipeline/qualitative/codebook.ts), with the change log.
+ * The codebook (framework): categories → codes with definitions, a starter framework to begin from, and the edits that
+ * never lose codings (rename, redefine, move, merge, split; pipeline/qualitative/codebook.ts), with the change log.
  */
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';

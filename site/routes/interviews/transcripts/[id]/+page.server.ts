@@ -1,9 +1,9 @@
 /**
  * One transcript: its text by line with speaker turns, the codings on it, coding a passage, the uncoded text and memos.
  *
- * Coding arrives in code points: the browser converts its selection's UTF-16 offsets before posting (the page's script),
- * and sends the selected text too, which must match the stored text exactly, so a stale page never codes the wrong
- * words. Without JavaScript a passage is chosen by line numbers instead.
+ * Coding arrives in code points: the browser converts its selection's UTF-16 offsets before posting (the page's
+ * script), and sends the selected text too, which must match the stored text exactly, so a stale page never codes the
+ * wrong words. Without JavaScript a passage is chosen by line numbers instead.
  */
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
