@@ -20,7 +20,7 @@ import { problem, type Problem } from './problems.ts';
 import { defaultRawDir, hasBatchRecord, landRawFile, writeBatchRecord, type BatchRecord } from './raw-store.ts';
 import { READERS, readerFor, ReadError, type SourceTable } from './readers/index.ts';
 import { readHeaderlessCsv } from './readers/csv-headerless.ts';
-import { scanFile } from './readers/file-scan.ts';
+import { byteTests, hashFile } from './readers/file-scan.ts';
 import { checkReference } from './reference.ts';
 import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import { directUptake, stage, stagedRelations, type StagedTable } from './stage.ts';
@@ -105,7 +105,9 @@ const KIND_ORDER = (k: Kind) => KINDS.indexOf(k);
 interface Candidate {
   path: string;
   name: string;
+  /** Set once `hashing` is awaited (identify, in loadPaths); until then ''. */
   sha256: string;
+  hashing: Promise<string>;
   bytes: number;
   sources: SourceTable[];
   staged: StagedTable[];
@@ -152,6 +154,34 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
       .map((r) => String(r.sha256))
   );
   const tempTables: string[] = [];
+  /** Each skipped file's place in the batch: files are skipped as their digests arrive, and listed in batch order. */
+  const skippedAt = new Map<FileSummary, number>();
+  const skip = (summary: FileSummary, path: string) => {
+    skipped.push(summary);
+    skippedAt.set(summary, files.indexOf(path));
+    skipped.sort((a, b) => skippedAt.get(a)! - skippedAt.get(b)!);
+  };
+  /** Loaded before, or the same bytes as an earlier file of this batch. */
+  const repeats = async (sha256: string) =>
+    loadedBefore.has(sha256) || (await Promise.all(candidates.map((c) => c.hashing))).includes(sha256);
+  /**
+   * Awaits the candidates' digests, in batch order, and skips each whose bytes were loaded before or came earlier in
+   * the batch, as if it had been skipped before its reader ran (what that reader made is dropped with the batch's temp
+   * tables). Runs once, before anything is written.
+   */
+  let identified = false;
+  const identify = async () => {
+    if (identified) return;
+    identified = true;
+    const kept: Candidate[] = [];
+    for (const c of candidates) {
+      c.sha256 = await c.hashing;
+      if (loadedBefore.has(c.sha256) || kept.some((k) => k.sha256 === c.sha256))
+        skip({ file: c.name, sha256: c.sha256, kind: '', rows: 0, asOf: null, bytes: c.bytes }, c.path);
+      else kept.push(c);
+    }
+    candidates.splice(0, candidates.length, ...kept);
+  };
 
   try {
     // 1. Read: size, hash, format, and which table each file or sheet is.
@@ -170,36 +200,49 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         refuse(name, '', bytes);
         continue;
       }
-      const scan = await scanFile(path);
-      const sha256 = scan.sha256;
-      if (loadedBefore.has(sha256) || candidates.some((c) => c.sha256 === sha256)) {
-        skipped.push({ file: name, sha256, kind: '', rows: 0, asOf: null, bytes });
-        continue;
-      }
       // A table the profile declares header-less (a unit reference list) is read by position.
       const headerless = tableFor(profile, basename(name, extname(name)))?.header === false;
       const reader = headerless ? readHeaderlessCsv : readerFor(path);
-      if (!reader) {
-        problems.push(
-          problem(
-            name,
-            'unknown-file',
-            `Uptake reads ${[...DATA_EXTENSIONS].join(', ')} files; "${extname(path) || 'no extension'}" is not one of them.`
-          )
-        );
-        refuse(name, sha256, bytes);
-        continue;
-      }
-      if (bytes === 0) {
-        problems.push(problem(name, 'empty-file', 'The file is empty: it has no header and no rows.'));
-        refuse(name, sha256, bytes);
+      // The quick byte searches the reader needs, then the hash: both run on this thread while the reader's DuckDB
+      // queries run on DuckDB's, the searches first as the reader needs them first. The digest is awaited where the
+      // skip rule needs it (repeats, identify): a file whose bytes were loaded before is still skipped, never refused.
+      const scan = reader && bytes > 0 ? byteTests(path) : undefined;
+      const hashing = (scan ?? Promise.resolve()).then(
+        () => hashFile(path),
+        () => hashFile(path)
+      );
+      // Both are awaited below (a file that cannot be read fails the load there); until then a failure is held.
+      scan?.catch(() => undefined);
+      hashing.catch(() => undefined);
+      if (!reader || bytes === 0) {
+        const sha256 = await hashing;
+        if (await repeats(sha256)) {
+          skip({ file: name, sha256, kind: '', rows: 0, asOf: null, bytes }, path);
+        } else if (!reader) {
+          problems.push(
+            problem(
+              name,
+              'unknown-file',
+              `Uptake reads ${[...DATA_EXTENSIONS].join(', ')} files; "${extname(path) || 'no extension'}" is not one of them.`
+            )
+          );
+          refuse(name, sha256, bytes);
+        } else {
+          problems.push(problem(name, 'empty-file', 'The file is empty: it has no header and no rows.'));
+          refuse(name, sha256, bytes);
+        }
         continue;
       }
       try {
         const sources = await reader({ connection, tempPrefix: `${prefix}_${i}`, scan }, path, name);
         tempTables.push(...sources.filter((s) => s.relation.startsWith('"')).map((s) => s.relation.slice(1, -1)));
-        candidates.push({ path, name, sha256, bytes, sources, staged: [] });
+        candidates.push({ path, name, sha256: '', hashing, bytes, sources, staged: [] });
       } catch (error) {
+        const sha256 = await hashing;
+        if (await repeats(sha256)) {
+          skip({ file: name, sha256, kind: '', rows: 0, asOf: null, bytes }, path);
+          continue;
+        }
         if (!(error instanceof ReadError)) throw error;
         problems.push(problem(error.label, error.rule, error.message, { row: error.row }));
         refuse(name, sha256, bytes);
@@ -218,10 +261,12 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         rawDir,
         prefix,
         tempTables,
+        identify: async () => (await identify(), candidates.includes(c)),
         progress: (phase) => progress(c.name, phase, files.indexOf(c.path))
       });
       if (direct) return { ...direct, skipped };
     }
+    await identify();
 
     // 2. Stage every source table under the profile entry that takes it, kinds in model order.
     const names = profile.tables.map((t) => t.match.join('/')).join(', ');
@@ -374,6 +419,8 @@ async function loadDirect(
     rawDir: string;
     prefix: string;
     tempTables: string[];
+    /** Awaits the batch's digests and skips repeats (loadPaths); after it, `c` is loaded only if still a candidate. */
+    identify: () => Promise<boolean>;
     progress: (phase: ProgressEvent['phase']) => void;
   }
 ): Promise<Omit<LoadReport, 'skipped'> | null> {
@@ -386,7 +433,8 @@ async function loadDirect(
   if (Number((await one('SELECT count(*)::INTEGER AS n FROM unit_reference')).n) > 0) return null;
   ctx.progress('check');
   const direct = await directUptake(connection, source, spec);
-  if (!direct) return null;
+  // The file's digest is first needed here, after the reads that run mostly on one core: the hash ran beside them.
+  if (!direct || !(await ctx.identify())) return null;
   const fields = FIELDS.uptake.map((f) => f.name);
   const view = `${ctx.prefix}_direct`;
   const known = `${ctx.prefix}_direct_known`;

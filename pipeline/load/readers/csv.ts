@@ -54,7 +54,8 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
   const name = basename(label, extname(label));
   // Row numbers come from position (see SourceTable.rowNumbers): the header is row 1, so the first row is rowid 0 → row
   // 2. Blank lines inside the file shift that, and read_csv skips them, so such a file numbers its records itself.
-  const blanks = await innerBlankRows(path, ctx.scan?.mayHaveInnerBlankLine);
+  const scan = await ctx.scan;
+  const blanks = await innerBlankRows(path, scan?.mayHaveInnerBlankLine);
   if (blanks.length) {
     const relation = `(SELECT ${rowOfRecordSql('k', blanks)} AS __row, ${columns} FROM (SELECT row_number() OVER () - 1 AS k, ${columns} FROM ${source}))`;
     return [{ label, name, headers, relation, rowCount: null, rowNumbers: 'column' }];
@@ -67,7 +68,7 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
       relation: `(SELECT ${columns} FROM ${source})`,
       rowCount: null,
       rowNumbers: 'position',
-      csv: { path, delim, plainNumbers: ctx.scan?.plainNumbers }
+      csv: { path, delim, plainNumbers: scan?.plainNumbers }
     }
   ];
 }

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from '../../warehouse/quote.ts';
-import type { FileScan } from './file-scan.ts';
+import type { ByteTests } from './file-scan.ts';
 
 /**
  * What a reader hands to the loader: one table of text cells per file (CSV, JSON array) or per sheet (XLSX),
@@ -35,8 +35,11 @@ export interface ReadContext {
   connection: DuckDBConnection;
   /** A unique prefix for temp tables this batch creates. */
   tempPrefix: string;
-  /** What the loader's one pass over the file's bytes found (file-scan.ts), so a reader need not read them again. */
-  scan?: FileScan;
+  /**
+   * What the loader's quick byte searches find (file-scan.ts byteTests), so a reader need not read the file again: a
+   * promise, so they run while DuckDB reads the file's columns.
+   */
+  scan?: Promise<ByteTests>;
 }
 
 export class ReadError extends Error {
