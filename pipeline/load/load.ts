@@ -236,6 +236,7 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
       try {
         const sources = await reader({ connection, tempPrefix: `${prefix}_${i}`, scan }, path, name);
         tempTables.push(...sources.filter((s) => s.relation.startsWith('"')).map((s) => s.relation.slice(1, -1)));
+        tempTables.push(...sources.flatMap((s) => (s.csv?.head ? [s.csv.head] : [])));
         candidates.push({ path, name, sha256: '', hashing, bytes, sources, staged: [] });
       } catch (error) {
         const sha256 = await hashing;

@@ -26,9 +26,11 @@ export interface SourceTable {
   rowNumbers: 'column' | 'position';
   /**
    * For a CSV read by position: how to read the same file again with some columns typed by DuckDB's own parser
-   * (`typedCsvRelation`), which the fast stage tries before parsing text cells in SQL.
+   * (`typedCsvRelation`), which the fast stage tries before parsing text cells in SQL; and `head`, a temp table of
+   * its first rows as text (csv.ts HEAD_ROWS), when the reader kept them, for choosing a date format without reading
+   * the file again.
    */
-  csv?: { path: string; delim: string; plainNumbers?: boolean };
+  csv?: { path: string; delim: string; plainNumbers?: boolean; head?: string };
 }
 
 export interface ReadContext {
