@@ -434,8 +434,7 @@ async function loadDirect(
   if (Number((await one('SELECT count(*)::INTEGER AS n FROM unit_reference')).n) > 0) return null;
   ctx.progress('check');
   const direct = await directUptake(connection, source, spec);
-  // The file's digest is first needed here, after the reads that run mostly on one core: the hash ran beside them.
-  if (!direct || !(await ctx.identify())) return null;
+  if (!direct) return null;
   const fields = FIELDS.uptake.map((f) => f.name);
   const view = `${ctx.prefix}_direct`;
   const known = `${ctx.prefix}_direct_known`;
@@ -451,6 +450,9 @@ async function loadDirect(
     } catch {
       return null; // a cell the typed read cannot parse, a blank key: the staged path says which
     }
+    // The file's digest is first needed here, before anything is committed: the hash ran beside the reads above. A
+    // file loaded before rolls back and is skipped (rare: the insert's work is then wasted).
+    if (!(await ctx.identify())) return null;
     await connection.run(
       `CREATE TEMP VIEW ${sqlIdentifier(view)} AS SELECT NULL::INTEGER AS __row, *, false AS __bad FROM snapshot WHERE source_file = ${fileId}`
     );
