@@ -17,7 +17,14 @@ import { characteristicNotes, unitRowsOnly } from './characteristics.ts';
 import { FIELDS, KINDS, type Kind } from './fields.ts';
 import { parseProfile, resolveProfile, tableFor, type Profile } from './profile.ts';
 import { problem, type Problem } from './problems.ts';
-import { defaultRawDir, hasBatchRecord, landRawFile, writeBatchRecord, type BatchRecord } from './raw-store.ts';
+import {
+  defaultRawDir,
+  hasBatchRecord,
+  landRawFile,
+  startLanding,
+  writeBatchRecord,
+  type BatchRecord
+} from './raw-store.ts';
 import { READERS, readerFor, ReadError, type SourceTable } from './readers/index.ts';
 import { readHeaderlessCsv } from './readers/csv-headerless.ts';
 import { byteTests, hashFile } from './readers/file-scan.ts';
@@ -442,6 +449,7 @@ async function loadDirect(
   ctx.progress('write');
   await connection.run('BEGIN TRANSACTION');
   let open = true;
+  let landing: ReturnType<typeof startLanding> | null = null;
   try {
     const fileId = await nextFileId(connection);
     try {
@@ -453,6 +461,8 @@ async function loadDirect(
     // The file's digest is first needed here, before anything is committed: the hash ran beside the reads above. A
     // file loaded before rolls back and is skipped (rare: the insert's work is then wasted).
     if (!(await ctx.identify())) return null;
+    // The raw copy runs while the rows are checked; it is put in place only if they pass (see below).
+    landing = ctx.land ? startLanding(ctx.rawDir, c.path, c.sha256) : null;
     await connection.run(
       `CREATE TEMP VIEW ${sqlIdentifier(view)} AS SELECT NULL::INTEGER AS __row, *, false AS __bad FROM snapshot WHERE source_file = ${fileId}`
     );
@@ -495,7 +505,8 @@ async function loadDirect(
       bytes: c.bytes
     };
     // Landed before the commit, as on the staged path: raw bytes with no batch are harmless after a crash.
-    if (ctx.land) landRawFile(ctx.rawDir, c.path, c.sha256);
+    await landing?.land();
+    landing = null;
     const record: BatchRecord = {
       batchId: ctx.batchId,
       loadedAt: ctx.loadedAt,
@@ -516,6 +527,7 @@ async function loadDirect(
     if (ctx.land) writeBatchRecord(ctx.rawDir, record);
     return { batchId: ctx.batchId, outcome: 'loaded', loaded: [summary], problems: [] };
   } finally {
+    await landing?.abandon();
     if (open) await connection.run('ROLLBACK').catch(() => undefined);
   }
 }
