@@ -536,10 +536,12 @@ async function loadDirect(
  * What the direct load needs to know of the rows it just wrote beyond the row rules (checkStaged counts those): how
  * many rows, their dates' span; in one scan grouped by service, how many services are not known and how many have
  * figures loaded before on or after their first date here (a back-fill or a supersede: warnings, which only the staged
- * path gives with their rows); and, when that found nothing, whether any service has a date twice (a duplicate key).
- * Those are found exactly with a bit per day of the span per service (bitstring_agg: the days set against the rows
- * counted), which costs about two thirds of hashing every key; when services × days would need more than BIT_BUDGET
- * bytes, `duplicates` is left undefined and checkStaged hashes every key instead.
+ * path gives with their rows); and whether any service has a date twice (a duplicate key). Those are found exactly with
+ * a bit per distinct date of the file per service (bitstring_agg over each date's rank: the dates set against the rows
+ * counted), which costs less than hashing every key; a bit per date rather than per day of the span keeps the bits
+ * few (120 monthly dates, not 3,650 days), cheap enough to ride in the same grouped scan whenever rows × dates bits fit
+ * in BIT_BUDGET (services are at most the rows). Otherwise the grouped scan runs alone first, and the bits follow when
+ * it found nothing and services × dates fit; else `duplicates` is left undefined and checkStaged hashes every key.
  */
 async function directFacts(
   connection: Warehouse['connection'],
@@ -549,31 +551,41 @@ async function directFacts(
 ): Promise<{ rows: number; lastAsOf: string; unknown: number; loadedBefore: number; duplicates?: number }> {
   const v = sqlIdentifier(view);
   const one = (sql: string) => firstRow(connection, sql);
-  const written = await one(`SELECT count(*)::INTEGER AS n, min(as_of)::VARCHAR AS first, max(as_of)::VARCHAR AS last,
-    (max(as_of) - min(as_of))::INTEGER AS days FROM ${v}`);
-  const facts = await one(`SELECT count(*)::INTEGER AS services,
+  const written = await one(`SELECT count(*)::INTEGER AS n, max(as_of)::VARCHAR AS last,
+    count(DISTINCT as_of)::INTEGER AS dates FROM ${v}`);
+  const rows = Number(written.n);
+  const dates = Number(written.dates);
+  const bitsFit = (services: number) => rows > 0 && services * dates <= BIT_BUDGET * 8;
+  // Each distinct date's rank (0 …) in the file, and per service: its rows and a bit per date it has.
+  const ranks = `WITH ranks AS (SELECT as_of, (row_number() OVER (ORDER BY as_of) - 1)::INTEGER AS r
+    FROM (SELECT DISTINCT as_of FROM ${v}))`;
+  const bits = `count(*) AS n, bitstring_agg(ranks.r, 0, ${Math.max(dates - 1, 0)}) AS dates`;
+  const duplicates = `coalesce(sum(u.n - bit_count(u.dates)), 0)::INTEGER AS duplicates`;
+  const grouped = (withBits: boolean) => `${withBits ? ranks : ''}
+    SELECT count(*)::INTEGER AS services,
       count(*) FILTER (WHERE k.service_id IS NULL)::INTEGER AS unknown,
-      count(*) FILTER (WHERE o.latest >= u.first)::INTEGER AS loaded_before
-    FROM (SELECT service_id, min(as_of) AS first FROM ${v} GROUP BY service_id) u
+      count(*) FILTER (WHERE o.latest >= u.first)::INTEGER AS loaded_before${withBits ? `, ${duplicates}` : ''}
+    FROM (SELECT service_id, min(as_of) AS first${withBits ? `, ${bits}` : ''}
+          FROM ${v}${withBits ? ' JOIN ranks USING (as_of)' : ''} GROUP BY service_id) u
     LEFT JOIN ${sqlIdentifier(known)} k USING (service_id)
     LEFT JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot WHERE source_file <> ${fileId} GROUP BY service_id) o
-      USING (service_id)`);
+      USING (service_id)`;
+  const together = bitsFit(rows);
+  const facts = await one(grouped(together));
   const result = {
-    rows: Number(written.n),
+    rows,
     lastAsOf: String(written.last),
     unknown: Number(facts.unknown),
     loadedBefore: Number(facts.loaded_before)
   };
-  const days = Number(written.days);
-  if (!result.rows || result.unknown || result.loadedBefore || Number(facts.services) * (days + 1) > BIT_BUDGET * 8)
-    return result;
-  const repeated = await one(`SELECT coalesce(sum(n - bit_count(days)), 0)::INTEGER AS duplicates
-    FROM (SELECT count(*) AS n, bitstring_agg((as_of - DATE ${sqlLiteral(String(written.first))})::INTEGER, 0, ${days}) AS days
-          FROM ${v} GROUP BY service_id)`);
+  if (together) return { ...result, duplicates: Number(facts.duplicates) };
+  if (!rows || result.unknown || result.loadedBefore || !bitsFit(Number(facts.services))) return result;
+  const repeated = await one(`${ranks} SELECT ${duplicates}
+    FROM (SELECT ${bits} FROM ${v} JOIN ranks USING (as_of) GROUP BY service_id) u`);
   return { ...result, duplicates: Number(repeated.duplicates) };
 }
 
-/** Bytes of day bits directFacts may use to find repeated dates (services × days in the file ÷ 8). */
+/** Bytes of date bits directFacts may use to find repeated dates (services × dates in the file ÷ 8). */
 const BIT_BUDGET = 64 * 1024 * 1024;
 
 async function firstRow(connection: Warehouse['connection'], sql: string) {
