@@ -17,10 +17,17 @@ import { characteristicNotes, unitRowsOnly } from './characteristics.ts';
 import { FIELDS, KINDS, type Kind } from './fields.ts';
 import { parseProfile, resolveProfile, tableFor, type Profile } from './profile.ts';
 import { problem, type Problem } from './problems.ts';
-import { defaultRawDir, hasBatchRecord, landRawFile, writeBatchRecord, type BatchRecord } from './raw-store.ts';
+import {
+  defaultRawDir,
+  hasBatchRecord,
+  landRawFile,
+  startLanding,
+  writeBatchRecord,
+  type BatchRecord
+} from './raw-store.ts';
 import { READERS, readerFor, ReadError, type SourceTable } from './readers/index.ts';
 import { readHeaderlessCsv } from './readers/csv-headerless.ts';
-import { scanFile } from './readers/file-scan.ts';
+import { byteTests, hashFile } from './readers/file-scan.ts';
 import { checkReference } from './reference.ts';
 import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import { directUptake, stage, stagedRelations, type StagedTable } from './stage.ts';
@@ -105,7 +112,9 @@ const KIND_ORDER = (k: Kind) => KINDS.indexOf(k);
 interface Candidate {
   path: string;
   name: string;
+  /** Set once `hashing` is awaited (identify, in loadPaths); until then ''. */
   sha256: string;
+  hashing: Promise<string>;
   bytes: number;
   sources: SourceTable[];
   staged: StagedTable[];
@@ -152,6 +161,34 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
       .map((r) => String(r.sha256))
   );
   const tempTables: string[] = [];
+  /** Each skipped file's place in the batch: files are skipped as their digests arrive, and listed in batch order. */
+  const skippedAt = new Map<FileSummary, number>();
+  const skip = (summary: FileSummary, path: string) => {
+    skipped.push(summary);
+    skippedAt.set(summary, files.indexOf(path));
+    skipped.sort((a, b) => skippedAt.get(a)! - skippedAt.get(b)!);
+  };
+  /** Loaded before, or the same bytes as an earlier file of this batch. */
+  const repeats = async (sha256: string) =>
+    loadedBefore.has(sha256) || (await Promise.all(candidates.map((c) => c.hashing))).includes(sha256);
+  /**
+   * Awaits the candidates' digests, in batch order, and skips each whose bytes were loaded before or came earlier in
+   * the batch, as if it had been skipped before its reader ran (what that reader made is dropped with the batch's temp
+   * tables). Runs once, before anything is written.
+   */
+  let identified = false;
+  const identify = async () => {
+    if (identified) return;
+    identified = true;
+    const kept: Candidate[] = [];
+    for (const c of candidates) {
+      c.sha256 = await c.hashing;
+      if (loadedBefore.has(c.sha256) || kept.some((k) => k.sha256 === c.sha256))
+        skip({ file: c.name, sha256: c.sha256, kind: '', rows: 0, asOf: null, bytes: c.bytes }, c.path);
+      else kept.push(c);
+    }
+    candidates.splice(0, candidates.length, ...kept);
+  };
 
   try {
     // 1. Read: size, hash, format, and which table each file or sheet is.
@@ -170,36 +207,50 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         refuse(name, '', bytes);
         continue;
       }
-      const scan = await scanFile(path);
-      const sha256 = scan.sha256;
-      if (loadedBefore.has(sha256) || candidates.some((c) => c.sha256 === sha256)) {
-        skipped.push({ file: name, sha256, kind: '', rows: 0, asOf: null, bytes });
-        continue;
-      }
       // A table the profile declares header-less (a unit reference list) is read by position.
       const headerless = tableFor(profile, basename(name, extname(name)))?.header === false;
       const reader = headerless ? readHeaderlessCsv : readerFor(path);
-      if (!reader) {
-        problems.push(
-          problem(
-            name,
-            'unknown-file',
-            `Uptake reads ${[...DATA_EXTENSIONS].join(', ')} files; "${extname(path) || 'no extension'}" is not one of them.`
-          )
-        );
-        refuse(name, sha256, bytes);
-        continue;
-      }
-      if (bytes === 0) {
-        problems.push(problem(name, 'empty-file', 'The file is empty: it has no header and no rows.'));
-        refuse(name, sha256, bytes);
+      // The quick byte searches the reader needs, then the hash: both run on this thread while the reader's DuckDB
+      // queries run on DuckDB's, the searches first as the reader needs them first. The digest is awaited where the
+      // skip rule needs it (repeats, identify): a file whose bytes were loaded before is still skipped, never refused.
+      const scan = reader && bytes > 0 ? byteTests(path) : undefined;
+      const hashing = (scan ?? Promise.resolve()).then(
+        () => hashFile(path),
+        () => hashFile(path)
+      );
+      // Both are awaited below (a file that cannot be read fails the load there); until then a failure is held.
+      scan?.catch(() => undefined);
+      hashing.catch(() => undefined);
+      if (!reader || bytes === 0) {
+        const sha256 = await hashing;
+        if (await repeats(sha256)) {
+          skip({ file: name, sha256, kind: '', rows: 0, asOf: null, bytes }, path);
+        } else if (!reader) {
+          problems.push(
+            problem(
+              name,
+              'unknown-file',
+              `Uptake reads ${[...DATA_EXTENSIONS].join(', ')} files; "${extname(path) || 'no extension'}" is not one of them.`
+            )
+          );
+          refuse(name, sha256, bytes);
+        } else {
+          problems.push(problem(name, 'empty-file', 'The file is empty: it has no header and no rows.'));
+          refuse(name, sha256, bytes);
+        }
         continue;
       }
       try {
         const sources = await reader({ connection, tempPrefix: `${prefix}_${i}`, scan }, path, name);
         tempTables.push(...sources.filter((s) => s.relation.startsWith('"')).map((s) => s.relation.slice(1, -1)));
-        candidates.push({ path, name, sha256, bytes, sources, staged: [] });
+        tempTables.push(...sources.flatMap((s) => (s.csv?.head ? [s.csv.head] : [])));
+        candidates.push({ path, name, sha256: '', hashing, bytes, sources, staged: [] });
       } catch (error) {
+        const sha256 = await hashing;
+        if (await repeats(sha256)) {
+          skip({ file: name, sha256, kind: '', rows: 0, asOf: null, bytes }, path);
+          continue;
+        }
         if (!(error instanceof ReadError)) throw error;
         problems.push(problem(error.label, error.rule, error.message, { row: error.row }));
         refuse(name, sha256, bytes);
@@ -218,10 +269,12 @@ export async function loadPaths(warehouse: Warehouse, paths: string[], options: 
         rawDir,
         prefix,
         tempTables,
+        identify: async () => (await identify(), candidates.includes(c)),
         progress: (phase) => progress(c.name, phase, files.indexOf(c.path))
       });
       if (direct) return { ...direct, skipped };
     }
+    await identify();
 
     // 2. Stage every source table under the profile entry that takes it, kinds in model order.
     const names = profile.tables.map((t) => t.match.join('/')).join(', ');
@@ -374,6 +427,8 @@ async function loadDirect(
     rawDir: string;
     prefix: string;
     tempTables: string[];
+    /** Awaits the batch's digests and skips repeats (loadPaths); after it, `c` is loaded only if still a candidate. */
+    identify: () => Promise<boolean>;
     progress: (phase: ProgressEvent['phase']) => void;
   }
 ): Promise<Omit<LoadReport, 'skipped'> | null> {
@@ -394,6 +449,7 @@ async function loadDirect(
   ctx.progress('write');
   await connection.run('BEGIN TRANSACTION');
   let open = true;
+  let landing: ReturnType<typeof startLanding> | null = null;
   try {
     const fileId = await nextFileId(connection);
     try {
@@ -402,6 +458,11 @@ async function loadDirect(
     } catch {
       return null; // a cell the typed read cannot parse, a blank key: the staged path says which
     }
+    // The file's digest is first needed here, before anything is committed: the hash ran beside the reads above. A
+    // file loaded before rolls back and is skipped (rare: the insert's work is then wasted).
+    if (!(await ctx.identify())) return null;
+    // The raw copy runs while the rows are checked; it is put in place only if they pass (see below).
+    landing = ctx.land ? startLanding(ctx.rawDir, c.path, c.sha256) : null;
     await connection.run(
       `CREATE TEMP VIEW ${sqlIdentifier(view)} AS SELECT NULL::INTEGER AS __row, *, false AS __bad FROM snapshot WHERE source_file = ${fileId}`
     );
@@ -444,7 +505,8 @@ async function loadDirect(
       bytes: c.bytes
     };
     // Landed before the commit, as on the staged path: raw bytes with no batch are harmless after a crash.
-    if (ctx.land) landRawFile(ctx.rawDir, c.path, c.sha256);
+    await landing?.land();
+    landing = null;
     const record: BatchRecord = {
       batchId: ctx.batchId,
       loadedAt: ctx.loadedAt,
@@ -465,6 +527,7 @@ async function loadDirect(
     if (ctx.land) writeBatchRecord(ctx.rawDir, record);
     return { batchId: ctx.batchId, outcome: 'loaded', loaded: [summary], problems: [] };
   } finally {
+    await landing?.abandon();
     if (open) await connection.run('ROLLBACK').catch(() => undefined);
   }
 }
@@ -473,10 +536,12 @@ async function loadDirect(
  * What the direct load needs to know of the rows it just wrote beyond the row rules (checkStaged counts those): how
  * many rows, their dates' span; in one scan grouped by service, how many services are not known and how many have
  * figures loaded before on or after their first date here (a back-fill or a supersede: warnings, which only the staged
- * path gives with their rows); and, when that found nothing, whether any service has a date twice (a duplicate key).
- * Those are found exactly with a bit per day of the span per service (bitstring_agg: the days set against the rows
- * counted), which costs about two thirds of hashing every key; when services × days would need more than BIT_BUDGET
- * bytes, `duplicates` is left undefined and checkStaged hashes every key instead.
+ * path gives with their rows); and whether any service has a date twice (a duplicate key). Those are found exactly with
+ * a bit per distinct date of the file per service (bitstring_agg over each date's rank: the dates set against the rows
+ * counted), which costs less than hashing every key; a bit per date rather than per day of the span keeps the bits
+ * few (120 monthly dates, not 3,650 days), cheap enough to ride in the same grouped scan whenever rows × dates bits fit
+ * in BIT_BUDGET (services are at most the rows). Otherwise the grouped scan runs alone first, and the bits follow when
+ * it found nothing and services × dates fit; else `duplicates` is left undefined and checkStaged hashes every key.
  */
 async function directFacts(
   connection: Warehouse['connection'],
@@ -486,31 +551,41 @@ async function directFacts(
 ): Promise<{ rows: number; lastAsOf: string; unknown: number; loadedBefore: number; duplicates?: number }> {
   const v = sqlIdentifier(view);
   const one = (sql: string) => firstRow(connection, sql);
-  const written = await one(`SELECT count(*)::INTEGER AS n, min(as_of)::VARCHAR AS first, max(as_of)::VARCHAR AS last,
-    (max(as_of) - min(as_of))::INTEGER AS days FROM ${v}`);
-  const facts = await one(`SELECT count(*)::INTEGER AS services,
+  const written = await one(`SELECT count(*)::INTEGER AS n, max(as_of)::VARCHAR AS last,
+    count(DISTINCT as_of)::INTEGER AS dates FROM ${v}`);
+  const rows = Number(written.n);
+  const dates = Number(written.dates);
+  const bitsFit = (services: number) => rows > 0 && services * dates <= BIT_BUDGET * 8;
+  // Each distinct date's rank (0 …) in the file, and per service: its rows and a bit per date it has.
+  const ranks = `WITH ranks AS (SELECT as_of, (row_number() OVER (ORDER BY as_of) - 1)::INTEGER AS r
+    FROM (SELECT DISTINCT as_of FROM ${v}))`;
+  const bits = `count(*) AS n, bitstring_agg(ranks.r, 0, ${Math.max(dates - 1, 0)}) AS dates`;
+  const duplicates = `coalesce(sum(u.n - bit_count(u.dates)), 0)::INTEGER AS duplicates`;
+  const grouped = (withBits: boolean) => `${withBits ? ranks : ''}
+    SELECT count(*)::INTEGER AS services,
       count(*) FILTER (WHERE k.service_id IS NULL)::INTEGER AS unknown,
-      count(*) FILTER (WHERE o.latest >= u.first)::INTEGER AS loaded_before
-    FROM (SELECT service_id, min(as_of) AS first FROM ${v} GROUP BY service_id) u
+      count(*) FILTER (WHERE o.latest >= u.first)::INTEGER AS loaded_before${withBits ? `, ${duplicates}` : ''}
+    FROM (SELECT service_id, min(as_of) AS first${withBits ? `, ${bits}` : ''}
+          FROM ${v}${withBits ? ' JOIN ranks USING (as_of)' : ''} GROUP BY service_id) u
     LEFT JOIN ${sqlIdentifier(known)} k USING (service_id)
     LEFT JOIN (SELECT service_id, max(as_of) AS latest FROM snapshot WHERE source_file <> ${fileId} GROUP BY service_id) o
-      USING (service_id)`);
+      USING (service_id)`;
+  const together = bitsFit(rows);
+  const facts = await one(grouped(together));
   const result = {
-    rows: Number(written.n),
+    rows,
     lastAsOf: String(written.last),
     unknown: Number(facts.unknown),
     loadedBefore: Number(facts.loaded_before)
   };
-  const days = Number(written.days);
-  if (!result.rows || result.unknown || result.loadedBefore || Number(facts.services) * (days + 1) > BIT_BUDGET * 8)
-    return result;
-  const repeated = await one(`SELECT coalesce(sum(n - bit_count(days)), 0)::INTEGER AS duplicates
-    FROM (SELECT count(*) AS n, bitstring_agg((as_of - DATE ${sqlLiteral(String(written.first))})::INTEGER, 0, ${days}) AS days
-          FROM ${v} GROUP BY service_id)`);
+  if (together) return { ...result, duplicates: Number(facts.duplicates) };
+  if (!rows || result.unknown || result.loadedBefore || !bitsFit(Number(facts.services))) return result;
+  const repeated = await one(`${ranks} SELECT ${duplicates}
+    FROM (SELECT ${bits} FROM ${v} JOIN ranks USING (as_of) GROUP BY service_id) u`);
   return { ...result, duplicates: Number(repeated.duplicates) };
 }
 
-/** Bytes of day bits directFacts may use to find repeated dates (services × days in the file ÷ 8). */
+/** Bytes of date bits directFacts may use to find repeated dates (services × dates in the file ÷ 8). */
 const BIT_BUDGET = 64 * 1024 * 1024;
 
 async function firstRow(connection: Warehouse['connection'], sql: string) {

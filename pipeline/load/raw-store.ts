@@ -19,6 +19,7 @@ import {
   statSync,
   writeFileSync
 } from 'node:fs';
+import { copyFile, rm } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import type { Profile } from './profile.ts';
 
@@ -39,6 +40,33 @@ export function landRawFile(rawDir: string, path: string, sha256: string): strin
   copyFileSync(path, temp);
   renameSync(temp, target);
   return target;
+}
+
+/**
+ * landRawFile begun early: the copy to the temp name runs in the background (the load checks its rows meanwhile) and
+ * `land` puts it in place, as landRawFile would, once the load is sure to commit; `abandon` removes the temp file when
+ * it is not. Nothing appears under the file's SHA-256 before `land`.
+ */
+export function startLanding(rawDir: string, path: string, sha256: string) {
+  const target = rawPath(rawDir, sha256, extname(path));
+  const temp = `${target}.partial-${process.pid}`;
+  const copying = existsSync(target)
+    ? null
+    : (mkdirSync(rawDir, { recursive: true }), copyFile(path, temp).then(() => true));
+  copying?.catch(() => undefined); // awaited by land or abandon
+  return {
+    async land(): Promise<void> {
+      if (!copying) return;
+      await copying;
+      if (existsSync(target)) rmSync(temp, { force: true });
+      else renameSync(temp, target);
+    },
+    async abandon(): Promise<void> {
+      if (!copying) return;
+      await copying.catch(() => undefined);
+      await rm(temp, { force: true });
+    }
+  };
 }
 
 export interface BatchRecord {

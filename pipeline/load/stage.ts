@@ -11,7 +11,7 @@ import { FIELDS, normaliseHeader, UPTAKE_COUNTS, type FieldSpec, type Kind } fro
 import { countSql, dateSql, flagSql, mapValuesSql, parseSql, SQL_TYPE } from './parse.ts';
 import { columnsOf, matchColumns, reportedCounts, UNIT_FIELDS, type ProfileTable } from './profile.ts';
 import { problem, PROBLEMS_PER_RULE, type Problem } from './problems.ts';
-import { plainNumbers, typedCsvRelation } from './readers/csv.ts';
+import { HEAD_ROWS, plainNumbers, typedCsvRelation } from './readers/csv.ts';
 import { sqlIdentifier, sqlLiteral } from '../warehouse/quote.ts';
 import { type SourceTable } from './readers/types.ts';
 import { queryRows } from '../warehouse/query.ts';
@@ -290,10 +290,12 @@ async function typedColumns(
             `bool_and(${sqlIdentifier(h)} IS NULL OR (CAST(try_strptime(${sqlIdentifier(h)}, ${sqlLiteral(format)}) AS DATE) IS NOT DISTINCT FROM ${parsed(h)} AND ${parsed(h)} IS NOT NULL))`
         )
         .join(' AND ');
+    // The same first rows, from the reader's copy of them when it kept one (no second sniff of the file).
+    const sampled = source.csv!.head ? sqlIdentifier(source.csv!.head) : source.relation;
     const [sample] = await queryRows<Record<string, boolean | number | null>>(
       connection,
       `SELECT count(*)::INTEGER AS n, ${candidates.map((f, i) => `${fits(f)} AS f${i}`).join(', ')}
-       FROM (SELECT ${dateHeaders.map(sqlIdentifier).join(', ')} FROM ${source.relation} LIMIT ${TYPED_DATE_SAMPLE})`
+       FROM (SELECT ${dateHeaders.map(sqlIdentifier).join(', ')} FROM ${sampled} LIMIT ${TYPED_DATE_SAMPLE})`
     );
     const chosen = candidates.findIndex((_, i) => sample[`f${i}`] === true);
     if (sample.n && chosen >= 0) {
@@ -312,8 +314,8 @@ async function typedColumns(
   };
 }
 
-/** Rows sampled to choose a date format for read_csv (typedColumns). */
-const TYPED_DATE_SAMPLE = 2048;
+/** Rows sampled to choose a date format for read_csv (typedColumns): the first rows the CSV reader kept. */
+const TYPED_DATE_SAMPLE = HEAD_ROWS;
 
 /**
  * The routes a long profile declares, as `<route>:<target>` (count:registered, usage:appointments, …) → source names.

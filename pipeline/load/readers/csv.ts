@@ -49,13 +49,17 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
     throw new ReadError(label, 'empty-file', 'The file is empty: it has no header and no rows.');
   const delim = detectDelimiter(head);
   const source = csvSource(path, delim);
-  const headers = await columnNames(ctx, source, label);
+  const firstRows = await keepHead(ctx, source);
+  const headers = await columnNames(ctx, firstRows ? sqlIdentifier(firstRows) : source, label);
   const columns = headers.map(sqlIdentifier).join(', ');
   const name = basename(label, extname(label));
   // Row numbers come from position (see SourceTable.rowNumbers): the header is row 1, so the first row is rowid 0 → row
   // 2. Blank lines inside the file shift that, and read_csv skips them, so such a file numbers its records itself.
-  const blanks = await innerBlankRows(path, ctx.scan?.mayHaveInnerBlankLine);
+  const scan = await ctx.scan;
+  const blanks = await innerBlankRows(path, scan?.mayHaveInnerBlankLine);
   if (blanks.length) {
+    // Such a file is staged from its text, not typed by read_csv: its first rows are not needed.
+    if (firstRows) await ctx.connection.run(`DROP TABLE ${sqlIdentifier(firstRows)}`);
     const relation = `(SELECT ${rowOfRecordSql('k', blanks)} AS __row, ${columns} FROM (SELECT row_number() OVER () - 1 AS k, ${columns} FROM ${source}))`;
     return [{ label, name, headers, relation, rowCount: null, rowNumbers: 'column' }];
   }
@@ -67,10 +71,29 @@ export async function readCsv(ctx: ReadContext, path: string, label = basename(p
       relation: `(SELECT ${columns} FROM ${source})`,
       rowCount: null,
       rowNumbers: 'position',
-      csv: { path, delim, plainNumbers: ctx.scan?.plainNumbers }
+      csv: { path, delim, plainNumbers: scan?.plainNumbers, head: firstRows ?? undefined }
     }
   ];
 }
+
+/**
+ * The first HEAD_ROWS rows of `source` in a temp table (named by the read's temp prefix, so the loader drops it), or
+ * null when read_csv stops on them: columnNames then describes the file itself, so a file that cannot be read says so
+ * exactly as before. Reading them costs about what describing the file does (both sniff it), and choosing a date format
+ * from them (stage.ts typedColumns) then needs no second read of the file.
+ */
+async function keepHead(ctx: ReadContext, source: string): Promise<string | null> {
+  const table = `${ctx.tempPrefix}_head`;
+  try {
+    await ctx.connection.run(`CREATE TEMP TABLE ${sqlIdentifier(table)} AS SELECT * FROM ${source} LIMIT ${HEAD_ROWS}`);
+    return table;
+  } catch {
+    return null;
+  }
+}
+
+/** Rows kept by keepHead: the rows stage.ts samples to choose a date format. */
+export const HEAD_ROWS = 2048;
 
 /** The column names read_csv gives `source`; a file it cannot read at all is a malformed-csv problem. */
 export async function columnNames(ctx: ReadContext, source: string, label: string): Promise<string[]> {

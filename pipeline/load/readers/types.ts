@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from '../../warehouse/quote.ts';
-import type { FileScan } from './file-scan.ts';
+import type { ByteTests } from './file-scan.ts';
 
 /**
  * What a reader hands to the loader: one table of text cells per file (CSV, JSON array) or per sheet (XLSX),
@@ -26,17 +26,22 @@ export interface SourceTable {
   rowNumbers: 'column' | 'position';
   /**
    * For a CSV read by position: how to read the same file again with some columns typed by DuckDB's own parser
-   * (`typedCsvRelation`), which the fast stage tries before parsing text cells in SQL.
+   * (`typedCsvRelation`), which the fast stage tries before parsing text cells in SQL; and `head`, a temp table of
+   * its first rows as text (csv.ts HEAD_ROWS), when the reader kept them, for choosing a date format without reading
+   * the file again.
    */
-  csv?: { path: string; delim: string; plainNumbers?: boolean };
+  csv?: { path: string; delim: string; plainNumbers?: boolean; head?: string };
 }
 
 export interface ReadContext {
   connection: DuckDBConnection;
   /** A unique prefix for temp tables this batch creates. */
   tempPrefix: string;
-  /** What the loader's one pass over the file's bytes found (file-scan.ts), so a reader need not read them again. */
-  scan?: FileScan;
+  /**
+   * What the loader's quick byte searches find (file-scan.ts byteTests), so a reader need not read the file again: a
+   * promise, so they run while DuckDB reads the file's columns.
+   */
+  scan?: Promise<ByteTests>;
 }
 
 export class ReadError extends Error {
