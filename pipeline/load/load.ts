@@ -469,7 +469,8 @@ async function loadDirect(
     await connection.run(`CREATE TEMP TABLE ${sqlIdentifier(known)} AS SELECT service_id FROM service_latest`);
     const facts = await directFacts(connection, view, known, fileId);
     // Figures loaded before (a back-fill, a supersede) are warnings with rows: the staged path raises them.
-    if (facts.rows === 0 || facts.unknown > 0 || facts.loadedBefore > 0) return null;
+    // A blank or untrimmed service id (written as read: stage.ts directUptake) is the staged path's to trim and name.
+    if (facts.rows === 0 || facts.unknown > 0 || facts.loadedBefore > 0 || facts.untrimmed > 0) return null;
     const rows = facts.rows;
     const lastAsOf = facts.lastAsOf;
     const asOf = lastAsOf > ctx.today ? ctx.today : lastAsOf;
@@ -534,9 +535,9 @@ async function loadDirect(
 
 /**
  * What the direct load needs to know of the rows it just wrote beyond the row rules (checkStaged counts those): how
- * many rows, their dates' span; in one scan grouped by service, how many services are not known and how many have
- * figures loaded before on or after their first date here (a back-fill or a supersede: warnings, which only the staged
- * path gives with their rows); and whether any service has a date twice (a duplicate key). Those are found exactly with
+ * many rows, their dates' span; in one scan grouped by service, how many services are not known, how many ids are
+ * blank or untrimmed (the keys are written as read), how many have figures loaded before on or after their first date
+ * here (a back-fill or a supersede: warnings, which only the staged path gives with their rows); and whether any service has a date twice (a duplicate key). Those are found exactly with
  * a bit per distinct date of the file per service (bitstring_agg over each date's rank: the dates set against the rows
  * counted), which costs less than hashing every key; a bit per date rather than per day of the span keeps the bits
  * few (120 monthly dates, not 3,650 days), cheap enough to ride in the same grouped scan whenever rows × dates bits fit
@@ -548,7 +549,14 @@ async function directFacts(
   view: string,
   known: string,
   fileId: number
-): Promise<{ rows: number; lastAsOf: string; unknown: number; loadedBefore: number; duplicates?: number }> {
+): Promise<{
+  rows: number;
+  lastAsOf: string;
+  unknown: number;
+  loadedBefore: number;
+  untrimmed: number;
+  duplicates?: number;
+}> {
   const v = sqlIdentifier(view);
   const one = (sql: string) => firstRow(connection, sql);
   const written = await one(`SELECT count(*)::INTEGER AS n, max(as_of)::VARCHAR AS last,
@@ -564,7 +572,8 @@ async function directFacts(
   const grouped = (withBits: boolean) => `${withBits ? ranks : ''}
     SELECT count(*)::INTEGER AS services,
       count(*) FILTER (WHERE k.service_id IS NULL)::INTEGER AS unknown,
-      count(*) FILTER (WHERE o.latest >= u.first)::INTEGER AS loaded_before${withBits ? `, ${duplicates}` : ''}
+      count(*) FILTER (WHERE o.latest >= u.first)::INTEGER AS loaded_before,
+      count(*) FILTER (WHERE u.service_id = '' OR u.service_id <> trim(u.service_id))::INTEGER AS untrimmed${withBits ? `, ${duplicates}` : ''}
     FROM (SELECT service_id, min(as_of) AS first${withBits ? `, ${bits}` : ''}
           FROM ${v}${withBits ? ' JOIN ranks USING (as_of)' : ''} GROUP BY service_id) u
     LEFT JOIN ${sqlIdentifier(known)} k USING (service_id)
@@ -576,7 +585,8 @@ async function directFacts(
     rows,
     lastAsOf: String(written.last),
     unknown: Number(facts.unknown),
-    loadedBefore: Number(facts.loaded_before)
+    loadedBefore: Number(facts.loaded_before),
+    untrimmed: Number(facts.untrimmed)
   };
   if (together) return { ...result, duplicates: Number(facts.duplicates) };
   if (!rows || result.unknown || result.loadedBefore || !bitsFit(Number(facts.services))) return result;

@@ -555,7 +555,10 @@ export async function directUptake(
     const header = found.get(field.name);
     if (header === undefined) columns.push('NULL');
     else if (typed.headers.has(header)) columns.push(sqlIdentifier(header));
-    else if (field.type === 'text') columns.push(parseOf(field, header, spec));
+    // Text as read: trimming a million keys costs more than the whole row rules. The direct load checks the keys it
+    // wrote instead, once per service (load.ts directFacts: a blank or untrimmed key sends the file to the staged
+    // path, which trims and names the rows), so what lands is what parse.ts would have made of it.
+    else if (field.type === 'text') columns.push(sqlIdentifier(header));
     else return null; // a date or count the typed read does not parse: stage it
   }
   return { columns, from: typed.relation, present: new Set(found.keys()), reports };
